@@ -1,0 +1,27 @@
+# Ferry: the two set-up commands are `make run` and `make test` (see README.md).
+JOBS ?= 2
+RELEASE_DIR := build/release
+TEST_DIR := build/test
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DFERRY_TESTS=OFF >/dev/null
+	cmake --build $(RELEASE_DIR) -j$(JOBS)
+
+run: build
+	scripts/run-samples.sh $(RELEASE_DIR)/engine/ferry
+
+test: deps
+	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON -DFERRY_BENCH=OFF >/dev/null
+	cmake --build $(TEST_DIR) -j$(JOBS)
+	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 300
+
+bench: build
+	scripts/bench.sh $(RELEASE_DIR)
+
+clean:
+	rm -rf build

@@ -1,0 +1,57 @@
+#include "engine/cli/hl7_stream.h"
+
+#include <fstream>
+#include <iostream>
+
+namespace ferry::cli {
+
+void reportError(const std::string& input, std::size_t number, const hl7v2::Error& error,
+                 std::uint64_t base_offset) {
+  hl7v2::Error located = error;
+  located.offset += base_offset;
+  std::cerr << "ferry: " << (input == "-" ? "<stdin>" : input) << ": ";
+  if (number > 0) std::cerr << "message " << number << ", ";
+  std::cerr << located.describe() << '\n';
+}
+
+int forEachMessage(const std::string& input, const StreamHandlers& handlers) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) {
+      std::cerr << "ferry: cannot open '" << input << "'\n";
+      return 2;
+    }
+    in = &file;
+  }
+  hl7v2::Splitter splitter(*in);
+  hl7v2::SplitItem item;
+  int status = 0;
+  while (splitter.next(item)) {
+    switch (item.kind) {
+      case hl7v2::SplitItem::Kind::Envelope:
+        if (handlers.on_envelope) handlers.on_envelope(item.bytes);
+        break;
+      case hl7v2::SplitItem::Kind::Error:
+        reportError(input, item.number, *item.error, 0);
+        if (item.number > 0 && handlers.on_bad_message) handlers.on_bad_message(item.number);
+        status = 1;
+        break;
+      case hl7v2::SplitItem::Kind::Message: {
+        auto message = hl7v2::Message::parse(item.bytes);
+        if (!message) {
+          reportError(input, item.number, message.error(), item.offset);
+          if (handlers.on_bad_message) handlers.on_bad_message(item.number);
+          status = 1;
+          break;
+        }
+        if (handlers.on_message) handlers.on_message(*message, item.number);
+        break;
+      }
+    }
+  }
+  return status;
+}
+
+}  // namespace ferry::cli

@@ -1,0 +1,36 @@
+// ferry: one binary, one subcommand per job.
+#include <iostream>
+#include <string>
+
+#include "engine/cli/command.h"
+
+namespace {
+
+void usage() {
+  std::cerr << "usage: ferry <command> [args]\n"
+               "  parse FILE|-              canonical JSON (ferry.canonical/v1), one line per message\n"
+               "  get PATH FILE|-           the decoded value at an HL7 path (e.g. PID-5.1), a line per message\n"
+               "  convert --to hl7v2 FILE|- parse and write the messages back\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  if (argc < 2) {
+    usage();
+    return 2;
+  }
+  const std::string command = argv[1];
+  const ferry::cli::Args args(argv + 2, argv + argc);
+  if (command == "parse") return ferry::cli::parseCommand(args);
+  if (command == "get") return ferry::cli::getCommand(args);
+  if (command == "convert") return ferry::cli::convertCommand(args);
+  if (command == "--help" || command == "help") {
+    usage();
+    return 0;
+  }
+  std::cerr << "ferry: unknown command '" << command << "'\n";
+  usage();
+  return 2;
+}

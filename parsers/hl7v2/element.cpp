@@ -1,0 +1,96 @@
+#include "parsers/hl7v2/element.h"
+
+#include <cstring>
+
+#include "parsers/hl7v2/escape.h"
+
+namespace ferry::hl7v2 {
+
+std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  for (int i = 1; i < n; ++i) {
+    const void* hit = std::memchr(p, sep, static_cast<std::size_t>(end - p));
+    if (hit == nullptr) {
+      found = false;
+      return {};
+    }
+    p = static_cast<const char*>(hit) + 1;
+  }
+  const void* next = std::memchr(p, sep, static_cast<std::size_t>(end - p));
+  const char* stop = next == nullptr ? end : static_cast<const char*>(next);
+  found = true;
+  return std::string_view(p, static_cast<std::size_t>(stop - p));
+}
+
+int countPieces(std::string_view text, char sep) {
+  int n = 1;
+  for (char c : text) n += (c == sep);
+  return n;
+}
+
+Element Element::repetition(int r) const {
+  if (!present_ || level_ != Level::Field || r < 1) return {};
+  bool found = false;
+  const std::string_view piece = nthPiece(raw_, enc_->repetition, r, found);
+  return found ? Element(piece, enc_, Level::Repetition) : Element();
+}
+
+Element Element::component(int c) const {
+  if (level_ == Level::Field) return repetition(1).component(c);
+  if (!present_ || level_ != Level::Repetition || c < 1) return {};
+  bool found = false;
+  const std::string_view piece = nthPiece(raw_, enc_->component, c, found);
+  return found ? Element(piece, enc_, Level::Component) : Element();
+}
+
+Element Element::subcomponent(int s) const {
+  if (!present_ || level_ != Level::Component || s < 1) return {};
+  bool found = false;
+  const std::string_view piece = nthPiece(raw_, enc_->subcomponent, s, found);
+  return found ? Element(piece, enc_, Level::Subcomponent) : Element();
+}
+
+int Element::repetitionCount() const {
+  if (!present_ || level_ != Level::Field) return present_ ? 1 : 0;
+  return raw_.empty() ? 0 : countPieces(raw_, enc_->repetition);
+}
+
+int Element::componentCount() const {
+  if (level_ == Level::Field) return repetition(1).componentCount();
+  if (!present_ || level_ != Level::Repetition) return present_ ? 1 : 0;
+  return countPieces(raw_, enc_->component);
+}
+
+int Element::subcomponentCount() const {
+  if (!present_ || level_ != Level::Component) return present_ ? 1 : 0;
+  return countPieces(raw_, enc_->subcomponent);
+}
+
+void Element::appendText(std::string& out) const {
+  if (!present_) return;
+  if (level_ == Level::Literal || enc_ == nullptr) {
+    out.append(raw_);
+    return;
+  }
+  // A composite keeps its delimiters and escapes; only leaves are decoded.
+  for (Level l = level_; l != Level::Subcomponent && l != Level::Literal;
+       l = static_cast<Level>(static_cast<int>(l) + 1)) {
+    const char d = l == Level::Field ? enc_->repetition
+                   : l == Level::Repetition ? enc_->component
+                                            : enc_->subcomponent;
+    if (raw_.find(d) != std::string_view::npos) {
+      out.append(raw_);
+      return;
+    }
+  }
+  appendUnescaped(raw_, *enc_, out);
+}
+
+std::string Element::text() const {
+  std::string out;
+  appendText(out);
+  return out;
+}
+
+}  // namespace ferry::hl7v2

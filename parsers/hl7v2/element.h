@@ -1,0 +1,57 @@
+#pragma once
+// A view of one field, repetition, component or subcomponent inside a message buffer. It holds
+// the escaped bytes and splits them only when a caller descends; decoding happens on text().
+// Views are valid while the Message they came from is alive and unmodified.
+
+#include <string>
+#include <string_view>
+
+#include "parsers/hl7v2/encoding_characters.h"
+
+namespace ferry::hl7v2 {
+
+class Element {
+ public:
+  enum class Level { Field, Repetition, Component, Subcomponent, Literal };
+
+  Element() = default;  // an absent element
+  Element(std::string_view raw, const EncodingCharacters* enc, Level level)
+      : raw_(raw), enc_(enc), level_(level), present_(true) {}
+
+  // Present: the delimiters reach this position, even if the value between them is empty.
+  bool present() const { return present_; }
+  // Valued: present and not empty. The HL7 null "" counts as valued (it says "delete this").
+  bool valued() const { return present_ && !raw_.empty(); }
+  // The HL7 null value `""`: the sender asks the receiver to clear the stored value.
+  bool isNull() const { return raw_ == "\"\""; }
+
+  // The bytes as they are on the wire, still escaped.
+  std::string_view raw() const { return raw_; }
+  Level level() const { return level_; }
+
+  // Children, 1-based. component() on a field reads its first repetition.
+  Element repetition(int r) const;
+  Element component(int c) const;
+  Element subcomponent(int s) const;
+  int repetitionCount() const;
+  int componentCount() const;
+  int subcomponentCount() const;
+
+  // Decoded text. An element that still holds lower-level delimiters (a composite such as
+  // "Doe^John") is returned as written, since decoding \S\ there would make it ambiguous.
+  std::string text() const;
+  // Appends text() to out; for hot paths that reuse one buffer.
+  void appendText(std::string& out) const;
+
+ private:
+  std::string_view raw_;
+  const EncodingCharacters* enc_ = nullptr;
+  Level level_ = Level::Field;
+  bool present_ = false;
+};
+
+// Piece n (1-based) of text split at sep; absent-aware: found is false when text has fewer pieces.
+std::string_view nthPiece(std::string_view text, char sep, int n, bool& found);
+int countPieces(std::string_view text, char sep);
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,36 @@
+#include "parsers/hl7v2/error.h"
+
+namespace ferry::hl7v2 {
+
+const char* errorCodeText(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::SegmentSequence: return "Segment sequence error";
+    case ErrorCode::RequiredFieldMissing: return "Required field missing";
+    case ErrorCode::DataType: return "Data type error";
+    case ErrorCode::TableValueNotFound: return "Table value not found";
+    case ErrorCode::UnsupportedMessageType: return "Unsupported message type";
+    case ErrorCode::UnsupportedEventCode: return "Unsupported event code";
+    case ErrorCode::UnsupportedProcessingId: return "Unsupported processing id";
+    case ErrorCode::UnsupportedVersionId: return "Unsupported version id";
+    case ErrorCode::UnknownKeyIdentifier: return "Unknown key identifier";
+    case ErrorCode::DuplicateKeyIdentifier: return "Duplicate key identifier";
+    case ErrorCode::ApplicationRecordLocked: return "Application record locked";
+    case ErrorCode::ApplicationInternalError: return "Application internal error";
+  }
+  return "Unknown error";
+}
+
+std::string Error::describe() const {
+  std::string out;
+  if (!segment.empty()) {
+    out += "segment " + segment;
+    if (segment_sequence > 0) out += " (#" + std::to_string(segment_sequence) + ")";
+    if (field > 0) out += ", field " + std::to_string(field);
+    if (component > 0) out += "." + std::to_string(component);
+    out += ", ";
+  }
+  out += "byte " + std::to_string(offset) + ": " + text;
+  return out;
+}
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,259 @@
+#include "parsers/hl7v2/message.h"
+
+#include <cctype>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+Error structureError(ErrorCode code, std::uint64_t offset, std::string text,
+                     std::string segment = {}, int sequence = 0, int field = 0) {
+  Error e;
+  e.code = code;
+  e.segment = std::move(segment);
+  e.segment_sequence = sequence;
+  e.field = field;
+  e.offset = offset;
+  e.text = std::move(text);
+  return e;
+}
+
+// Printable rendering of a few bytes for an error sentence (ids only, never field data).
+std::string showBytes(std::string_view bytes) {
+  std::string out;
+  for (unsigned char c : bytes.substr(0, 3)) {
+    if (std::isprint(c)) {
+      out += static_cast<char>(c);
+    } else {
+      static const char* hex = "0123456789ABCDEF";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool isSegmentIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// \r\n and lone \n become \r so every later step sees one terminator.
+std::string normalizeLineEnds(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const char c = bytes[i];
+    if (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') {
+      out += '\r';
+      ++i;
+    } else {
+      out += c == '\n' ? '\r' : c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
+  if (bytes.size() > limits.max_message_bytes) {
+    return structureError(ErrorCode::ApplicationInternalError, limits.max_message_bytes,
+                          "message is " + std::to_string(bytes.size()) +
+                              " bytes, more than the limit of " +
+                              std::to_string(limits.max_message_bytes));
+  }
+  if (bytes.size() < 3 || bytes.substr(0, 3) != "MSH") {
+    return structureError(ErrorCode::SegmentSequence, 0,
+                          "a message must start with an MSH segment, found '" + showBytes(bytes) +
+                              "'",
+                          "MSH", 1);
+  }
+  Message message;
+  message.limits_ = limits;
+  if (std::memchr(bytes.data(), '\n', bytes.size()) != nullptr) {
+    message.buffer_ = normalizeLineEnds(bytes);
+  } else {
+    message.buffer_.assign(bytes);
+  }
+  auto encoding = EncodingCharacters::fromHeader(message.buffer_);
+  if (!encoding) return encoding.error();
+  message.encoding_ = *encoding;
+  auto indexed = message.index(limits);
+  if (!indexed) return indexed.error();
+  return message;
+}
+
+Result<bool> Message::index(const Limits& limits) {
+  segments_.clear();
+  separators_.clear();
+  const char* data = buffer_.data();
+  const std::size_t size = buffer_.size();
+  separators_.reserve(size / 6 + 8);
+  segments_.reserve(size / 48 + 4);
+  const char fs = encoding_.field;
+
+  std::uint32_t seg_begin = 0;
+  std::uint32_t seg_first_sep = 0;
+  std::optional<Error> failure;
+
+  auto closeSegment = [&](std::uint32_t end) {
+    const auto sep_count = static_cast<std::uint32_t>(separators_.size()) - seg_first_sep;
+    if (end == seg_begin) return;  // an empty line between segments carries nothing
+    const int sequence = static_cast<int>(segments_.size()) + 1;
+    const std::uint32_t id_end = sep_count > 0 ? separators_[seg_first_sep] : end;
+    const std::string_view id(data + seg_begin, id_end - seg_begin);
+    if (id.size() != 3 || !isSegmentIdChar(id[0]) || !isSegmentIdChar(id[1]) ||
+        !isSegmentIdChar(id[2])) {
+      failure = structureError(ErrorCode::SegmentSequence, seg_begin,
+                               "segment " + std::to_string(sequence) +
+                                   " does not start with a 3-character segment id (found '" +
+                                   showBytes(id) + "')");
+      return;
+    }
+    if (end - seg_begin > limits.max_segment_bytes) {
+      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
+                               "segment is " + std::to_string(end - seg_begin) +
+                                   " bytes, more than the limit of " +
+                                   std::to_string(limits.max_segment_bytes),
+                               std::string(id), sequence);
+      return;
+    }
+    if (sep_count > limits.max_fields_per_segment) {
+      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
+                               "segment has " + std::to_string(sep_count) +
+                                   " fields, more than the limit of " +
+                                   std::to_string(limits.max_fields_per_segment),
+                               std::string(id), sequence);
+      return;
+    }
+    if (segments_.size() >= limits.max_segments) {
+      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
+                               "message has more than " + std::to_string(limits.max_segments) +
+                                   " segments");
+      return;
+    }
+    segments_.push_back(SegmentSpan{seg_begin, end, seg_first_sep, sep_count});
+  };
+
+  auto handle = [&](std::size_t pos) {
+    if (data[pos] == fs) {
+      separators_.push_back(static_cast<std::uint32_t>(pos));
+      return;
+    }
+    closeSegment(static_cast<std::uint32_t>(pos));
+    seg_begin = static_cast<std::uint32_t>(pos + 1);
+    seg_first_sep = static_cast<std::uint32_t>(separators_.size());
+  };
+
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Stage 1 in the simdjson sense: find every structural byte 16 at a time.
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i sep = _mm_set1_epi8(fs);
+  for (; i + 16 <= size && !failure; i += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, sep))));
+    while (mask != 0 && !failure) {
+      handle(i + static_cast<std::size_t>(__builtin_ctz(mask)));
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i < size && !failure; ++i) {
+    if (data[i] == '\r' || data[i] == fs) handle(i);
+  }
+  if (!failure && seg_begin < size) closeSegment(static_cast<std::uint32_t>(size));
+  if (failure) return *failure;
+  return true;
+}
+
+bool Message::isHeaderSegment(const SegmentSpan& s) const {
+  const char* id = buffer_.data() + s.begin;
+  return (id[0] == 'M' && id[1] == 'S' && id[2] == 'H') ||
+         (id[0] == 'F' && id[1] == 'H' && id[2] == 'S') ||
+         (id[0] == 'B' && id[1] == 'H' && id[2] == 'S');
+}
+
+std::string_view Message::piece(const SegmentSpan& s, std::uint32_t k) const {
+  const std::uint32_t begin = k == 0 ? s.begin : separators_[s.first_sep + k - 1] + 1;
+  const std::uint32_t end = k < s.sep_count ? separators_[s.first_sep + k] : s.end;
+  return std::string_view(buffer_.data() + begin, end - begin);
+}
+
+std::size_t Message::findSegment(std::string_view id, int occurrence) const {
+  int seen = 0;
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    if (std::string_view(buffer_.data() + segments_[i].begin, 3) == id && ++seen == occurrence) {
+      return i;
+    }
+  }
+  return segments_.size();
+}
+
+int Message::countSegments(std::string_view id) const {
+  int n = 0;
+  for (const auto& s : segments_) n += std::string_view(buffer_.data() + s.begin, 3) == id;
+  return n;
+}
+
+Element Message::at(const Path& path) const {
+  const std::size_t index = findSegment(path.segment, path.occurrence);
+  if (index == segments_.size()) return {};
+  const Segment seg = segment(index);
+  if (path.field == 0) return Element(seg.raw(), &encoding_, Element::Level::Literal);
+  const Element field = seg.field(path.field);
+  if (field.level() == Element::Level::Literal) {
+    const bool whole = path.repetition == 1 && path.component <= 1 && path.subcomponent <= 1;
+    return whole ? field : Element();
+  }
+  if (path.component == 0) return field.repetition(path.repetition);
+  const Element component = field.repetition(path.repetition).component(path.component);
+  return path.subcomponent == 0 ? component : component.subcomponent(path.subcomponent);
+}
+
+std::string Message::get(std::string_view path) const {
+  auto parsed = Path::parse(path);
+  return parsed ? at(*parsed).text() : std::string();
+}
+
+std::string_view Segment::id() const {
+  return std::string_view(message_->buffer_.data() + message_->segments_[index_].begin, 3);
+}
+
+std::string_view Segment::raw() const {
+  const auto& s = message_->segments_[index_];
+  return std::string_view(message_->buffer_.data() + s.begin, s.end - s.begin);
+}
+
+int Segment::fieldCount() const {
+  const auto& s = message_->segments_[index_];
+  return static_cast<int>(s.sep_count) + (message_->isHeaderSegment(s) ? 1 : 0);
+}
+
+Element Segment::field(int n) const {
+  const auto& s = message_->segments_[index_];
+  if (n < 1) return {};
+  const EncodingCharacters* enc = &message_->encoding_;
+  if (message_->isHeaderSegment(s)) {
+    // MSH-1 is the separator itself; MSH-2 the encoding characters; MSH-n is piece n-1.
+    if (s.sep_count == 0) return {};
+    if (n == 1) {
+      return Element(std::string_view(message_->buffer_.data() + message_->separators_[s.first_sep], 1),
+                     enc, Element::Level::Literal);
+    }
+    if (n == 2) return Element(message_->piece(s, 1), enc, Element::Level::Literal);
+    if (static_cast<std::uint32_t>(n - 1) > s.sep_count) return {};
+    return Element(message_->piece(s, static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
+  }
+  if (static_cast<std::uint32_t>(n) > s.sep_count) return {};
+  return Element(message_->piece(s, static_cast<std::uint32_t>(n)), enc, Element::Level::Field);
+}
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,92 @@
+#pragma once
+// One parsed HL7 v2 message: the raw bytes plus a compact index of segment and field boundaries
+// (built in one linear pass). Access by path is a few index look-ups; values stay escaped in the
+// buffer until read. Writing an unchanged message gives back the same bytes.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/hl7v2/element.h"
+#include "parsers/hl7v2/encoding_characters.h"
+#include "parsers/hl7v2/error.h"
+#include "parsers/hl7v2/limits.h"
+#include "parsers/hl7v2/path.h"
+
+namespace ferry::hl7v2 {
+
+class Message;
+
+// A view of one segment. Field numbers follow the standard: for MSH/FHS/BHS, field 1 is the
+// field separator itself and field 2 the encoding characters.
+class Segment {
+ public:
+  Segment(const Message* message, std::size_t index) : message_(message), index_(index) {}
+
+  std::string_view id() const;
+  std::size_t index() const { return index_; }  // 0-based position in the message
+  std::string_view raw() const;                 // the segment without its terminator
+  int fieldCount() const;                       // highest field number present
+  Element field(int n) const;                   // absent Element when n > fieldCount()
+
+ private:
+  const Message* message_;
+  std::size_t index_;
+};
+
+class Message {
+ public:
+  // Parses one message. Segments may end in \r, \n or \r\n; the message keeps \r only.
+  static Result<Message> parse(std::string_view bytes, const Limits& limits = {});
+
+  const EncodingCharacters& encoding() const { return encoding_; }
+  // The message on the wire: the input bytes, with line ends normalized to \r.
+  const std::string& bytes() const { return buffer_; }
+
+  std::size_t segmentCount() const { return segments_.size(); }
+  Segment segment(std::size_t index) const { return Segment(this, index); }
+  // The n-th (1-based) segment with this id; index = segmentCount() when absent.
+  std::size_t findSegment(std::string_view id, int occurrence = 1) const;
+  int countSegments(std::string_view id) const;
+
+  Element at(const Path& path) const;
+  // Decoded value at a path such as "PID-5.1"; empty when absent or the path is malformed.
+  std::string get(std::string_view path) const;
+
+  // Sets the value at path, escaping it; creates missing delimiters (and the segment, appended
+  // at the end, when it does not exist). MSH-1 and MSH-2 cannot be changed this way.
+  Result<bool> set(const Path& path, std::string_view value);
+  // Same, with a value that is already encoded (e.g. a composite "Doe^John").
+  Result<bool> setEncoded(const Path& path, std::string_view encoded);
+
+  // Header shortcuts (decoded).
+  std::string controlId() const { return at(Path{"MSH", 1, 10, 1, 0, 0}).text(); }
+  std::string messageCode() const { return at(Path{"MSH", 1, 9, 1, 1, 0}).text(); }
+  std::string triggerEvent() const { return at(Path{"MSH", 1, 9, 1, 2, 0}).text(); }
+  std::string versionId() const { return at(Path{"MSH", 1, 12, 1, 1, 0}).text(); }
+
+ private:
+  friend class Segment;
+  struct SegmentSpan {
+    std::uint32_t begin;      // offset of the segment id
+    std::uint32_t end;        // offset one past the last byte (the terminator is not included)
+    std::uint32_t first_sep;  // index into separators_ of this segment's first field separator
+    std::uint32_t sep_count;
+  };
+
+  Message() = default;
+  // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
+  Result<bool> index(const Limits& limits);
+  bool isHeaderSegment(const SegmentSpan& s) const;
+  // Offsets [begin,end) of piece k of a segment (piece 0 = the id).
+  std::string_view piece(const SegmentSpan& s, std::uint32_t k) const;
+
+  std::string buffer_;
+  EncodingCharacters encoding_;
+  std::vector<SegmentSpan> segments_;
+  std::vector<std::uint32_t> separators_;
+  Limits limits_;
+};
+
+}  // namespace ferry::hl7v2

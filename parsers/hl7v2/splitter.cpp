@@ -1,0 +1,325 @@
+#include "parsers/hl7v2/splitter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "parsers/hl7v2/scan.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+constexpr char kStartBlock = 0x0B;
+constexpr char kEndBlock = 0x1C;
+
+bool isHeaderId(std::string_view id) {
+  return id == "MSH" || id == "FHS" || id == "BHS" || id == "BTS" || id == "FTS";
+}
+
+}  // namespace
+
+Splitter::Splitter(std::istream& in, const Limits& limits, std::size_t chunk)
+    : in_(&in), chunk_(chunk == 0 ? 1 : chunk), limits_(limits) {
+  data_ = storage_.data();
+}
+
+Splitter::Splitter(std::string_view data, const Limits& limits)
+    : data_(data.data()), size_(data.size()), eof_(true), limits_(limits) {}
+
+// Drops bytes already handed out. Only called when no offsets into the window are held.
+void Splitter::compact() {
+  if (in_ == nullptr || pos_ == 0) return;
+  storage_.erase(0, pos_);
+  consumed_ += pos_;
+  pos_ = 0;
+  data_ = storage_.data();
+  size_ = storage_.size();
+}
+
+bool Splitter::refill() {
+  if (eof_ || in_ == nullptr) return false;
+  const std::size_t old = storage_.size();
+  storage_.resize(old + chunk_);
+  in_->read(storage_.data() + old, static_cast<std::streamsize>(chunk_));
+  const auto got = static_cast<std::size_t>(in_->gcount());
+  storage_.resize(old + got);
+  if (got < chunk_) eof_ = true;
+  data_ = storage_.data();
+  size_ = storage_.size();
+  return got > 0;
+}
+
+bool Splitter::available(std::size_t end) {
+  while (size_ < end) {
+    if (!refill()) return false;
+  }
+  return true;
+}
+
+Splitter::LineStatus Splitter::readLine(std::size_t from, Line& line) {
+  std::size_t at = from;
+  for (;;) {
+    at = static_cast<std::size_t>(findEither(data_ + at, data_ + size_, '\r', '\n') - data_);
+    if (at < size_) break;
+    if (at - from > limits_.max_segment_bytes) return LineStatus::TooLong;
+    if (!refill()) {
+      if (from >= size_) return LineStatus::End;
+      line = Line{from, size_, size_};
+      return LineStatus::Ok;
+    }
+  }
+  if (at - from > limits_.max_segment_bytes) return LineStatus::TooLong;
+  std::size_t next = at + 1;
+  if (data_[at] == '\r' && available(next + 1) && data_[next] == '\n') ++next;
+  line = Line{from, at, next};
+  return LineStatus::Ok;
+}
+
+bool Splitter::startsMessage(std::size_t at) {
+  if (!available(at + 1)) return false;
+  if (data_[at] == kStartBlock) return true;
+  if (!available(at + 3)) return false;
+  return isHeaderId(std::string_view(data_ + at, 3));
+}
+
+void Splitter::skipBlank() {
+  for (;;) {
+    if (!available(pos_ + 1)) return;
+    const char c = data_[pos_];
+    if (c == '\r' || c == '\n' || c == ' ' || c == '\t' || c == kEndBlock) {
+      ++pos_;
+      continue;
+    }
+    // A UTF-8 byte order mark at the very start of a file says nothing about the messages.
+    if (consumed_ + pos_ == 0 && available(3) && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) {
+      pos_ += 3;
+      continue;
+    }
+    return;
+  }
+}
+
+void Splitter::skipToNextMessage() {
+  std::size_t at = pos_ + 1;
+  for (;;) {
+    if (at >= size_) {
+      pos_ = size_;
+      compact();
+      at = pos_;
+      if (!refill()) return;
+      continue;
+    }
+    const char c = data_[at];
+    if (c == kStartBlock || ((c == '\r' || c == '\n') && startsMessage(at + 1))) {
+      pos_ = c == kStartBlock ? at : at + 1;
+      return;
+    }
+    ++at;
+  }
+}
+
+bool Splitter::fail(SplitItem& item, std::uint64_t offset, std::size_t number,
+                    std::string segment, std::string text) {
+  Error e;
+  e.code = ErrorCode::ApplicationInternalError;
+  e.segment = std::move(segment);
+  e.offset = offset;
+  e.text = std::move(text);
+  item.kind = SplitItem::Kind::Error;
+  item.bytes = {};
+  item.offset = offset;
+  item.number = number;
+  item.error = std::move(e);
+  return true;
+}
+
+bool Splitter::readFrame(SplitItem& item) {
+  const std::size_t start = pos_;
+  const std::size_t number = ++messages_;
+  const std::uint64_t offset = consumed_ + start;
+  std::size_t scanned = start + 1;
+  for (;;) {
+    const void* hit = scanned < size_ ? std::memchr(data_ + scanned, kEndBlock, size_ - scanned)
+                                      : nullptr;
+    if (hit != nullptr) {
+      const auto end = static_cast<std::size_t>(static_cast<const char*>(hit) - data_);
+      std::size_t next = end + 1;
+      if (available(next + 1) && data_[next] == '\r') ++next;
+      if (end - start - 1 > limits_.max_message_bytes) {
+        pos_ = next;
+        return fail(item, offset, number, "", "MLLP frame of message " + std::to_string(number) +
+                                                  " exceeds the limit of " +
+                                                  std::to_string(limits_.max_message_bytes) + " bytes");
+      }
+      item.kind = SplitItem::Kind::Message;
+      item.bytes = std::string_view(data_ + start + 1, end - start - 1);
+      item.offset = offset + 1;
+      item.number = number;
+      item.error.reset();
+      pos_ = next;
+      return true;
+    }
+    scanned = size_;
+    if (size_ - start > limits_.max_message_bytes + 2) {
+      skipToNextMessage();
+      return fail(item, offset, number, "", "MLLP frame of message " + std::to_string(number) +
+                                                " exceeds the limit of " +
+                                                std::to_string(limits_.max_message_bytes) + " bytes");
+    }
+    if (!refill()) {
+      pos_ = size_;
+      return fail(item, offset, number, "", "MLLP frame of message " + std::to_string(number) +
+                                                " is truncated: no end block (0x1C) before the end of input");
+    }
+  }
+}
+
+bool Splitter::readSegmentMessage(SplitItem& item) {
+  const std::size_t start = pos_;
+  const std::size_t number = ++messages_;
+  if (in_batch_) ++batch_messages_;
+  const std::uint64_t offset = consumed_ + start;
+  std::size_t end = start;  // one past the terminator of the last non-blank line
+  std::size_t at = start;
+  Line line{};
+  for (;;) {
+    const LineStatus status = readLine(at, line);
+    if (status == LineStatus::End) break;
+    if (status == LineStatus::TooLong) {
+      skipToNextMessage();
+      return fail(item, offset, number, "",
+                  "message " + std::to_string(number) + " has a segment longer than the limit of " +
+                      std::to_string(limits_.max_segment_bytes) + " bytes");
+    }
+    const bool blank = line.end == line.begin;
+    if (!blank && line.begin != start && startsMessage(line.begin)) break;
+    if (!blank) end = line.next;
+    at = line.next;
+    if (end - start > limits_.max_message_bytes) {
+      pos_ = start;
+      skipToNextMessage();
+      return fail(item, offset, number, "",
+                  "message " + std::to_string(number) + " exceeds the limit of " +
+                      std::to_string(limits_.max_message_bytes) + " bytes");
+    }
+  }
+  item.kind = SplitItem::Kind::Message;
+  item.bytes = std::string_view(data_ + start, end - start);
+  item.offset = offset;
+  item.number = number;
+  item.error.reset();
+  pos_ = end;
+  return true;
+}
+
+std::optional<std::size_t> Splitter::countField1(std::string_view segment) {
+  if (segment.size() < 5) return std::nullopt;
+  const char sep = segment[3];
+  std::size_t n = 0;
+  std::size_t i = 4;
+  for (; i < segment.size() && segment[i] != sep; ++i) {
+    if (segment[i] < '0' || segment[i] > '9' || i > 14) return std::nullopt;
+    n = n * 10 + static_cast<std::size_t>(segment[i] - '0');
+  }
+  return i == 4 ? std::nullopt : std::optional<std::size_t>(n);
+}
+
+// Reports the envelope segment as an item; a structural problem becomes an Error item instead,
+// and a count mismatch is queued to follow the envelope item.
+bool Splitter::handleBatchSegment(std::string_view id, const Line& line, SplitItem& item) {
+  const std::string_view text(data_ + line.begin, line.end - line.begin);
+  const std::uint64_t offset = consumed_ + line.begin;
+  pos_ = line.next;
+  item.kind = SplitItem::Kind::Envelope;
+  item.bytes = text;
+  item.offset = offset;
+  item.number = 0;
+  item.error.reset();
+  auto countError = [&](std::string segment, std::string sentence) {
+    Error e;
+    e.code = ErrorCode::SegmentSequence;
+    e.segment = std::move(segment);
+    e.field = 1;
+    e.offset = offset;
+    e.text = std::move(sentence);
+    pending_ = std::move(e);
+  };
+  if (id == "FHS") {
+    in_file_ = true;
+    file_batches_ = 0;
+  } else if (id == "BHS") {
+    if (in_batch_) countError("BHS", "a new batch starts (BHS) before the previous one ended with BTS");
+    in_batch_ = true;
+    batch_messages_ = 0;
+  } else if (id == "BTS") {
+    if (!in_batch_) return fail(item, offset, 0, "BTS", "BTS found without a preceding BHS");
+    in_batch_ = false;
+    ++batches_;
+    ++file_batches_;
+    const auto declared = countField1(text);
+    if (declared && *declared != batch_messages_) {
+      countError("BTS", "BTS-1 declares " + std::to_string(*declared) +
+                            " messages but the batch holds " + std::to_string(batch_messages_));
+    }
+  } else {  // FTS
+    if (!in_file_) return fail(item, offset, 0, "FTS", "FTS found without a preceding FHS");
+    in_file_ = false;
+    const auto declared = countField1(text);
+    if (declared && *declared != file_batches_) {
+      countError("FTS", "FTS-1 declares " + std::to_string(*declared) +
+                            " batches but the file holds " + std::to_string(file_batches_));
+    }
+  }
+  return true;
+}
+
+bool Splitter::next(SplitItem& item) {
+  if (pending_) {
+    item.kind = SplitItem::Kind::Error;
+    item.bytes = {};
+    item.offset = pending_->offset;
+    item.number = 0;
+    item.error = std::move(pending_);
+    pending_.reset();
+    return true;
+  }
+  compact();
+  // Bounded: each pass consumes at least one line or returns.
+  for (;;) {
+    skipBlank();
+    if (!available(pos_ + 1)) {
+      if (ended_) return false;
+      ended_ = true;
+      const std::uint64_t offset = consumed_ + pos_;
+      if (in_batch_) {
+        in_batch_ = false;
+        return fail(item, offset, 0, "BTS", "the batch opened by BHS has no BTS: input is truncated");
+      }
+      if (in_file_) {
+        in_file_ = false;
+        return fail(item, offset, 0, "FTS", "the file opened by FHS has no FTS: input is truncated");
+      }
+      return false;
+    }
+    if (data_[pos_] == kStartBlock) return readFrame(item);
+    Line line{};
+    const LineStatus status = readLine(pos_, line);
+    if (status == LineStatus::TooLong) {
+      const std::uint64_t offset = consumed_ + pos_;
+      skipToNextMessage();
+      return fail(item, offset, 0, "", "a line longer than " +
+                                           std::to_string(limits_.max_segment_bytes) +
+                                           " bytes appears outside any message");
+    }
+    if (status == LineStatus::End) continue;
+    const std::string_view id(data_ + line.begin, std::min<std::size_t>(3, line.end - line.begin));
+    if (id == "MSH") return readSegmentMessage(item);
+    if (isHeaderId(id)) return handleBatchSegment(id, line, item);
+    const std::uint64_t offset = consumed_ + pos_;
+    pos_ = line.next;
+    return fail(item, offset, 0, std::string(),
+                "found data outside a message where an MSH, FHS or BHS segment was expected");
+  }
+}
+
+}  // namespace ferry::hl7v2
