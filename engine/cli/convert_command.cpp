@@ -17,7 +17,7 @@ int convertCommand(const Args& args) {
     return 2;
   }
   StreamHandlers handlers;
-  handlers.on_message = [](const hl7v2::Message& message, std::size_t) {
+  handlers.on_message = [](const hl7v2::Message& message, std::size_t, std::uint64_t) {
     std::cout << message.bytes();
   };
   handlers.on_envelope = [](std::string_view segment) { std::cout << segment << '\r'; };

@@ -46,7 +46,7 @@ int forEachMessage(const std::string& input, const StreamHandlers& handlers) {
           status = 1;
           break;
         }
-        if (handlers.on_message) handlers.on_message(*message, item.number);
+        if (handlers.on_message) handlers.on_message(*message, item.number, item.offset);
         break;
       }
     }

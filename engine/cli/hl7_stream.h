@@ -11,8 +11,8 @@
 namespace ferry::cli {
 
 struct StreamHandlers {
-  // A parsed message and its 1-based number in the stream.
-  std::function<void(const hl7v2::Message&, std::size_t number)> on_message;
+  // A parsed message, its 1-based number in the stream and the stream offset of its first byte.
+  std::function<void(const hl7v2::Message&, std::size_t number, std::uint64_t offset)> on_message;
   // A message that could not be parsed (already reported on stderr).
   std::function<void(std::size_t number)> on_bad_message;
   // A batch envelope segment (FHS/BHS/BTS/FTS), as written.

@@ -37,6 +37,7 @@ Element Element::repetition(int r) const {
 }
 
 Element Element::component(int c) const {
+  if (!present_) return {};
   if (level_ == Level::Field) return repetition(1).component(c);
   if (!present_ || level_ != Level::Repetition || c < 1) return {};
   bool found = false;
@@ -57,6 +58,7 @@ int Element::repetitionCount() const {
 }
 
 int Element::componentCount() const {
+  if (!present_) return 0;
   if (level_ == Level::Field) return repetition(1).componentCount();
   if (!present_ || level_ != Level::Repetition) return present_ ? 1 : 0;
   return countPieces(raw_, enc_->component);

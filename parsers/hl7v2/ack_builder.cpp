@@ -1,0 +1,186 @@
+#include "parsers/hl7v2/ack_builder.h"
+
+#include <ctime>
+
+#include "parsers/hl7v2/escape.h"
+#include "parsers/hl7v2/header.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+std::string nowTimestamp() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S+0000", &tm);
+  return buf;
+}
+
+// ERR for v2.5 and later: ERR-2 location (ERL), ERR-3 code (CWE), ERR-4 severity, ERR-8 text.
+void appendErr25(std::string& out, const Error& e, const EncodingCharacters& enc) {
+  const char f = enc.field;
+  const char c = enc.component;
+  out += "ERR";
+  out += f;
+  out += f;  // ERR-1 (ELD) is for versions before 2.5
+  if (!e.segment.empty()) {
+    out += e.segment;
+    out += c;
+    if (e.segment_sequence > 0) out += std::to_string(e.segment_sequence);
+    out += c;
+    if (e.field > 0) out += std::to_string(e.field);
+    if (e.component > 0) {
+      out += c;
+      out += c;
+      out += std::to_string(e.component);
+    }
+  }
+  out += f;
+  out += std::to_string(static_cast<int>(e.code));
+  out += c;
+  out += escape(errorCodeText(e.code), enc);
+  out += c;
+  out += "HL70357";
+  out += f;
+  out += 'E';
+  out += f;
+  out += f;
+  out += f;
+  out += f;
+  out += escape(e.text, enc);  // ERR-8 user message
+  out += '\r';
+}
+
+// ERR for versions before 2.5: ERR-1 (ELD) = segment^sequence^field^code&text&HL70357.
+void appendErrLegacy(std::string& out, const Error& e, const EncodingCharacters& enc) {
+  const char c = enc.component;
+  const char s = enc.subcomponent;
+  out += "ERR";
+  out += enc.field;
+  out += e.segment;
+  out += c;
+  if (e.segment_sequence > 0) out += std::to_string(e.segment_sequence);
+  out += c;
+  if (e.field > 0) out += std::to_string(e.field);
+  out += c;
+  out += std::to_string(static_cast<int>(e.code));
+  out += s;
+  out += escape(errorCodeText(e.code), enc);
+  out += s;
+  out += "HL70357";
+  out += '\r';
+}
+
+}  // namespace
+
+std::string_view toString(AcknowledgmentCode code) {
+  switch (code) {
+    case AcknowledgmentCode::AA: return "AA";
+    case AcknowledgmentCode::AE: return "AE";
+    case AcknowledgmentCode::AR: return "AR";
+    case AcknowledgmentCode::CA: return "CA";
+    case AcknowledgmentCode::CE: return "CE";
+    case AcknowledgmentCode::CR: return "CR";
+  }
+  return "AR";
+}
+
+std::string buildAck(const Message& message, AcknowledgmentCode code,
+                     const std::vector<Error>& errors, const AckOptions& options) {
+  const EncodingCharacters& enc = message.encoding();
+  const char f = enc.field;
+  std::string version = message.versionId();
+  if (!isSupportedVersion(version)) version = "2.5.1";
+  const auto raw = [&](int field) { return message.at(Path{"MSH", 1, field, 1, 0, 0}).raw(); };
+
+  std::string out;
+  out.reserve(256 + errors.size() * 128);
+  out += "MSH";
+  out += f;
+  out += enc.msh2();
+  out += f;
+  out += raw(5);  // the receiver of the message sends the ACK
+  out += f;
+  out += raw(6);
+  out += f;
+  out += raw(3);
+  out += f;
+  out += raw(4);
+  out += f;
+  out += options.timestamp.empty() ? nowTimestamp() : options.timestamp;
+  out += f;
+  out += f;
+  out += "ACK";
+  // Message structure (MSH-9.3) exists from 2.3.1; the trigger component from 2.3.
+  if (versionAtLeast(version, "2.3")) {
+    const std::string trigger = message.triggerEvent();
+    if (!trigger.empty()) {
+      out += enc.component;
+      out += escape(trigger, enc);
+    }
+    if (versionAtLeast(version, "2.3.1")) {
+      if (trigger.empty()) out += enc.component;
+      out += enc.component;
+      out += "ACK";
+    }
+  }
+  out += f;
+  out += escape(options.control_id, enc);
+  out += f;
+  out += raw(11);
+  out += f;
+  out += version;
+  if (const std::string_view charset = raw(18); !charset.empty()) {
+    out.append(6, f);  // MSH-13..MSH-18
+    out += charset;
+  }
+  out += '\r';
+
+  out += "MSA";
+  out += f;
+  out += toString(code);
+  out += f;
+  out += raw(10);
+  if (!options.text.empty()) {
+    out += f;
+    out += escape(options.text, enc);
+  }
+  out += '\r';
+
+  const bool modern = versionAtLeast(version, "2.5");
+  for (const Error& e : errors) {
+    if (modern) {
+      appendErr25(out, e, enc);
+    } else {
+      appendErrLegacy(out, e, enc);
+    }
+  }
+  return out;
+}
+
+std::string buildRejectForUnparseable(std::string_view bytes, const Error& error,
+                                      const AckOptions& options, bool enhanced) {
+  // Recover MSH-10 only when the header's delimiters can be read; otherwise MSA-2 stays empty.
+  std::string control_id;
+  if (bytes.substr(0, 3) == "MSH") {
+    if (auto enc = EncodingCharacters::fromHeader(bytes)) {
+      const std::size_t end = bytes.find_first_of("\r\n");
+      bool found = false;
+      const std::string_view header = bytes.substr(0, end);
+      const std::string_view ten = nthPiece(header, enc->field, 10, found);
+      // Only a plain id can be echoed into the default-delimiter ACK.
+      if (found && ten.size() <= 199 && ten.find_first_of("|^~\\&\r\n") == std::string_view::npos) {
+        control_id = std::string(ten);
+      }
+    }
+  }
+  const std::string minimal = "MSH|^~\\&|||||||ACK|" + control_id + "|P|2.5.1\r";
+  auto message = Message::parse(minimal);
+  if (!message) return {};
+  return buildAck(*message, enhanced ? AcknowledgmentCode::CR : AcknowledgmentCode::AR, {error},
+                  options);
+}
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,62 @@
+#pragma once
+// Reads HL7 v2 composite data types (CWE, CX, EI, XPN, XAD, XTN, XCN, DTM) from message elements
+// into canonical value types. It carries the per-message context the conversions need: the
+// character set to widen text to UTF-8, and the lists where problems are recorded with their
+// location instead of stopping at the first one. A malformed value (a date that is not a date)
+// is a warning: the message is still usable, and the raw value is kept as an extension so
+// nothing is lost.
+
+#include <string>
+#include <vector>
+
+#include "engine/canonical/datatypes.h"
+#include "engine/canonical/extension.h"
+#include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/message.h"
+
+namespace ferry::hl7v2 {
+
+class DatatypeReader {
+ public:
+  DatatypeReader(const Message& message, CharacterSet charset, std::vector<Error>& errors,
+                 std::vector<Error>& warnings, std::vector<canonical::Extension>& unparsed)
+      : message_(message), charset_(charset), errors_(errors), warnings_(warnings),
+        unparsed_(unparsed) {}
+
+  // Where the next reads come from, so errors can name segment and field.
+  void at(const Segment& segment, int sequence) {
+    segment_ = &segment;
+    sequence_ = sequence;
+  }
+
+  // Decoded UTF-8 text of a leaf element.
+  std::string text(const Element& e) const;
+  void text(const Element& e, std::string& out) const;
+
+  // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
+  std::string dateTime(const Element& e, int field) const;
+
+  canonical::Coding coding(const Element& cwe, int first_component = 1) const;
+  canonical::CodeableConcept codeableConcept(const Element& cwe) const;
+  canonical::Identifier identifier(const Element& cx) const;        // CX
+  canonical::Identifier entityIdentifier(const Element& ei) const;  // EI: id^namespace
+  canonical::HumanName name(const Element& xpn, int first_component = 1) const;
+  canonical::Address address(const Element& xad) const;
+  canonical::ContactPoint contactPoint(const Element& xtn) const;
+  canonical::Practitioner practitioner(const Element& xcn) const;
+
+  void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
+  // A value that could not be read as its type: warns and keeps it whole as an extension.
+  void recordUnreadable(int field, const Element& e, std::string text) const;
+
+ private:
+  const Message& message_;
+  CharacterSet charset_;
+  std::vector<Error>& errors_;
+  std::vector<Error>& warnings_;
+  std::vector<canonical::Extension>& unparsed_;
+  const Segment* segment_ = nullptr;
+  int sequence_ = 0;
+};
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,132 @@
+#include "parsers/hl7v2/header.h"
+
+#include <algorithm>
+#include <array>
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+constexpr std::array<std::string_view, 13> kVersions = {
+    "2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.7.1", "2.8", "2.8.1", "2.8.2"};
+
+struct CharsetName {
+  std::string_view name;
+  CharacterSet charset;
+};
+// HL7 table 0211 names Ferry handles; an empty MSH-18 means ASCII.
+constexpr std::array<CharsetName, 4> kCharsets = {{
+    {"ASCII", CharacterSet::Ascii},
+    {"8859/1", CharacterSet::Latin1},
+    {"UNICODE UTF-8", CharacterSet::Utf8},
+    {"UTF-8", CharacterSet::Utf8},  // seen in the wild though not in table 0211
+}};
+
+Error headerError(ErrorCode code, int field, std::string text) {
+  Error e;
+  e.code = code;
+  e.segment = "MSH";
+  e.segment_sequence = 1;
+  e.field = field;
+  e.text = std::move(text);
+  return e;
+}
+
+}  // namespace
+
+bool isSupportedVersion(std::string_view version) {
+  for (auto v : kVersions) {
+    if (v == version) return true;
+  }
+  return false;
+}
+
+bool versionAtLeast(std::string_view version, std::string_view minimum) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < version.size() || j < minimum.size()) {
+    int a = 0;
+    int b = 0;
+    // Capped so a hostile MSH-12 of many digits cannot overflow.
+    for (; i < version.size() && version[i] != '.'; ++i) a = std::min(a * 10 + (version[i] - '0'), 99999);
+    for (; j < minimum.size() && minimum[j] != '.'; ++j) b = std::min(b * 10 + (minimum[j] - '0'), 99999);
+    if (a != b) return a > b;
+    ++i;
+    ++j;
+  }
+  return true;
+}
+
+std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
+  std::vector<Error> errors;
+  if (message.messageCode().empty()) {
+    errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 9,
+                                 "MSH-9 message type is required (e.g. ORU^R01)"));
+  }
+  if (message.controlId().empty()) {
+    errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 10,
+                                 "MSH-10 message control id is required"));
+  }
+  const std::string processing = message.at(Path{"MSH", 1, 11, 1, 1, 0}).text();
+  if (processing.empty()) {
+    errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 11,
+                                 "MSH-11 processing id is required (P, D or T)"));
+  } else if (processing != "P" && processing != "D" && processing != "T") {
+    errors.push_back(headerError(ErrorCode::UnsupportedProcessingId, 11,
+                                 "MSH-11 processing id must be P, D or T"));
+  }
+  facts.version = message.versionId();
+  if (facts.version.empty()) {
+    errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 12,
+                                 "MSH-12 version id is required (2.1 to 2.8.2)"));
+  } else if (!isSupportedVersion(facts.version)) {
+    errors.push_back(headerError(ErrorCode::UnsupportedVersionId, 12,
+                                 "MSH-12 version '" + facts.version +
+                                     "' is not one of 2.1, 2.2, 2.3, 2.3.1, 2.4, 2.5, 2.5.1, "
+                                     "2.6, 2.7, 2.7.1, 2.8, 2.8.1, 2.8.2"));
+  }
+  facts.charset_name = message.at(Path{"MSH", 1, 18, 1, 0, 0}).text();
+  facts.charset = CharacterSet::Ascii;
+  if (!facts.charset_name.empty()) {
+    bool known = false;
+    for (const auto& c : kCharsets) {
+      if (c.name == facts.charset_name) {
+        facts.charset = c.charset;
+        known = true;
+      }
+    }
+    if (!known) {
+      errors.push_back(headerError(ErrorCode::TableValueNotFound, 18,
+                                   "MSH-18 character set '" + facts.charset_name +
+                                       "' is not supported (ASCII, 8859/1, UNICODE UTF-8)"));
+    }
+  }
+  facts.enhanced_mode = message.at(Path{"MSH", 1, 15, 1, 0, 0}).valued() ||
+                        message.at(Path{"MSH", 1, 16, 1, 0, 0}).valued();
+  return errors;
+}
+
+void appendUtf8(std::string_view text, CharacterSet charset, std::string& out) {
+  if (charset != CharacterSet::Latin1) {
+    out.append(text);
+    return;
+  }
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+}
+
+std::string toUtf8(std::string_view text, CharacterSet charset) {
+  std::string out;
+  out.reserve(text.size());
+  appendUtf8(text, charset, out);
+  return out;
+}
+
+}  // namespace ferry::hl7v2

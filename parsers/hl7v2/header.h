@@ -1,0 +1,36 @@
+#pragma once
+// What the MSH segment declares about the whole message: version (2.1-2.8), character set
+// (MSH-18) and acknowledgment mode (MSH-15/16), and the checks an ACK depends on.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/hl7v2/message.h"
+
+namespace ferry::hl7v2 {
+
+enum class CharacterSet { Ascii, Latin1, Utf8 };
+
+struct HeaderFacts {
+  std::string version;              // MSH-12.1 as sent, e.g. "2.5.1"
+  CharacterSet charset = CharacterSet::Ascii;
+  std::string charset_name;         // MSH-18 as sent; empty means the default (ASCII)
+  bool enhanced_mode = false;       // MSH-15 or MSH-16 valued: original vs enhanced acknowledgment
+};
+
+// Versions Ferry reads: 2.1 through 2.8.2.
+bool isSupportedVersion(std::string_view version);
+// Compares dotted versions numerically: versionAtLeast("2.5.1", "2.5") is true.
+bool versionAtLeast(std::string_view version, std::string_view minimum);
+
+// Reads the facts and checks MSH-9, MSH-10, MSH-11, MSH-12 and MSH-18. Every problem found is
+// returned (an empty list means the header is usable); facts are filled as far as possible.
+std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts);
+
+// Text in the message's character set, as UTF-8 (ISO 8859-1 bytes are widened; ASCII and UTF-8
+// pass through unchanged).
+std::string toUtf8(std::string_view text, CharacterSet charset);
+void appendUtf8(std::string_view text, CharacterSet charset, std::string& out);
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,132 @@
+#include "parsers/hl7v2/normalizer.h"
+
+#include <array>
+
+#include "parsers/hl7v2/datatype_reader.h"
+#include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/segment_normalizers.h"
+#include "parsers/terminology/concept_map.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+struct SupportedType {
+  std::string_view type;
+  std::string_view event;
+};
+
+// ADT events beyond the four the lab and insurer flows need share the PID/PV1/IN1 shape, so
+// they normalize the same way.
+constexpr std::array<SupportedType, 18> kSupported = {{
+    {"ADT", "A01"}, {"ADT", "A02"}, {"ADT", "A03"}, {"ADT", "A04"}, {"ADT", "A05"},
+    {"ADT", "A06"}, {"ADT", "A07"}, {"ADT", "A08"}, {"ADT", "A11"}, {"ADT", "A12"},
+    {"ADT", "A13"}, {"ADT", "A28"}, {"ADT", "A31"}, {"ORM", "O01"}, {"OML", "O21"},
+    {"ORU", "R01"}, {"VXU", "V04"}, {"ACK", ""},
+}};
+
+bool isSupportedType(std::string_view type) {
+  for (const auto& s : kSupported) {
+    if (s.type == type) return true;
+  }
+  return false;
+}
+
+void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader& reader,
+                canonical::Header& header) {
+  const Segment msh = message.segment(0);
+  reader.at(msh, 1);
+  header.source_format = std::string(canonical::kSourceHl7v2);
+  reader.text(msh.field(3).component(1), header.sending_application);
+  reader.text(msh.field(4).component(1), header.sending_facility);
+  reader.text(msh.field(5).component(1), header.receiving_application);
+  reader.text(msh.field(6).component(1), header.receiving_facility);
+  header.message_datetime = reader.dateTime(msh.field(7), 7);
+  reader.text(msh.field(9).component(1), header.message_type);
+  reader.text(msh.field(9).component(2), header.trigger_event);
+  reader.text(msh.field(9).component(3), header.message_structure);
+  reader.text(msh.field(10), header.control_id);
+  reader.text(msh.field(11).component(1), header.processing_id);
+  header.version = facts.version;
+  header.character_set = facts.charset_name;
+  reader.text(msh.field(15), header.accept_ack_type);
+  reader.text(msh.field(16), header.application_ack_type);
+}
+
+Error typeError(ErrorCode code, int component, std::string text) {
+  Error e;
+  e.code = code;
+  e.segment = "MSH";
+  e.segment_sequence = 1;
+  e.field = 9;
+  e.component = component;
+  e.text = std::move(text);
+  return e;
+}
+
+// The segments without which a message type carries nothing to act on.
+struct RequiredSegment {
+  std::string_view type;
+  std::string_view segment;
+};
+constexpr std::array<RequiredSegment, 8> kRequired = {{
+    {"ADT", "PID"}, {"ADT", "PV1"}, {"ORU", "OBR"}, {"ORU", "OBX"},
+    {"ORM", "ORC"}, {"OML", "ORC"}, {"VXU", "PID"}, {"VXU", "RXA"},
+}};
+
+void checkRequiredSegments(const Message& message, std::vector<Error>& errors) {
+  const std::string type = message.messageCode();
+  for (const auto& r : kRequired) {
+    if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
+    Error e;
+    e.code = ErrorCode::SegmentSequence;
+    e.segment = std::string(r.segment);
+    e.offset = message.bytes().size();
+    e.text = "a " + type + " message requires a " + std::string(r.segment) + " segment";
+    errors.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+bool isSupportedMessageType(std::string_view type, std::string_view event) {
+  for (const auto& s : kSupported) {
+    if (s.type == type && (s.event == event || s.type == "ACK")) return true;
+  }
+  return false;
+}
+
+Normalized normalize(const Message& message) {
+  Normalized result;
+  HeaderFacts facts;
+  result.errors = checkHeader(message, facts);
+  DatatypeReader reader(message, facts.charset, result.errors, result.warnings,
+                        result.message.extensions);
+  readHeader(message, facts, reader, result.message.header);
+
+  const auto& header = result.message.header;
+  if (!header.message_type.empty() && !isSupportedType(header.message_type)) {
+    result.errors.push_back(typeError(ErrorCode::UnsupportedMessageType, 1,
+                                      "message type '" + header.message_type +
+                                          "' is not supported (ADT, ORM, OML, ORU, VXU)"));
+    return result;
+  }
+  if (!header.message_type.empty() &&
+      !isSupportedMessageType(header.message_type, header.trigger_event)) {
+    result.errors.push_back(typeError(ErrorCode::UnsupportedEventCode, 2,
+                                      "trigger event '" + header.trigger_event +
+                                          "' is not supported for " + header.message_type));
+    return result;
+  }
+
+  SegmentNormalizer segments(reader, result.message);
+  for (std::size_t i = 1; i < message.segmentCount(); ++i) {
+    const Segment segment = message.segment(i);
+    reader.at(segment, static_cast<int>(i + 1));
+    segments.read(segment);
+  }
+  checkRequiredSegments(message, result.errors);
+  return result;
+}
+
+}  // namespace ferry::hl7v2

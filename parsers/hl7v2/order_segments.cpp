@@ -1,0 +1,186 @@
+// Orders and results: ORC, OBR, OBX, NTE, SPM.
+#include <charconv>
+
+#include "parsers/hl7v2/segment_normalizers.h"
+#include "parsers/terminology/concept_map.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+std::optional<double> readNumber(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+// "70-99" gives both bounds, "<5" or "<=5" an upper one, ">10" a lower one; other text none.
+canonical::ReferenceRange readRange(std::string text) {
+  canonical::ReferenceRange range;
+  const std::string_view t = text;
+  if (!t.empty() && (t.front() == '<' || t.front() == '>')) {
+    const std::size_t skip = t.size() > 1 && t[1] == '=' ? 2 : 1;
+    const auto bound = readNumber(t.substr(skip));
+    (t.front() == '<' ? range.high : range.low) = bound;
+  } else if (const std::size_t dash = t.find('-', 1); dash != std::string_view::npos) {
+    range.low = readNumber(t.substr(0, dash));
+    range.high = readNumber(t.substr(dash + 1));
+    if (!range.low || !range.high) range.low = range.high = std::nullopt;
+  }
+  range.text = std::move(text);
+  return range;
+}
+
+canonical::StatusCode mapStatus(std::string_view table, std::string v2) {
+  canonical::StatusCode status;
+  if (!v2.empty()) {
+    if (const auto mapped = terminology::toFhir(table, v2)) status.fhir = std::string(mapped->fhir_code);
+  }
+  status.v2 = std::move(v2);
+  return status;
+}
+
+}  // namespace
+
+canonical::Order& SegmentNormalizer::currentOrder() {
+  if (!order_) {
+    out_.orders.emplace_back();
+    order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
+  }
+  return out_.orders[*order_];
+}
+
+void SegmentNormalizer::readOrc(const Segment& s) {
+  out_.orders.emplace_back();
+  order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
+  order_has_obr_ = false;
+  observation_.reset();
+  canonical::Order& o = out_.orders.back();
+  reader_.text(s.field(1), o.order_control);
+  o.placer_order_number = reader_.entityIdentifier(s.field(2));
+  o.filler_order_number = reader_.entityIdentifier(s.field(3));
+  reader_.text(s.field(5), o.order_status);
+  o.requested_time = reader_.dateTime(s.field(9), 9);
+  o.ordering_provider = reader_.practitioner(s.field(12).repetition(1));
+}
+
+void SegmentNormalizer::readObr(const Segment& s) {
+  // An OBR completes the order its ORC opened; otherwise (or after another OBR) it starts one.
+  if (!order_ || order_has_obr_) {
+    out_.orders.emplace_back();
+    order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
+  }
+  order_has_obr_ = true;
+  observation_.reset();
+  canonical::Order& o = currentOrder();
+  if (const Element placer = s.field(2); placer.valued()) {
+    o.placer_order_number = reader_.entityIdentifier(placer);
+  }
+  if (const Element filler = s.field(3); filler.valued()) {
+    o.filler_order_number = reader_.entityIdentifier(filler);
+  }
+  o.code = reader_.codeableConcept(s.field(4).repetition(1));
+  if (std::string requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
+    o.requested_time = std::move(requested);
+  }
+  o.observation_time = reader_.dateTime(s.field(7), 7);
+  if (const Element provider = s.field(16); provider.valued()) {
+    o.ordering_provider = reader_.practitioner(provider.repetition(1));
+  }
+  o.results_time = reader_.dateTime(s.field(22), 22);
+  o.result_status = mapStatus("0123", reader_.text(s.field(25)));
+}
+
+void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observation& obs) {
+  const Element values = s.field(5);
+  canonical::ObservationValue& v = obs.value;
+  const std::string& type = obs.value_type;
+  if (type == "NM") {
+    reader_.text(values.repetition(1), v.decimal);
+    v.number = readNumber(v.decimal);
+    if (!v.decimal.empty() && !v.number) {
+      reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
+    }
+  } else if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
+    v.coded = reader_.codeableConcept(values.repetition(1));
+  } else if (type == "SN") {
+    const Element sn = values.repetition(1);
+    reader_.text(sn.component(1), v.structured_numeric.comparator);
+    reader_.text(sn.component(2), v.structured_numeric.num1);
+    reader_.text(sn.component(3), v.structured_numeric.separator);
+    reader_.text(sn.component(4), v.structured_numeric.num2);
+  } else if (type == "DT" || type == "DTM" || type == "TS") {
+    v.date_time = reader_.dateTime(values.repetition(1), 5);
+  } else {
+    // ST, TX, FT and anything else: text; repetitions are lines of the same text.
+    for (int r = 1; r <= values.repetitionCount(); ++r) {
+      if (r > 1) v.text += '\n';
+      reader_.text(values.repetition(r), v.text);
+    }
+  }
+}
+
+void SegmentNormalizer::readObx(const Segment& s) {
+  canonical::Observation obs;
+  reader_.text(s.field(1), obs.set_id);
+  reader_.text(s.field(2), obs.value_type);
+  obs.code = reader_.codeableConcept(s.field(3));
+  reader_.text(s.field(4), obs.sub_id);
+  readObservationValue(s, obs);
+  obs.units = reader_.coding(s.field(6));
+  if (const Element range = s.field(7); range.valued()) obs.reference_range = readRange(reader_.text(range));
+  const Element flags = s.field(8);
+  for (int r = 1; r <= flags.repetitionCount(); ++r) {
+    canonical::Interpretation interpretation;
+    reader_.text(flags.repetition(r).component(1), interpretation.v2);
+    if (interpretation.v2.empty()) continue;
+    if (const auto mapped = terminology::toFhir("0078", interpretation.v2)) {
+      interpretation.fhir = {std::string(mapped->fhir_system), std::string(mapped->fhir_code),
+                             std::string(mapped->display)};
+    }
+    obs.interpretations.push_back(std::move(interpretation));
+  }
+  obs.status = mapStatus("0085", reader_.text(s.field(11)));
+  obs.observation_time = reader_.dateTime(s.field(14), 14);
+  obs.performer = reader_.practitioner(s.field(16).repetition(1));
+  obs.analysis_time = reader_.dateTime(s.field(19), 19);
+  obs.order_index = order_;
+  out_.observations.push_back(std::move(obs));
+  observation_ = static_cast<std::uint32_t>(out_.observations.size() - 1);
+}
+
+void SegmentNormalizer::readNte(const Segment& s) {
+  canonical::Note note;
+  const Element comments = s.field(3);
+  for (int r = 1; r <= comments.repetitionCount(); ++r) {
+    if (r > 1) note.text += '\n';
+    reader_.text(comments.repetition(r), note.text);
+  }
+  reader_.text(s.field(2), note.source);
+  note.comment_type = reader_.coding(s.field(4));
+  // A note describes what it follows: the last result, else the last order, else the message.
+  note.observation_index = observation_;
+  if (!observation_) note.order_index = order_;
+  out_.notes.push_back(std::move(note));
+}
+
+void SegmentNormalizer::readSpm(const Segment& s) {
+  canonical::Specimen spec;
+  // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace".
+  const Element id = s.field(2);
+  reader_.text(id.component(1).subcomponent(1), spec.identifier.value);
+  std::string authority = reader_.text(id.component(1).subcomponent(2));
+  if (authority.empty()) authority = reader_.text(id.component(2).subcomponent(1));
+  spec.identifier.system = std::move(authority);
+  spec.type = reader_.codeableConcept(s.field(4));
+  spec.source_site = reader_.codeableConcept(s.field(8));
+  spec.collection_time = reader_.dateTime(s.field(17).component(1), 17);
+  spec.order_index = order_;
+  out_.specimens.push_back(std::move(spec));
+}
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,191 @@
+#include "parsers/terminology/datetime.h"
+
+#include <cstddef>
+
+namespace ferry::terminology {
+namespace {
+
+/// The pieces of a date/time as views into the input; an empty view means "not given".
+struct DateTimeParts {
+    std::string_view year, month, day, hour, minute, second, fraction;
+    char offset_sign = 0;  ///< '+', '-' or 0 for no offset
+    std::string_view offset_hours, offset_minutes;
+};
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool allDigits(std::string_view s) {
+    for (char c : s) {
+        if (!isDigit(c)) return false;
+    }
+    return true;
+}
+
+/// Value of a run of digits the caller has already checked.
+int number(std::string_view digits) {
+    int value = 0;
+    for (char c : digits) value = value * 10 + (c - '0');
+    return value;
+}
+
+bool isLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+int daysInMonth(int year, int month) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && isLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+bool inRange(std::string_view digits, int low, int high) {
+    if (digits.empty()) return true;
+    const int value = number(digits);
+    return value >= low && value <= high;
+}
+
+/// Calendar and clock checks shared by both directions.
+bool valid(const DateTimeParts& p) {
+    if (!inRange(p.month, 1, 12)) return false;
+    if (!p.day.empty()) {
+        const int day = number(p.day);
+        if (day < 1 || day > daysInMonth(number(p.year), number(p.month))) return false;
+    }
+    if (!inRange(p.hour, 0, 23) || !inRange(p.minute, 0, 59) || !inRange(p.second, 0, 59)) return false;
+    if (p.offset_sign != 0) {
+        if (!inRange(p.offset_hours, 0, 14) || !inRange(p.offset_minutes, 0, 59)) return false;
+    }
+    return true;
+}
+
+std::optional<DateTimeParts> parseHl7(std::string_view s) {
+    std::size_t digits = 0;
+    while (digits < s.size() && isDigit(s[digits])) ++digits;
+    if (digits < 4 || digits > 14 || digits % 2 != 0) return std::nullopt;
+
+    DateTimeParts p;
+    std::string_view* const pieces[] = {&p.year, &p.month, &p.day, &p.hour, &p.minute, &p.second};
+    *pieces[0] = s.substr(0, 4);
+    for (std::size_t at = 4, i = 1; at < digits; at += 2, ++i) *pieces[i] = s.substr(at, 2);
+
+    std::size_t pos = digits;
+    if (pos < s.size() && s[pos] == '.') {
+        if (digits != 14) return std::nullopt;
+        const std::size_t start = ++pos;
+        while (pos < s.size() && isDigit(s[pos])) ++pos;
+        p.fraction = s.substr(start, pos - start);
+        if (p.fraction.empty() || p.fraction.size() > 4) return std::nullopt;
+    }
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        const std::string_view zone = s.substr(pos + 1);
+        if (zone.size() != 4 || !allDigits(zone)) return std::nullopt;
+        p.offset_sign = s[pos];
+        p.offset_hours = zone.substr(0, 2);
+        p.offset_minutes = zone.substr(2, 2);
+        pos = s.size();
+    }
+    if (pos != s.size()) return std::nullopt;
+    return p;
+}
+
+/// Reads exactly `width` digits at pos into out; false when they are not there.
+bool take(std::string_view s, std::size_t& pos, std::size_t width, std::string_view& out) {
+    if (s.size() - pos < width || !allDigits(s.substr(pos, width))) return false;
+    out = s.substr(pos, width);
+    pos += width;
+    return true;
+}
+
+/// True when s[pos] is c, consuming it.
+bool accept(std::string_view s, std::size_t& pos, char c) {
+    if (pos < s.size() && s[pos] == c) {
+        ++pos;
+        return true;
+    }
+    return false;
+}
+
+bool parseIsoTime(std::string_view s, std::size_t& pos, DateTimeParts& p) {
+    if (!take(s, pos, 2, p.hour)) return false;
+    if (accept(s, pos, ':')) {
+        if (!take(s, pos, 2, p.minute)) return false;
+        if (accept(s, pos, ':')) {
+            if (!take(s, pos, 2, p.second)) return false;
+            if (accept(s, pos, '.')) {
+                const std::size_t start = pos;
+                while (pos < s.size() && isDigit(s[pos])) ++pos;
+                if (pos == start) return false;
+                p.fraction = s.substr(start, pos - start);
+            }
+        }
+    }
+    if (accept(s, pos, 'Z')) {
+        p.offset_sign = '+';
+        p.offset_hours = "00";
+        p.offset_minutes = "00";
+    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        p.offset_sign = s[pos++];
+        if (!take(s, pos, 2, p.offset_hours) || !accept(s, pos, ':') || !take(s, pos, 2, p.offset_minutes)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::optional<DateTimeParts> parseIso(std::string_view s) {
+    DateTimeParts p;
+    std::size_t pos = 0;
+    if (!take(s, pos, 4, p.year)) return std::nullopt;
+    if (accept(s, pos, '-')) {
+        if (!take(s, pos, 2, p.month)) return std::nullopt;
+        if (accept(s, pos, '-')) {
+            if (!take(s, pos, 2, p.day)) return std::nullopt;
+            if (accept(s, pos, 'T') && !parseIsoTime(s, pos, p)) return std::nullopt;
+        }
+    }
+    if (pos != s.size()) return std::nullopt;
+    return p;
+}
+
+std::string formatIso(const DateTimeParts& p) {
+    std::string out;
+    out.reserve(32);
+    out += p.year;
+    if (!p.month.empty()) (out += '-') += p.month;
+    if (!p.day.empty()) (out += '-') += p.day;
+    if (p.hour.empty()) return out;  // a date has no time zone in ISO 8601
+    (out += 'T') += p.hour;
+    if (!p.minute.empty()) (out += ':') += p.minute;
+    if (!p.second.empty()) (out += ':') += p.second;
+    if (!p.fraction.empty()) (out += '.') += p.fraction;
+    if (p.offset_sign != 0) ((((out += p.offset_sign) += p.offset_hours) += ':') += p.offset_minutes);
+    return out;
+}
+
+std::string formatHl7(const DateTimeParts& p) {
+    constexpr std::size_t kMaxFraction = 4;
+    std::string out;
+    out.reserve(24);
+    out += p.year;
+    out += p.month;
+    out += p.day;
+    out += p.hour;
+    out += p.minute;
+    out += p.second;
+    if (!p.fraction.empty()) (out += '.') += p.fraction.substr(0, kMaxFraction);
+    if (p.offset_sign != 0) (((out += p.offset_sign) += p.offset_hours) += p.offset_minutes);
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> hl7DateTimeToIso(std::string_view dtm) {
+    const std::optional<DateTimeParts> parts = parseHl7(dtm);
+    if (!parts || !valid(*parts)) return std::nullopt;
+    return formatIso(*parts);
+}
+
+std::optional<std::string> isoToHl7DateTime(std::string_view iso) {
+    const std::optional<DateTimeParts> parts = parseIso(iso);
+    if (!parts || !valid(*parts)) return std::nullopt;
+    return formatHl7(*parts);
+}
+
+}  // namespace ferry::terminology

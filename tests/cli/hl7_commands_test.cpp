@@ -1,0 +1,79 @@
+// The HL7 v2 subcommands as a user runs them: real binary, real files, exit status and output.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/run.h"
+
+using ferry::test::ferryCommand;
+using ferry::test::run;
+
+namespace {
+const std::string kSamples = std::string(FERRY_SOURCE_DIR) + "/samples/hl7v2/";
+
+std::string writeTemp(const std::string& name, const std::string& bytes) {
+  const std::string path = "/tmp/ferry_cli_" + std::to_string(::getpid()) + "_" + name;
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+}  // namespace
+
+TEST(GetCommand, PrintsOneLinePerMessageOfABatch) {
+  auto r = run(ferryCommand("get 'OBX-5.2' " + kSamples + "batch_elr.hl7"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "Detected\nSalmonella\n");
+}
+
+TEST(GetCommand, PrintsEmptyLineWhenAbsent) {
+  auto r = run(ferryCommand("get 'ZPV-2.2' " + kSamples + "adt_a01_admit.hl7 && " +
+                            ferryCommand("get 'ZPV-2.2' " + kSamples + "oru_r01_lab_result.hl7")));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "ENG\n\n");
+}
+
+TEST(GetCommand, ReadsStandardInput) {
+  auto r = run("cat " + kSamples + "oru_r01_lab_result.hl7 | " + ferryCommand("get 'OBX[3]-5' -"));
+  EXPECT_EQ(r.out, "Fasting specimen & verified by tech | 2nd draw\n");
+}
+
+TEST(GetCommand, RejectsMalformedPath) {
+  auto r = run(ferryCommand("get 'PID-x' " + kSamples + "oru_r01_lab_result.hl7"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("expected"), std::string::npos);
+}
+
+TEST(ConvertCommand, WritesEverySampleBackByteForByte) {
+  for (const char* name : {"adt_a01_admit.hl7", "batch_elr.hl7", "oml_o21_order.hl7",
+                           "oru_r01_lab_result.hl7", "vxu_v04_immunization.hl7"}) {
+    auto r = run(ferryCommand(std::string("convert --to hl7v2 ") + kSamples + name));
+    EXPECT_EQ(r.status, 0) << name << r.err;
+    EXPECT_EQ(r.out, ferry::test::readFile(kSamples + name)) << name;
+  }
+}
+
+TEST(ConvertCommand, NormalizesLineFeedsToCarriageReturns) {
+  const std::string path = writeTemp("lf.hl7", "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3\nPID|1||X\n");
+  auto r = run(ferryCommand("convert --to hl7v2 " + path));
+  EXPECT_EQ(r.out, "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3\rPID|1||X\r");
+}
+
+TEST(BadInput, ReportsMessageSegmentAndOffsetAndContinues) {
+  const std::string good1 = "MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.3\rPID|1||X\r";
+  const std::string bad = "MSH|^~\\&|A|B|C|D|2026||ADT^A01|2|P|2.3\rPID|1||Y\rpv1|bad\r";
+  const std::string good3 = "MSH|^~\\&|A|B|C|D|2026||ADT^A01|3|P|2.3\rPID|1||Z\r";
+  const std::string path = writeTemp("bad.hl7", good1 + bad + good3);
+  auto r = run(ferryCommand("get PID-3 " + path));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "X\n\nZ\n");
+  const std::string offset = std::to_string(good1.size() + bad.find("pv1"));
+  EXPECT_NE(r.err.find("message 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("byte " + offset), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("segment 3"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST(BadInput, MissingFileIsAUsageError) {
+  auto r = run(ferryCommand("get PID-3 /nonexistent/file.hl7"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("cannot open"), std::string::npos);
+}

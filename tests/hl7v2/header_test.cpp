@@ -1,0 +1,77 @@
+#include "parsers/hl7v2/header.h"
+
+#include <gtest/gtest.h>
+
+using namespace ferry::hl7v2;
+
+namespace {
+std::vector<Error> check(const std::string& msh, HeaderFacts& facts) {
+  auto m = Message::parse(msh + "\r");
+  EXPECT_TRUE(m) << (m ? "" : m.error().describe());
+  return checkHeader(*m, facts);
+}
+}  // namespace
+
+TEST(Header, AcceptsEveryVersionFrom21To28) {
+  for (const char* v : {"2.1", "2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7",
+                        "2.7.1", "2.8", "2.8.1", "2.8.2"}) {
+    HeaderFacts facts;
+    auto errors = check(std::string("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|") + v, facts);
+    EXPECT_TRUE(errors.empty()) << v;
+    EXPECT_EQ(facts.version, v);
+  }
+}
+
+TEST(Header, RejectsUnknownVersionWithCode203) {
+  HeaderFacts facts;
+  auto errors = check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|3.0", facts);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].code, ErrorCode::UnsupportedVersionId);
+  EXPECT_EQ(errors[0].field, 12);
+}
+
+TEST(Header, ReportsEveryMissingRequiredField) {
+  HeaderFacts facts;
+  auto errors = check("MSH|^~\\&|A|B|C|D|2026", facts);
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(errors[0].field, 9);
+  EXPECT_EQ(errors[1].field, 10);
+  EXPECT_EQ(errors[2].field, 11);
+  EXPECT_EQ(errors[3].field, 12);
+  for (const auto& e : errors) EXPECT_EQ(e.code, ErrorCode::RequiredFieldMissing);
+}
+
+TEST(Header, RecordsCharacterSets) {
+  HeaderFacts facts;
+  EXPECT_TRUE(check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||8859/1", facts).empty());
+  EXPECT_EQ(facts.charset, CharacterSet::Latin1);
+  EXPECT_TRUE(check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||UNICODE UTF-8", facts).empty());
+  EXPECT_EQ(facts.charset, CharacterSet::Utf8);
+  EXPECT_EQ(facts.charset_name, "UNICODE UTF-8");
+  EXPECT_TRUE(check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||ASCII", facts).empty());
+  EXPECT_EQ(facts.charset, CharacterSet::Ascii);
+  auto errors = check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||ISO IR87", facts);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, 18);
+}
+
+TEST(Header, WidensLatin1ToUtf8) {
+  EXPECT_EQ(toUtf8("M\xfcller", CharacterSet::Latin1), "M\xc3\xbcller");
+  EXPECT_EQ(toUtf8("M\xc3\xbcller", CharacterSet::Utf8), "M\xc3\xbcller");
+}
+
+TEST(Header, DetectsEnhancedAcknowledgmentMode) {
+  HeaderFacts facts;
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1|||AL|NE", facts);
+  EXPECT_TRUE(facts.enhanced_mode);
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1", facts);
+  EXPECT_FALSE(facts.enhanced_mode);
+}
+
+TEST(Header, ComparesVersionsNumerically) {
+  EXPECT_TRUE(versionAtLeast("2.5.1", "2.5"));
+  EXPECT_TRUE(versionAtLeast("2.10", "2.9"));
+  EXPECT_FALSE(versionAtLeast("2.3.1", "2.4"));
+  EXPECT_FALSE(versionAtLeast("2.4", "2.5"));
+  EXPECT_TRUE(versionAtLeast("99999999999999999999", "2.5"));  // no overflow
+}

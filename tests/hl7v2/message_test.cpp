@@ -1,0 +1,146 @@
+#include "parsers/hl7v2/message.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/files.h"
+
+using ferry::hl7v2::Element;
+using ferry::hl7v2::Message;
+using ferry::hl7v2::Path;
+using ferry::test::sample;
+
+namespace {
+Message parsed(const std::string& bytes) {
+  auto m = Message::parse(bytes);
+  if (!m) ADD_FAILURE() << m.error().describe();
+  return std::move(*m);
+}
+}  // namespace
+
+TEST(Message, ReadsLabResultGlucose) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.get("OBX-5"), "182");
+  EXPECT_EQ(m.get("OBX-6.1"), "mg/dL");
+  EXPECT_EQ(m.get("OBX-8"), "H");
+  EXPECT_EQ(m.get("OBX-3.4"), "2345-7");
+  EXPECT_EQ(m.get("OBX-3.6"), "LN");
+  EXPECT_EQ(m.get("OBX-7"), "70-99");
+  EXPECT_EQ(m.get("OBX-11"), "F");
+}
+
+TEST(Message, DecodesEscapedCommentInThirdObx) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.get("OBX[3]-5"), "Fasting specimen & verified by tech | 2nd draw");
+  EXPECT_EQ(m.at(*Path::parse("OBX[3]-5")).raw(),
+            "Fasting specimen \\T\\ verified by tech \\F\\ 2nd draw");
+  EXPECT_EQ(m.get("NTE-3"), "Patient reports fasting since 22:00 ^ no medications.");
+}
+
+TEST(Message, NumbersHeaderFieldsAsTheStandardDoes) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.get("MSH-1"), "|");
+  EXPECT_EQ(m.get("MSH-2"), "^~\\&");
+  EXPECT_EQ(m.get("MSH-3"), "NORTHLAB");
+  EXPECT_EQ(m.get("MSH-4.2"), "2.16.840.1.113883.3.9999.1");
+  EXPECT_EQ(m.get("MSH-9.1"), "ORU");
+  EXPECT_EQ(m.get("MSH-9.3"), "ORU_R01");
+  EXPECT_EQ(m.get("MSH-10"), "NL-000184211");
+  EXPECT_EQ(m.get("MSH-12"), "2.5.1");
+  EXPECT_EQ(m.get("MSH-21.1"), "LRI_Common_Component");
+  EXPECT_EQ(m.controlId(), "NL-000184211");
+  EXPECT_EQ(m.messageCode(), "ORU");
+  EXPECT_EQ(m.triggerEvent(), "R01");
+  EXPECT_EQ(m.versionId(), "2.5.1");
+}
+
+TEST(Message, ReadsRepetitionsAndComponents) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.get("PID-3.1"), "MRN448812");
+  EXPECT_EQ(m.get("PID-3[1].4"), "CITYHOSP");
+  EXPECT_EQ(m.get("PID-3[2].1"), "990-22-1234");
+  EXPECT_EQ(m.get("PID-3[2].5"), "SS");
+  EXPECT_EQ(m.segment(m.findSegment("PID")).field(3).repetitionCount(), 2);
+  EXPECT_EQ(m.at(*Path::parse("PID-3")).raw(), "MRN448812^^^CITYHOSP^MR");  // repetition 1
+  EXPECT_EQ(m.get("PID-5.2"), "Adaline");
+  EXPECT_EQ(m.get("PID-7"), "19720314");
+  EXPECT_EQ(m.get("PID-11.2"), "Apt 4");
+  EXPECT_EQ(m.get("PID-13.6"), "217");
+  EXPECT_EQ(m.get("OBX[2]-5"), "8.1");
+  EXPECT_EQ(m.get("SPM-4.2"), "Blood specimen");
+}
+
+TEST(Message, ReadsSubcomponents) {
+  const Message m = parsed("MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\rOBX|1|CE|x&y&z^t\r");
+  EXPECT_EQ(m.get("OBX-3.1.1"), "x");
+  EXPECT_EQ(m.get("OBX-3.1.3"), "z");
+  EXPECT_EQ(m.get("OBX-3.1"), "x&y&z");  // a composite is returned as written
+  EXPECT_FALSE(m.at(*Path::parse("OBX-3.1.4")).present());
+}
+
+TEST(Message, ComponentOneOfASimpleFieldIsTheField) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.get("MSH-10.1"), "NL-000184211");
+  EXPECT_EQ(m.get("PID-7.1"), "19720314");
+}
+
+TEST(Message, DistinguishesAbsentEmptyAndNull) {
+  const Message m = parsed("MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5\rPID|1||ID1||\"\"|\r");
+  const Element empty = m.at(*Path::parse("PID-2"));
+  const Element null = m.at(*Path::parse("PID-5"));
+  const Element beyond = m.at(*Path::parse("PID-9"));
+  EXPECT_TRUE(empty.present());
+  EXPECT_FALSE(empty.valued());
+  EXPECT_FALSE(empty.isNull());
+  EXPECT_TRUE(null.present());
+  EXPECT_TRUE(null.valued());
+  EXPECT_TRUE(null.isNull());
+  EXPECT_FALSE(beyond.present());
+  EXPECT_FALSE(m.at(*Path::parse("ZZZ-1")).present());
+}
+
+TEST(Message, AcceptsLineFeedAndCrLfAndWritesCarriageReturns) {
+  const std::string cr = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\rPID|1||X\r";
+  const std::string lf = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\nPID|1||X\n";
+  const std::string crlf = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\r\nPID|1||X\r\n";
+  EXPECT_EQ(parsed(lf).bytes(), cr);
+  EXPECT_EQ(parsed(crlf).bytes(), cr);
+  EXPECT_EQ(parsed(lf).get("PID-3"), "X");
+  EXPECT_EQ(parsed(crlf).segmentCount(), 2u);
+}
+
+TEST(Message, IgnoresBlankLinesBetweenSegments) {
+  const Message m = parsed("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\r\r\nPID|1||X\r\r");
+  EXPECT_EQ(m.segmentCount(), 2u);
+  EXPECT_EQ(m.get("PID-3"), "X");
+}
+
+TEST(Message, RoundTripsEverySampleByteForByte) {
+  for (const char* name : {"adt_a01_admit.hl7", "oml_o21_order.hl7", "oru_r01_lab_result.hl7",
+                           "vxu_v04_immunization.hl7"}) {
+    const std::string bytes = sample(std::string("hl7v2/") + name);
+    EXPECT_EQ(parsed(bytes).bytes(), bytes) << name;
+  }
+}
+
+TEST(Message, ReadsMessageWithCustomDelimiters) {
+  const Message m = parsed("MSH*:+?$*LAB*FAC*R*F*20260101**ORU:R01*9*P*2.4\rPID*1**A1:::H$X+B2\r");
+  EXPECT_EQ(m.get("MSH-3"), "LAB");
+  EXPECT_EQ(m.get("MSH-9.2"), "R01");
+  EXPECT_EQ(m.get("PID-3[1].4.2"), "X");
+  EXPECT_EQ(m.get("PID-3[2]"), "B2");
+}
+
+TEST(Message, CountsAndFindsSegments) {
+  const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
+  EXPECT_EQ(m.countSegments("OBX"), 3);
+  EXPECT_EQ(m.segment(m.findSegment("OBX", 2)).field(1).text(), "2");
+  EXPECT_EQ(m.findSegment("OBX", 4), m.segmentCount());
+  EXPECT_EQ(m.segment(0).id(), "MSH");
+  EXPECT_EQ(m.segment(0).fieldCount(), 21);
+}
+
+TEST(Message, ZSegmentIsReadableWhole) {
+  const Message m = parsed(sample("hl7v2/adt_a01_admit.hl7"));
+  EXPECT_EQ(m.at(*Path::parse("ZPV")).raw(), "ZPV|VIP^N|Preferred language^ENG");
+  EXPECT_EQ(m.get("ZPV-2.2"), "ENG");
+}
