@@ -77,3 +77,34 @@ TEST(BadInput, MissingFileIsAUsageError) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot open"), std::string::npos);
 }
+
+TEST(ParseCommand, PrintsOneCanonicalJsonLinePerMessageOfABatch) {
+  auto r = run(ferryCommand("parse " + kSamples + "batch_elr.hl7"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2);
+  const std::string first = r.out.substr(0, r.out.find('\n'));
+  EXPECT_EQ(first.rfind("{\"schema\":\"ferry.canonical/v1\"", 0), 0u);
+  EXPECT_NE(first.find("\"controlId\":\"B1-0001\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"controlId\":\"B1-0002\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"code\":\"27268008\""), std::string::npos);
+}
+
+TEST(ParseCommand, LabResultCarriesGlucoseFacts) {
+  auto r = run(ferryCommand("parse " + kSamples + "oru_r01_lab_result.hl7"));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"decimal\":\"182\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"code\":\"2345-7\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"birthDate\":\"1972-03-14\""), std::string::npos);
+}
+
+TEST(ParseCommand, UnsupportedTypeFailsThatMessageOnly) {
+  const std::string path = writeTemp("mixed.hl7",
+                                     "MSH|^~\\&|A|B|C|D|2026||MFN^M02|1|P|2.5\r"
+                                     "MSH|^~\\&|A|B|C|D|2026||ADT^A08|2|P|2.5\rPID|1||X\rPV1|1|O\r");
+  auto r = run(ferryCommand("parse " + path));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+  EXPECT_NE(r.out.find("\"controlId\":\"2\""), std::string::npos);
+  EXPECT_NE(r.err.find("message 1, segment MSH (#1), field 9.1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'MFN' is not supported"), std::string::npos) << r.err;
+}

@@ -1,0 +1,262 @@
+#include "parsers/hl7v2/normalizer.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/files.h"
+
+using namespace ferry;
+using hl7v2::ErrorCode;
+
+namespace {
+
+hl7v2::Normalized normalizeBytes(const std::string& bytes) {
+  auto m = hl7v2::Message::parse(bytes);
+  if (!m) {
+    ADD_FAILURE() << m.error().describe();
+    return {};
+  }
+  return hl7v2::normalize(*m);
+}
+
+hl7v2::Normalized normalizeSample(const std::string& name) {
+  auto n = normalizeBytes(test::sample("hl7v2/" + name));
+  EXPECT_TRUE(n.ok()) << name << ": " << (n.errors.empty() ? "" : n.errors[0].describe());
+  return n;
+}
+
+}  // namespace
+
+TEST(Normalizer, LabResultHeader) {
+  const auto n = normalizeSample("oru_r01_lab_result.hl7");
+  const auto& h = n.message.header;
+  EXPECT_EQ(h.source_format, "hl7v2");
+  EXPECT_EQ(h.message_type, "ORU");
+  EXPECT_EQ(h.trigger_event, "R01");
+  EXPECT_EQ(h.message_structure, "ORU_R01");
+  EXPECT_EQ(h.control_id, "NL-000184211");
+  EXPECT_EQ(h.version, "2.5.1");
+  EXPECT_EQ(h.sending_application, "NORTHLAB");
+  EXPECT_EQ(h.receiving_facility, "CITYHOSP");
+  EXPECT_EQ(h.message_datetime, "2026-11-20T08:30:15-05:00");
+  EXPECT_EQ(h.accept_ack_type, "AL");
+  EXPECT_EQ(h.application_ack_type, "NE");
+  EXPECT_TRUE(n.warnings.empty());
+}
+
+TEST(Normalizer, LabResultPatient) {
+  const auto p = normalizeSample("oru_r01_lab_result.hl7").message.patient;
+  ASSERT_EQ(p.identifiers.size(), 2u);
+  EXPECT_EQ(p.identifiers[0].value, "MRN448812");
+  EXPECT_EQ(p.identifiers[0].type, "MR");
+  EXPECT_EQ(p.identifiers[0].system, "CITYHOSP");
+  EXPECT_EQ(p.identifiers[1].type, "SS");
+  EXPECT_EQ(p.identifiers[1].system, "http://hl7.org/fhir/sid/us-ssn");
+  ASSERT_EQ(p.names.size(), 1u);
+  EXPECT_EQ(p.names[0].family, "Testperson");
+  EXPECT_EQ(p.names[0].given, (std::vector<std::string>{"Adaline", "Q"}));
+  EXPECT_EQ(p.birth_date, "1972-03-14");
+  EXPECT_EQ(p.sex, "female");
+  ASSERT_EQ(p.addresses.size(), 1u);
+  EXPECT_EQ(p.addresses[0].lines, (std::vector<std::string>{"118 Elm Street", "Apt 4"}));
+  EXPECT_EQ(p.addresses[0].postal_code, "62701");
+  ASSERT_EQ(p.telecom.size(), 1u);
+  EXPECT_EQ(p.telecom[0].value, "+1 (217) 555-0123");
+  EXPECT_EQ(p.telecom[0].system, "phone");
+  ASSERT_EQ(p.race.size(), 1u);
+  EXPECT_EQ(p.race[0].code, "2106-3");
+  EXPECT_EQ(p.account_number.value, "ACCT55012");
+}
+
+TEST(Normalizer, LabResultGlucoseObservation) {
+  const auto m = normalizeSample("oru_r01_lab_result.hl7").message;
+  ASSERT_EQ(m.observations.size(), 3u);
+  const auto& glucose = m.observations[0];
+  EXPECT_EQ(glucose.value_type, "NM");
+  EXPECT_EQ(glucose.value.decimal, "182");
+  ASSERT_TRUE(glucose.value.number);
+  EXPECT_DOUBLE_EQ(*glucose.value.number, 182.0);
+  EXPECT_EQ(glucose.units.code, "mg/dL");
+  EXPECT_EQ(glucose.units.system, "http://unitsofmeasure.org");
+  ASSERT_EQ(glucose.code.codings.size(), 2u);
+  EXPECT_EQ(glucose.code.codings[0].code, "GLU");
+  EXPECT_EQ(glucose.code.codings[1].system, "http://loinc.org");
+  EXPECT_EQ(glucose.code.codings[1].code, "2345-7");
+  ASSERT_EQ(glucose.interpretations.size(), 1u);
+  EXPECT_EQ(glucose.interpretations[0].v2, "H");
+  EXPECT_EQ(glucose.interpretations[0].fhir.code, "H");
+  EXPECT_EQ(glucose.interpretations[0].fhir.system,
+            "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+  EXPECT_EQ(glucose.reference_range.text, "70-99");
+  EXPECT_EQ(glucose.reference_range.low, 70.0);
+  EXPECT_EQ(glucose.reference_range.high, 99.0);
+  EXPECT_EQ(glucose.status.v2, "F");
+  EXPECT_EQ(glucose.status.fhir, "final");
+  EXPECT_EQ(glucose.observation_time, "2026-11-20T07:15:00-05:00");
+  EXPECT_EQ(glucose.analysis_time, "2026-11-20T08:25:00-05:00");
+  EXPECT_EQ(glucose.order_index, 0u);
+}
+
+TEST(Normalizer, LabResultTextCommentAndNote) {
+  const auto m = normalizeSample("oru_r01_lab_result.hl7").message;
+  EXPECT_EQ(m.observations[2].value_type, "ST");
+  EXPECT_EQ(m.observations[2].value.text, "Fasting specimen & verified by tech | 2nd draw");
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_EQ(m.notes[0].text, "Patient reports fasting since 22:00 ^ no medications.");
+  EXPECT_EQ(m.notes[0].observation_index, 2u);
+}
+
+TEST(Normalizer, LabResultOrderAndSpecimen) {
+  const auto m = normalizeSample("oru_r01_lab_result.hl7").message;
+  ASSERT_EQ(m.orders.size(), 1u);  // ORC and OBR describe one order
+  const auto& o = m.orders[0];
+  EXPECT_EQ(o.order_control, "RE");
+  EXPECT_EQ(o.placer_order_number.value, "ORD-77120");
+  EXPECT_EQ(o.filler_order_number.value, "LAB-55120");
+  EXPECT_EQ(o.code.codings[0].code, "GLU-P");
+  EXPECT_EQ(o.ordering_provider.identifier.value, "1234567893");
+  EXPECT_EQ(o.ordering_provider.identifier.system, "http://hl7.org/fhir/sid/us-npi");
+  EXPECT_EQ(o.result_status.fhir, "final");
+  ASSERT_EQ(m.specimens.size(), 1u);
+  EXPECT_EQ(m.specimens[0].identifier.value, "SP-99812");
+  EXPECT_EQ(m.specimens[0].type.codings[0].code, "119297000");
+  EXPECT_EQ(m.specimens[0].type.codings[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(m.specimens[0].collection_time, "2026-11-20T07:15:00-05:00");
+}
+
+TEST(Normalizer, AdmissionWithInsuranceAndZSegment) {
+  const auto n = normalizeSample("adt_a01_admit.hl7");
+  const auto& m = n.message;
+  EXPECT_EQ(m.header.version, "2.3");
+  EXPECT_EQ(m.header.message_datetime, "2026-11-19T14:22");  // minute precision kept
+  EXPECT_EQ(m.patient.identifiers[0].value, "MRN448813");
+  EXPECT_EQ(m.patient.sex, "male");
+  EXPECT_EQ(m.patient.birth_date, "1958-01-02");
+  EXPECT_EQ(m.encounter.patient_class, "I");
+  EXPECT_EQ(m.encounter.class_code.code, "IMP");
+  EXPECT_EQ(m.encounter.location.point_of_care, "4W");
+  EXPECT_EQ(m.encounter.location.bed, "B");
+  ASSERT_EQ(m.encounter.attending.size(), 1u);
+  EXPECT_EQ(m.encounter.attending[0].name.family, "Okafor");
+  EXPECT_EQ(m.encounter.admit_time, "2026-11-19T14:00");
+  ASSERT_EQ(m.coverages.size(), 1u);
+  const auto& c = m.coverages[0];
+  EXPECT_EQ(c.plan_id, "PPO-GOLD");
+  EXPECT_EQ(c.payer.identifier.value, "INS001");
+  EXPECT_EQ(c.payer.name, "Acme Health Plans");
+  EXPECT_EQ(c.payer.address.city, "Hartford");
+  EXPECT_EQ(c.period_start, "2026-01-01");
+  EXPECT_EQ(c.period_end, "2026-12-31");
+  EXPECT_EQ(c.subscriber_name.family, "Samplename");
+  ASSERT_EQ(m.extensions.size(), 1u);
+  EXPECT_EQ(m.extensions[0].path, "ZPV");
+  EXPECT_EQ(m.extensions[0].raw, "ZPV|VIP^N|Preferred language^ENG");
+}
+
+TEST(Normalizer, OrderMessage) {
+  const auto m = normalizeSample("oml_o21_order.hl7").message;
+  ASSERT_EQ(m.orders.size(), 1u);
+  EXPECT_EQ(m.orders[0].order_control, "NW");
+  EXPECT_EQ(m.orders[0].placer_order_number.value, "ORD-77120");
+  EXPECT_EQ(m.orders[0].placer_order_number.system, "HOSPORD");
+  EXPECT_EQ(m.orders[0].code.codings[0].display, "Glucose panel");
+  EXPECT_EQ(m.orders[0].requested_time, "2026-11-20T06:54:00");
+  EXPECT_EQ(m.patient.names[0].family, "Testperson");
+}
+
+TEST(Normalizer, ImmunizationReadsStandardPositions) {
+  const auto n = normalizeSample("vxu_v04_immunization.hl7");
+  const auto& m = n.message;
+  ASSERT_EQ(m.immunizations.size(), 1u);
+  const auto& imm = m.immunizations[0];
+  EXPECT_EQ(imm.vaccine_code.codings[0].code, "141");
+  EXPECT_EQ(imm.vaccine_code.codings[0].system, "http://hl7.org/fhir/sid/cvx");
+  EXPECT_EQ(imm.administered_time, "2026-11-18T10:00:00-05:00");
+  EXPECT_EQ(imm.dose, "0.5");
+  EXPECT_EQ(imm.dose_unit.code, "mL");
+  EXPECT_EQ(imm.route.codings[0].code, "C28161");
+  EXPECT_EQ(imm.site.codings[0].code, "LD");
+  EXPECT_EQ(imm.status, "completed");
+  // The sample writes the lot number one field late (RXA-16, the expiration date's place):
+  // the value is not a date, so it is a warning and kept whole as an extension.
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].segment, "RXA");
+  EXPECT_EQ(n.warnings[0].field, 16);
+  ASSERT_EQ(m.extensions.size(), 1u);
+  EXPECT_EQ(m.extensions[0].path, "RXA-16");
+  EXPECT_EQ(m.extensions[0].raw, "FL1234A");
+}
+
+TEST(Normalizer, BatchMessagesNormalizeOneByOne) {
+  const std::string batch = test::sample("hl7v2/batch_elr.hl7");
+  const std::size_t first = batch.find("MSH");
+  const std::size_t second = batch.find("MSH", first + 1);
+  const std::size_t end = batch.find("BTS");
+  const auto a = normalizeBytes(batch.substr(first, second - first));
+  const auto b = normalizeBytes(batch.substr(second, end - second));
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(a.message.observations[0].value.coded.codings[0].code, "260373001");
+  EXPECT_EQ(b.message.observations[0].value.coded.codings[0].display, "Salmonella");
+  EXPECT_EQ(b.message.observations[0].value.coded.codings[0].system, "http://snomed.info/sct");
+}
+
+TEST(Normalizer, UnsupportedMessageTypeIsCode200) {
+  const auto n = normalizeBytes("MSH|^~\\&|A|B|C|D|20260101||MFN^M02|1|P|2.5\r");
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].code, ErrorCode::UnsupportedMessageType);
+  EXPECT_EQ(n.errors[0].field, 9);
+}
+
+TEST(Normalizer, UnsupportedEventIsCode201) {
+  const auto n = normalizeBytes("MSH|^~\\&|A|B|C|D|20260101||ORU^R99|1|P|2.5\r");
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].code, ErrorCode::UnsupportedEventCode);
+}
+
+TEST(Normalizer, MissingRequiredSegment) {
+  const auto n = normalizeBytes("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|1|P|2.5\rPID|1||X\r");
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].segment, "PV1");
+  EXPECT_EQ(n.errors[0].code, ErrorCode::SegmentSequence);
+}
+
+TEST(Normalizer, TypedObservationValues) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\rOBR|1\r"
+      "OBX|1|SN|X^x^L||<^100|||\rOBX|2|DT|Y^y^L||20261101\rOBX|3|TX|Z^z^L||line one~line two\r"
+      "OBX|4|NM|N^n^L||8.10\rOBX|5|NM|N^n^L||<5\r");
+  const auto& obs = n.message.observations;
+  ASSERT_EQ(obs.size(), 5u);
+  EXPECT_EQ(obs[0].value.structured_numeric.comparator, "<");
+  EXPECT_EQ(obs[0].value.structured_numeric.num1, "100");
+  EXPECT_EQ(obs[1].value.date_time, "2026-11-01");
+  EXPECT_EQ(obs[2].value.text, "line one\nline two");
+  EXPECT_EQ(obs[3].value.decimal, "8.10");  // decimal text never reformatted
+  EXPECT_DOUBLE_EQ(*obs[3].value.number, 8.1);
+  EXPECT_EQ(obs[4].value.decimal, "<5");
+  EXPECT_FALSE(obs[4].value.number);
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].segment_sequence, 7);
+  EXPECT_EQ(n.warnings[0].field, 5);
+}
+
+TEST(Normalizer, Latin1TextBecomesUtf8) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5||||||8859/1\rPID|1||X||M\xfcller^J\xf6rg\rPV1|1|O\r");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n.message.header.character_set, "8859/1");
+  EXPECT_EQ(n.message.patient.names[0].family, "M\xc3\xbcller");
+  EXPECT_EQ(n.message.patient.names[0].given[0], "J\xc3\xb6rg");
+}
+
+TEST(Normalizer, BadDateIsAWarningWithLocationAndKeepsRawValue) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5\rPID|1||X||Doe^J||19721314\rPV1|1|O\r");
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].segment, "PID");
+  EXPECT_EQ(n.warnings[0].field, 7);
+  EXPECT_EQ(n.warnings[0].offset, std::string("MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5\rPID|1||X||Doe^J||").size());
+  EXPECT_TRUE(n.message.patient.birth_date.empty());
+  EXPECT_EQ(n.message.extensions[0].raw, "19721314");
+}
