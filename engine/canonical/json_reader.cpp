@@ -144,11 +144,12 @@ JsonReadResult read(std::string_view json) {
         return failure("malformed JSON at byte " + std::to_string(document.GetErrorOffset()) + ": " +
                        rapidjson::GetParseError_En(document.GetParseError()));
     }
-    if (!document.IsObject()) return failure("expected a JSON object at the top level");
+    const JsonValue& root = document;
+    if (!root.IsObject()) return failure("expected a JSON object at the top level");
 
-    const auto schema = document.FindMember("schema");
-    if (schema == document.MemberEnd() || !schema->value.IsString()) {
-        return failure("/schema: missing; expected \"ferry.canonical/v1\"");
+    const auto schema = root.FindMember("schema");
+    if (schema == root.MemberEnd() || !schema->value.IsString()) {
+        return failure("/schema: missing or not a string; expected \"ferry.canonical/v1\"");
     }
     const std::string_view schemaId(schema->value.GetString(), schema->value.GetStringLength());
     if (schemaId != kJsonSchema) {
@@ -157,7 +158,7 @@ JsonReadResult read(std::string_view json) {
     }
 
     JsonReadResult result;
-    ObjectReader reader(document);
+    ObjectReader reader(root);
     jsonFields(reader, result.message.emplace());
     if (reader.failed()) return failure(reader.errorPath() + ": " + reader.errorWhat());
     return result;

@@ -1,8 +1,12 @@
 #include "engine/canonical/json_writer.h"
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <rapidjson/writer.h>
@@ -12,8 +16,8 @@
 namespace ferry::canonical {
 namespace {
 
-/// Visitor that answers whether a value would be written at all. It stops at the first member
-/// that has content, so checking a filled struct costs one comparison.
+/// Visitor that answers whether a value would be written at all. Once a member with content is
+/// found it descends no further, so checking a filled struct costs a few comparisons.
 class EmptinessCheck {
 public:
     bool empty = true;
@@ -44,7 +48,77 @@ bool isEmpty(const T& object) {
     return check.empty;
 }
 
-using SaxWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+/// Characters JSON requires escaped, with the letter after the backslash ('u' for \u00XX):
+/// the same set RapidJSON's Writer escapes (", \ and control characters).
+constexpr std::array<char, 256> kEscapes = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 0x20; ++c) table[c] = 'u';
+    table['\b'] = 'b';
+    table['\t'] = 't';
+    table['\n'] = 'n';
+    table['\f'] = 'f';
+    table['\r'] = 'r';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}();
+
+/// RapidJSON's SAX Writer with its string output replaced by one that copies runs of plain
+/// characters with memcpy. The stock Writer appends a string one character at a time through the
+/// buffer's top pointer, which the compiler must reload after every char store (a char may alias
+/// it): that was most of the time spent on a typical message. Nesting, commas and numbers are
+/// still RapidJSON's own (Prefix / EndValue are its protected hooks, as PrettyWriter uses them).
+class SaxWriter : public rapidjson::Writer<rapidjson::StringBuffer> {
+public:
+    explicit SaxWriter(rapidjson::StringBuffer& out) : rapidjson::Writer<rapidjson::StringBuffer>(out) {}
+
+    void string(std::string_view s) {
+        Prefix(rapidjson::kStringType);
+        put(s);
+        EndValue(true);
+    }
+
+    /// Member names are schema literals, known to need no escaping.
+    void key(canonical::Key k) {  // qualified: Writer::Key would hide the type
+        Prefix(rapidjson::kStringType);
+        char* p = os_->Push(k.size + 2);
+        *p++ = '"';
+        std::memcpy(p, k.data, k.size);
+        p[k.size] = '"';
+        EndValue(true);
+    }
+
+private:
+    void put(std::string_view s) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        const std::size_t reserved = s.size() * 6 + 2;  // worst case: every byte as \u00XX
+        char* const begin = os_->Push(reserved);
+        char* p = begin;
+        *p++ = '"';
+        std::size_t i = 0;
+        while (i < s.size()) {
+            std::size_t plain = i;
+            while (plain < s.size() && kEscapes[static_cast<unsigned char>(s[plain])] == 0) ++plain;
+            if (plain > i) {
+                std::memcpy(p, s.data() + i, plain - i);
+                p += plain - i;
+            }
+            if (plain == s.size()) break;
+            const auto c = static_cast<unsigned char>(s[plain]);
+            *p++ = '\\';
+            *p++ = kEscapes[c];
+            if (kEscapes[c] == 'u') {
+                *p++ = '0';
+                *p++ = '0';
+                *p++ = kHex[c >> 4];
+                *p++ = kHex[c & 0xF];
+            }
+            i = plain + 1;
+        }
+        *p++ = '"';
+        os_->Pop(static_cast<std::size_t>(begin + reserved - p));
+    }
+};
 
 /// Visitor that streams each non-empty member to the SAX writer.
 class MemberWriter {
@@ -102,8 +176,8 @@ public:
     }
 
 private:
-    void key(Key k) { out_.Key(k.data, k.size); }
-    void string(const std::string& s) { out_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+    void key(Key k) { out_.key(k); }
+    void string(const std::string& s) { out_.string(s); }
 
     SaxWriter& out_;
 };
@@ -115,8 +189,8 @@ std::string_view JsonWriter::write(const Message& message) {
     SaxWriter out(buffer_);
     MemberWriter members(out);
     out.StartObject();
-    out.Key("schema", 6);
-    out.String(kJsonSchema.data(), static_cast<rapidjson::SizeType>(kJsonSchema.size()));
+    out.key("schema");
+    out.string(kJsonSchema);
     jsonFields(members, message);
     out.EndObject();
     return {buffer_.GetString(), buffer_.GetSize()};

@@ -9,8 +9,8 @@ namespace ferry::hl7v2 {
 
 namespace {
 
-// FHIR use codes for v2 name, address and telecom types. Kept beside the reader because they
-// are v2 -> FHIR concept maps in the terminology tables (0200, 0190, 0201, 0202).
+// FHIR code for a v2 code through one of the terminology tables (0200, 0190, 0201, 0202);
+// empty when the table has no equivalent.
 std::string mappedCode(std::string_view table, const std::string& v2) {
   if (v2.empty()) return {};
   const auto row = terminology::toFhir(table, v2);

@@ -4,6 +4,7 @@
 
 #include "parsers/terminology/v2_tables_administration.h"
 #include "parsers/terminology/v2_tables_coding_systems.h"
+#include "parsers/terminology/v2_tables_demographics.h"
 #include "parsers/terminology/v2_tables_patient.h"
 #include "parsers/terminology/v2_tables_results.h"
 
@@ -19,12 +20,17 @@ struct TableEntry {
 constexpr TableEntry kTables[] = {
     {"0001", tables::kAdministrativeSex},
     {"0004", tables::kPatientClass},
+    {"0063", tables::kRelationship},
     {"0078", tables::kAbnormalFlags},
     {"0085", tables::kObservationResultStatus},
     {"0119", tables::kOrderControl},
     {"0123", tables::kResultStatus},
     {"0162", tables::kRoutesOfAdministration},
     {"0163", tables::kBodySites},
+    {"0190", tables::kAddressType},
+    {"0200", tables::kNameType},
+    {"0201", tables::kTelecommunicationUse},
+    {"0202", tables::kTelecommunicationEquipment},
     {"0203", tables::kIdentifierType},
     {"0396", tables::kCodingSystems},
 };

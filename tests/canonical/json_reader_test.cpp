@@ -60,21 +60,21 @@ std::string errorOf(std::string_view json) {
 }
 
 TEST(JsonReader, RoundTripFixtureSetsEveryMember) {
-    const Message message = testing::everyMemberSet();
+    const Message message = samples::everyMemberSet();
     UnsetMembers unset;
     jsonFields(unset, message);
     EXPECT_TRUE(unset.paths.empty()) << "first unset member: " << unset.paths.front();
 }
 
 TEST(JsonReader, RoundTripRestoresEveryMember) {
-    const Message original = testing::everyMemberSet();
+    const Message original = samples::everyMemberSet();
     const JsonReadResult result = fromJson(toJson(original));
     ASSERT_TRUE(result) << result.error;
     EXPECT_EQ(*result.message, original);
 }
 
 TEST(JsonReader, RoundTripWriterReaderWriterGivesIdenticalJson) {
-    for (const Message& original : {testing::everyMemberSet(), testing::labResult(), Message{}}) {
+    for (const Message& original : {samples::everyMemberSet(), samples::labResult(), Message{}}) {
         const std::string first = toJson(original);
         const JsonReadResult result = fromJson(first);
         ASSERT_TRUE(result) << result.error;
@@ -83,7 +83,7 @@ TEST(JsonReader, RoundTripWriterReaderWriterGivesIdenticalJson) {
 }
 
 TEST(JsonReader, RoundTripKeepsFullDoublePrecision) {
-    const JsonReadResult result = fromJson(toJson(testing::everyMemberSet()));
+    const JsonReadResult result = fromJson(toJson(samples::everyMemberSet()));
     ASSERT_TRUE(result) << result.error;
     EXPECT_EQ(*result.message->observations[0].value.number, 0.1 + 0.2);
 }
@@ -149,7 +149,8 @@ TEST(JsonReader, RejectsATopLevelThatIsNotAnObject) {
 }
 
 TEST(JsonReader, RejectsMissingSchema) {
-    EXPECT_EQ(errorOf(R"({"header":{"controlId":"C1"}})"), "/schema: missing; expected \"ferry.canonical/v1\"");
+    EXPECT_EQ(errorOf(R"({"header":{"controlId":"C1"}})"),
+              "/schema: missing or not a string; expected \"ferry.canonical/v1\"");
 }
 
 TEST(JsonReader, RejectsWrongSchema) {
@@ -158,7 +159,8 @@ TEST(JsonReader, RejectsWrongSchema) {
 }
 
 TEST(JsonReader, RejectsSchemaThatIsNotAString) {
-    EXPECT_EQ(errorOf(R"({"schema":1})"), "/schema: missing; expected \"ferry.canonical/v1\"");
+    EXPECT_EQ(errorOf(R"({"schema":1})"),
+              "/schema: missing or not a string; expected \"ferry.canonical/v1\"");
 }
 
 TEST(JsonReader, RejectsWrongTypeNamingTheJsonPath) {

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "tests/canonical/sample_messages.h"
 
@@ -45,18 +47,18 @@ TEST(JsonWriter, EmptyStringsArraysAndObjectsAreOmitted) {
 }
 
 TEST(JsonWriter, SchemaIsTheFirstMember) {
-    const std::string json = toJson(testing::labResult());
+    const std::string json = toJson(samples::labResult());
     EXPECT_EQ(json.rfind(R"({"schema":"ferry.canonical/v1",)", 0), 0u) << json;
 }
 
 TEST(JsonWriter, OutputIsASingleLineEvenWhenValuesHoldLineBreaks) {
-    const std::string json = toJson(testing::everyMemberSet());
+    const std::string json = toJson(samples::everyMemberSet());
     EXPECT_EQ(json.find('\n'), std::string::npos);
     EXPECT_EQ(json.find('\r'), std::string::npos);
 }
 
 TEST(JsonWriter, TopLevelMembersFollowTheDocumentedOrder) {
-    const rapidjson::Document doc = parse(toJson(testing::everyMemberSet()));
+    const rapidjson::Document doc = parse(toJson(samples::everyMemberSet()));
     const std::vector<std::string> expected = {"schema",        "header",     "patient",     "encounter", "orders",
                                                "observations",  "specimens",  "notes",       "immunizations",
                                                "coverages",     "claims",     "claimResponses", "extensions"};
@@ -64,7 +66,7 @@ TEST(JsonWriter, TopLevelMembersFollowTheDocumentedOrder) {
 }
 
 TEST(JsonWriter, HeaderMembersFollowTheDocumentedOrder) {
-    const rapidjson::Document doc = parse(toJson(testing::everyMemberSet()));
+    const rapidjson::Document doc = parse(toJson(samples::everyMemberSet()));
     const std::vector<std::string> expected = {
         "sourceFormat",      "messageType",        "triggerEvent",      "messageStructure", "controlId",
         "version",           "sendingApplication", "sendingFacility",   "receivingApplication",
@@ -74,7 +76,7 @@ TEST(JsonWriter, HeaderMembersFollowTheDocumentedOrder) {
 }
 
 TEST(JsonWriter, HeaderCarriesTheMshValues) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     const rapidjson::Value& header = doc["header"];
     EXPECT_EQ(str(header["sourceFormat"]), "hl7v2");
     EXPECT_EQ(str(header["messageType"]), "ORU");
@@ -86,7 +88,7 @@ TEST(JsonWriter, HeaderCarriesTheMshValues) {
 }
 
 TEST(JsonWriter, PatientIdentifiersNamesAndSexAreWritten) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     const rapidjson::Value& patient = doc["patient"];
     ASSERT_EQ(patient["identifiers"].Size(), 2u);
     EXPECT_EQ(str(patient["identifiers"][0]["value"]), "MRN448812");
@@ -101,7 +103,7 @@ TEST(JsonWriter, PatientIdentifiersNamesAndSexAreWritten) {
 }
 
 TEST(JsonWriter, NumericResultKeepsItsDecimalTextBesideTheNumber) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     const rapidjson::Value& value = doc["observations"][1]["value"];
     EXPECT_EQ(str(value["decimal"]), "8.10");
     ASSERT_TRUE(value["number"].IsNumber());
@@ -109,7 +111,7 @@ TEST(JsonWriter, NumericResultKeepsItsDecimalTextBesideTheNumber) {
 }
 
 TEST(JsonWriter, ReferenceRangeHasTextAndNumericBounds) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     const rapidjson::Value& range = doc["observations"][0]["referenceRange"];
     EXPECT_EQ(str(range["text"]), "70-99");
     EXPECT_EQ(range["low"].GetDouble(), 70.0);
@@ -117,7 +119,7 @@ TEST(JsonWriter, ReferenceRangeHasTextAndNumericBounds) {
 }
 
 TEST(JsonWriter, AbnormalFlagAndStatusKeepV2CodeAndFhirCode) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     const rapidjson::Value& glucose = doc["observations"][0];
     EXPECT_EQ(str(glucose["interpretations"][0]["v2"]), "H");
     EXPECT_EQ(str(glucose["interpretations"][0]["fhir"]["system"]),
@@ -128,14 +130,14 @@ TEST(JsonWriter, AbnormalFlagAndStatusKeepV2CodeAndFhirCode) {
 }
 
 TEST(JsonWriter, IndexZeroIsWrittenBecauseItIsSet) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     ASSERT_TRUE(doc["observations"][0]["orderIndex"].IsUint());
     EXPECT_EQ(doc["observations"][0]["orderIndex"].GetUint(), 0u);
     EXPECT_EQ(doc["notes"][0]["observationIndex"].GetUint(), 2u);
 }
 
 TEST(JsonWriter, UnsetMembersOfAnArrayElementAreOmitted) {
-    const rapidjson::Document doc = parse(toJson(testing::labResult()));
+    const rapidjson::Document doc = parse(toJson(samples::labResult()));
     EXPECT_FALSE(doc["observations"][1].HasMember("analysisTime"));
     EXPECT_FALSE(doc["notes"][0].HasMember("commentType"));
 }
@@ -164,7 +166,7 @@ TEST(JsonWriter, NonFiniteNumbersAreOmittedBecauseJsonCannotHoldThem) {
 }
 
 TEST(JsonWriter, ExtensionRawTextIsKeptByteForByte) {
-    const Message m = testing::everyMemberSet();
+    const Message m = samples::everyMemberSet();
     const rapidjson::Document doc = parse(toJson(m));
     EXPECT_EQ(str(doc["extensions"][0]["raw"]), m.extensions[0].raw);
     EXPECT_EQ(str(doc["extensions"][0]["path"]), "ZPV");
@@ -176,16 +178,40 @@ TEST(JsonWriter, SpecialCharactersAreEscaped) {
     EXPECT_EQ(toJson(m), R"({"schema":"ferry.canonical/v1","notes":[{"text":"quote \" backslash \\ tab \t"}]})");
 }
 
+TEST(JsonWriter, EscapingOfEveryByteMatchesRapidJsonsOwnWriter) {
+    std::string everyByte;
+    for (int c = 0; c < 256; ++c) everyByte += static_cast<char>(c);
+    Message m;
+    m.extensions.push_back(Extension{"", "", everyByte});
+
+    rapidjson::StringBuffer expected;
+    rapidjson::Writer<rapidjson::StringBuffer> stock(expected);
+    stock.StartObject();
+    stock.Key("schema");
+    stock.String("ferry.canonical/v1");
+    stock.Key("extensions");
+    stock.StartArray();
+    stock.StartObject();
+    stock.Key("raw");
+    stock.String(everyByte.data(), static_cast<rapidjson::SizeType>(everyByte.size()));
+    stock.EndObject();
+    stock.EndArray();
+    stock.EndObject();
+
+    EXPECT_EQ(toJson(m), std::string(expected.GetString(), expected.GetSize()));
+    EXPECT_EQ(str(parse(toJson(m))["extensions"][0]["raw"]), everyByte);
+}
+
 TEST(JsonWriter, ReusedWriterGivesTheSameOutputAsToJson) {
     JsonWriter writer;
-    const Message first = testing::everyMemberSet();
-    const Message second = testing::labResult();
+    const Message first = samples::everyMemberSet();
+    const Message second = samples::labResult();
     EXPECT_EQ(std::string(writer.write(first)), toJson(first));
     EXPECT_EQ(std::string(writer.write(second)), toJson(second));
 }
 
 TEST(JsonWriter, MoneyAndQuantitiesStayDecimalText) {
-    const rapidjson::Document doc = parse(toJson(testing::everyMemberSet()));
+    const rapidjson::Document doc = parse(toJson(samples::everyMemberSet()));
     const rapidjson::Value& item = doc["claims"][0]["items"][1];
     EXPECT_EQ(str(item["unitPrice"]), "37.50");
     EXPECT_EQ(str(item["net"]), "75.00");

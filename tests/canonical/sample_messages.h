@@ -10,7 +10,7 @@
 
 #include "engine/canonical/message.h"
 
-namespace ferry::canonical::testing {
+namespace ferry::canonical::samples {
 
 inline Coding coding(std::string system, std::string code, std::string display) {
     return Coding{std::move(system), std::move(code), std::move(display)};
@@ -266,4 +266,4 @@ inline Message everyMemberSet() {
     return m;
 }
 
-}  // namespace ferry::canonical::testing
+}  // namespace ferry::canonical::samples

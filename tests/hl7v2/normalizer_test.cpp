@@ -62,6 +62,9 @@ TEST(Normalizer, LabResultPatient) {
   ASSERT_EQ(p.telecom.size(), 1u);
   EXPECT_EQ(p.telecom[0].value, "+1 (217) 555-0123");
   EXPECT_EQ(p.telecom[0].system, "phone");
+  EXPECT_EQ(p.telecom[0].use, "home");              // XTN.2 PRN through table 0201
+  EXPECT_EQ(p.names[0].use, "official");            // XPN.7 L through table 0200
+  EXPECT_EQ(p.addresses[0].use, "home");            // XAD.7 H through table 0190
   ASSERT_EQ(p.race.size(), 1u);
   EXPECT_EQ(p.race[0].code, "2106-3");
   EXPECT_EQ(p.account_number.value, "ACCT55012");
@@ -147,6 +150,8 @@ TEST(Normalizer, AdmissionWithInsuranceAndZSegment) {
   EXPECT_EQ(c.period_start, "2026-01-01");
   EXPECT_EQ(c.period_end, "2026-12-31");
   EXPECT_EQ(c.subscriber_name.family, "Samplename");
+  EXPECT_EQ(c.relationship.code, "self");  // IN1-17 SEL through table 0063
+  EXPECT_EQ(c.relationship.system, "http://terminology.hl7.org/CodeSystem/subscriber-relationship");
   ASSERT_EQ(m.extensions.size(), 1u);
   EXPECT_EQ(m.extensions[0].path, "ZPV");
   EXPECT_EQ(m.extensions[0].raw, "ZPV|VIP^N|Preferred language^ENG");
