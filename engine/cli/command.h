@@ -12,5 +12,6 @@ using Args = std::vector<std::string>;
 int parseCommand(const Args& args);
 int getCommand(const Args& args);
 int convertCommand(const Args& args);
+int sendCommand(const Args& args);      // send_command.cpp (MLLP client)
 
 }  // namespace ferry::cli

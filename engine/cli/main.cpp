@@ -10,7 +10,9 @@ void usage() {
   std::cerr << "usage: ferry <command> [args]\n"
                "  parse FILE|-              canonical JSON (ferry.canonical/v1), one line per message\n"
                "  get PATH FILE|-           the decoded value at an HL7 path (e.g. PID-5.1), a line per message\n"
-               "  convert --to hl7v2 FILE|- parse and write the messages back\n";
+               "  convert --to hl7v2 FILE|- parse and write the messages back\n"
+               "  send --mllp HOST:PORT [--tls --cert F --key F --ca F] FILE...\n"
+               "                            send messages over MLLP and print each ACK's MSA\n";
 }
 
 }  // namespace
@@ -26,6 +28,7 @@ int main(int argc, char** argv) {
   if (command == "parse") return ferry::cli::parseCommand(args);
   if (command == "get") return ferry::cli::getCommand(args);
   if (command == "convert") return ferry::cli::convertCommand(args);
+  if (command == "send") return ferry::cli::sendCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;
