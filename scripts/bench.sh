@@ -5,7 +5,7 @@
 # machine: it generates the synthetic corpus when it is missing, runs the Google Benchmark
 # program (bench/hl7v2_bench.cpp), runs python3-hl7 over the same file
 # (bench/python_hl7_bench.py), and prints a table with the C++/Python ratios
-# (bench/bench_summary.py). Takes about 3 minutes, most of it python3-hl7.
+# (bench/bench_summary.py). Takes 2.5-3 minutes, most of it python3-hl7.
 #
 # Usage: scripts/bench.sh BUILD_DIR        (a Release build, e.g. build/release)
 # Environment: FERRY_CORPUS (corpus file), FERRY_PY_LIMIT (parse only the first N messages in
@@ -32,6 +32,12 @@ if grep -q '^CMAKE_BUILD_TYPE:STRING=Debug' "$build/CMakeCache.txt" 2>/dev/null;
   echo "warning: $build is a Debug build; figures will be far below Release" >&2
 fi
 
+# Other jobs on a 2-core machine halve the figures; say so rather than publish them silently.
+read -r load _ </proc/loadavg
+if awk -v l="$load" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "warning: load average is $load; other processes will distort the figures" >&2
+fi
+
 results=$build/bench-results
 mkdir -p "$results"
 
@@ -45,7 +51,7 @@ FERRY_CORPUS=$corpus "$bench" \
   --benchmark_out="$results/cpp.json" \
   --benchmark_out_format=json
 
-echo "== python3-hl7 (same corpus; ~2.5 min)" >&2
+echo "== python3-hl7 (same corpus; ~2-3 min)" >&2
 limit=()
 [[ -n ${FERRY_PY_LIMIT:-} ]] && limit=(--limit "$FERRY_PY_LIMIT")
 "$python" bench/python_hl7_bench.py --corpus "$corpus" "${limit[@]}" --json "$results/python.json"

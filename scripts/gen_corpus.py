@@ -36,17 +36,19 @@ STREETS = ["Elm Street", "Oak Road", "Birch Lane", "Maple Avenue", "Cedar Court"
 CITIES = [("Springfield", "IL", "627"), ("Riverton", "WY", "825"), ("Lakeside", "CA", "920"),
           ("Fairview", "OR", "970"), ("Georgetown", "TX", "786"), ("Clinton", "MA", "015"),
           ("Franklin", "TN", "370"), ("Madison", "WI", "537")]
-RACES = [("2106-3", "White"), ("2054-5", "Black or African American"), ("2028-9", "CO2 SerPl-sCnc"),
+RACES = [("2106-3", "White"), ("2054-5", "Black or African American"), ("2028-9", "Asian"),
          ("2076-8", "Native Hawaiian or Other Pacific Islander"), ("2131-1", "Other Race")]
 LANGUAGES = [("ENG", "English"), ("SPA", "Spanish"), ("VIE", "Vietnamese"), ("DEU", "German")]
 DOCTORS = [("1234567893", "Rivera", "Marco"), ("2233445566", "Okafor", "Ngozi"),
            ("4455667788", "Nguyen", "Linh"), ("1098765432", "Lindqvist", "Sara"),
            ("1357924680", "Haddad", "Omar"), ("1928374650", "Kowalski", "Ewa")]
-FACILITIES = [("CITYHOSP", "2.16.840.1.113883.3.9999.2"), ("NORTHCLINIC", "2.16.840.1.113883.3.9999.3"),
+FACILITIES = [("CITYHOSP", "2.16.840.1.113883.3.9999.2"),
+              ("NORTHCLINIC", "2.16.840.1.113883.3.9999.3"),
               ("LAKEMED", "2.16.840.1.113883.3.9999.4")]
 LAB = ("NORTHLAB", "2.16.840.1.113883.3.9999.1", "99D9999999")
 
-# --- Tests: (LOINC, long name, local code, value type, unit, low, high, decimals) -------------
+# --- Tests: real LOINC / SNOMED CT / UCUM codes (public code systems), LOINC short names ---
+# (LOINC, short name, local code, unit, low, high, decimals)
 # NM rows carry a numeric reference range; the other types pick from their own value lists.
 NM_TESTS = [
     ("2345-7", "Glucose SerPl-mCnc", "GLU", "mg/dL", 70, 99, 0),
@@ -55,7 +57,7 @@ NM_TESTS = [
     ("2951-2", "Sodium SerPl-sCnc", "NA", "mmol/L", 136, 145, 0),
     ("2823-3", "Potassium SerPl-sCnc", "K", "mmol/L", 3.5, 5.1, 1),
     ("2075-0", "Chloride SerPl-sCnc", "CL", "mmol/L", 98, 107, 0),
-    ("2028-9", "Carbon dioxide, total [Moles/volume] in Serum or Plasma", "CO2", "mmol/L", 22, 29, 0),
+    ("2028-9", "CO2 SerPl-sCnc", "CO2", "mmol/L", 22, 29, 0),
     ("17861-6", "Calcium SerPl-mCnc", "CA", "mg/dL", 8.6, 10.3, 1),
     ("2885-2", "Prot SerPl-mCnc", "TP", "g/dL", 6.0, 8.3, 1),
     ("1751-7", "Albumin SerPl-mCnc", "ALB", "g/dL", 3.5, 5.0, 1),
@@ -76,9 +78,11 @@ NM_TESTS = [
 # (LOINC, name, local code, [(code, text, system), ...], index of the normal answer)
 CWE_TESTS = [
     ("5778-6", "Color Ur", "UCOL",
-     [("371244009", "Yellow", "SCT"), ("371251000", "Amber", "SCT"), ("371252007", "Red", "SCT")], 0),
+     [("371244009", "Yellow", "SCT"), ("371251000", "Amber", "SCT"),
+      ("371252007", "Red", "SCT")], 0),
     ("5767-9", "Appearance Ur", "UAPP",
-     [("263707001", "Clear", "SCT"), ("263709003", "Cloudy", "SCT"), ("260361002", "Turbid", "SCT")], 0),
+     [("263707001", "Clear", "SCT"), ("263709003", "Cloudy", "SCT"),
+      ("260361002", "Turbid", "SCT")], 0),
     ("94500-6", "SARS-CoV-2 RNA Resp Ql NAA+probe", "COVPCR",
      [("260415000", "Not detected", "SCT"), ("260373001", "Detected", "SCT")], 0),
     ("600-7", "Bacteria Bld Cult", "BCX",
@@ -169,11 +173,12 @@ class MessageWriter:
         prov = f"{doc[0]}^{doc[1]}^{doc[2]}^^^Dr^^^NPI"
         fac = p["fac"]
         segs = [
-            f"MSH|^~\\&|{lab}^{lab_oid}^ISO|{lab}^{clia}^CLIA|HOSPRES|{fac}|{ts(t_msg)}||ORU^R01^ORU_R01|"
-            f"NL-{n + 1:09d}|P|2.5.1|||AL|NE|USA|UNICODE UTF-8|||"
+            f"MSH|^~\\&|{lab}^{lab_oid}^ISO|{lab}^{clia}^CLIA|HOSPRES|{fac}|{ts(t_msg)}"
+            f"||ORU^R01^ORU_R01|NL-{n + 1:09d}|P|2.5.1|||AL|NE|USA|UNICODE UTF-8|||"
             f"LRI_Common_Component^^2.16.840.1.113883.9.16^ISO",
             f"PID|1||{p['mrn']}^^^{fac}&{p['fac_oid']}&ISO^MR~{p['ssn']}^^^USSSA^SS"
-            f"~ACCT{n + 55000:07d}^^^{fac}&{p['fac_oid']}&ISO^AN||{p['family']}^{p['given']}^{p['middle']}^^^^L~{p['family']}^{p['given'][0]}^^^^^A"
+            f"~ACCT{n + 55000:07d}^^^{fac}&{p['fac_oid']}&ISO^AN"
+            f"||{p['family']}^{p['given']}^{p['middle']}^^^^L~{p['family']}^{p['given'][0]}^^^^^A"
             f"||{p['birth']}|{p['sex']}||{p['race'][0]}^{p['race'][1]}^CDCREC"
             f"|{p['street']}^{p['unit']}^{p['city']}^{p['state']}^{p['zip']}^USA^H"
             f"||^PRN^PH^^1^{p['area']}^{p['phone']}~^NET^Internet^{p['given'].lower()}@example.org"
@@ -182,7 +187,8 @@ class MessageWriter:
             f"|||||||||||V{n + 300000:08d}^^^{fac}^VN",
             f"ORC|RE|{order}^HOSPORD|{filler}^{lab}||CM||||{ts(t_collect)}|||{prov}"
             f"||^WPN^PH^^1^{p['area']}^5550100|||||||{fac} Laboratory^L",
-            f"OBR|1|{order}^HOSPORD|{filler}^{lab}|{panel[0]}^{panel[1]}^LN^{panel[2]}^{panel[2]} panel^L"
+            f"OBR|1|{order}^HOSPORD|{filler}^{lab}"
+            f"|{panel[0]}^{panel[1]}^LN^{panel[2]}^{panel[2]} panel^L"
             f"|||{ts(t_collect)}|||||||||{prov}||||||{ts(t_result)}|||F",
         ]
         count = r.randrange(10, 21)
@@ -191,18 +197,19 @@ class MessageWriter:
         # Notes on the last observation; their text carries delimiters as escape sequences.
         segs.append(f"NTE|1|L|{r.choice(NOTES)}|RE^Remark^HL70364")
         segs.append(f"NTE|2|L|{r.choice(NOTES)}")
+        t_received = t_collect + datetime.timedelta(minutes=20)
         segs.append(f"SPM|1|SP-{900000 + n}&{lab}^{filler}&{lab}||{spec[0]}^{spec[1]}^SCT"
-                    f"|||||||||||||{ts(t_collect)}|{ts(t_collect + datetime.timedelta(minutes=20))}")
+                    f"|||||||||||||{ts(t_collect)}|{ts(t_received)}")
         return "\r".join(segs) + "\r"
 
     def observation(self, i, t_collect, t_result):
         r = self.rng
         roll = r.random()
         tail = f"|||F|||{ts(t_collect)}"
-        if r.random() < 0.3:  # some senders add the analysis time and the local code
+        if r.random() < 0.3:  # some senders add OBX-19, the date/time of the analysis
             tail += f"|||||{ts(t_result)}"
         if roll < 0.65:
-            loinc, name, local, unit, low, high, dec = r.choice(NM_TESTS)
+            loinc, name, _, unit, low, high, dec = r.choice(NM_TESTS)
             span = high - low
             value = r.uniform(low - 0.4 * span, high + 0.4 * span)
             value = max(value, 0.01)
@@ -220,12 +227,12 @@ class MessageWriter:
             return (f"OBX|{i}|CWE|{loinc}^{name}^LN^{local}^{local}^L||{code}^{text}^{system}"
                     f"|||{flag}" + tail)
         if roll < 0.92:
-            loinc, name, local, unit, values = r.choice(SN_TESTS)
+            loinc, name, _, unit, values = r.choice(SN_TESTS)
             cmp_, n1, sep, n2 = r.choice(values)
             flag = "N" if values.index((cmp_, n1, sep, n2)) == 0 else "A"
             return (f"OBX|{i}|SN|{loinc}^{name}^LN||{cmp_}^{n1}^{sep}^{n2}|"
                     f"{unit}^^UCUM||{flag}" + tail)
-        loinc, name, local, texts = r.choice(ST_TESTS)
+        loinc, name, _, texts = r.choice(ST_TESTS)
         return f"OBX|{i}|ST|{loinc}^{name}^LN||{r.choice(texts)}|||N" + tail
 
 

@@ -1,13 +1,204 @@
-#include <iostream>
+// ferry send --mllp HOST:PORT [--tls --cert F --key F --ca F] [--timeout MS] FILE...
+//
+// Sends every message of the files (one or many messages each, any format the splitter reads)
+// over one MLLP connection, in order, and prints each ACK's MSA segment on a line. Exit status:
+// 0 when every message got AA or CA; 1 when any was refused (AE/AR/CE/CR, unreadable ACK, ACK
+// for another control id), could not be read, or could not be delivered; 2 for usage errors and
+// files that cannot be opened. A negative ACK does not stop the run (the connection is fine and
+// the other messages stand on their own); a timeout or connection failure does, since HL7 feeds
+// are ordered and the rest would arrive ahead of the lost message.
 
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "channels/mllp/sender.h"
 #include "engine/cli/command.h"
+#include "engine/cli/hl7_stream.h"
+#include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/splitter.h"
 
 namespace ferry::cli {
 
-// Placeholder until the MLLP sender lands.
-int sendCommand(const Args&) {
-  std::cerr << "ferry: send is not available yet\n";
+namespace {
+
+using std::chrono::milliseconds;
+
+const char* const kUsage =
+    "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS] FILE...\n";
+
+struct SendOptions {
+  std::string host;
+  std::uint16_t port = 0;
+  mllp::SenderTls tls;
+  milliseconds timeout{10000};
+  std::vector<std::string> files;
+};
+
+int usageError(const std::string& text) {
+  std::cerr << "ferry send: " << text << '\n' << kUsage;
   return 2;
+}
+
+std::optional<std::uint64_t> parseNumber(const std::string& s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return value;
+}
+
+// "host:port", "1.2.3.4:port" or "[::1]:port".
+bool parseEndpoint(const std::string& text, std::string& host, std::uint16_t& port) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto number = parseNumber(text.substr(colon + 1));
+  if (!number || *number == 0 || *number > 65535 || host.empty()) return false;
+  port = static_cast<std::uint16_t>(*number);
+  return true;
+}
+
+// Returns 0 and fills options, or the exit status of a usage error (already reported).
+int parseOptions(const Args& args, SendOptions& options) {
+  bool have_endpoint = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const bool takes_value = arg == "--mllp" || arg == "--cert" || arg == "--key" || arg == "--ca" || arg == "--timeout";
+    if (takes_value && i + 1 >= args.size()) return usageError(arg + " needs a value");
+    if (arg == "--mllp") {
+      if (!parseEndpoint(args[++i], options.host, options.port)) {
+        return usageError("'" + args[i] + "' is not HOST:PORT (port 1-65535)");
+      }
+      have_endpoint = true;
+    } else if (arg == "--tls") {
+      options.tls.enabled = true;
+    } else if (arg == "--cert") {
+      options.tls.cert_file = args[++i];
+    } else if (arg == "--key") {
+      options.tls.key_file = args[++i];
+    } else if (arg == "--ca") {
+      options.tls.ca_file = args[++i];
+    } else if (arg == "--timeout") {
+      const auto ms = parseNumber(args[++i]);
+      if (!ms || *ms == 0) return usageError("--timeout takes a positive number of milliseconds");
+      options.timeout = milliseconds(*ms);
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return usageError("unknown option '" + arg + "'");
+    } else {
+      options.files.push_back(arg);
+    }
+  }
+  if (!have_endpoint) return usageError("--mllp HOST:PORT is required");
+  if (options.files.empty()) return usageError("no FILE given");
+  const bool tls_files = !options.tls.cert_file.empty() || !options.tls.key_file.empty() || !options.tls.ca_file.empty();
+  if (tls_files && !options.tls.enabled) return usageError("--cert, --key and --ca need --tls");
+  if (options.tls.cert_file.empty() != options.tls.key_file.empty()) return usageError("--cert and --key go together");
+  return 0;
+}
+
+enum class Outcome { Accepted, Refused, Undelivered };
+
+Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2::Message& message,
+                    milliseconds timeout) {
+  const mllp::SendResult result = sender.send(message.bytes(), timeout);
+  if (result.status != mllp::SendStatus::Acked) {
+    std::cerr << "ferry: " << label << ": " << (result.status == mllp::SendStatus::Timeout ? "no ACK: " : "not delivered: ")
+              << result.error << '\n';
+    return Outcome::Undelivered;
+  }
+  auto ack = hl7v2::Message::parse(result.response);
+  if (!ack) {
+    std::cerr << "ferry: " << label << ": the ACK cannot be read: " << ack.error().describe() << '\n';
+    return Outcome::Refused;
+  }
+  const std::size_t msa = ack->findSegment("MSA");
+  if (msa == ack->segmentCount()) {
+    std::cerr << "ferry: " << label << ": the ACK has no MSA segment\n";
+    return Outcome::Refused;
+  }
+  std::cout << ack->segment(msa).raw() << std::endl;  // one line as soon as it is known
+  const std::string code = ack->get("MSA-1");
+  if (code != "AA" && code != "CA") {
+    const std::string text = ack->get("MSA-3");
+    std::cerr << "ferry: " << label << ": the receiver answered " << (code.empty() ? "without MSA-1" : code)
+              << (text.empty() ? "" : ": " + text) << '\n';
+    return Outcome::Refused;
+  }
+  const std::string acked_id = ack->get("MSA-2");
+  if (acked_id != message.controlId()) {
+    std::cerr << "ferry: " << label << ": the ACK is for control id '" << acked_id << "'\n";
+    return Outcome::Refused;
+  }
+  return Outcome::Accepted;
+}
+
+}  // namespace
+
+int sendCommand(const Args& args) {
+  SendOptions options;
+  if (const int status = parseOptions(args, options); status != 0) return status;
+  for (const std::string& file : options.files) {
+    if (!std::ifstream(file, std::ios::binary)) {
+      std::cerr << "ferry: cannot open '" << file << "'\n";
+      return 2;
+    }
+  }
+
+  mllp::SenderConfig config;
+  config.channel = "ferry-send";
+  config.host = options.host;
+  config.port = options.port;
+  config.connect_timeout = options.timeout;
+  config.tls = options.tls;
+  std::optional<mllp::Sender> sender;
+  try {
+    sender.emplace(config, [](std::string_view) {});  // failures are reported below, in sentences
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "ferry: " << e.what() << '\n';
+    return 2;
+  }
+
+  int status = 0;
+  for (const std::string& file : options.files) {
+    std::ifstream in(file, std::ios::binary);
+    hl7v2::Splitter splitter(in);
+    hl7v2::SplitItem item;
+    while (splitter.next(item)) {
+      if (item.kind == hl7v2::SplitItem::Kind::Envelope) continue;
+      if (item.kind == hl7v2::SplitItem::Kind::Error) {
+        reportError(file, item.number, *item.error, 0);
+        status = 1;
+        continue;
+      }
+      auto message = hl7v2::Message::parse(item.bytes);
+      if (!message) {
+        reportError(file, item.number, message.error(), item.offset);
+        std::cerr << "ferry: " << file << ": message " << item.number << " was not sent\n";
+        status = 1;
+        continue;
+      }
+      const std::string label = file + ": message " + std::to_string(item.number) + " (control id " +
+                                message->controlId() + ")";
+      switch (sendMessage(*sender, label, *message, options.timeout)) {
+        case Outcome::Accepted: break;
+        case Outcome::Refused: status = 1; break;
+        case Outcome::Undelivered:
+          std::cerr << "ferry: stopped at " << file << " message " << item.number
+                    << "; it and the messages after it were not acknowledged\n";
+          return 1;
+      }
+    }
+  }
+  return status;
 }
 
 }  // namespace ferry::cli

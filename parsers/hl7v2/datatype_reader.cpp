@@ -77,89 +77,117 @@ std::string DatatypeReader::dateTime(const Element& e, int field) const {
 }
 
 canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {
+  return coding(Pieces(cwe), first);
+}
+
+canonical::Coding DatatypeReader::coding(const Pieces& cwe, int first) const {
   canonical::Coding c;
-  text(cwe.component(first), c.code);
-  text(cwe.component(first + 1), c.display);
-  const std::string system = text(cwe.component(first + 2));
-  c.system = std::string(terminology::codingSystemUri(system));
+  text(cwe[first], c.code);
+  text(cwe[first + 1], c.display);
+  const Element system = cwe[first + 2];
+  if (system.valued()) {
+    // Coding system ids are plain ASCII table values: no decoding needed to look them up.
+    const std::string_view raw = system.raw();
+    const std::string_view uri = terminology::codingSystemUri(raw);
+    if (uri.data() == raw.data()) {
+      text(system, c.system);
+    } else {
+      c.system.assign(uri);
+    }
+  }
   return c;
 }
 
 canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) const {
   canonical::CodeableConcept cc;
   if (!cwe.valued()) return cc;
+  const Pieces parts(cwe);
   // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text.
   for (int first : {1, 4}) {
-    canonical::Coding c = coding(cwe, first);
-    if (!c.code.empty() || !c.display.empty()) cc.codings.push_back(std::move(c));
+    if (!parts[first].valued() && !parts[first + 1].valued()) continue;
+    cc.codings.push_back(coding(parts, first));
   }
-  text(cwe.component(9), cc.text);
+  text(parts[9], cc.text);
   return cc;
 }
 
 canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
   canonical::Identifier id;
-  text(cx.component(1), id.value);
+  if (!cx.valued()) return id;
+  const Pieces parts(cx);
+  text(parts[1], id.value);
   // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority.
-  const std::string authority = text(cx.component(4).subcomponent(1));
-  id.system = std::string(terminology::identifierSystemUri(authority));
-  text(cx.component(5), id.type);
+  assignSystem(parts[4].subcomponent(1), id.system);
+  text(parts[5], id.type);
   return id;
 }
 
 canonical::Identifier DatatypeReader::entityIdentifier(const Element& ei) const {
   canonical::Identifier id;
-  text(ei.component(1), id.value);
-  id.system = std::string(terminology::identifierSystemUri(text(ei.component(2))));
+  if (!ei.valued()) return id;
+  const Pieces parts(ei);
+  text(parts[1], id.value);
+  assignSystem(parts[2], id.system);
   return id;
+}
+
+void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
+  if (!authority.valued()) return;
+  const std::string decoded = text(authority);
+  out.assign(terminology::identifierSystemUri(decoded));
 }
 
 canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
   canonical::HumanName n;
+  if (!xpn.valued()) return n;
+  const Pieces parts(xpn);
   // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
-  text(xpn.component(first).subcomponent(1), n.family);
+  text(parts[first].subcomponent(1), n.family);
   for (int c : {first + 1, first + 2}) {
-    std::string given = text(xpn.component(c));
-    if (!given.empty()) n.given.push_back(std::move(given));
+    if (parts[c].valued()) n.given.push_back(text(parts[c]));
   }
-  text(xpn.component(first + 3), n.suffix);
-  text(xpn.component(first + 4), n.prefix);
-  n.use = mappedCode("0200", text(xpn.component(first + 6)));
+  text(parts[first + 3], n.suffix);
+  text(parts[first + 4], n.prefix);
+  n.use = mappedCode("0200", text(parts[first + 6]));
   return n;
 }
 
 canonical::Address DatatypeReader::address(const Element& xad) const {
   canonical::Address a;
+  if (!xad.valued()) return a;
+  const Pieces parts(xad);
   for (int c : {1, 2}) {
-    std::string line = text(xad.component(c).subcomponent(1));
+    std::string line = text(parts[c].subcomponent(1));
     if (!line.empty()) a.lines.push_back(std::move(line));
   }
-  text(xad.component(3), a.city);
-  text(xad.component(4), a.state);
-  text(xad.component(5), a.postal_code);
-  text(xad.component(6), a.country);
-  a.use = mappedCode("0190", text(xad.component(7)));
+  text(parts[3], a.city);
+  text(parts[4], a.state);
+  text(parts[5], a.postal_code);
+  text(parts[6], a.country);
+  a.use = mappedCode("0190", text(parts[7]));
   return a;
 }
 
 canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
   canonical::ContactPoint cp;
-  const std::string use = text(xtn.component(2));
-  const std::string equipment = text(xtn.component(3));
+  if (!xtn.valued()) return cp;
+  const Pieces parts(xtn);
+  const std::string use = text(parts[2]);
+  const std::string equipment = text(parts[3]);
   cp.use = mappedCode("0201", use);
   cp.system = mappedCode("0202", equipment);
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
     cp.system = "email";
-    text(xtn.component(4), cp.value);
+    text(parts[4], cp.value);
     return cp;
   }
   // XTN.1 is the formatted number of older versions; later ones split it into parts.
-  text(xtn.component(1), cp.value);
+  text(parts[1], cp.value);
   if (cp.value.empty()) {
-    const std::string country = text(xtn.component(5));
-    const std::string area = text(xtn.component(6));
-    const std::string local = text(xtn.component(7));
-    const std::string extension = text(xtn.component(8));
+    const std::string country = text(parts[5]);
+    const std::string area = text(parts[6]);
+    const std::string local = text(parts[7]);
+    const std::string extension = text(parts[8]);
     if (!country.empty()) cp.value += "+" + country + " ";
     if (!area.empty()) cp.value += "(" + area + ") ";
     if (local.size() == 7) {
@@ -175,18 +203,18 @@ canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
 
 canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
   canonical::Practitioner p;
+  if (!xcn.valued()) return p;
+  const Pieces parts(xcn);
   // XCN: id ^ family ^ given ^ middle ^ suffix ^ prefix ^ degree ^ source ^ assigning authority.
-  text(xcn.component(1), p.identifier.value);
-  p.identifier.system =
-      std::string(terminology::identifierSystemUri(text(xcn.component(9).subcomponent(1))));
-  text(xcn.component(13), p.identifier.type);
-  text(xcn.component(2).subcomponent(1), p.name.family);
+  text(parts[1], p.identifier.value);
+  assignSystem(parts[9].subcomponent(1), p.identifier.system);
+  text(parts[13], p.identifier.type);
+  text(parts[2].subcomponent(1), p.name.family);
   for (int c : {3, 4}) {
-    std::string given = text(xcn.component(c));
-    if (!given.empty()) p.name.given.push_back(std::move(given));
+    if (parts[c].valued()) p.name.given.push_back(text(parts[c]));
   }
-  text(xcn.component(5), p.name.suffix);
-  text(xcn.component(6), p.name.prefix);
+  text(parts[5], p.name.suffix);
+  text(parts[6], p.name.prefix);
   return p;
 }
 

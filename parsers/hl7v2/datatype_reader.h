@@ -37,6 +37,7 @@ class DatatypeReader {
   std::string dateTime(const Element& e, int field) const;
 
   canonical::Coding coding(const Element& cwe, int first_component = 1) const;
+  canonical::Coding coding(const Pieces& cwe, int first_component) const;
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
   canonical::Identifier identifier(const Element& cx) const;        // CX
   canonical::Identifier entityIdentifier(const Element& ei) const;  // EI: id^namespace
@@ -46,6 +47,8 @@ class DatatypeReader {
   canonical::Practitioner practitioner(const Element& xcn) const;
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
+  // The FHIR system URI for an assigning authority (NPI -> us-npi), else the authority itself.
+  void assignSystem(const Element& authority, std::string& out) const;
   // A value that could not be read as its type: warns and keeps it whole as an extension.
   void recordUnreadable(int field, const Element& e, std::string text) const;
 

@@ -1,26 +1,63 @@
 #include "parsers/hl7v2/element.h"
 
-#include <cstring>
-
 #include "parsers/hl7v2/escape.h"
 
 namespace ferry::hl7v2 {
 
+// Pieces are a few bytes long, so a plain loop beats a memchr call per piece.
 std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
   const char* p = text.data();
-  const char* end = p + text.size();
+  const char* const end = p + text.size();
   for (int i = 1; i < n; ++i) {
-    const void* hit = std::memchr(p, sep, static_cast<std::size_t>(end - p));
-    if (hit == nullptr) {
+    while (p < end && *p != sep) ++p;
+    if (p == end) {
       found = false;
       return {};
     }
-    p = static_cast<const char*>(hit) + 1;
+    ++p;
   }
-  const void* next = std::memchr(p, sep, static_cast<std::size_t>(end - p));
-  const char* stop = next == nullptr ? end : static_cast<const char*>(next);
+  const char* stop = p;
+  while (stop < end && *stop != sep) ++stop;
   found = true;
   return std::string_view(p, static_cast<std::size_t>(stop - p));
+}
+
+Pieces::Pieces(const Element& composite) : whole_(composite) {
+  if (!composite.present() || composite.enc_ == nullptr) return;
+  enc_ = composite.enc_;
+  char sep = enc_->component;
+  // A field is read as its first repetition: splitting stops at the repetition separator.
+  char stop = composite.level() == Element::Level::Field ? enc_->repetition : '\0';
+  if (composite.level() == Element::Level::Component) {
+    sep = enc_->subcomponent;
+    child_level_ = Element::Level::Subcomponent;
+  } else if (composite.level() != Element::Level::Repetition &&
+             composite.level() != Element::Level::Field) {
+    return;
+  }
+  const char* p = composite.raw_.data();
+  const char* end = p + composite.raw_.size();
+  const char* start = p;
+  for (; p < end; ++p) {
+    if (*p == stop && stop != '\0') {
+      end = p;
+      break;
+    }
+    if (*p != sep) continue;
+    if (count_ == kMax) break;
+    parts_[count_++] = std::string_view(start, static_cast<std::size_t>(p - start));
+    start = p + 1;
+  }
+  if (count_ < kMax) parts_[count_++] = std::string_view(start, static_cast<std::size_t>(end - start));
+}
+
+Element Pieces::operator[](int n) const {
+  if (n < 1) return {};
+  if (n <= count_) return Element(parts_[n - 1], enc_, child_level_);
+  if (count_ == kMax) {
+    return child_level_ == Element::Level::Component ? whole_.component(n) : whole_.subcomponent(n);
+  }
+  return {};
 }
 
 int countPieces(std::string_view text, char sep) {

@@ -3,6 +3,7 @@
 // the escaped bytes and splits them only when a caller descends; decoding happens on text().
 // Views are valid while the Message they came from is alive and unmodified.
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,26 @@ class Element {
   const EncodingCharacters* enc_ = nullptr;
   Level level_ = Level::Field;
   bool present_ = false;
+
+  friend class Pieces;
+};
+
+// The children of a composite split in one pass, for readers that take several components of
+// the same element (a CWE's code, text and system): each access is then an array look-up.
+// A field is split into the components of its first repetition; a component into subcomponents.
+class Pieces {
+ public:
+  explicit Pieces(const Element& composite);
+  Element operator[](int n) const;  // 1-based; absent when the composite has fewer
+  int count() const { return count_; }
+
+ private:
+  static constexpr int kMax = 24;
+  Element whole_;  // for the rare composite with more than kMax children
+  std::array<std::string_view, kMax> parts_{};
+  int count_ = 0;
+  Element::Level child_level_ = Element::Level::Component;
+  const EncodingCharacters* enc_ = nullptr;
 };
 
 // Piece n (1-based) of text split at sep; absent-aware: found is false when text has fewer pieces.

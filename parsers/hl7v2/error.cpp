@@ -21,15 +21,16 @@ const char* errorCodeText(ErrorCode code) {
 }
 
 std::string Error::describe() const {
+  // Built with append: GCC 12 warns (-Wrestrict, a false positive) on chains of operator+.
   std::string out;
   if (!segment.empty()) {
-    out += "segment " + segment;
-    if (segment_sequence > 0) out += " (#" + std::to_string(segment_sequence) + ")";
-    if (field > 0) out += ", field " + std::to_string(field);
-    if (component > 0) out += "." + std::to_string(component);
-    out += ", ";
+    out.append("segment ").append(segment);
+    if (segment_sequence > 0) out.append(" (#").append(std::to_string(segment_sequence)).append(")");
+    if (field > 0) out.append(", field ").append(std::to_string(field));
+    if (component > 0) out.append(".").append(std::to_string(component));
+    out.append(", ");
   }
-  out += "byte " + std::to_string(offset) + ": " + text;
+  out.append("byte ").append(std::to_string(offset)).append(": ").append(text);
   return out;
 }
 

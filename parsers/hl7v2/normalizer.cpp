@@ -119,6 +119,7 @@ Normalized normalize(const Message& message) {
     return result;
   }
 
+  result.message.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
   SegmentNormalizer segments(reader, result.message);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);

@@ -125,7 +125,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
 }
 
 void SegmentNormalizer::readObx(const Segment& s) {
-  canonical::Observation obs;
+  canonical::Observation& obs = out_.observations.emplace_back();  // built in place: it is large
   reader_.text(s.field(1), obs.set_id);
   reader_.text(s.field(2), obs.value_type);
   obs.code = reader_.codeableConcept(s.field(3));
@@ -149,7 +149,6 @@ void SegmentNormalizer::readObx(const Segment& s) {
   obs.performer = reader_.practitioner(s.field(16).repetition(1));
   obs.analysis_time = reader_.dateTime(s.field(19), 19);
   obs.order_index = order_;
-  out_.observations.push_back(std::move(obs));
   observation_ = static_cast<std::uint32_t>(out_.observations.size() - 1);
 }
 

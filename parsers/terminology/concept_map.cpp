@@ -1,6 +1,9 @@
 #include "parsers/terminology/concept_map.h"
 
 #include <cstddef>
+#include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include "parsers/terminology/v2_tables_administration.h"
 #include "parsers/terminology/v2_tables_coding_systems.h"
@@ -71,11 +74,44 @@ std::span<const ConceptMapping> conceptMap(std::string_view table) {
     return {};
 }
 
-std::optional<ConceptMapping> toFhir(std::string_view table, std::string_view v2Code) {
-    for (const ConceptMapping& row : conceptMap(table)) {
-        if (row.v2_code == v2Code) return row;
+namespace {
+
+// Normalizers look codes up several times per result segment, so the forward direction gets a
+// hash index built once from the tables (the tables stay the single source of truth). The first
+// row wins for a repeated key, as in the linear search.
+struct ForwardIndex {
+    std::unordered_map<std::string, const ConceptMapping*> rows;  // key: table + '\0' + v2 code
+    ForwardIndex() {
+        for (const TableEntry& entry : kTables) {
+            for (const ConceptMapping& row : entry.rows) {
+                std::string key(entry.table);
+                key += '\0';
+                key += row.v2_code;
+                rows.emplace(std::move(key), &row);
+            }
+        }
     }
-    return std::nullopt;
+};
+
+const ForwardIndex& forwardIndex() {
+    static const ForwardIndex index;
+    return index;
+}
+
+}  // namespace
+
+std::optional<ConceptMapping> toFhir(std::string_view table, std::string_view v2Code) {
+    // Keys fit a small stack buffer; longer ones cannot be in the tables.
+    char key[64];
+    const std::string_view number = tableNumber(table);
+    if (number.size() + 1 + v2Code.size() > sizeof key) return std::nullopt;
+    std::memcpy(key, number.data(), number.size());
+    key[number.size()] = '\0';
+    std::memcpy(key + number.size() + 1, v2Code.data(), v2Code.size());
+    const auto& rows = forwardIndex().rows;
+    const auto it = rows.find(std::string(key, number.size() + 1 + v2Code.size()));
+    if (it == rows.end()) return std::nullopt;
+    return *it->second;
 }
 
 std::optional<ConceptMapping> toV2(std::string_view table, std::string_view fhirCode) {

@@ -1,0 +1,210 @@
+#include "channels/mllp/listener_connection.h"
+
+#include <sys/socket.h>
+
+#include <utility>
+#include <vector>
+
+#include <Poco/Exception.h>
+#include <Poco/Net/SecureStreamSocket.h>
+
+#include "channels/mllp/socket_io.h"
+
+namespace ferry::mllp {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
+  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+constexpr std::size_t kReadBuffer = 64 * 1024;
+
+// Reasons a connection ends that say nothing bad about the peer.
+bool routineEnd(const std::string& reason) {
+  return reason == "peer_closed" || reason == "idle_timeout" || reason == "stopping";
+}
+
+}  // namespace
+
+ListenerConnection::ListenerConnection(std::shared_ptr<ListenerState> state,
+                                       const Poco::Net::StreamSocket& socket, Peer peer)
+    : state_(std::move(state)), socket_(socket), peer_(std::move(peer)) {
+  fd_ = static_cast<int>(socket_.impl()->sockfd());
+}
+
+void ListenerConnection::run() {
+  blockSigpipeInThisThread();
+  state_->log.write(LogEvent("mllp.connection.opened")
+                        .field("peer", peer_.address)
+                        .number("connection", peer_.connection)
+                        .flag("tls", peer_.tls));
+  std::string reason;
+  std::string error;
+  try {
+    reason = serve();
+  } catch (const Poco::TimeoutException&) {
+    reason = "write_timeout";
+  } catch (const Poco::Exception& e) {
+    reason = "io_error";
+    error = e.displayText();
+  } catch (const std::exception& e) {
+    reason = "io_error";
+    error = e.what();
+  }
+  close();
+  LogEvent closed("mllp.connection.closed", routineEnd(reason) ? LogLevel::Info : LogLevel::Warning);
+  closed.field("peer", peer_.address)
+      .number("connection", peer_.connection)
+      .field("reason", reason)
+      .number("frames", frames_)
+      .number("bytes_in", bytes_in_)
+      .number("skipped_bytes", skipped_);
+  if (!error.empty()) closed.field("error", error);
+  state_->log.write(closed);
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    --state_->active;
+    finished_ = true;
+  }
+  state_->changed.notify_all();
+}
+
+std::string ListenerConnection::serve() {
+  const ListenerConfig& config = state_->config;
+  socket_.setReceiveTimeout(toTimespan(kReadSlice));
+  socket_.setSendTimeout(toTimespan(config.write_timeout));
+  socket_.setNoDelay(true);
+  if (peer_.tls) {
+    std::string failed = handshake();
+    if (!failed.empty()) return failed;
+  }
+
+  FrameDecoder decoder(config.max_frame_bytes);
+  std::vector<char> buffer(kReadBuffer);
+  std::string frame;
+  auto last_activity = Clock::now();
+  auto frame_started = last_activity;
+  bool in_frame = false;
+  std::uint64_t skipped_before_frame = 0;  // skippedBytes() when the last frame was delivered
+
+  for (;;) {
+    while (decoder.next(frame)) {
+      if (state_->stopping) return "stopping";  // not yet handed over: the sender will resend
+      skipped_before_frame = decoder.skippedBytes();
+      std::string reason;
+      if (!respond(std::move(frame), reason)) return reason;
+      in_frame = false;
+      last_activity = Clock::now();
+    }
+    skipped_ = decoder.skippedBytes();
+    if (decoder.error()) {
+      ++state_->oversize_frames;
+      state_->log.write(LogEvent("mllp.frame.too_large", LogLevel::Warning)
+                            .field("peer", peer_.address)
+                            .number("connection", peer_.connection)
+                            .number("limit", decoder.error()->limit)
+                            .number("stream_offset", decoder.error()->offset));
+      return "frame_too_large";
+    }
+    // Bytes outside any frame cost nothing to skip, but a peer that sends only those is not
+    // speaking MLLP: past one frame's worth, stop listening to it.
+    if (decoder.skippedBytes() - skipped_before_frame > config.max_frame_bytes) return "garbage";
+    if (state_->stopping) return "stopping";
+
+    const auto now = Clock::now();
+    if (decoder.inFrame()) {
+      if (!in_frame) {
+        in_frame = true;
+        frame_started = now;
+      } else if (now - frame_started > config.read_timeout) {
+        return "read_timeout";
+      }
+    } else {
+      in_frame = false;
+      if (now - last_activity > config.idle_timeout) return "idle_timeout";
+    }
+
+    std::size_t received = 0;
+    switch (readSome(socket_, buffer.data(), buffer.size(), received)) {
+      case ReadStatus::Closed:
+        return decoder.inFrame() ? "peer_closed_mid_frame" : "peer_closed";
+      case ReadStatus::NoData:
+        break;
+      case ReadStatus::Data:
+        bytes_in_ += received;
+        decoder.feed(buffer.data(), received);
+        last_activity = Clock::now();
+        break;
+    }
+  }
+}
+
+std::string ListenerConnection::handshake() {
+  Poco::Net::SecureStreamSocket secure(socket_);
+  const auto deadline = Clock::now() + state_->config.read_timeout;
+  for (;;) {
+    if (state_->stopping) return "stopping";
+    try {
+      const int rc = secure.completeHandshake();
+      if (rc == 1) break;
+      if (rc == 0) return "peer_closed";
+    } catch (const Poco::TimeoutException&) {
+      // no bytes within a read slice: check the deadline and try again
+    } catch (const Poco::Exception& e) {
+      state_->log.write(LogEvent("mllp.tls.handshake_failed", LogLevel::Warning)
+                            .field("peer", peer_.address)
+                            .number("connection", peer_.connection)
+                            .field("error", e.displayText()));
+      return "tls_handshake_failed";
+    }
+    if (Clock::now() > deadline) return "tls_handshake_timeout";
+  }
+  peer_.certificate_subject = peerCertificateSubject(secure);
+  LogEvent done("mllp.tls.handshake_completed");
+  done.field("peer", peer_.address).number("connection", peer_.connection);
+  if (!peer_.certificate_subject.empty()) done.field("client_certificate", peer_.certificate_subject);
+  state_->log.write(done);
+  return {};
+}
+
+bool ListenerConnection::respond(std::string frame, std::string& reason) {
+  ++frames_;
+  ++state_->frames;
+  std::string response;
+  try {
+    response = state_->handler(std::move(frame), peer_);
+  } catch (...) {
+    // The exception text is left out on purpose: it may quote the message.
+    state_->log.write(LogEvent("mllp.handler.failed", LogLevel::Error)
+                          .field("peer", peer_.address)
+                          .number("connection", peer_.connection)
+                          .number("frame", frames_));
+    reason = "handler_error";
+    return false;
+  }
+  if (!response.empty()) sendAll(socket_, encodeFrame(response));
+  return true;
+}
+
+void ListenerConnection::abort() {
+  std::lock_guard<std::mutex> lock(close_mutex_);
+  if (!closed_ && fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+}
+
+void ListenerConnection::close() {
+  {
+    std::lock_guard<std::mutex> lock(close_mutex_);
+    if (closed_) return;
+    closed_ = true;
+  }
+  try {
+    socket_.close();
+  } catch (...) {
+    // closing a broken connection may fail; it is closed either way
+  }
+}
+
+}  // namespace ferry::mllp

@@ -1,0 +1,114 @@
+#pragma once
+// The engine's configuration as plain data: ferry.json (engine settings) and channels/*.json (one
+// channel a file). config_loader.cpp reads and validates it; everything else receives it through
+// constructors.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ferry::runtime {
+
+struct TlsConfig {
+  bool enabled = false;
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+  bool require_client_cert = false;  // mutual TLS on listeners
+};
+
+struct RetryPolicy {
+  int max_attempts = 10;  // then the delivery is dead-lettered
+  std::int64_t initial_backoff_ms = 500;
+  std::int64_t max_backoff_ms = 60000;
+  double multiplier = 2.0;
+  double jitter = 0.2;  // +/- this fraction, so many failed deliveries do not retry in lockstep
+};
+
+struct DestinationConfig {
+  std::string name;
+  std::string type;    // "mllp", "http" or "file"
+  std::string format;  // what is sent: "original" (the received bytes) or "canonical" (JSON)
+  // mllp
+  std::string host;
+  int port = 0;
+  TlsConfig tls;
+  std::int64_t ack_timeout_ms = 10000;
+  std::string on_negative_ack = "retry";  // AE/AR from the peer: "retry" or "fail"
+  // http
+  std::string url;
+  std::map<std::string, std::string> headers;
+  std::string bearer_token;
+  std::string basic_user;
+  std::string basic_password;
+  std::string content_type;
+  std::int64_t timeout_ms = 10000;
+  // file
+  std::string folder;
+  std::string filename = "{channel}-{id}";
+  std::string extension = ".hl7";
+  RetryPolicy retry;
+  bool ordered = true;  // FIFO per destination (HL7 feeds depend on order)
+};
+
+struct SourceConfig {
+  std::string type;  // "mllp", "http" or "file"
+  std::string host = "127.0.0.1";
+  int port = 0;
+  TlsConfig tls;
+  std::int64_t max_frame_bytes = 16 * 1024 * 1024;
+  int max_connections = 64;
+  std::int64_t idle_timeout_ms = 300000;
+  // http
+  std::string path = "/";
+  std::int64_t max_body_bytes = 16 * 1024 * 1024;
+  // file
+  std::string folder;
+  std::string pattern = "*";
+  std::int64_t interval_ms = 1000;
+};
+
+struct ChannelConfig {
+  std::string name;
+  std::string file;  // where it was defined, for messages
+  bool enabled = true;
+  SourceConfig source;
+  // "on_commit": ACK as soon as the raw message is durable; "after_parse": ACK after parsing and
+  // validation (AA, AE for a parse error, AR for an unsupported type).
+  std::string ack_mode = "on_commit";
+  std::vector<DestinationConfig> destinations;
+};
+
+struct StoreConfig {
+  std::string kind = "sqlite";
+  std::string path = "var/ferry.db";
+};
+
+struct EngineConfig {
+  std::string folder;
+  StoreConfig store;
+  std::int64_t duplicate_window_ms = 24LL * 3600 * 1000;
+  int group_commit_max_batch = 256;
+  std::string log_file;  // empty: JSON log lines go to stderr
+  std::vector<ChannelConfig> channels;
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;
+  std::string field;  // JSON path, e.g. "destinations[0].port"
+  std::string text;
+  std::string describe() const;  // "channels/lab.json:12: destinations[0].port: ..."
+};
+
+struct ConfigLoad {
+  EngineConfig config;
+  std::vector<ConfigError> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads CONFIG/ferry.json and CONFIG/channels/*.json. Unknown keys are errors, not ignored.
+ConfigLoad loadConfig(const std::string& folder);
+
+}  // namespace ferry::runtime

@@ -1,0 +1,74 @@
+#include "engine/runtime/json_log.h"
+
+namespace ferry::runtime {
+
+std::string jsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static const char* hex = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[(c >> 4) & 0xf];
+          out += hex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+JsonLog::JsonLog(const std::string& path)
+    : out_(path.empty() ? stderr : std::fopen(path.c_str(), "a")), owned_(!path.empty()) {
+  if (out_ == nullptr) {
+    out_ = stderr;
+    owned_ = false;
+  }
+}
+
+JsonLog::~JsonLog() {
+  if (owned_) std::fclose(out_);
+}
+
+void JsonLog::write(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fputc('\n', out_);
+  std::fflush(out_);
+}
+
+void JsonLog::event(const Event& e) {
+  std::string s = "{\"at\":" + std::to_string(e.at_ms) + ",\"event\":\"" + jsonEscape(e.type) + "\"";
+  if (!e.channel.empty()) s += ",\"channel\":\"" + jsonEscape(e.channel) + "\"";
+  if (!e.destination.empty()) s += ",\"destination\":\"" + jsonEscape(e.destination) + "\"";
+  if (e.message_id != 0) s += ",\"message_id\":" + std::to_string(e.message_id);
+  if (e.delivery_id != 0) s += ",\"delivery_id\":" + std::to_string(e.delivery_id);
+  if (!e.detail.empty()) s += ",\"detail\":\"" + jsonEscape(e.detail) + "\"";
+  write(s + "}");
+}
+
+void JsonLog::line(std::string_view json) { write(std::string(json)); }
+
+void JsonLog::info(std::string_view event, std::string_view detail) {
+  std::string s = "{\"at\":" + std::to_string(nowMs()) + ",\"level\":\"info\",\"event\":\"" +
+                  jsonEscape(event) + "\"";
+  if (!detail.empty()) s += ",\"detail\":\"" + jsonEscape(detail) + "\"";
+  write(s + "}");
+}
+
+void JsonLog::error(std::string_view event, std::string_view detail) {
+  std::string s = "{\"at\":" + std::to_string(nowMs()) + ",\"level\":\"error\",\"event\":\"" +
+                  jsonEscape(event) + "\"";
+  if (!detail.empty()) s += ",\"detail\":\"" + jsonEscape(detail) + "\"";
+  write(s + "}");
+}
+
+}  // namespace ferry::runtime

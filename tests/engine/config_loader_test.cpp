@@ -1,0 +1,141 @@
+#include <gtest/gtest.h>
+
+#include "engine/runtime/config.h"
+#include "engine/runtime/located_json.h"
+#include "tests/engine/temp_folder.h"
+
+using namespace ferry::runtime;
+using ferry::test::TempFolder;
+
+namespace {
+
+const char* kEngine = R"({"store": {"path": "var/ferry.db"}, "duplicate_window_seconds": 600})";
+
+const char* kLab = R"({
+  "name": "lab-results",
+  "source": {"type": "mllp", "port": 2575, "max_connections": 8},
+  "ack_mode": "after_parse",
+  "destinations": [
+    {"name": "hospital", "type": "mllp", "host": "127.0.0.1", "port": 2576,
+     "retry": {"max_attempts": 5, "initial_backoff_ms": 100}},
+    {"name": "archive", "type": "file", "folder": "out/archive"}
+  ]
+})";
+
+std::string errorsOf(const ConfigLoad& load) {
+  std::string all;
+  for (const auto& e : load.errors) all += e.describe() + "\n";
+  return all;
+}
+
+}  // namespace
+
+TEST(LocatedJson, RemembersLinesOfMembers) {
+  auto parsed = parseLocatedJson("{\n  \"a\": 1,\n  \"b\": {\n    \"c\": \"x\"\n  }\n}");
+  ASSERT_TRUE(parsed.ok()) << parsed.error;
+  EXPECT_EQ(parsed.root.find("a")->line, 2);
+  EXPECT_EQ(parsed.root.find("b")->find("c")->line, 4);
+  EXPECT_EQ(parsed.root.find("b")->find("c")->string, "x");
+  EXPECT_TRUE(parsed.root.find("a")->is_integer);
+}
+
+TEST(LocatedJson, SyntaxErrorNamesLineAndColumn) {
+  auto parsed = parseLocatedJson("{\n  \"a\": 1\n  \"b\": 2\n}");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error.rfind("line 3, column 3:", 0), 0u) << parsed.error;
+}
+
+TEST(ConfigLoader, ReadsEngineAndChannels) {
+  TempFolder dir;
+  dir.write("ferry.json", kEngine);
+  dir.write("channels/lab.json", kLab);
+  const ConfigLoad load = loadConfig(dir.path());
+  ASSERT_TRUE(load.ok()) << errorsOf(load);
+  EXPECT_EQ(load.config.store.path, dir.path() + "/var/ferry.db");
+  EXPECT_EQ(load.config.duplicate_window_ms, 600000);
+  ASSERT_EQ(load.config.channels.size(), 1u);
+  const ChannelConfig& c = load.config.channels[0];
+  EXPECT_EQ(c.name, "lab-results");
+  EXPECT_EQ(c.file, "channels/lab.json");
+  EXPECT_EQ(c.source.type, "mllp");
+  EXPECT_EQ(c.source.port, 2575);
+  EXPECT_EQ(c.source.host, "127.0.0.1");
+  EXPECT_EQ(c.source.max_connections, 8);
+  EXPECT_EQ(c.ack_mode, "after_parse");
+  ASSERT_EQ(c.destinations.size(), 2u);
+  EXPECT_EQ(c.destinations[0].retry.max_attempts, 5);
+  EXPECT_EQ(c.destinations[0].retry.initial_backoff_ms, 100);
+  EXPECT_EQ(c.destinations[0].format, "original");
+  EXPECT_EQ(c.destinations[1].folder, dir.path() + "/out/archive");
+}
+
+TEST(ConfigLoader, UnknownKeyIsAnErrorWithFileLineAndField) {
+  TempFolder dir;
+  dir.write("ferry.json", kEngine);
+  dir.write("channels/lab.json", R"({
+  "name": "lab",
+  "source": {"type": "mllp", "port": 2575},
+  "destinations": [
+    {"name": "h", "type": "mllp", "host": "127.0.0.1", "port": 2576,
+     "retry": {"max_atempts": 5}}
+  ]
+})");
+  const ConfigLoad load = loadConfig(dir.path());
+  ASSERT_EQ(load.errors.size(), 1u) << errorsOf(load);
+  EXPECT_EQ(load.errors[0].describe(),
+            "channels/lab.json:6: destinations[0].retry.max_atempts: unknown key");
+}
+
+TEST(ConfigLoader, ReportsEveryProblemNotJustTheFirst) {
+  TempFolder dir;
+  dir.write("ferry.json", R"({"store": {"kind": "oracle"}, "colour": "blue"})");
+  dir.write("channels/a.json", R"({"name": "A B", "source": {"type": "mllp", "port": 70000}})");
+  dir.write("channels/b.json", R"({"name": "b", "source": {"type": "smtp"}, "destinations": [{"name": "x", "type": "http", "url": "ftp://x"}]})");
+  const ConfigLoad load = loadConfig(dir.path());
+  const std::string all = errorsOf(load);
+  EXPECT_NE(all.find("ferry.json:1: store.kind: \"oracle\" is not one of \"sqlite\""), std::string::npos) << all;
+  EXPECT_NE(all.find("ferry.json:1: colour: unknown key"), std::string::npos) << all;
+  EXPECT_NE(all.find("channels/a.json:1: name: use lowercase"), std::string::npos) << all;
+  EXPECT_NE(all.find("source.port: must be between 1 and 65535, found 70000"), std::string::npos) << all;
+  EXPECT_NE(all.find("channels/b.json:1: source.type: \"smtp\" is not one of"), std::string::npos) << all;
+  EXPECT_NE(all.find("destinations[0].url: must start with http:// or https://"), std::string::npos) << all;
+}
+
+TEST(ConfigLoader, MissingRequiredFieldsAndTypeMismatch) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  dir.write("channels/a.json", R"({"name": "a", "source": {"type": "mllp", "port": "2575"}, "destinations": [{"type": "mllp"}]})");
+  const std::string all = errorsOf(loadConfig(dir.path()));
+  EXPECT_NE(all.find("source.port: expected a number, found a string"), std::string::npos) << all;
+  EXPECT_NE(all.find("destinations[0].name: is required"), std::string::npos) << all;
+  EXPECT_NE(all.find("destinations[0].host: is required"), std::string::npos) << all;
+}
+
+TEST(ConfigLoader, DuplicateChannelNamesAndPorts) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  dir.write("channels/a.json", R"({"name": "lab", "source": {"type": "mllp", "port": 2575}})");
+  dir.write("channels/b.json", R"({"name": "lab", "source": {"type": "mllp", "port": 2575}})");
+  const std::string all = errorsOf(loadConfig(dir.path()));
+  EXPECT_NE(all.find("channel \"lab\" is also defined in channels/a.json"), std::string::npos) << all;
+  EXPECT_NE(all.find("port 2575 is also used by channels/a.json"), std::string::npos) << all;
+}
+
+TEST(ConfigLoader, InvalidJsonAndMissingEngineFile) {
+  TempFolder dir;
+  EXPECT_NE(errorsOf(loadConfig(dir.path())).find("needs ferry.json"), std::string::npos);
+  dir.write("ferry.json", "{\"store\": }");
+  EXPECT_NE(errorsOf(loadConfig(dir.path())).find("ferry.json: not valid JSON: line 1, column 11"),
+            std::string::npos)
+      << errorsOf(loadConfig(dir.path()));
+}
+
+TEST(ConfigLoader, TlsFilesMustExist) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  dir.write("channels/a.json", R"({"name": "a", "source": {"type": "mllp", "port": 2575,
+    "tls": {"enabled": true, "cert_file": "nope.pem", "key_file": "nope.key", "require_client_cert": true}}})");
+  const std::string all = errorsOf(loadConfig(dir.path()));
+  EXPECT_NE(all.find("nope.pem' does not exist"), std::string::npos) << all;
+  EXPECT_NE(all.find("source.tls.ca_file: is required when require_client_cert is true"), std::string::npos) << all;
+}
