@@ -13,5 +13,7 @@ int parseCommand(const Args& args);
 int getCommand(const Args& args);
 int convertCommand(const Args& args);
 int sendCommand(const Args& args);      // send_command.cpp (MLLP client)
+int runCommand(const Args& args);
+int validateCommand(const Args& args);
 
 }  // namespace ferry::cli

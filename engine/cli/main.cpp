@@ -11,6 +11,8 @@ void usage() {
                "  parse FILE|-              canonical JSON (ferry.canonical/v1), one line per message\n"
                "  get PATH FILE|-           the decoded value at an HL7 path (e.g. PID-5.1), a line per message\n"
                "  convert --to hl7v2 FILE|- parse and write the messages back\n"
+               "  run CONFIG                start the engine on a configuration folder\n"
+               "  validate CONFIG           check a configuration folder (file, line, field of each error)\n"
                "  send --mllp HOST:PORT [--tls --cert F --key F --ca F] FILE...\n"
                "                            send messages over MLLP and print each ACK's MSA\n";
 }
@@ -29,6 +31,8 @@ int main(int argc, char** argv) {
   if (command == "get") return ferry::cli::getCommand(args);
   if (command == "convert") return ferry::cli::convertCommand(args);
   if (command == "send") return ferry::cli::sendCommand(args);
+  if (command == "run") return ferry::cli::runCommand(args);
+  if (command == "validate") return ferry::cli::validateCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

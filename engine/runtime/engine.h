@@ -1,0 +1,62 @@
+#pragma once
+// The running engine: store, group commit, event bus with its subscribers, processor, one
+// delivery worker per destination and one listener per source channel, started in that order
+// (so nothing is accepted before it can be stored and processed) and stopped in reverse (stop
+// accepting, finish in-flight work, flush).
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/runtime/config.h"
+#include "engine/runtime/delivery_worker.h"
+#include "engine/runtime/event_bus.h"
+#include "engine/runtime/hl7_intake.h"
+#include "engine/runtime/json_log.h"
+#include "engine/runtime/processor.h"
+#include "engine/runtime/store_event_writer.h"
+#include "engine/store/group_committer.h"
+#include "engine/store/store.h"
+
+namespace ferry::mllp {
+class Listener;
+}
+
+namespace ferry::runtime {
+
+class Engine {
+ public:
+  Engine(EngineConfig config, JsonLog& log);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Throws std::runtime_error (store cannot open, port in use) after undoing what it started.
+  void start();
+  void stop();
+
+  store::Store& store() { return *store_; }
+  EventBus& bus() { return bus_; }
+  // The bound port of a channel's listener (useful with port 0 in tests); 0 when none.
+  int port(const std::string& channel) const;
+  void pauseChannel(const std::string& channel);
+  void resumeChannel(const std::string& channel);
+
+ private:
+  void startChannel(const ChannelConfig& channel);
+
+  EngineConfig config_;
+  JsonLog& log_;
+  EventBus bus_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::GroupCommitter> committer_;
+  std::unique_ptr<StoreEventWriter> event_writer_;
+  std::unique_ptr<Processor> processor_;
+  std::map<std::string, std::unique_ptr<DeliveryWorker>> workers_;  // by queue name
+  std::vector<std::unique_ptr<Hl7Intake>> intakes_;
+  std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
+  bool running_ = false;
+};
+
+}  // namespace ferry::runtime

@@ -1,0 +1,39 @@
+#pragma once
+// What happens to one HL7 v2 message between its arrival and its acknowledgment. The raw bytes
+// are committed to the store (group commit) before any ACK is built: an acknowledged message is
+// never lost. Then, per channel: ACK on commit (AA, or CA in enhanced mode) with processing
+// queued, or ACK after parsing (AA, AE with ERR for a data problem, AR for an unsupported type
+// or version). Unparseable bytes are stored as errored and answered with AR; a repeat of the
+// same sender and MSH-10 within the duplicate window is acknowledged but not processed again.
+
+#include <cstdint>
+#include <string>
+
+#include "engine/runtime/config.h"
+#include "engine/runtime/event_bus.h"
+#include "engine/runtime/processor.h"
+#include "engine/store/group_committer.h"
+#include "engine/store/store.h"
+
+namespace ferry::runtime {
+
+class Hl7Intake {
+ public:
+  Hl7Intake(const ChannelConfig& channel, std::int64_t duplicate_window_ms, store::Store& store,
+            store::GroupCommitter& committer, Processor& processor, EventBus& bus);
+
+  // Returns the acknowledgment to send back for one received message.
+  std::string receive(std::string bytes);
+
+ private:
+  std::string ackControlId(std::int64_t id) const;
+
+  const ChannelConfig& channel_;
+  const std::int64_t duplicate_window_ms_;
+  store::Store& store_;
+  store::GroupCommitter& committer_;
+  Processor& processor_;
+  EventBus& bus_;
+};
+
+}  // namespace ferry::runtime

@@ -1,0 +1,51 @@
+#include "engine/runtime/mllp_destination.h"
+
+#include "parsers/hl7v2/message.h"
+
+namespace ferry::runtime {
+
+namespace {
+
+mllp::SenderConfig senderConfig(const DestinationConfig& d, const std::string& channel) {
+  mllp::SenderConfig c;
+  c.channel = channel + "/" + d.name;
+  c.host = d.host;
+  c.port = static_cast<std::uint16_t>(d.port);
+  c.connect_attempts = 1;  // the delivery worker's backoff decides when to try again
+  c.tls.enabled = d.tls.enabled;
+  c.tls.cert_file = d.tls.cert_file;
+  c.tls.key_file = d.tls.key_file;
+  c.tls.ca_file = d.tls.ca_file;
+  return c;
+}
+
+}  // namespace
+
+MllpDestination::MllpDestination(const DestinationConfig& config, const std::string& channel,
+                                 const LogLine& log)
+    : config_(config), sender_(senderConfig(config, channel), log) {}
+
+DeliveryOutcome MllpDestination::deliver(std::int64_t, const std::string& payload) {
+  DeliveryOutcome outcome;
+  const mllp::SendResult sent =
+      sender_.send(payload, std::chrono::milliseconds(config_.ack_timeout_ms));
+  if (sent.status != mllp::SendStatus::Acked) {
+    outcome.kind = DeliveryOutcome::Kind::Retry;
+    outcome.error = std::string(mllp::toString(sent.status)) + ": " + sent.error;
+    return outcome;
+  }
+  outcome.response = sent.response;
+  auto ack = hl7v2::Message::parse(sent.response);
+  const std::string code = ack ? ack->get("MSA-1") : std::string();
+  if (code == "AA" || code == "CA") {
+    outcome.kind = DeliveryOutcome::Kind::Delivered;
+    return outcome;
+  }
+  outcome.error = code.empty() ? "the peer's response is not an HL7 ACK with MSA-1"
+                               : "the peer answered " + code;
+  outcome.kind = config_.on_negative_ack == "fail" ? DeliveryOutcome::Kind::Fail
+                                                   : DeliveryOutcome::Kind::Retry;
+  return outcome;
+}
+
+}  // namespace ferry::runtime

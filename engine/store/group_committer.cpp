@@ -1,0 +1,113 @@
+#include "engine/store/group_committer.h"
+
+#include <utility>
+#include <vector>
+
+namespace ferry::store {
+
+GroupCommitter::GroupCommitter(Store& store, Options options)
+    : store_(store), options_(options.max_batch == 0 ? Options{1} : options) {
+  writer_ = std::thread([this] { run(); });
+}
+
+GroupCommitter::~GroupCommitter() { stop(); }
+
+std::int64_t GroupCommitter::commit(NewMessage message) {
+  Request request;
+  request.message = std::move(message);
+  std::unique_lock lock(mutex_);
+  if (stopping_) {
+    throw StoreError("", "The group committer is stopped; the message was not stored.");
+  }
+  queue_.push_back(&request);
+  work_.notify_one();
+  request.woken.wait(lock, [&] { return request.done; });
+  if (request.error) std::rethrow_exception(request.error);
+  return request.id;
+}
+
+std::size_t GroupCommitter::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+bool GroupCommitter::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void GroupCommitter::stop() {
+  std::lock_guard stop_lock(stop_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void GroupCommitter::run() {
+  std::vector<Request*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      work_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    commitBatch(batch);
+    batch.clear();
+  }
+}
+
+void GroupCommitter::commitBatch(std::vector<Request*>& batch) {
+  // The callers are blocked until `done`, so their messages can be moved out meanwhile.
+  std::vector<NewMessage> messages;
+  messages.reserve(batch.size());
+  for (Request* request : batch) messages.push_back(std::move(request->message));
+
+  std::vector<std::int64_t> ids(batch.size(), 0);
+  std::vector<std::exception_ptr> errors(batch.size());
+  try {
+    ids = insert(messages);
+  } catch (...) {
+    // One bad message must not fail the callers batched with it by chance: commit one by one,
+    // so each caller learns its own outcome (after a disk failure they all fail anyway).
+    if (batch.size() == 1) {
+      errors[0] = std::current_exception();
+    } else {
+      for (std::size_t i = 0; i < messages.size(); ++i) {
+        try {
+          ids[i] = insert({messages[i]}).front();
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      }
+    }
+  }
+
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->id = ids[i];
+    batch[i]->error = errors[i];
+    batch[i]->done = true;
+    // Notified under the lock: the caller may return and destroy its request right after.
+    batch[i]->woken.notify_one();
+  }
+}
+
+std::vector<std::int64_t> GroupCommitter::insert(const std::vector<NewMessage>& messages) {
+  auto ids = store_.insertReceivedBatch(messages);
+  if (ids.size() != messages.size()) {
+    throw StoreError("", "The store returned " + std::to_string(ids.size()) + " ids for " +
+                             std::to_string(messages.size()) + " messages.");
+  }
+  transactions_.fetch_add(1, std::memory_order_relaxed);
+  messages_.fetch_add(messages.size(), std::memory_order_relaxed);
+  return ids;
+}
+
+}  // namespace ferry::store

@@ -1,0 +1,57 @@
+#pragma once
+// Every statement Ferry runs on the deliveries table, and the table's schema steps. A delivery
+// is one (message, destination) pair: a durable queue entry with its attempts, next attempt
+// time, last error and the peer's reply. Schema steps belong to numbered migrations and are
+// never edited once released.
+
+#include <Poco/Data/Session.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/store/store.h"
+
+namespace ferry::store::sqlite {
+
+class DeliveriesTable {
+ public:
+  // Migration 1: the table and its indexes.
+  static std::vector<std::string> schemaV1();
+
+  explicit DeliveriesTable(Poco::Data::Session& session) : session_(session) {}
+
+  std::int64_t insert(std::int64_t message_id, const NewDelivery& delivery, std::int64_t now_ms);
+  // Must run inside a write transaction: it reads the queue head, then claims.
+  std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
+                                       std::size_t limit, ClaimOrder order);
+  std::size_t recoverInFlight(std::int64_t now_ms);
+
+  // The settled state of an in-flight delivery; false when it is not in flight.
+  struct Outcome {
+    DeliveryStatus status = DeliveryStatus::Delivered;
+    std::optional<std::string> error;            // kept as last_error when set
+    std::optional<std::string> response;         // stored when set
+    std::optional<std::int64_t> next_attempt_at;  // Pending only
+  };
+  bool settle(std::int64_t delivery_id, const Outcome& outcome, std::int64_t now_ms);
+  bool release(std::int64_t delivery_id, std::int64_t now_ms);
+  bool requeue(std::int64_t delivery_id, std::int64_t now_ms);
+
+  std::optional<DeliveryRecord> byId(std::int64_t delivery_id);
+  std::vector<DeliveryRecord> forMessage(std::int64_t message_id);
+  std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id);
+  std::map<std::string, std::int64_t> countByStatus();
+
+ private:
+  std::vector<DeliveryRecord> select(const std::string& where_order_limit,
+                                     std::vector<Poco::Data::AbstractBinding::Ptr> params);
+  std::vector<std::int64_t> claimableIds(const std::string& destination, std::int64_t now_ms,
+                                         std::size_t limit, ClaimOrder order);
+
+  Poco::Data::Session& session_;
+};
+
+}  // namespace ferry::store::sqlite

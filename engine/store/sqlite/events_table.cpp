@@ -1,0 +1,79 @@
+#include "engine/store/sqlite/events_table.h"
+
+#include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
+
+
+namespace ferry::store::sqlite {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+Poco::Nullable<std::int64_t> nullable(const std::optional<std::int64_t>& value) {
+  Poco::Nullable<std::int64_t> out;
+  if (value) out = *value;
+  return out;
+}
+
+std::optional<std::int64_t> optional(const Poco::Nullable<std::int64_t>& value) {
+  if (value.isNull()) return std::nullopt;
+  return value.value();
+}
+
+}  // namespace
+
+std::vector<std::string> EventsTable::schemaV1() {
+  return {
+      "CREATE TABLE events ("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " message_id INTEGER REFERENCES messages (id) ON DELETE CASCADE,"
+      " delivery_id INTEGER REFERENCES deliveries (id) ON DELETE CASCADE,"
+      " channel TEXT NOT NULL DEFAULT '',"
+      " destination TEXT NOT NULL DEFAULT '',"
+      " type TEXT NOT NULL CHECK (type <> ''),"
+      " detail TEXT NOT NULL DEFAULT '',"
+      " at INTEGER NOT NULL)",
+      "CREATE INDEX events_message ON events (message_id, id)",
+      "CREATE INDEX events_delivery ON events (delivery_id)",
+  };
+}
+
+std::int64_t EventsTable::insert(const Event& event) {
+  std::int64_t id = 0;
+  session_ << "INSERT INTO events (message_id, delivery_id, channel, destination, type, detail, at)"
+              " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(nullable(event.message_id)), bind(nullable(event.delivery_id)), useRef(event.channel),
+      useRef(event.destination), useRef(event.type), useRef(event.detail), useRef(event.at_ms),
+      into(id), now;
+  return id;
+}
+
+std::vector<Event> EventsTable::forMessage(std::int64_t message_id) {
+  std::vector<std::int64_t> ids;
+  std::vector<Poco::Nullable<std::int64_t>> message_ids;
+  std::vector<Poco::Nullable<std::int64_t>> delivery_ids;
+  std::vector<std::string> channels;
+  std::vector<std::string> destinations;
+  std::vector<std::string> types;
+  std::vector<std::string> details;
+  std::vector<std::int64_t> ats;
+  session_ << "SELECT id, message_id, delivery_id, channel, destination, type, detail, at"
+              " FROM events WHERE message_id = ? ORDER BY id",
+      bind(message_id), into(ids), into(message_ids), into(delivery_ids), into(channels),
+      into(destinations), into(types), into(details), into(ats), now;
+  std::vector<Event> events(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    events[i].id = ids[i];
+    events[i].message_id = optional(message_ids[i]);
+    events[i].delivery_id = optional(delivery_ids[i]);
+    events[i].channel = channels[i];
+    events[i].destination = destinations[i];
+    events[i].type = types[i];
+    events[i].detail = details[i];
+    events[i].at_ms = ats[i];
+  }
+  return events;
+}
+
+}  // namespace ferry::store::sqlite

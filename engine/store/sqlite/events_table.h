@@ -1,0 +1,30 @@
+#pragma once
+// Every statement Ferry runs on the events table, and the table's schema steps. An event is one
+// state change of a message or delivery (received, routed, delivered, ...), kept for the
+// message's history view; its detail is short and structural, never patient data.
+
+#include <Poco/Data/Session.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/store/store.h"
+
+namespace ferry::store::sqlite {
+
+class EventsTable {
+ public:
+  // Migration 1: the table and its index.
+  static std::vector<std::string> schemaV1();
+
+  explicit EventsTable(Poco::Data::Session& session) : session_(session) {}
+
+  std::int64_t insert(const Event& event);
+  std::vector<Event> forMessage(std::int64_t message_id);
+
+ private:
+  Poco::Data::Session& session_;
+};
+
+}  // namespace ferry::store::sqlite

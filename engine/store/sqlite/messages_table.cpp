@@ -1,0 +1,187 @@
+#include "engine/store/sqlite/messages_table.h"
+
+#include <Poco/Data/Statement.h>
+
+#include "engine/store/sqlite/blob.h"
+
+namespace ferry::store::sqlite {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Statement;
+
+namespace {
+
+constexpr const char* kColumns =
+    "id, channel, direction, raw, canonical, status, error, control_id, sender, message_type, "
+    "received_at, updated_at";
+
+// One vector per column: Poco extracts a whole result set in one execute().
+struct Columns {
+  std::vector<std::int64_t> id;
+  std::vector<std::string> channel;
+  std::vector<std::string> direction;
+  std::vector<Poco::Data::BLOB> raw;
+  std::vector<Poco::Nullable<std::string>> canonical;
+  std::vector<std::string> status;
+  std::vector<Poco::Nullable<std::string>> error;
+  std::vector<std::string> control_id;
+  std::vector<std::string> sender;
+  std::vector<std::string> message_type;
+  std::vector<std::int64_t> received_at;
+  std::vector<std::int64_t> updated_at;
+
+  void intoStatement(Statement& st) {
+    st, into(id), into(channel), into(direction), into(raw), into(canonical), into(status),
+        into(error), into(control_id), into(sender), into(message_type), into(received_at),
+        into(updated_at);
+  }
+
+  std::vector<MessageRecord> records() const {
+    std::vector<MessageRecord> out(id.size());
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      MessageRecord& r = out[i];
+      r.id = id[i];
+      r.channel = channel[i];
+      r.direction = parseDirection(direction[i]).value_or(Direction::Inbound);
+      r.raw = fromBlob(raw[i]);
+      r.canonical_json = fromNullable(canonical[i]);
+      // The CHECK constraint admits only known statuses.
+      r.status = parseMessageStatus(status[i]).value_or(MessageStatus::Received);
+      r.error = fromNullable(error[i]);
+      r.control_id = control_id[i];
+      r.sender = sender[i];
+      r.message_type = message_type[i];
+      r.received_at_ms = received_at[i];
+      r.updated_at_ms = updated_at[i];
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+std::vector<std::string> MessagesTable::schemaV1() {
+  return {
+      // AUTOINCREMENT: ids only ever grow, even after old rows are purged, so an id in a log or
+      // an audit entry never comes to name another message.
+      "CREATE TABLE messages ("
+      " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+      " channel TEXT NOT NULL CHECK (channel <> ''),"
+      " direction TEXT NOT NULL DEFAULT 'inbound' CHECK (direction IN ('inbound', 'outbound')),"
+      " raw BLOB NOT NULL,"
+      " canonical TEXT,"
+      " status TEXT NOT NULL DEFAULT 'received'"
+      "  CHECK (status IN ('received', 'processed', 'errored', 'filtered')),"
+      " error TEXT,"
+      " control_id TEXT NOT NULL DEFAULT '',"
+      " sender TEXT NOT NULL DEFAULT '',"
+      " message_type TEXT NOT NULL DEFAULT '',"
+      " received_at INTEGER NOT NULL,"
+      " updated_at INTEGER NOT NULL)",
+      "CREATE INDEX messages_duplicate ON messages (sender, control_id, received_at)",
+      "CREATE INDEX messages_status ON messages (status, id)",
+      "CREATE INDEX messages_channel ON messages (channel, id)",
+  };
+}
+
+std::int64_t MessagesTable::insert(const NewMessage& message, std::int64_t now_ms) {
+  std::int64_t id = 0;
+  const std::string direction(toString(message.direction));
+  session_ << "INSERT INTO messages (channel, direction, raw, status, control_id, sender,"
+              " message_type, received_at, updated_at)"
+              " VALUES (?, ?, COALESCE(?, x''), 'received', ?, ?, ?, ?, ?) RETURNING id",
+      useRef(message.channel), useRef(direction), bind(toBlob(message.raw)),
+      useRef(message.control_id), useRef(message.sender), useRef(message.message_type),
+      useRef(message.received_at_ms), bind(now_ms), into(id), now;
+  return id;
+}
+
+bool MessagesTable::setOutcome(std::int64_t id, MessageStatus status,
+                               const std::optional<std::string>& canonical_json,
+                               const std::optional<std::string>& error, std::int64_t now_ms) {
+  std::vector<std::int64_t> changed;
+  const std::string status_text(toString(status));
+  Poco::Nullable<std::string> canonical;
+  if (canonical_json) canonical = *canonical_json;
+  Poco::Nullable<std::string> error_text;
+  if (error) error_text = *error;
+  session_ << "UPDATE messages SET status = ?, canonical = COALESCE(?, canonical), error = ?,"
+              " updated_at = ? WHERE id = ? AND status IN ('received', 'errored') RETURNING id",
+      useRef(status_text), useRef(canonical), useRef(error_text), bind(now_ms), bind(id),
+      into(changed), now;
+  return !changed.empty();
+}
+
+std::optional<std::int64_t> MessagesTable::findDuplicate(const std::string& sender,
+                                                         const std::string& control_id,
+                                                         std::int64_t since_ms) {
+  // Without a control id there is nothing to compare: such messages are never duplicates.
+  if (control_id.empty()) return std::nullopt;
+  std::vector<std::int64_t> ids;
+  session_ << "SELECT id FROM messages WHERE sender = ? AND control_id = ? AND received_at >= ?"
+              " ORDER BY received_at DESC, id DESC LIMIT 1",
+      useRef(sender), useRef(control_id), bind(since_ms), into(ids), now;
+  if (ids.empty()) return std::nullopt;
+  return ids.front();
+}
+
+std::vector<MessageRecord> MessagesTable::select(
+    const std::string& where_order_limit, std::vector<Poco::Data::AbstractBinding::Ptr> params) {
+  Columns columns;
+  Statement st(session_);
+  st << "SELECT " << kColumns << " FROM messages " << where_order_limit;
+  for (auto& param : params) st, param;
+  columns.intoStatement(st);
+  st.execute();
+  return columns.records();
+}
+
+std::optional<MessageRecord> MessagesTable::byId(std::int64_t id) {
+  auto rows = select("WHERE id = ?", {bind(id)});
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<MessageRecord> MessagesTable::withStatus(MessageStatus status, std::size_t limit,
+                                                     std::int64_t after_id) {
+  if (limit == 0) return {};
+  return select("WHERE status = ? AND id > ? ORDER BY id LIMIT ?",
+                {bind(std::string(toString(status))), bind(after_id),
+                 bind(static_cast<std::int64_t>(limit))});
+}
+
+std::vector<MessageRecord> MessagesTable::list(const MessageFilter& filter) {
+  if (filter.limit == 0) return {};
+  std::string where = "WHERE 1 = 1";
+  std::vector<Poco::Data::AbstractBinding::Ptr> params;
+  if (filter.channel) {
+    where += " AND channel = ?";
+    params.push_back(bind(*filter.channel));
+  }
+  if (filter.status) {
+    where += " AND status = ?";
+    params.push_back(bind(std::string(toString(*filter.status))));
+  }
+  if (filter.before_id) {
+    where += " AND id < ?";
+    params.push_back(bind(*filter.before_id));
+  }
+  params.push_back(bind(static_cast<std::int64_t>(filter.limit)));
+  return select(where + " ORDER BY id DESC LIMIT ?", std::move(params));
+}
+
+std::map<std::string, std::int64_t> MessagesTable::countByStatus() {
+  std::map<std::string, std::int64_t> counts;
+  for (auto status : {MessageStatus::Received, MessageStatus::Processed, MessageStatus::Errored,
+                      MessageStatus::Filtered}) {
+    counts[std::string(toString(status))] = 0;
+  }
+  std::vector<std::string> statuses;
+  std::vector<std::int64_t> numbers;
+  session_ << "SELECT status, COUNT(*) FROM messages GROUP BY status", into(statuses),
+      into(numbers), now;
+  for (std::size_t i = 0; i < statuses.size(); ++i) counts[statuses[i]] = numbers[i];
+  return counts;
+}
+
+}  // namespace ferry::store::sqlite

@@ -1,0 +1,69 @@
+#include "engine/store/sqlite/migrations.h"
+
+#include <Poco/Data/Statement.h>
+
+#include "engine/store/sqlite/connection.h"
+#include "engine/store/sqlite/deliveries_table.h"
+#include "engine/store/sqlite/events_table.h"
+#include "engine/store/sqlite/messages_table.h"
+
+namespace ferry::store::sqlite {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> parts) {
+  std::vector<std::string> out;
+  for (const auto& part : parts) out.insert(out.end(), part.begin(), part.end());
+  return out;
+}
+
+constexpr const char* kCreateSchemaMigrations =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " checksum TEXT NOT NULL,"
+    " applied_at INTEGER NOT NULL)";
+
+}  // namespace
+
+std::vector<Migration> sqliteMigrations() {
+  return {
+      {1, "messages, deliveries and events",
+       concat({MessagesTable::schemaV1(), DeliveriesTable::schemaV1(), EventsTable::schemaV1()})},
+  };
+}
+
+std::vector<RecordedMigration> Migrator::recorded() {
+  std::vector<int> versions;
+  std::vector<std::string> names;
+  std::vector<std::string> checksums;
+  session_ << "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
+      into(versions), into(names), into(checksums), now;
+  std::vector<RecordedMigration> rows(versions.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = {versions[i], names[i], checksums[i]};
+  return rows;
+}
+
+std::vector<const Migration*> Migrator::check() {
+  session_ << kCreateSchemaMigrations, now;
+  return pendingMigrations(migrations_, recorded(), location_);
+}
+
+std::vector<AppliedMigration> Migrator::apply(std::int64_t now_ms) {
+  WriteTransaction transaction(session_);
+  std::vector<AppliedMigration> applied;
+  for (const Migration* migration : check()) {
+    for (const auto& statement : migration->statements) session_ << statement, now;
+    session_ << "INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                " VALUES (?, ?, ?, ?)",
+        bind(migration->version), useRef(migration->name), bind(migrationChecksum(*migration)),
+        bind(now_ms), now;
+    applied.push_back({migration->version, migration->name});
+  }
+  transaction.commit();
+  return applied;
+}
+
+}  // namespace ferry::store::sqlite

@@ -1,0 +1,320 @@
+#include "engine/store/sqlite/sqlite_store.h"
+
+#include <Poco/Exception.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "engine/store/sqlite/deliveries_table.h"
+#include "engine/store/sqlite/events_table.h"
+#include "engine/store/sqlite/messages_table.h"
+
+namespace ferry::store::sqlite {
+
+using Poco::Data::Session;
+
+namespace {
+
+std::int64_t systemClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(std::move(options)) {
+  if (!options_.clock) options_.clock = systemClockMs;
+  try {
+    const std::filesystem::path file(path_);
+    if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+    writer_ = std::make_unique<Session>(
+        openConnection(path_, ConnectionRole::Writer, options_.busy_timeout_ms));
+    Migrator migrator(*writer_, options_.migrations, path_);
+    if (options_.migrate_on_open) {
+      migrator.apply(now());
+    } else {
+      migrator.check();
+    }
+  } catch (const StoreError&) {
+    throw;
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw StoreError(path_, "Cannot create the folder of the store " + path_ + ": " +
+                                e.code().message() + ".");
+  } catch (const Poco::Exception& e) {
+    throw StoreError(path_, "Cannot open the store " + path_ + ": " + e.displayText() + ".");
+  } catch (const std::exception& e) {
+    throw StoreError(path_, "Cannot open the store " + path_ + ": " + e.what() + ".");
+  }
+  readers_ = std::make_unique<ReaderPool>(path_, options_.readers, options_.busy_timeout_ms);
+}
+
+SqliteStore::~SqliteStore() {
+  // Readers first: the writer, closing last, checkpoints the WAL into the main file.
+  readers_.reset();
+  writer_.reset();
+}
+
+std::int64_t SqliteStore::now() const { return options_.clock(); }
+
+void SqliteStore::fail(std::string_view what, const std::string& cause) const {
+  throw StoreError(path_, "Could not " + std::string(what) + " in the store " + path_ + ": " +
+                              cause + ".");
+}
+
+template <typename Body>
+auto SqliteStore::write(std::string_view what, Body&& body) {
+  try {
+    std::lock_guard lock(write_mutex_);
+    WriteTransaction transaction(*writer_);
+    auto result = body(*writer_, now());
+    transaction.commit();
+    transactions_.fetch_add(1, std::memory_order_relaxed);
+    return result;
+  } catch (const StoreError&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    fail(what, e.displayText());
+  } catch (const std::exception& e) {
+    fail(what, e.what());
+  }
+}
+
+template <typename Body>
+auto SqliteStore::read(std::string_view what, Body&& body) {
+  try {
+    auto lease = readers_->acquire();
+    return body(lease.session());
+  } catch (const StoreError&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    fail(what, e.displayText());
+  } catch (const std::exception& e) {
+    fail(what, e.what());
+  }
+}
+
+SqliteSettings SqliteStore::settings() {
+  std::lock_guard lock(write_mutex_);
+  SqliteSettings s;
+  s.journal_mode = pragma(*writer_, "main.journal_mode");
+  s.synchronous = std::stoi(pragma(*writer_, "main.synchronous"));
+  s.busy_timeout_ms = std::stoi(pragma(*writer_, "busy_timeout"));
+  s.foreign_keys = pragma(*writer_, "foreign_keys") == "1";
+  return s;
+}
+
+std::vector<AppliedMigration> SqliteStore::migrate() {
+  try {
+    std::lock_guard lock(write_mutex_);
+    return Migrator(*writer_, options_.migrations, path_).apply(now());
+  } catch (const StoreError&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    fail("apply schema migrations", e.displayText());
+  } catch (const std::exception& e) {
+    fail("apply schema migrations", e.what());
+  }
+}
+
+// --- messages ---
+
+std::int64_t SqliteStore::insertReceived(const NewMessage& message) {
+  return write("commit a received message", [&](Session& s, std::int64_t now_ms) {
+    return MessagesTable(s).insert(message, now_ms);
+  });
+}
+
+std::vector<std::int64_t> SqliteStore::insertReceivedBatch(const std::vector<NewMessage>& messages) {
+  if (messages.empty()) return {};
+  return write("commit a batch of received messages", [&](Session& s, std::int64_t now_ms) {
+    MessagesTable table(s);
+    std::vector<std::int64_t> ids;
+    ids.reserve(messages.size());
+    for (const auto& message : messages) ids.push_back(table.insert(message, now_ms));
+    return ids;
+  });
+}
+
+std::optional<std::int64_t> SqliteStore::findDuplicate(const std::string& sender,
+                                                       const std::string& control_id,
+                                                       std::int64_t since_ms) {
+  return read("look for a duplicate message", [&](Session& s) {
+    return MessagesTable(s).findDuplicate(sender, control_id, since_ms);
+  });
+}
+
+bool SqliteStore::markProcessed(std::int64_t id, const std::string& canonical_json) {
+  return markProcessedAndRoute(id, canonical_json, {});
+}
+
+bool SqliteStore::markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
+                                        const std::vector<NewDelivery>& deliveries) {
+  return write("mark a message processed and route it", [&](Session& s, std::int64_t now_ms) {
+    if (!MessagesTable(s).setOutcome(id, MessageStatus::Processed, canonical_json, std::nullopt,
+                                     now_ms)) {
+      return false;
+    }
+    DeliveriesTable table(s);
+    for (const auto& delivery : deliveries) table.insert(id, delivery, now_ms);
+    return true;
+  });
+}
+
+bool SqliteStore::markErrored(std::int64_t id, const std::string& error) {
+  return write("mark a message errored", [&](Session& s, std::int64_t now_ms) {
+    return MessagesTable(s).setOutcome(id, MessageStatus::Errored, std::nullopt, error, now_ms);
+  });
+}
+
+bool SqliteStore::markFiltered(std::int64_t id, const std::string& reason) {
+  return write("mark a message filtered", [&](Session& s, std::int64_t now_ms) {
+    return MessagesTable(s).setOutcome(id, MessageStatus::Filtered, std::nullopt, reason, now_ms);
+  });
+}
+
+std::vector<MessageRecord> SqliteStore::messagesWithStatus(MessageStatus status, std::size_t limit,
+                                                           std::int64_t after_id) {
+  return read("read messages by status", [&](Session& s) {
+    return MessagesTable(s).withStatus(status, limit, after_id);
+  });
+}
+
+std::optional<MessageRecord> SqliteStore::message(std::int64_t id) {
+  return read("read a message", [&](Session& s) { return MessagesTable(s).byId(id); });
+}
+
+std::vector<MessageRecord> SqliteStore::listMessages(const MessageFilter& filter) {
+  return read("list messages", [&](Session& s) { return MessagesTable(s).list(filter); });
+}
+
+// --- deliveries ---
+
+std::vector<std::int64_t> SqliteStore::addDeliveries(std::int64_t message_id,
+                                                     const std::vector<NewDelivery>& deliveries) {
+  return write("add deliveries", [&](Session& s, std::int64_t now_ms) {
+    DeliveriesTable table(s);
+    std::vector<std::int64_t> ids;
+    for (const auto& delivery : deliveries) ids.push_back(table.insert(message_id, delivery, now_ms));
+    return ids;
+  });
+}
+
+std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination,
+                                                  std::int64_t now_ms, std::size_t limit,
+                                                  ClaimOrder order) {
+  return write("claim due deliveries", [&](Session& s, std::int64_t) {
+    return DeliveriesTable(s).claimDue(destination, now_ms, limit, order);
+  });
+}
+
+std::size_t SqliteStore::recoverInFlight() {
+  return write("recover deliveries left in flight", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).recoverInFlight(now_ms);
+  });
+}
+
+bool SqliteStore::markDelivered(std::int64_t delivery_id,
+                                const std::optional<std::string>& response) {
+  return write("mark a delivery delivered", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).settle(
+        delivery_id, {DeliveryStatus::Delivered, std::nullopt, response, std::nullopt}, now_ms);
+  });
+}
+
+bool SqliteStore::markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
+                            const std::string& error) {
+  return write("schedule a delivery retry", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).settle(
+        delivery_id, {DeliveryStatus::Pending, error, std::nullopt, next_attempt_at_ms}, now_ms);
+  });
+}
+
+bool SqliteStore::markFailed(std::int64_t delivery_id, const std::string& error,
+                             const std::optional<std::string>& response) {
+  return write("mark a delivery failed", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).settle(delivery_id,
+                                     {DeliveryStatus::Failed, error, response, std::nullopt}, now_ms);
+  });
+}
+
+bool SqliteStore::markDead(std::int64_t delivery_id, const std::string& error) {
+  return write("dead-letter a delivery", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).settle(
+        delivery_id, {DeliveryStatus::Dead, error, std::nullopt, std::nullopt}, now_ms);
+  });
+}
+
+std::size_t SqliteStore::release(const std::vector<std::int64_t>& delivery_ids) {
+  if (delivery_ids.empty()) return 0;
+  return write("release claimed deliveries", [&](Session& s, std::int64_t now_ms) {
+    DeliveriesTable table(s);
+    std::size_t released = 0;
+    for (std::int64_t id : delivery_ids) released += table.release(id, now_ms) ? 1 : 0;
+    return released;
+  });
+}
+
+bool SqliteStore::requeue(std::int64_t delivery_id) {
+  return write("requeue a delivery", [&](Session& s, std::int64_t now_ms) {
+    return DeliveriesTable(s).requeue(delivery_id, now_ms);
+  });
+}
+
+std::optional<DeliveryRecord> SqliteStore::delivery(std::int64_t delivery_id) {
+  return read("read a delivery", [&](Session& s) { return DeliveriesTable(s).byId(delivery_id); });
+}
+
+std::vector<DeliveryRecord> SqliteStore::deliveriesFor(std::int64_t message_id) {
+  return read("read the deliveries of a message",
+              [&](Session& s) { return DeliveriesTable(s).forMessage(message_id); });
+}
+
+std::vector<DeliveryRecord> SqliteStore::deadLetters(std::size_t limit, std::int64_t after_id) {
+  return read("read dead letters",
+              [&](Session& s) { return DeliveriesTable(s).deadLetters(limit, after_id); });
+}
+
+// --- events ---
+
+std::int64_t SqliteStore::appendEvent(const Event& event) {
+  return write("append an event",
+               [&](Session& s, std::int64_t) { return EventsTable(s).insert(event); });
+}
+
+std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& events) {
+  if (events.empty()) return {};
+  return write("append events", [&](Session& s, std::int64_t) {
+    EventsTable table(s);
+    std::vector<std::int64_t> ids;
+    ids.reserve(events.size());
+    for (const auto& event : events) ids.push_back(table.insert(event));
+    return ids;
+  });
+}
+
+std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {
+  return read("read the events of a message",
+              [&](Session& s) { return EventsTable(s).forMessage(message_id); });
+}
+
+// --- metrics ---
+
+std::map<std::string, std::int64_t> SqliteStore::countMessagesByStatus() {
+  return read("count messages", [&](Session& s) { return MessagesTable(s).countByStatus(); });
+}
+
+std::map<std::string, std::int64_t> SqliteStore::countDeliveriesByStatus() {
+  return read("count deliveries", [&](Session& s) { return DeliveriesTable(s).countByStatus(); });
+}
+
+}  // namespace ferry::store::sqlite
+
+namespace ferry::store {
+
+std::unique_ptr<Store> openSqliteStore(const std::string& path, sqlite::SqliteOptions options) {
+  return std::make_unique<sqlite::SqliteStore>(path, std::move(options));
+}
+
+}  // namespace ferry::store

@@ -1,0 +1,125 @@
+#pragma once
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write returns
+// only once its transaction is fsynced (Ferry acknowledges a message after that, never before).
+//
+// Threads: one writer connection behind a mutex performs every write, each in its own
+// BEGIN IMMEDIATE transaction; SQLite allows one writer at a time anyway, and a single
+// connection keeps that order inside the process instead of in busy-wait loops. Reads go to a
+// small pool of read-only connections that, under WAL, see the last committed state without
+// waiting for the writer. Throughput of inserts comes from batching many messages into one
+// transaction (insertReceivedBatch, used by GroupCommitter), not from parallel writers.
+
+#include <Poco/Data/Session.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engine/store/migration.h"
+#include "engine/store/sqlite/connection.h"
+#include "engine/store/sqlite/migrations.h"
+#include "engine/store/store.h"
+
+namespace ferry::store::sqlite {
+
+struct SqliteOptions {
+  int busy_timeout_ms = 5000;  // how long a write waits for another process's lock
+  std::size_t readers = 4;     // read-only connections, opened on demand
+  bool migrate_on_open = true;  // false: only check the history; call migrate() yourself
+  std::function<std::int64_t()> clock;  // ms since the epoch for updated_at; system clock if empty
+  std::vector<Migration> migrations = sqliteMigrations();
+};
+
+// What the writer connection runs with, as SQLite reports it (for tests and `ferry status`).
+struct SqliteSettings {
+  std::string journal_mode;  // "wal"
+  int synchronous = 0;       // 2 = FULL
+  int busy_timeout_ms = 0;
+  bool foreign_keys = false;
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Creates the file and its folder when missing. Throws StoreError naming the file when it
+  // cannot be opened or its migration history does not match this build.
+  explicit SqliteStore(std::string path, SqliteOptions options = {});
+  ~SqliteStore() override;
+
+  const std::string& path() const { return path_; }
+  SqliteSettings settings();
+
+  std::vector<AppliedMigration> migrate() override;
+
+  std::int64_t insertReceived(const NewMessage& message) override;
+  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& messages) override;
+  std::optional<std::int64_t> findDuplicate(const std::string& sender,
+                                            const std::string& control_id,
+                                            std::int64_t since_ms) override;
+  bool markProcessed(std::int64_t id, const std::string& canonical_json) override;
+  bool markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
+                             const std::vector<NewDelivery>& deliveries) override;
+  bool markErrored(std::int64_t id, const std::string& error) override;
+  bool markFiltered(std::int64_t id, const std::string& reason) override;
+  std::vector<MessageRecord> messagesWithStatus(MessageStatus status, std::size_t limit,
+                                                std::int64_t after_id = 0) override;
+  std::optional<MessageRecord> message(std::int64_t id) override;
+  std::vector<MessageRecord> listMessages(const MessageFilter& filter) override;
+
+  std::vector<std::int64_t> addDeliveries(std::int64_t message_id,
+                                          const std::vector<NewDelivery>& deliveries) override;
+  std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
+                                       std::size_t limit,
+                                       ClaimOrder order = ClaimOrder::Fifo) override;
+  std::size_t recoverInFlight() override;
+  bool markDelivered(std::int64_t delivery_id, const std::optional<std::string>& response) override;
+  bool markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
+                 const std::string& error) override;
+  bool markFailed(std::int64_t delivery_id, const std::string& error,
+                  const std::optional<std::string>& response) override;
+  bool markDead(std::int64_t delivery_id, const std::string& error) override;
+  std::size_t release(const std::vector<std::int64_t>& delivery_ids) override;
+  bool requeue(std::int64_t delivery_id) override;
+  std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) override;
+  std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) override;
+  std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id = 0) override;
+
+  std::int64_t appendEvent(const Event& event) override;
+  std::vector<std::int64_t> appendEvents(const std::vector<Event>& events) override;
+  std::vector<Event> eventsFor(std::int64_t message_id) override;
+
+  std::map<std::string, std::int64_t> countMessagesByStatus() override;
+  std::map<std::string, std::int64_t> countDeliveriesByStatus() override;
+
+  std::uint64_t transactionsCommitted() const override { return transactions_.load(); }
+
+ private:
+  // Runs body(writer session, now) in one write transaction under the write mutex.
+  template <typename Body>
+  auto write(std::string_view what, Body&& body);
+  // Runs body(reader session) on a pooled read-only connection.
+  template <typename Body>
+  auto read(std::string_view what, Body&& body);
+  [[noreturn]] void fail(std::string_view what, const std::string& cause) const;
+  std::int64_t now() const;
+
+  const std::string path_;
+  SqliteOptions options_;
+  std::mutex write_mutex_;
+  std::unique_ptr<Poco::Data::Session> writer_;
+  std::unique_ptr<ReaderPool> readers_;
+  std::atomic<std::uint64_t> transactions_{0};
+};
+
+}  // namespace ferry::store::sqlite
+
+namespace ferry::store {
+
+// Opens (creating when missing) the SQLite store at `path` and applies pending migrations.
+std::unique_ptr<Store> openSqliteStore(const std::string& path,
+                                       sqlite::SqliteOptions options = {});
+
+}  // namespace ferry::store

@@ -1,0 +1,216 @@
+#pragma once
+// The durable store: raw messages as received, the deliveries they were routed to, and the
+// events of both. Ferry acknowledges a message only after the store has committed it, so every
+// write returns only once its transaction is durable on disk. Implementations: sqlite/ (one node,
+// the default) and, later, postgres/ (several nodes). Every method may be called from several
+// threads at once.
+//
+// Errors: business outcomes are return values (nullopt for "not found", false for "not in a
+// state that allows this"). StoreError is thrown for broken configuration (the file cannot be
+// opened, an applied migration was edited) and when the database itself fails (disk full, I/O
+// error, locked by another process past the busy timeout): a write that throws did not commit,
+// so the caller must not acknowledge the message.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ferry::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(std::string location, const std::string& sentence)
+      : std::runtime_error(sentence), location_(std::move(location)) {}
+  // The database file (or connection string) the error is about.
+  const std::string& location() const { return location_; }
+
+ private:
+  std::string location_;
+};
+
+enum class Direction { Inbound, Outbound };
+// received: raw bytes committed, not yet parsed (re-processed after a restart).
+// processed: parsed and routed (its deliveries exist). errored: could not be parsed or mapped.
+// filtered: a rule decided it goes nowhere.
+enum class MessageStatus { Received, Processed, Errored, Filtered };
+// pending: waiting for next_attempt_at. in_flight: claimed by a worker (being sent).
+// delivered: the peer accepted it. failed: the peer rejected it for good (e.g. HL7 AR), final.
+// dead: gave up after retries (dead letter); an operator may requeue failed and dead ones.
+enum class DeliveryStatus { Pending, InFlight, Delivered, Failed, Dead };
+
+std::string_view toString(Direction direction);
+std::string_view toString(MessageStatus status);
+std::string_view toString(DeliveryStatus status);
+std::optional<Direction> parseDirection(std::string_view text);
+std::optional<MessageStatus> parseMessageStatus(std::string_view text);
+std::optional<DeliveryStatus> parseDeliveryStatus(std::string_view text);
+
+// Event types are an open set (subscribers may add their own); these are the engine's.
+namespace event_type {
+inline constexpr std::string_view kReceived = "received";
+inline constexpr std::string_view kParsed = "parsed";
+inline constexpr std::string_view kErrored = "errored";
+inline constexpr std::string_view kFiltered = "filtered";
+inline constexpr std::string_view kRouted = "routed";
+inline constexpr std::string_view kSent = "sent";
+inline constexpr std::string_view kDelivered = "delivered";
+inline constexpr std::string_view kRetry = "retry";
+inline constexpr std::string_view kFailed = "failed";
+inline constexpr std::string_view kDeadLettered = "dead_lettered";
+inline constexpr std::string_view kDuplicate = "duplicate";
+inline constexpr std::string_view kRequeued = "requeued";
+}  // namespace event_type
+
+struct NewMessage {
+  std::string channel;
+  std::string raw;            // the bytes exactly as received (any bytes, including \0)
+  std::string control_id;     // MSH-10, or the source format's equivalent
+  std::string sender;         // e.g. "MSH-3^MSH-4"; with control_id the duplicate key
+  std::string message_type;   // e.g. "ORU^R01"
+  std::int64_t received_at_ms = 0;
+  Direction direction = Direction::Inbound;
+};
+
+struct MessageRecord {
+  std::int64_t id = 0;
+  std::string channel;
+  Direction direction = Direction::Inbound;
+  std::string raw;
+  std::optional<std::string> canonical_json;
+  MessageStatus status = MessageStatus::Received;
+  std::optional<std::string> error;  // errored: why; filtered: the rule's reason
+  std::string control_id;
+  std::string sender;
+  std::string message_type;
+  std::int64_t received_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct MessageFilter {
+  std::optional<std::string> channel;
+  std::optional<MessageStatus> status;
+  std::size_t limit = 100;
+  std::optional<std::int64_t> before_id;  // paging: only ids below this, newest first
+};
+
+struct NewDelivery {
+  std::string destination;
+  std::optional<std::string> payload;  // serialized outbound bytes, when made at routing time
+};
+
+struct DeliveryRecord {
+  std::int64_t id = 0;
+  std::int64_t message_id = 0;
+  std::string destination;
+  DeliveryStatus status = DeliveryStatus::Pending;
+  int attempts = 0;  // attempts started so far; claimDue counts the one it starts
+  std::int64_t next_attempt_at_ms = 0;
+  std::optional<std::string> last_error;
+  std::optional<std::string> response;  // the peer's reply, e.g. its ACK bytes
+  std::optional<std::string> payload;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+// Per destination, deliveries go out in id order by default: a later one waits while an earlier
+// one is pending (even with a retry time in the future) or in flight, which is the head-of-line
+// blocking HL7 feeds rely on. AnyDue, for destinations that do not care about order, takes any
+// due deliveries, those due longest first (next_attempt_at, then id).
+enum class ClaimOrder { Fifo, AnyDue };
+
+struct Event {
+  std::int64_t id = 0;  // assigned by the store
+  std::optional<std::int64_t> message_id;
+  std::optional<std::int64_t> delivery_id;
+  std::string channel;
+  std::string destination;
+  std::string type;    // one of event_type, or a subscriber's own
+  std::string detail;  // short and structural, never patient data
+  std::int64_t at_ms = 0;
+};
+
+struct AppliedMigration {
+  int version = 0;
+  std::string name;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies the schema migrations not applied yet, in order, and returns them (empty when the
+  // schema is current). Implementations run it when they open.
+  virtual std::vector<AppliedMigration> migrate() = 0;
+
+  // --- messages ---
+  virtual std::int64_t insertReceived(const NewMessage& message) = 0;
+  // All in one transaction; ids in the order of `messages`. Used by GroupCommitter.
+  virtual std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& messages) = 0;
+  // The id of the newest message from `sender` with `control_id` received at or after since_ms.
+  virtual std::optional<std::int64_t> findDuplicate(const std::string& sender,
+                                                    const std::string& control_id,
+                                                    std::int64_t since_ms) = 0;
+  // Status changes apply to a message that is received or errored (a message is routed at most
+  // once); false when the message does not exist or is already processed or filtered.
+  virtual bool markProcessed(std::int64_t id, const std::string& canonical_json) = 0;
+  virtual bool markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
+                                     const std::vector<NewDelivery>& deliveries) = 0;
+  virtual bool markErrored(std::int64_t id, const std::string& error) = 0;
+  virtual bool markFiltered(std::int64_t id, const std::string& reason) = 0;
+  // Oldest first, ids above after_id: restart recovery re-processes the 'received' ones.
+  virtual std::vector<MessageRecord> messagesWithStatus(MessageStatus status, std::size_t limit,
+                                                        std::int64_t after_id = 0) = 0;
+  virtual std::optional<MessageRecord> message(std::int64_t id) = 0;
+  // Newest first.
+  virtual std::vector<MessageRecord> listMessages(const MessageFilter& filter) = 0;
+
+  // --- deliveries ---
+  // New deliveries are pending and due now. Returns their ids in the order given.
+  virtual std::vector<std::int64_t> addDeliveries(std::int64_t message_id,
+                                                  const std::vector<NewDelivery>& deliveries) = 0;
+  // Moves up to `limit` due deliveries of `destination` to in_flight, counting one attempt each,
+  // and returns them in the order to send them (id order under Fifo). The caller sends them in that order and settles each one with
+  // markDelivered/markRetry/markFailed/markDead, or hands unsent ones back with release().
+  virtual std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
+                                               std::size_t limit,
+                                               ClaimOrder order = ClaimOrder::Fifo) = 0;
+  // At start, before any worker runs: deliveries left in flight by a crash become pending again
+  // and will be sent again (delivery is at-least-once). Returns how many.
+  virtual std::size_t recoverInFlight() = 0;
+  // Settling a delivery requires it to be in flight; false otherwise.
+  virtual bool markDelivered(std::int64_t delivery_id, const std::optional<std::string>& response) = 0;
+  virtual bool markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
+                         const std::string& error) = 0;
+  virtual bool markFailed(std::int64_t delivery_id, const std::string& error,
+                          const std::optional<std::string>& response) = 0;
+  virtual bool markDead(std::int64_t delivery_id, const std::string& error) = 0;
+  // Claimed but not attempted (e.g. the batch stopped at a failure): back to pending, due now,
+  // the attempt counted by claimDue taken back.
+  virtual std::size_t release(const std::vector<std::int64_t>& delivery_ids) = 0;
+  // Operator reprocess of a failed or dead delivery: pending, due now, attempts back to 0.
+  virtual bool requeue(std::int64_t delivery_id) = 0;
+  virtual std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) = 0;
+  virtual std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) = 0;
+  // Failed and dead deliveries, oldest first.
+  virtual std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id = 0) = 0;
+
+  // --- events ---
+  virtual std::int64_t appendEvent(const Event& event) = 0;
+  // One transaction for all: a subscriber that buffers events pays one fsync per batch.
+  virtual std::vector<std::int64_t> appendEvents(const std::vector<Event>& events) = 0;
+  virtual std::vector<Event> eventsFor(std::int64_t message_id) = 0;
+
+  // --- metrics: every status appears, with 0 when none ---
+  virtual std::map<std::string, std::int64_t> countMessagesByStatus() = 0;
+  virtual std::map<std::string, std::int64_t> countDeliveriesByStatus() = 0;
+
+  // Write transactions committed since open (one per write call, one per batch).
+  virtual std::uint64_t transactionsCommitted() const = 0;
+};
+
+}  // namespace ferry::store

@@ -1,0 +1,205 @@
+// The engine end to end over real sockets on 127.0.0.1 and a real SQLite file: receive, store,
+// acknowledge, process, deliver, retry, dead-letter, restart.
+#include <gtest/gtest.h>
+
+#include "tests/engine/engine_fixture.h"
+#include "engine/store/sqlite/sqlite_store.h"
+#include "tests/support/files.h"
+
+using namespace ferry;
+using ferry::test::eventually;
+using ferry::test::sendAndReadMsa1;
+using ferry::test::StandInReceiver;
+using ferry::test::TempFolder;
+
+namespace {
+
+const std::string kOru = ferry::test::sample("hl7v2/oru_r01_lab_result.hl7");
+const std::string kAdt = "MSH|^~\\&|ADT|HOSP|FERRY|FERRY|20261126||ADT^A08|CTRL-1|P|2.5\rPID|1||X1||Doe^J\rPV1|1|O\r";
+
+struct Quiet {
+  runtime::JsonLog log{"/dev/null"};
+};
+
+std::size_t countStatus(store::Store& s, const char* status) {
+  return static_cast<std::size_t>(s.countDeliveriesByStatus()[status]);
+}
+
+}  // namespace
+
+TEST(EngineFlow, AcknowledgesStoresAndForwardsTheSameBytes) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  std::string ack;
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt, &ack), "AA");
+  ASSERT_TRUE(hospital.waitFor(1));
+  EXPECT_EQ(hospital.frames()[0], kAdt);  // forwarded byte for byte
+  auto ackMessage = hl7v2::Message::parse(ack);
+  ASSERT_TRUE(ackMessage);
+  EXPECT_EQ(ackMessage->get("MSA-2"), "CTRL-1");
+  EXPECT_EQ(ackMessage->get("MSH-3"), "FERRY");  // receiver and sender swapped
+  const auto stored = engine.store().listMessages({});
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].raw, kAdt);
+  EXPECT_EQ(stored[0].status, store::MessageStatus::Processed);
+  ASSERT_TRUE(stored[0].canonical_json);
+  EXPECT_NE(stored[0].canonical_json->find("\"controlId\":\"CTRL-1\""), std::string::npos);
+  ASSERT_TRUE(eventually([&] { return countStatus(engine.store(), "delivered") == 1; }));
+  const auto deliveries = engine.store().deliveriesFor(stored[0].id);
+  ASSERT_EQ(deliveries.size(), 1u);
+  EXPECT_EQ(deliveries[0].destination, "lab/hospital");
+  ASSERT_TRUE(deliveries[0].response);
+  EXPECT_NE(deliveries[0].response->find("MSA|AA|CTRL-1"), std::string::npos);
+  engine.stop();
+}
+
+TEST(EngineFlow, EnhancedModeMessageGetsCommitAcceptance) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kOru), "CA");  // MSH-15/16 are valued
+  ASSERT_TRUE(hospital.waitFor(1));
+  engine.stop();
+}
+
+TEST(EngineFlow, AfterParseModeAnswersAeAndArAndStoresErrored) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  const int port = engine.port("lab");
+  std::string ack;
+  // ADT without PV1: a data problem -> AE with an ERR segment.
+  EXPECT_EQ(sendAndReadMsa1(port, "MSH|^~\\&|A|B|C|D|2026||ADT^A01|E1|P|2.5\rPID|1||X\r", &ack), "AE");
+  auto parsed = hl7v2::Message::parse(ack);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->get("ERR-2.1"), "PV1");
+  EXPECT_EQ(parsed->get("ERR-3.1"), "100");
+  // A message type Ferry does not handle -> AR with code 200.
+  EXPECT_EQ(sendAndReadMsa1(port, "MSH|^~\\&|A|B|C|D|2026||MFN^M02|E2|P|2.5\r", &ack), "AR");
+  parsed = hl7v2::Message::parse(ack);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->get("ERR-3.1"), "200");
+  // Bytes that are not HL7 at all -> AR, and still stored.
+  EXPECT_EQ(sendAndReadMsa1(port, "HELLO WORLD"), "AR");
+  const auto counts = engine.store().countMessagesByStatus();
+  EXPECT_EQ(counts.at("errored"), 3);
+  EXPECT_TRUE(hospital.frames().empty());
+  engine.stop();
+}
+
+TEST(EngineFlow, DuplicateIsAcknowledgedButNotProcessedTwice) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  ASSERT_TRUE(hospital.waitFor(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(hospital.frames().size(), 1u);
+  EXPECT_EQ(engine.store().listMessages({}).size(), 1u);
+  engine.stop();
+}
+
+TEST(EngineFlow, RetriesUntilTheDestinationComesUp) {
+  TempFolder dir;
+  // Reserve a port for the destination, then close it so the first attempts are refused.
+  int port = 0;
+  { StandInReceiver probe; port = probe.port(); probe.stop(); }
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, port), quiet.log);
+  engine.start();
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  ASSERT_TRUE(eventually([&] {
+    const auto d = engine.store().deliveriesFor(1);
+    return !d.empty() && d[0].attempts >= 2;
+  }));
+  StandInReceiver hospital("AA", port);
+  ASSERT_TRUE(hospital.waitFor(1));
+  ASSERT_TRUE(eventually([&] { return countStatus(engine.store(), "delivered") == 1; }));
+  EXPECT_EQ(hospital.frames()[0], kAdt);
+  engine.stop();
+}
+
+TEST(EngineFlow, NegativeAcksExhaustAttemptsAndDeadLetter) {
+  TempFolder dir;
+  StandInReceiver hospital("AE");
+  Quiet quiet;
+  auto config = test::labConfig(dir, hospital.port());
+  config.channels[0].destinations[0].retry.max_attempts = 3;
+  runtime::Engine engine(config, quiet.log);
+  engine.start();
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  ASSERT_TRUE(eventually([&] { return countStatus(engine.store(), "dead") == 1; }));
+  EXPECT_EQ(hospital.frames().size(), 3u);
+  const auto dead = engine.store().deadLetters(10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].attempts, 3);
+  ASSERT_TRUE(dead[0].last_error);
+  EXPECT_NE(dead[0].last_error->find("AE"), std::string::npos);
+  engine.stop();
+}
+
+TEST(EngineFlow, RestartDeliversWhatWasPending) {
+  TempFolder dir;
+  int port = 0;
+  { StandInReceiver probe; port = probe.port(); probe.stop(); }
+  Quiet quiet;
+  {
+    runtime::Engine engine(test::labConfig(dir, port), quiet.log);
+    engine.start();
+    for (int i = 0; i < 5; ++i) {
+      std::string m = kAdt;
+      m.replace(m.find("CTRL-1"), 6, "CTRL-" + std::to_string(i + 10));
+      EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), m), "AA");
+    }
+    engine.stop();  // the destination never answered: five deliveries are pending
+  }
+  StandInReceiver hospital("AA", port);
+  runtime::Engine engine(test::labConfig(dir, port), quiet.log);
+  engine.start();
+  ASSERT_TRUE(hospital.waitFor(5));
+  const auto frames = hospital.frames();
+  for (int i = 0; i < 5; ++i) {  // in the order they were received
+    EXPECT_NE(frames[static_cast<std::size_t>(i)].find("CTRL-" + std::to_string(i + 10)), std::string::npos);
+  }
+  engine.stop();
+}
+
+TEST(EngineFlow, PausedChannelHoldsDeliveriesUntilResumed) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  engine.pauseChannel("lab");
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(hospital.frames().empty());
+  engine.resumeChannel("lab");
+  ASSERT_TRUE(hospital.waitFor(1));
+  engine.stop();
+}
+
+TEST(EngineFlow, EveryStateChangeIsAnEventInTheStore) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  ASSERT_TRUE(eventually([&] { return countStatus(engine.store(), "delivered") == 1; }));
+  engine.stop();  // flushes the event writer
+  auto reopened = store::openSqliteStore(dir.path() + "/var/ferry.db");
+  std::vector<std::string> types;
+  for (const auto& e : reopened->eventsFor(1)) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"received", "parsed", "routed", "sent", "delivered"}));
+}

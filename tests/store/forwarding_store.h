@@ -1,0 +1,88 @@
+#pragma once
+// A Store that forwards every call to another one; tests override a method to slow it down or
+// make it fail, e.g. to hold GroupCommitter's writer inside a transaction.
+
+#include "engine/store/store.h"
+
+namespace ferry::store::test {
+
+class ForwardingStore : public Store {
+ public:
+  explicit ForwardingStore(Store& inner) : inner_(inner) {}
+
+  std::vector<AppliedMigration> migrate() override { return inner_.migrate(); }
+  std::int64_t insertReceived(const NewMessage& m) override { return inner_.insertReceived(m); }
+  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& m) override {
+    return inner_.insertReceivedBatch(m);
+  }
+  std::optional<std::int64_t> findDuplicate(const std::string& sender,
+                                            const std::string& control_id,
+                                            std::int64_t since_ms) override {
+    return inner_.findDuplicate(sender, control_id, since_ms);
+  }
+  bool markProcessed(std::int64_t id, const std::string& json) override {
+    return inner_.markProcessed(id, json);
+  }
+  bool markProcessedAndRoute(std::int64_t id, const std::string& json,
+                             const std::vector<NewDelivery>& deliveries) override {
+    return inner_.markProcessedAndRoute(id, json, deliveries);
+  }
+  bool markErrored(std::int64_t id, const std::string& e) override { return inner_.markErrored(id, e); }
+  bool markFiltered(std::int64_t id, const std::string& r) override {
+    return inner_.markFiltered(id, r);
+  }
+  std::vector<MessageRecord> messagesWithStatus(MessageStatus s, std::size_t limit,
+                                                std::int64_t after_id) override {
+    return inner_.messagesWithStatus(s, limit, after_id);
+  }
+  std::optional<MessageRecord> message(std::int64_t id) override { return inner_.message(id); }
+  std::vector<MessageRecord> listMessages(const MessageFilter& f) override {
+    return inner_.listMessages(f);
+  }
+  std::vector<std::int64_t> addDeliveries(std::int64_t id,
+                                          const std::vector<NewDelivery>& d) override {
+    return inner_.addDeliveries(id, d);
+  }
+  std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
+                                       std::size_t limit, ClaimOrder order) override {
+    return inner_.claimDue(destination, now_ms, limit, order);
+  }
+  std::size_t recoverInFlight() override { return inner_.recoverInFlight(); }
+  bool markDelivered(std::int64_t id, const std::optional<std::string>& response) override {
+    return inner_.markDelivered(id, response);
+  }
+  bool markRetry(std::int64_t id, std::int64_t next_ms, const std::string& e) override {
+    return inner_.markRetry(id, next_ms, e);
+  }
+  bool markFailed(std::int64_t id, const std::string& e,
+                  const std::optional<std::string>& response) override {
+    return inner_.markFailed(id, e, response);
+  }
+  bool markDead(std::int64_t id, const std::string& e) override { return inner_.markDead(id, e); }
+  std::size_t release(const std::vector<std::int64_t>& ids) override { return inner_.release(ids); }
+  bool requeue(std::int64_t id) override { return inner_.requeue(id); }
+  std::optional<DeliveryRecord> delivery(std::int64_t id) override { return inner_.delivery(id); }
+  std::vector<DeliveryRecord> deliveriesFor(std::int64_t id) override {
+    return inner_.deliveriesFor(id);
+  }
+  std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id) override {
+    return inner_.deadLetters(limit, after_id);
+  }
+  std::int64_t appendEvent(const Event& e) override { return inner_.appendEvent(e); }
+  std::vector<std::int64_t> appendEvents(const std::vector<Event>& e) override {
+    return inner_.appendEvents(e);
+  }
+  std::vector<Event> eventsFor(std::int64_t id) override { return inner_.eventsFor(id); }
+  std::map<std::string, std::int64_t> countMessagesByStatus() override {
+    return inner_.countMessagesByStatus();
+  }
+  std::map<std::string, std::int64_t> countDeliveriesByStatus() override {
+    return inner_.countDeliveriesByStatus();
+  }
+  std::uint64_t transactionsCommitted() const override { return inner_.transactionsCommitted(); }
+
+ protected:
+  Store& inner_;
+};
+
+}  // namespace ferry::store::test

@@ -1,0 +1,182 @@
+// Messages after they are stored: duplicate detection, processing outcomes, restart recovery,
+// listing and counts.
+
+#include "tests/store/store_test_support.h"
+
+namespace ferry::store::test {
+namespace {
+
+TEST_F(StoreTest, DuplicateIsFoundWithinTheWindowOnly) {
+  const auto id = store->insertReceived(sampleMessage("C1", 10'000, "LAB^HOSP"));
+
+  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 5'000), id);
+  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 10'000), id);
+  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "C1", 10'001).has_value());
+  EXPECT_FALSE(store->findDuplicate("OTHER^HOSP", "C1", 0).has_value());
+  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "C2", 0).has_value());
+}
+
+TEST_F(StoreTest, DuplicateReturnsTheNewestCopy) {
+  store->insertReceived(sampleMessage("C1", 10'000));
+  const auto newer = store->insertReceived(sampleMessage("C1", 20'000));
+  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 0), newer);
+}
+
+TEST_F(StoreTest, MessagesWithoutControlIdAreNeverDuplicates) {
+  store->insertReceived(sampleMessage("", 10'000));
+  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "", 0).has_value());
+}
+
+TEST_F(StoreTest, MarkProcessedStoresCanonicalJson) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  clock.advance(5);
+  EXPECT_TRUE(store->markProcessed(id, R"({"format":"ferry.canonical/v1"})"));
+
+  auto record = store->message(id);
+  EXPECT_EQ(record->status, MessageStatus::Processed);
+  EXPECT_EQ(record->canonical_json, R"({"format":"ferry.canonical/v1"})");
+  EXPECT_EQ(record->updated_at_ms, clock.now());
+  EXPECT_TRUE(store->deliveriesFor(id).empty());
+}
+
+TEST_F(StoreTest, MarkErroredKeepsTheReason) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  EXPECT_TRUE(store->markErrored(id, "MSH-9 missing (segment 1, field 9)"));
+  auto record = store->message(id);
+  EXPECT_EQ(record->status, MessageStatus::Errored);
+  EXPECT_EQ(record->error, "MSH-9 missing (segment 1, field 9)");
+}
+
+TEST_F(StoreTest, AnErroredMessageCanBeProcessedLater) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  ASSERT_TRUE(store->markErrored(id, "code table missing"));
+  EXPECT_TRUE(store->markProcessed(id, "{}"));
+  auto record = store->message(id);
+  EXPECT_EQ(record->status, MessageStatus::Processed);
+  EXPECT_FALSE(record->error.has_value());
+}
+
+TEST_F(StoreTest, MarkFilteredKeepsTheReason) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  EXPECT_TRUE(store->markFiltered(id, "rule drop-test-patients"));
+  auto record = store->message(id);
+  EXPECT_EQ(record->status, MessageStatus::Filtered);
+  EXPECT_EQ(record->error, "rule drop-test-patients");
+}
+
+TEST_F(StoreTest, AMessageIsRoutedAtMostOnce) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  EXPECT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));
+  EXPECT_FALSE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));
+  EXPECT_FALSE(store->markErrored(id, "late"));
+  EXPECT_EQ(store->deliveriesFor(id).size(), 1u);
+  EXPECT_EQ(store->message(id)->status, MessageStatus::Processed);
+}
+
+TEST_F(StoreTest, StatusChangesOfAnUnknownMessageReturnFalse) {
+  EXPECT_FALSE(store->markProcessed(999, "{}"));
+  EXPECT_FALSE(store->markErrored(999, "x"));
+  EXPECT_FALSE(store->markFiltered(999, "x"));
+}
+
+TEST_F(StoreTest, ProcessingAndRoutingIsAllOrNothing) {
+  const auto id = store->insertReceived(sampleMessage("C1"));
+  // The second delivery breaks a constraint (no destination): nothing of the call remains.
+  EXPECT_THROW(store->markProcessedAndRoute(id, "{}", {{"lab-out", "A"}, {"", "B"}}), StoreError);
+  EXPECT_EQ(store->message(id)->status, MessageStatus::Received);
+  EXPECT_TRUE(store->deliveriesFor(id).empty());
+}
+
+TEST_F(StoreTest, ReceivedMessagesAreListedOldestFirstForRecovery) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))));
+  store->markProcessed(ids[1], "{}");
+  store->markErrored(ids[3], "bad");
+
+  reopen();  // as after a crash
+  auto received = store->messagesWithStatus(MessageStatus::Received, 10);
+  ASSERT_EQ(received.size(), 3u);
+  EXPECT_EQ(received[0].id, ids[0]);
+  EXPECT_EQ(received[1].id, ids[2]);
+  EXPECT_EQ(received[2].id, ids[4]);
+
+  auto page = store->messagesWithStatus(MessageStatus::Received, 2, ids[0]);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].id, ids[2]);
+  EXPECT_EQ(page[1].id, ids[4]);
+}
+
+TEST_F(StoreTest, ListMessagesFiltersAndPagesNewestFirst) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 6; ++i) {
+    NewMessage message = sampleMessage(std::to_string(i));
+    message.channel = i % 2 == 0 ? "lab-in" : "adt-in";
+    ids.push_back(store->insertReceived(message));
+  }
+  store->markErrored(ids[4], "bad");
+
+  MessageFilter lab_filter;
+  lab_filter.channel = "lab-in";
+  auto lab = store->listMessages(lab_filter);
+  ASSERT_EQ(lab.size(), 3u);
+  EXPECT_EQ(lab[0].id, ids[4]);
+  EXPECT_EQ(lab[2].id, ids[0]);
+
+  MessageFilter errored_filter;
+  errored_filter.status = MessageStatus::Errored;
+  auto errored = store->listMessages(errored_filter);
+  ASSERT_EQ(errored.size(), 1u);
+  EXPECT_EQ(errored[0].id, ids[4]);
+
+  MessageFilter page;
+  page.limit = 4;
+  auto first_page = store->listMessages(page);
+  ASSERT_EQ(first_page.size(), 4u);
+  page.before_id = first_page.back().id;
+  auto second_page = store->listMessages(page);
+  ASSERT_EQ(second_page.size(), 2u);
+  EXPECT_EQ(second_page[0].id, ids[1]);
+  EXPECT_EQ(second_page[1].id, ids[0]);
+}
+
+TEST_F(StoreTest, MessageCountsCoverEveryStatus) {
+  auto empty = store->countMessagesByStatus();
+  EXPECT_EQ(empty, (std::map<std::string, std::int64_t>{
+                       {"received", 0}, {"processed", 0}, {"errored", 0}, {"filtered", 0}}));
+
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))));
+  store->markProcessed(ids[0], "{}");
+  store->markProcessed(ids[1], "{}");
+  store->markErrored(ids[2], "x");
+  store->markFiltered(ids[3], "y");
+  EXPECT_EQ(store->countMessagesByStatus(),
+            (std::map<std::string, std::int64_t>{
+                {"received", 1}, {"processed", 2}, {"errored", 1}, {"filtered", 1}}));
+}
+
+TEST_F(StoreTest, BatchInsertReturnsIdsInOrderInOneTransaction) {
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < 10; ++i) batch.push_back(sampleMessage("B" + std::to_string(i)));
+  const auto before = store->transactionsCommitted();
+  const auto ids = store->insertReceivedBatch(batch);
+  EXPECT_EQ(store->transactionsCommitted(), before + 1);
+  ASSERT_EQ(ids.size(), batch.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(ids[i], ids[i - 1]);
+    }
+    EXPECT_EQ(store->message(ids[i])->control_id, batch[i].control_id);
+  }
+  EXPECT_TRUE(store->insertReceivedBatch({}).empty());
+}
+
+TEST_F(StoreTest, ABatchWithABadMessageStoresNothing) {
+  std::vector<NewMessage> batch{sampleMessage("OK1"), sampleMessage("BAD"), sampleMessage("OK2")};
+  batch[1].channel.clear();  // every message must name its channel
+  EXPECT_THROW(store->insertReceivedBatch(batch), StoreError);
+  EXPECT_EQ(store->countMessagesByStatus().at("received"), 0);
+}
+
+}  // namespace
+}  // namespace ferry::store::test
