@@ -1,5 +1,7 @@
 #include "engine/runtime/destination.h"
 
+#include "engine/runtime/file_destination.h"
+#include "engine/runtime/http_destination.h"
 #include "engine/runtime/mllp_destination.h"
 
 namespace ferry::runtime {
@@ -8,6 +10,12 @@ DestinationRegistry DestinationRegistry::withBuiltins() {
   DestinationRegistry registry;
   registry.add("mllp", [](const DestinationConfig& c, const std::string& channel, const LogLine& log) {
     return std::make_unique<MllpDestination>(c, channel, log);
+  });
+  registry.add("http", [](const DestinationConfig& c, const std::string&, const LogLine&) {
+    return std::make_unique<HttpDestination>(c);
+  });
+  registry.add("file", [](const DestinationConfig& c, const std::string& channel, const LogLine&) {
+    return std::make_unique<FileDestination>(c, channel);
   });
   return registry;
 }

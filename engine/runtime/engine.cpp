@@ -66,11 +66,17 @@ void Engine::start() {
 }
 
 void Engine::startChannel(const ChannelConfig& c) {
+  auto& intake = intakes_.emplace_back(std::make_unique<Hl7Intake>(
+      c, config_.duplicate_window_ms, *store_, *committer_, *processor_, bus_));
+  if (c.source.type == "file") {
+    auto source = std::make_unique<FileSource>(c, *intake);
+    source->start();
+    file_sources_[c.name] = std::move(source);
+    return;
+  }
   if (c.source.type != "mllp") {
     throw std::runtime_error(c.file + ": source type \"" + c.source.type + "\" is not available in this build");
   }
-  auto& intake = intakes_.emplace_back(std::make_unique<Hl7Intake>(
-      c, config_.duplicate_window_ms, *store_, *committer_, *processor_, bus_));
   mllp::ListenerConfig lc;
   lc.channel = c.name;
   lc.host = c.source.host;
@@ -95,12 +101,14 @@ void Engine::stop() {
   if (!running_) return;
   running_ = false;
   for (auto& [name, listener] : listeners_) listener->stop();  // in-flight handlers finish
+  for (auto& [name, source] : file_sources_) source->stop();
   if (processor_) processor_->stop();                         // drains queued messages
   for (auto& [queue, worker] : workers_) worker->stop();
   if (committer_) committer_->stop();
   if (event_writer_) event_writer_->stop();
   log_.info("engine.stopped");
   listeners_.clear();
+  file_sources_.clear();
   intakes_.clear();
   workers_.clear();
   processor_.reset();

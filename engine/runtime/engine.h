@@ -12,6 +12,7 @@
 #include "engine/runtime/config.h"
 #include "engine/runtime/delivery_worker.h"
 #include "engine/runtime/event_bus.h"
+#include "engine/runtime/file_source.h"
 #include "engine/runtime/hl7_intake.h"
 #include "engine/runtime/json_log.h"
 #include "engine/runtime/processor.h"
@@ -56,6 +57,7 @@ class Engine {
   std::map<std::string, std::unique_ptr<DeliveryWorker>> workers_;  // by queue name
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
+  std::map<std::string, std::unique_ptr<FileSource>> file_sources_;  // by channel
   bool running_ = false;
 };
 
