@@ -64,9 +64,28 @@ void SqliteStore::fail(std::string_view what, const std::string& cause) const {
 }
 
 template <typename Body>
-auto SqliteStore::write(std::string_view what, Body&& body) {
+auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
   try {
     std::lock_guard lock(write_mutex_);
+    // Bookkeeping writes (processing results, delivery states, events) commit without their
+    // own fsync: under WAL the next durable commit (a received message) syncs them too, and a
+    // process crash loses nothing. A power cut may undo the last few of them, which recovery
+    // redoes (messages left 'received' are processed again; deliveries are at least once).
+    // Received messages, the ones Ferry acknowledges, always commit with a full fsync.
+    struct Relax {
+      Session& session;
+      bool active;
+      explicit Relax(Session& s, bool on) : session(s), active(on) {
+        if (active) session << "PRAGMA main.synchronous = NORMAL", Poco::Data::Keywords::now;
+      }
+      ~Relax() {
+        if (!active) return;
+        try {
+          session << "PRAGMA main.synchronous = FULL", Poco::Data::Keywords::now;
+        } catch (...) {
+        }
+      }
+    } relax(*writer_, relaxed);
     WriteTransaction transaction(*writer_);
     auto result = body(*writer_, now());
     transaction.commit();
@@ -159,19 +178,19 @@ bool SqliteStore::markProcessedAndRoute(std::int64_t id, const std::string& cano
     DeliveriesTable table(s);
     for (const auto& delivery : deliveries) table.insert(id, delivery, now_ms);
     return true;
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markErrored(std::int64_t id, const std::string& error) {
   return write("mark a message errored", [&](Session& s, std::int64_t now_ms) {
     return MessagesTable(s).setOutcome(id, MessageStatus::Errored, std::nullopt, error, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markFiltered(std::int64_t id, const std::string& reason) {
   return write("mark a message filtered", [&](Session& s, std::int64_t now_ms) {
     return MessagesTable(s).setOutcome(id, MessageStatus::Filtered, std::nullopt, reason, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 std::vector<MessageRecord> SqliteStore::messagesWithStatus(MessageStatus status, std::size_t limit,
@@ -206,7 +225,7 @@ std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination
                                                   ClaimOrder order) {
   return write("claim due deliveries", [&](Session& s, std::int64_t) {
     return DeliveriesTable(s).claimDue(destination, now_ms, limit, order);
-  });
+  }, /*relaxed=*/true);
 }
 
 std::size_t SqliteStore::recoverInFlight() {
@@ -220,7 +239,7 @@ bool SqliteStore::markDelivered(std::int64_t delivery_id,
   return write("mark a delivery delivered", [&](Session& s, std::int64_t now_ms) {
     return DeliveriesTable(s).settle(
         delivery_id, {DeliveryStatus::Delivered, std::nullopt, response, std::nullopt}, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
@@ -228,7 +247,7 @@ bool SqliteStore::markRetry(std::int64_t delivery_id, std::int64_t next_attempt_
   return write("schedule a delivery retry", [&](Session& s, std::int64_t now_ms) {
     return DeliveriesTable(s).settle(
         delivery_id, {DeliveryStatus::Pending, error, std::nullopt, next_attempt_at_ms}, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markFailed(std::int64_t delivery_id, const std::string& error,
@@ -236,14 +255,14 @@ bool SqliteStore::markFailed(std::int64_t delivery_id, const std::string& error,
   return write("mark a delivery failed", [&](Session& s, std::int64_t now_ms) {
     return DeliveriesTable(s).settle(delivery_id,
                                      {DeliveryStatus::Failed, error, response, std::nullopt}, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markDead(std::int64_t delivery_id, const std::string& error) {
   return write("dead-letter a delivery", [&](Session& s, std::int64_t now_ms) {
     return DeliveriesTable(s).settle(
         delivery_id, {DeliveryStatus::Dead, error, std::nullopt, std::nullopt}, now_ms);
-  });
+  }, /*relaxed=*/true);
 }
 
 std::size_t SqliteStore::release(const std::vector<std::int64_t>& delivery_ids) {
@@ -253,7 +272,7 @@ std::size_t SqliteStore::release(const std::vector<std::int64_t>& delivery_ids) 
     std::size_t released = 0;
     for (std::int64_t id : delivery_ids) released += table.release(id, now_ms) ? 1 : 0;
     return released;
-  });
+  }, /*relaxed=*/true);
 }
 
 bool SqliteStore::requeue(std::int64_t delivery_id) {
@@ -280,7 +299,7 @@ std::vector<DeliveryRecord> SqliteStore::deadLetters(std::size_t limit, std::int
 
 std::int64_t SqliteStore::appendEvent(const Event& event) {
   return write("append an event",
-               [&](Session& s, std::int64_t) { return EventsTable(s).insert(event); });
+               [&](Session& s, std::int64_t) { return EventsTable(s).insert(event); }, /*relaxed=*/true);
 }
 
 std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& events) {
@@ -291,7 +310,7 @@ std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& ev
     ids.reserve(events.size());
     for (const auto& event : events) ids.push_back(table.insert(event));
     return ids;
-  });
+  }, /*relaxed=*/true);
 }
 
 std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {

@@ -1,6 +1,8 @@
 #pragma once
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a write returns
-// only once its transaction is fsynced (Ferry acknowledges a message after that, never before).
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a received message
+// is committed only once its transaction is fsynced (Ferry acknowledges it after that, never
+// before). Bookkeeping writes (processing, delivery states, events) skip their own fsync and
+// ride on the next durable commit; see write() for why that is safe.
 //
 // Threads: one writer connection behind a mutex performs every write, each in its own
 // BEGIN IMMEDIATE transaction; SQLite allows one writer at a time anyway, and a single
@@ -99,7 +101,7 @@ class SqliteStore final : public Store {
  private:
   // Runs body(writer session, now) in one write transaction under the write mutex.
   template <typename Body>
-  auto write(std::string_view what, Body&& body);
+  auto write(std::string_view what, Body&& body, bool relaxed = false);
   // Runs body(reader session) on a pooled read-only connection.
   template <typename Body>
   auto read(std::string_view what, Body&& body);
