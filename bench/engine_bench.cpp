@@ -1,0 +1,188 @@
+// End-to-end throughput and ACK latency of the engine: N concurrent MLLP senders -> Ferry
+// (durable SQLite, ACK after commit) -> an MLLP destination on loopback. The baseline, measured
+// in the same run with the same clients and frames, is a plain MLLP echo that answers each frame
+// with a fixed ACK and stores nothing: the cost of the sockets alone.
+//
+// Usage: engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]
+// Prints one line per scenario: messages/s, ACK latency p50/p99/max, and for Ferry the time until
+// every message was delivered to the destination.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "channels/mllp/listener.h"
+#include "channels/mllp/sender.h"
+#include "engine/runtime/engine.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace ferry;
+
+struct Options {
+  int senders = 8;
+  double seconds = 5;
+  double rate = 0;  // 0: as fast as possible
+  std::string ack_mode = "on_commit";
+};
+
+struct Result {
+  std::size_t messages = 0;
+  double seconds = 0;
+  std::vector<double> latencies_ms;
+};
+
+std::string oru(int sender, int n) {
+  // ~1.4 KB lab result with a unique control id per message.
+  std::string id = "S" + std::to_string(sender) + "-" + std::to_string(n);
+  std::string m = "MSH|^~\\&|NORTHLAB|NORTHLAB|HOSPRES|CITYHOSP|20261120083015-0500||ORU^R01^ORU_R01|" + id +
+                  "|P|2.5.1\rPID|1||MRN" + std::to_string(n) +
+                  "^^^CITYHOSP^MR||Testperson^Adaline^Q||19720314|F|||118 Elm Street^^Springfield^IL^62701\r"
+                  "PV1|1|O|LAB^^^CITYHOSP\rORC|RE|ORD-1^HOSPORD|LAB-1^NORTHLAB\r"
+                  "OBR|1|ORD-1^HOSPORD|LAB-1^NORTHLAB|GLU-P^Glucose panel^L|||20261120071500-0500\r";
+  for (int i = 1; i <= 8; ++i) {
+    m += "OBX|" + std::to_string(i) + "|NM|GLU^Glucose^L^2345-7^Glucose [Mass/volume] in Serum or Plasma^LN||" +
+         std::to_string(90 + i) + "|mg/dL^mg/dL^UCUM|70-99|N|||F|||20261120071500-0500\r";
+  }
+  return m;
+}
+
+Result drive(int port, const Options& o) {
+  Result total;
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  const auto start = Clock::now();
+  const auto stop_at = start + std::chrono::duration<double>(o.seconds);
+  for (int s = 0; s < o.senders; ++s) {
+    threads.emplace_back([&, s] {
+      mllp::SenderConfig c;
+      c.host = "127.0.0.1";
+      c.port = static_cast<std::uint16_t>(port);
+      mllp::Sender sender(c, [](std::string_view) {});
+      std::vector<double> lat;
+      const double per_sender_rate = o.rate > 0 ? o.rate / o.senders : 0;
+      auto next = Clock::now();
+      for (int n = 0; Clock::now() < stop_at && n < 10'000'000; ++n) {
+        if (per_sender_rate > 0) {
+          next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / per_sender_rate));
+          std::this_thread::sleep_until(next);
+        }
+        const std::string m = oru(s, n);
+        const auto t0 = Clock::now();
+        const auto r = sender.send(m, std::chrono::seconds(10));
+        if (r.status != mllp::SendStatus::Acked) break;
+        lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+      std::lock_guard lock(mutex);
+      total.latencies_ms.insert(total.latencies_ms.end(), lat.begin(), lat.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  total.messages = total.latencies_ms.size();
+  return total;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+void report(const char* name, const Result& r, const std::string& extra = {}) {
+  std::printf("| %-34s | %9.0f | %8.2f | %8.2f | %8.2f | %s\n", name,
+              static_cast<double>(r.messages) / r.seconds, percentile(r.latencies_ms, 0.50),
+              percentile(r.latencies_ms, 0.99), percentile(r.latencies_ms, 1.0), extra.c_str());
+  std::fflush(stdout);
+}
+
+// A stand-in destination or the echo baseline: answers every frame with a fixed AA.
+std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
+  mllp::ListenerConfig c;
+  c.channel = "echo";
+  c.max_connections = 256;
+  auto l = std::make_unique<mllp::Listener>(
+      c,
+      [&frames](std::string, const mllp::Peer&) {
+        ++frames;
+        return std::string("MSH|^~\\&|ECHO|ECHO|LAB|LAB|20261126||ACK^R01^ACK|1|P|2.5.1\rMSA|AA|1\r");
+      },
+      [](std::string_view) {});
+  l->start();
+  return l;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    if (k == "--senders") o.senders = std::atoi(argv[i + 1]);
+    else if (k == "--seconds") o.seconds = std::atof(argv[i + 1]);
+    else if (k == "--rate") o.rate = std::atof(argv[i + 1]);
+    else if (k == "--ack-mode") o.ack_mode = argv[i + 1];
+  }
+  std::printf("senders=%d seconds=%.1f ack_mode=%s cores=%u\n", o.senders, o.seconds, o.ack_mode.c_str(),
+              std::thread::hardware_concurrency());
+  std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
+
+  std::atomic<std::size_t> echoed{0};
+  auto baseline = echo(echoed);
+  for (double rate : {1000.0, 0.0}) {
+    Options run = o;
+    run.rate = rate;
+    report(rate > 0 ? "baseline echo @1000/s" : "baseline echo, saturation", drive(baseline->port(), run));
+  }
+  baseline->stop();
+
+  const std::string folder = "/tmp/ferry-engine-bench";
+  for (double rate : {1000.0, 0.0}) {
+    std::filesystem::remove_all(folder);
+    std::atomic<std::size_t> delivered{0};
+    auto destination = echo(delivered);
+    runtime::EngineConfig config;
+    config.store.path = folder + "/ferry.db";
+    config.duplicate_window_ms = 0;
+    runtime::ChannelConfig lab;
+    lab.name = "lab";
+    lab.source.type = "mllp";
+    lab.source.max_connections = 256;
+    lab.ack_mode = o.ack_mode;
+    runtime::DestinationConfig d;
+    d.name = "hospital";
+    d.type = "mllp";
+    d.format = "original";
+    d.host = "127.0.0.1";
+    d.port = destination->port();
+    lab.destinations.push_back(d);
+    config.channels.push_back(lab);
+    runtime::JsonLog log(folder + ".log");
+    runtime::Engine engine(config, log);
+    engine.start();
+    Options run = o;
+    run.rate = rate;
+    const Result r = drive(engine.port("lab"), run);
+    const auto t0 = Clock::now();
+    while (delivered < r.messages && Clock::now() - t0 < std::chrono::seconds(120)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const double drain = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double delivered_rate = static_cast<double>(delivered) / (r.seconds + drain);
+    engine.stop();
+    destination->stop();
+    report(rate > 0 ? "ferry @1000/s" : "ferry, saturation", r,
+           "delivered " + std::to_string(delivered.load()) + " of " + std::to_string(r.messages) +
+               ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) + " msgs/s");
+  }
+  std::filesystem::remove_all(folder);
+  return 0;
+}
