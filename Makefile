@@ -16,6 +16,7 @@ run: build
 	scripts/run-samples.sh $(RELEASE_DIR)/engine/ferry
 
 test: deps
+	scripts/npm-deps.sh
 	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DFERRY_SANITIZE=ON -DFERRY_BENCH=OFF >/dev/null
 	cmake --build $(TEST_DIR) -j$(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 300

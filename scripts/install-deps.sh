@@ -6,8 +6,12 @@ packages=(
   build-essential cmake pkg-config
   libpoco-dev rapidjson-dev libpugixml-dev libssl-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3-hl7 openssl
+  python3-hl7 openssl sqlite3
 )
+# Node.js runs the third-party npm peers in the tests; any packaged Node >= 18 will do, so only
+# install Debian's when the machine has none.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -82,21 +82,27 @@ std::string Hl7Intake::receive(std::string bytes) {
   bus_.publish(Event{"received", channel_.name, "", id, 0, "", 0});
   options.control_id = ackControlId(id);
 
-  // Enhanced mode asks for a commit acknowledgment: the message is safe, that is what CA says.
-  if (channel_.ack_mode == "on_commit" || facts.enhanced_mode) {
+  // Enhanced mode (MSH-15/16 valued) asks for accept acknowledgments: CA/CE/CR instead of
+  // AA/AE/AR. The channel's mode alone decides when processing happens, so messages of one feed
+  // are processed, and forwarded, in the order they arrived whatever each one asks for.
+  const bool enhanced = facts.enhanced_mode;
+  if (channel_.ack_mode == "on_commit") {
     processor_.enqueue(id, channel_.name);
     return hl7v2::buildAck(*message,
-                           facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA
-                                               : hl7v2::AcknowledgmentCode::AA,
+                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
   const ProcessResult result = processor_.process(id, channel_.name, *message);
-  if (result.ok) return hl7v2::buildAck(*message, hl7v2::AcknowledgmentCode::AA, {}, options);
+  if (result.ok) {
+    return hl7v2::buildAck(*message,
+                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+                           {}, options);
+  }
   bool rejected = false;
   for (const auto& e : result.errors) rejected = rejected || isRejection(e.code);
-  return hl7v2::buildAck(*message,
-                         rejected ? hl7v2::AcknowledgmentCode::AR : hl7v2::AcknowledgmentCode::AE,
-                         result.errors, options);
+  using Code = hl7v2::AcknowledgmentCode;
+  const Code code = rejected ? (enhanced ? Code::CR : Code::AR) : (enhanced ? Code::CE : Code::AE);
+  return hl7v2::buildAck(*message, code, result.errors, options);
 }
 
 }  // namespace ferry::runtime

@@ -1,9 +1,9 @@
 #pragma once
 // What happens to one HL7 v2 message between its arrival and its acknowledgment. The raw bytes
 // are committed to the store (group commit) before any ACK is built: an acknowledged message is
-// never lost. Then, per channel: ACK on commit (AA, or CA in enhanced mode) with processing
-// queued, or ACK after parsing (AA, AE with ERR for a data problem, AR for an unsupported type
-// or version). Unparseable bytes are stored as errored and answered with AR; a repeat of the
+// never lost. Then, per channel: ACK on commit (AA) with processing queued, or ACK after parsing
+// (AA, AE with ERR for a data problem, AR for an unsupported type or version); a message in
+// enhanced mode (MSH-15/16) gets the accept codes CA/CE/CR instead. Unparseable bytes are stored as errored and answered with AR; a repeat of the
 // same sender and MSH-10 within the duplicate window is acknowledged but not processed again.
 
 #include <cstdint>
