@@ -1,0 +1,57 @@
+// Reading values of a RapidJSON DOM that Ferry parsed in situ with numbers kept as text.
+//
+// The reader parses FHIR JSON in place in the buffer it owns (no second copy) and asks RapidJSON
+// for numbers as text, so "8.10" keeps its digits. In such a DOM a number is a string value that
+// points at its digits inside the buffer; a real string points just past its opening quote. This
+// class tells the two apart and gives every value's text. For a DOM parsed the ordinary way
+// (numbers as numbers), default-construct it.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
+namespace ferry::fhir {
+
+using JsonValue = rapidjson::Value;
+
+class JsonInput {
+public:
+    JsonInput() = default;
+    /// The buffer the DOM was parsed from in situ.
+    JsonInput(const char* begin, const char* end) : begin_(begin), end_(end) {}
+
+    bool isNumber(const JsonValue& v) const { return v.IsNumber() || isRawNumber(v); }
+    bool isString(const JsonValue& v) const { return v.IsString() && !isRawNumber(v); }
+    /// A string's value; empty for other kinds.
+    std::string_view stringValue(const JsonValue& v) const {
+        return isString(v) ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
+    }
+    /// A number's JSON text as written ("8.10"); empty for other kinds.
+    std::string numberText(const JsonValue& v) const;
+
+    /// Compact JSON of a value, numbers as written.
+    std::string json(const JsonValue& v) const;
+    void appendJson(const JsonValue& v, std::string& out) const;
+
+    /// "object", "array", "string", "number", "boolean" or "null", for error messages.
+    std::string_view kindName(const JsonValue& v) const;
+
+private:
+    bool isRawNumber(const JsonValue& v) const {
+        if (!v.IsString() || begin_ == nullptr) return false;
+        const char* p = v.GetString();
+        return p > begin_ && p < end_ && p[-1] != '"';
+    }
+
+    const char* begin_ = nullptr;
+    const char* end_ = nullptr;
+};
+
+/// The member called key of an object value; nullptr when v is not an object or has no such member.
+const JsonValue* member(const JsonValue& v, std::string_view key);
+
+std::string_view keyOf(const JsonValue::ConstMemberIterator& it);
+
+}  // namespace ferry::fhir
