@@ -14,18 +14,9 @@ void reportError(const std::string& input, std::size_t number, const hl7v2::Erro
   std::cerr << located.describe() << '\n';
 }
 
-int forEachMessage(const std::string& input, const StreamHandlers& handlers) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (input != "-") {
-    file.open(input, std::ios::binary);
-    if (!file) {
-      std::cerr << "ferry: cannot open '" << input << "'\n";
-      return 2;
-    }
-    in = &file;
-  }
-  hl7v2::Splitter splitter(*in);
+namespace {
+
+int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandlers& handlers) {
   hl7v2::SplitItem item;
   int status = 0;
   while (splitter.next(item)) {
@@ -52,6 +43,28 @@ int forEachMessage(const std::string& input, const StreamHandlers& handlers) {
     }
   }
   return status;
+}
+
+}  // namespace
+
+int forEachMessage(const std::string& input, const StreamHandlers& handlers) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (input != "-") {
+    file.open(input, std::ios::binary);
+    if (!file) {
+      std::cerr << "ferry: cannot open '" << input << "'\n";
+      return 2;
+    }
+    in = &file;
+  }
+  hl7v2::Splitter splitter(*in);
+  return drain(input, splitter, handlers);
+}
+
+int forEachMessageIn(const std::string& bytes, const StreamHandlers& handlers) {
+  hl7v2::Splitter splitter{std::string_view(bytes)};
+  return drain("-", splitter, handlers);
 }
 
 }  // namespace ferry::cli

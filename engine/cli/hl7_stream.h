@@ -21,6 +21,8 @@ struct StreamHandlers {
 
 // Returns 0 when every message parsed, 1 when any was bad, 2 when the input cannot be opened.
 int forEachMessage(const std::string& input, const StreamHandlers& handlers);
+// The same over bytes already in memory (stdin read whole to detect its format).
+int forEachMessageIn(const std::string& bytes, const StreamHandlers& handlers);
 
 // "ferry: FILE: message 3, segment OBX (#5), field 2, byte 812: ..." on stderr.
 void reportError(const std::string& input, std::size_t number, const hl7v2::Error& error,

@@ -8,11 +8,14 @@ namespace {
 
 void usage() {
   std::cerr << "usage: ferry <command> [args]\n"
-               "  parse FILE|-              canonical JSON (ferry.canonical/v1), one line per message\n"
+               "  parse [--profiles DIR] FILE|-\n"
+               "                            canonical JSON (ferry.canonical/v1), one line per message;\n"
+               "                            HL7 v2, FHIR R4 JSON or insurer XML, detected from the content\n"
                "  get PATH FILE|-           the decoded value at an HL7 path (e.g. PID-5.1), a line per message\n"
-               "  convert --to hl7v2 FILE|- parse and write the messages back\n"
+               "  convert --to hl7v2|fhir|xml:PROFILE [--profiles DIR] FILE|-\n"
+               "                            convert between formats through the canonical model\n"
                "  run CONFIG                start the engine on a configuration folder\n"
-               "  validate CONFIG           check a configuration folder (file, line, field of each error)\n"
+               "  validate CONFIG|FILE      check a configuration folder, or a message file (FHIR: OperationOutcome)\n"
                "  send --mllp HOST:PORT [--tls --cert F --key F --ca F] FILE...\n"
                "                            send messages over MLLP and print each ACK's MSA\n";
 }
