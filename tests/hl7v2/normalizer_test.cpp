@@ -265,3 +265,29 @@ TEST(Normalizer, BadDateIsAWarningWithLocationAndKeepsRawValue) {
   EXPECT_TRUE(n.message.patient.birth_date.empty());
   EXPECT_EQ(n.message.extensions[0].raw, "19721314");
 }
+
+TEST(Normalizer, OrmOrderMessage) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|HOSPORD|CITYHOSP|NORTHLAB|NORTHLAB|20261120065500||ORM^O01|ORM-1|P|2.3\r"
+      "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane||19800101|F\r"
+      "ORC|NW|ORD-1^HOSPORD||||||||||1234567893^Rivera^Marco^^^Dr^^^NPI\r"
+      "OBR|1|ORD-1^HOSPORD||GLU-P^Glucose panel^L|||20261120065400\r");
+  ASSERT_TRUE(n.ok()) << n.errors[0].describe();
+  ASSERT_EQ(n.message.orders.size(), 1u);
+  EXPECT_EQ(n.message.orders[0].order_control, "NW");
+  EXPECT_EQ(n.message.orders[0].placer_order_number.value, "ORD-1");
+  EXPECT_EQ(n.message.orders[0].code.codings[0].code, "GLU-P");
+  EXPECT_EQ(n.message.orders[0].ordering_provider.identifier.system, "http://hl7.org/fhir/sid/us-npi");
+  EXPECT_EQ(n.message.orders[0].observation_time, "2026-11-20T06:54:00");
+}
+
+TEST(Normalizer, DischargeAndRegistrationEvents) {
+  for (const char* event : {"A03", "A04"}) {
+    const auto n = normalizeBytes(std::string("MSH|^~\\&|A|B|C|D|20260101||ADT^") + event +
+                                  "|1|P|2.5\rPID|1||X||Doe^J\rPV1|1|I||||||||||||||||||||||||||||||||||||||||||202601011200|202601031000\r");
+    ASSERT_TRUE(n.ok()) << event;
+    EXPECT_EQ(n.message.header.trigger_event, event);
+    EXPECT_EQ(n.message.encounter.admit_time, "2026-01-01T12:00");
+    EXPECT_EQ(n.message.encounter.discharge_time, "2026-01-03T10:00");
+  }
+}
