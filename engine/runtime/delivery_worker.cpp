@@ -1,6 +1,7 @@
 #include "engine/runtime/delivery_worker.h"
 
 #include <chrono>
+#include <exception>
 
 namespace ferry::runtime {
 
@@ -11,14 +12,15 @@ constexpr auto kPoll = std::chrono::milliseconds(200);
 
 DeliveryWorker::DeliveryWorker(std::string queue, std::string channel, DestinationConfig config,
                                std::unique_ptr<Destination> destination, store::Store& store,
-                               EventBus& bus)
+                               EventBus& bus, std::size_t max_batch)
     : queue_(std::move(queue)),
       channel_(std::move(channel)),
       config_(std::move(config)),
       destination_(std::move(destination)),
       store_(store),
       bus_(bus),
-      backoff_(config_.retry) {}
+      backoff_(config_.retry),
+      max_batch_(max_batch == 0 ? 1 : max_batch) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -53,10 +55,10 @@ void DeliveryWorker::run() {
     bool worked = false;
     if (!paused_) {
       try {
-        worked = deliverOne();
+        worked = deliverBatch();
       } catch (const std::exception& e) {
-        // A store problem must not kill the worker; the delivery stays claimed and is recovered
-        // at the next start. Back off so a broken disk does not spin.
+        // A store problem must not kill the worker; what it could not settle stays claimed and
+        // is recovered at the next start. Back off so a broken disk does not spin.
         bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
       }
     }
@@ -67,39 +69,81 @@ void DeliveryWorker::run() {
   }
 }
 
-bool DeliveryWorker::deliverOne() {
+bool DeliveryWorker::deliverBatch() {
   const auto order = config_.ordered ? store::ClaimOrder::Fifo : store::ClaimOrder::AnyDue;
-  const auto due = store_.claimDue(queue_, nowMs(), 1, order);
-  if (due.empty()) return false;
-  const store::DeliveryRecord& d = due.front();
-  std::string payload;
-  if (d.payload) {
-    payload = *d.payload;
-  } else if (auto message = store_.message(d.message_id)) {
-    payload = std::move(message->raw);
+  const std::vector<store::DeliveryRecord> claimed =
+      store_.claimDue(queue_, nowMs(), max_batch_, order);
+  if (claimed.empty()) return false;
+
+  std::vector<Attempt> attempts;
+  attempts.reserve(claimed.size());
+  std::exception_ptr failure;
+  // Stop early on a stop or pause request (the rest goes back to the queue), or when a FIFO
+  // delivery must be retried: nothing behind it may overtake it.
+  while (attempts.size() < claimed.size() && !interrupted()) {
+    try {
+      attempts.push_back(attempt(claimed[attempts.size()]));
+    } catch (const std::exception&) {
+      failure = std::current_exception();  // the payload could not be read; nothing was sent
+      break;
+    }
+    if (holdsQueue(attempts.back())) break;
   }
+
+  std::vector<std::int64_t> unsent;
+  for (std::size_t i = attempts.size(); i < claimed.size(); ++i) unsent.push_back(claimed[i].id);
+  record(attempts, unsent);
+  if (failure) std::rethrow_exception(failure);
+  return true;
+}
+
+DeliveryWorker::Attempt DeliveryWorker::attempt(const store::DeliveryRecord& d) {
+  const std::string payload = payloadOf(d);
   publish("sent", d, "attempt " + std::to_string(d.attempts));
-  const DeliveryOutcome outcome = destination_->deliver(d.id, payload);
+  Attempt a = settlementFor(d, destination_->deliver(d.id, payload));
+  // Noted at once, settled with the batch: a crash before then re-sends only what was never
+  // noted, at most this one delivery (a failed note costs the same, nothing more).
+  (void)store_.noteSettlement(d, a.settlement);
+  return a;
+}
+
+std::string DeliveryWorker::payloadOf(const store::DeliveryRecord& d) {
+  if (d.payload) return *d.payload;
+  // "original" format: the bytes as received, from the message row.
+  if (auto message = store_.message(d.message_id)) return std::move(message->raw);
+  return {};
+}
+
+DeliveryWorker::Attempt DeliveryWorker::settlementFor(const store::DeliveryRecord& d,
+                                                      const DeliveryOutcome& outcome) {
+  using store::DeliverySettlement;
   switch (outcome.kind) {
     case DeliveryOutcome::Kind::Delivered:
-      store_.markDelivered(d.id, outcome.response);
-      publish("delivered", d);
-      break;
+      return {DeliverySettlement::delivered(d.id, outcome.response), &d, "delivered", {}};
     case DeliveryOutcome::Kind::Fail:
-      store_.markFailed(d.id, outcome.error, outcome.response);
-      publish("failed", d, outcome.error);
-      break;
+      return {DeliverySettlement::failed(d.id, outcome.error, outcome.response), &d, "failed",
+              outcome.error};
     case DeliveryOutcome::Kind::Retry:
-      if (const auto delay = backoff_.delayAfter(d.attempts)) {
-        store_.markRetry(d.id, nowMs() + *delay, outcome.error);
-        publish("retry", d, outcome.error + "; next attempt in " + std::to_string(*delay) + " ms");
-      } else {
-        store_.markDead(d.id, outcome.error);
-        publish("dead_lettered", d, outcome.error);
-      }
       break;
   }
-  return true;
+  if (const auto delay = backoff_.delayAfter(d.attempts)) {
+    return {DeliverySettlement::retry(d.id, nowMs() + *delay, outcome.error), &d, "retry",
+            outcome.error + "; next attempt in " + std::to_string(*delay) + " ms"};
+  }
+  return {DeliverySettlement::dead(d.id, outcome.error), &d, "dead_lettered", outcome.error};
+}
+
+bool DeliveryWorker::holdsQueue(const Attempt& a) const {
+  return config_.ordered && a.settlement.status == store::DeliveryStatus::Pending;
+}
+
+void DeliveryWorker::record(const std::vector<Attempt>& attempts,
+                            const std::vector<std::int64_t>& unsent) {
+  std::vector<store::DeliverySettlement> settlements;
+  settlements.reserve(attempts.size());
+  for (const Attempt& a : attempts) settlements.push_back(a.settlement);
+  store_.settleDeliveries(settlements, unsent);
+  for (const Attempt& a : attempts) publish(a.event, *a.delivery, a.detail);
 }
 
 void DeliveryWorker::publish(const char* type, const store::DeliveryRecord& d, std::string detail) {

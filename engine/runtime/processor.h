@@ -1,16 +1,25 @@
 #pragma once
 // Turns a stored raw message into its canonical form and its deliveries: parse, normalize,
 // route (until the mapping engine lands: every destination of the source channel), and record
-// the outcome in the store in one transaction. Runs inline (ACK after parse) or on its own
-// thread from a queue (ACK on commit, and restart recovery of messages received but not
+// the outcome in the store. Runs inline (ACK after parse: one message, one transaction) or on
+// its own thread from a queue (ACK on commit, and restart recovery of messages received but not
 // processed before a crash).
+//
+// Why the queue is drained in batches: every store write is serialized on the store's single
+// writer, behind the group commits of received messages (each an fsync). One transaction per
+// processed message capped processing at a few hundred messages a second; the queue thread
+// instead takes everything queued (up to max_batch), processes it in memory and records all
+// outcomes in one transaction (Store::recordProcessed). Events are still published per message,
+// after the transaction that recorded it.
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,13 +39,19 @@ struct ProcessResult {
 
 class Processor {
  public:
-  // `routed` is called with each destination queue that received work.
+  static constexpr std::size_t kDefaultMaxBatch = 128;
+
+  // `routed` is called with each destination queue that received work. `max_batch` bounds how
+  // many queued messages share one store transaction.
   Processor(store::Store& store, EventBus& bus, std::map<std::string, ChannelConfig> channels,
-            std::function<void(const std::string& queue)> routed);
+            std::function<void(const std::string& queue)> routed,
+            std::size_t max_batch = kDefaultMaxBatch);
   ~Processor();
   Processor(const Processor&) = delete;
   Processor& operator=(const Processor&) = delete;
 
+  // Inline processing, one transaction per message. Throws StoreError when the outcome could
+  // not be recorded (the message stays 'received' and is processed again at the next start).
   ProcessResult process(std::int64_t id, const std::string& channel, const hl7v2::Message& message);
   ProcessResult process(std::int64_t id, const std::string& channel, const std::string& raw);
 
@@ -49,16 +64,55 @@ class Processor {
   std::size_t queued() const;
 
  private:
+  struct Queued {
+    std::int64_t id = 0;
+    std::string channel;
+  };
+  // What processing decided for one message: the row to record and what to announce once it
+  // is recorded.
+  struct Decision {
+    store::ProcessedMessage outcome;
+    std::string channel;
+    std::vector<hl7v2::Error> errors;  // Errored: why
+    std::size_t warnings = 0;
+    std::vector<std::string> queues;   // Processed: the destination queues routed to
+  };
+
+  // Parse (from raw bytes), normalize, route: everything but the store write.
+  Decision decide(std::int64_t id, const std::string& channel, const std::string& raw) const;
+  Decision decide(std::int64_t id, const std::string& channel,
+                  const hl7v2::Message& message) const;
+  static Decision errored(std::int64_t id, const std::string& channel,
+                          std::vector<hl7v2::Error> errors);
+
+  // Records one decision in its own transaction and announces it; store failures propagate.
+  ProcessResult recordOne(const Decision& decision);
+
   void run();
+  // Blocks until work is queued; empty once stopping with nothing left.
+  std::vector<Queued> takeBatch();
+  void processBatch(const std::vector<Queued>& batch);
+  // Reads a queued message and adds its decision; adds nothing when there is nothing to do
+  // (already processed, gone) or it could not be read (left 'received' for the next start).
+  void decideQueued(const Queued& queued, std::vector<Decision>& decisions);
+  // Records the decisions in one transaction, or one by one when that fails, so one bad row
+  // does not hold back the others; announces each one that was recorded.
+  void recordAndAnnounce(const std::vector<Decision>& decisions);
+  // The fallback: one transaction each; per decision, whether it was recorded.
+  std::vector<bool> recordOneByOne(const std::vector<Decision>& decisions);
+  // Events for one recorded decision; adds the queues to wake to `queues`.
+  void announce(const Decision& decision, std::set<std::string>& queues);
+  void wake(const std::set<std::string>& queues);
 
   store::Store& store_;
   EventBus& bus_;
   const std::map<std::string, ChannelConfig> channels_;
   const std::function<void(const std::string&)> routed_;
+  const std::size_t max_batch_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_;
-  std::deque<std::pair<std::int64_t, std::string>> queue_;
+  std::deque<Queued> queue_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -117,6 +117,47 @@ struct DeliveryRecord {
   std::int64_t updated_at_ms = 0;
 };
 
+// What processing decided for one message, as Processor records it (see recordProcessed).
+// status: Processed (with canonical_json and the deliveries it was routed to), Errored (error
+// says why) or Filtered (error holds the rule's reason). Received is not an outcome.
+struct ProcessedMessage {
+  std::int64_t id = 0;
+  MessageStatus status = MessageStatus::Processed;
+  std::optional<std::string> canonical_json;
+  std::optional<std::string> error;
+  std::vector<NewDelivery> deliveries;  // Processed only
+};
+
+// How one claimed delivery was settled (see settleDeliveries). The named constructors are the
+// four outcomes a worker can reach; Pending (a retry) is the only one that keeps it queued.
+struct DeliverySettlement {
+  std::int64_t delivery_id = 0;
+  DeliveryStatus status = DeliveryStatus::Delivered;  // Delivered, Pending, Failed or Dead
+  std::optional<std::string> error;                   // kept as last_error when set
+  std::optional<std::string> response;                // stored when set
+  std::optional<std::int64_t> next_attempt_at_ms;     // Pending only, and required there
+
+  static DeliverySettlement delivered(std::int64_t id, std::optional<std::string> response) {
+    return {id, DeliveryStatus::Delivered, std::nullopt, std::move(response), std::nullopt};
+  }
+  static DeliverySettlement retry(std::int64_t id, std::int64_t next_attempt_at_ms,
+                                  std::string error) {
+    return {id, DeliveryStatus::Pending, std::move(error), std::nullopt, next_attempt_at_ms};
+  }
+  static DeliverySettlement failed(std::int64_t id, std::string error,
+                                   std::optional<std::string> response) {
+    return {id, DeliveryStatus::Failed, std::move(error), std::move(response), std::nullopt};
+  }
+  static DeliverySettlement dead(std::int64_t id, std::string error) {
+    return {id, DeliveryStatus::Dead, std::move(error), std::nullopt, std::nullopt};
+  }
+};
+
+struct SettledDeliveries {
+  std::vector<bool> settled;  // per settlement, in order: false when it was not in flight
+  std::size_t released = 0;   // how many of the released ids were in flight
+};
+
 // Per destination, deliveries go out in id order by default: a later one waits while an earlier
 // one is pending (even with a retry time in the future) or in flight, which is the head-of-line
 // blocking HL7 feeds rely on. AnyDue, for destinations that do not care about order, takes any
@@ -162,6 +203,13 @@ class Store {
                                      const std::vector<NewDelivery>& deliveries) = 0;
   virtual bool markErrored(std::int64_t id, const std::string& error) = 0;
   virtual bool markFiltered(std::int64_t id, const std::string& reason) = 0;
+  // The outcomes of several messages in one transaction (a processor draining its queue pays
+  // one write for a batch instead of one per message). Each entry follows the rules of the
+  // single-message calls above: the result says, per entry in order, whether its status change
+  // applied; an entry that did not apply adds no deliveries. Throws std::invalid_argument,
+  // before writing anything, for an entry whose status is Received or that routes a message
+  // it does not mark processed; StoreError when the transaction fails (nothing was recorded).
+  virtual std::vector<bool> recordProcessed(const std::vector<ProcessedMessage>& outcomes) = 0;
   // Oldest first, ids above after_id: restart recovery re-processes the 'received' ones.
   virtual std::vector<MessageRecord> messagesWithStatus(MessageStatus status, std::size_t limit,
                                                         std::int64_t after_id = 0) = 0;
@@ -174,14 +222,24 @@ class Store {
   virtual std::vector<std::int64_t> addDeliveries(std::int64_t message_id,
                                                   const std::vector<NewDelivery>& deliveries) = 0;
   // Moves up to `limit` due deliveries of `destination` to in_flight, counting one attempt each,
-  // and returns them in the order to send them (id order under Fifo). The caller sends them in that order and settles each one with
-  // markDelivered/markRetry/markFailed/markDead, or hands unsent ones back with release().
+  // and returns them in the order to send them (id order under Fifo). The caller sends them in
+  // that order and settles each one with markDelivered/markRetry/markFailed/markDead, or hands
+  // unsent ones back with release(); settleDeliveries does both for a batch in one transaction.
   virtual std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
                                                std::size_t limit,
                                                ClaimOrder order = ClaimOrder::Fifo) = 0;
-  // At start, before any worker runs: deliveries left in flight by a crash become pending again
-  // and will be sent again (delivery is at-least-once). Returns how many.
+  // At start, before any worker runs: deliveries left in flight by a crash are settled as
+  // noted (noteSettlement), and the others become pending again and will be sent again
+  // (delivery is at-least-once). Returns how many became pending.
   virtual std::size_t recoverInFlight() = 0;
+  // A worker that settles in batches notes each outcome as soon as the peer has answered, and
+  // records the batch later with settleDeliveries. A note costs no transaction and survives a
+  // killed process, so recoverInFlight settles it instead of sending it again: a crash in the
+  // middle of a batch re-sends at most the delivery that was on the wire. A power cut may lose
+  // notes (then those deliveries are sent again). `claimed` is the record claimDue returned.
+  // False when the note could not be kept, which costs nothing unless the process dies first.
+  virtual bool noteSettlement(const DeliveryRecord& claimed,
+                              const DeliverySettlement& settlement) = 0;
   // Settling a delivery requires it to be in flight; false otherwise.
   virtual bool markDelivered(std::int64_t delivery_id, const std::optional<std::string>& response) = 0;
   virtual bool markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
@@ -192,6 +250,13 @@ class Store {
   // Claimed but not attempted (e.g. the batch stopped at a failure): back to pending, due now,
   // the attempt counted by claimDue taken back.
   virtual std::size_t release(const std::vector<std::int64_t>& delivery_ids) = 0;
+  // A worker's batch in one transaction: settles each of `settlements` (as the mark* calls
+  // above: only a delivery in flight is settled) and releases `released` (as release()).
+  // Throws std::invalid_argument, before writing anything, for a settlement to InFlight or a
+  // retry without next_attempt_at_ms; StoreError when the transaction fails (nothing changed,
+  // the deliveries stay in flight until recoverInFlight at the next start).
+  virtual SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
+                                             const std::vector<std::int64_t>& released = {}) = 0;
   // Operator reprocess of a failed or dead delivery: pending, due now, attempts back to 0.
   virtual bool requeue(std::int64_t delivery_id) = 0;
   virtual std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) = 0;

@@ -31,6 +31,9 @@ class ForwardingStore : public Store {
   bool markFiltered(std::int64_t id, const std::string& r) override {
     return inner_.markFiltered(id, r);
   }
+  std::vector<bool> recordProcessed(const std::vector<ProcessedMessage>& outcomes) override {
+    return inner_.recordProcessed(outcomes);
+  }
   std::vector<MessageRecord> messagesWithStatus(MessageStatus s, std::size_t limit,
                                                 std::int64_t after_id) override {
     return inner_.messagesWithStatus(s, limit, after_id);
@@ -48,6 +51,9 @@ class ForwardingStore : public Store {
     return inner_.claimDue(destination, now_ms, limit, order);
   }
   std::size_t recoverInFlight() override { return inner_.recoverInFlight(); }
+  bool noteSettlement(const DeliveryRecord& claimed, const DeliverySettlement& s) override {
+    return inner_.noteSettlement(claimed, s);
+  }
   bool markDelivered(std::int64_t id, const std::optional<std::string>& response) override {
     return inner_.markDelivered(id, response);
   }
@@ -60,6 +66,10 @@ class ForwardingStore : public Store {
   }
   bool markDead(std::int64_t id, const std::string& e) override { return inner_.markDead(id, e); }
   std::size_t release(const std::vector<std::int64_t>& ids) override { return inner_.release(ids); }
+  SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
+                                     const std::vector<std::int64_t>& released) override {
+    return inner_.settleDeliveries(settlements, released);
+  }
   bool requeue(std::int64_t id) override { return inner_.requeue(id); }
   std::optional<DeliveryRecord> delivery(std::int64_t id) override { return inner_.delivery(id); }
   std::vector<DeliveryRecord> deliveriesFor(std::int64_t id) override {

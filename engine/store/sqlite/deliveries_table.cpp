@@ -145,6 +145,11 @@ std::vector<DeliveryRecord> DeliveriesTable::claimDue(const std::string& destina
   return claimed;
 }
 
+bool DeliveriesTable::anyDue(const std::string& destination, std::int64_t now_ms,
+                             ClaimOrder order) {
+  return !claimableIds(destination, now_ms, 1, order).empty();
+}
+
 std::size_t DeliveriesTable::recoverInFlight(std::int64_t now_ms) {
   std::vector<std::int64_t> ids;
   session_ << "UPDATE deliveries SET status = 'pending', updated_at = ?"
@@ -154,13 +159,14 @@ std::size_t DeliveriesTable::recoverInFlight(std::int64_t now_ms) {
 }
 
 bool DeliveriesTable::settle(std::int64_t delivery_id, const Outcome& outcome,
-                             std::int64_t now_ms) {
+                             std::int64_t now_ms, const std::optional<Claim>& claim) {
   std::vector<std::int64_t> changed;
   Statement st(session_);
   st << "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
         " last_error = COALESCE(?, last_error),"
         " response = IIF(?, COALESCE(?, x''), response), updated_at = ?"
-        " WHERE id = ? AND status = 'in_flight' RETURNING id",
+        " WHERE id = ? AND status = 'in_flight' AND (? OR (attempts = ? AND updated_at = ?))"
+        " RETURNING id",
       bind(std::string(toString(outcome.status)));
   Poco::Nullable<std::int64_t> next_attempt;
   if (outcome.next_attempt_at) next_attempt = *outcome.next_attempt_at;
@@ -168,7 +174,8 @@ bool DeliveriesTable::settle(std::int64_t delivery_id, const Outcome& outcome,
   if (outcome.error) error = *outcome.error;
   st, bind(next_attempt), bind(error);
   bindOptionalBlob(st, outcome.response);
-  st, bind(now_ms), bind(delivery_id), into(changed);
+  st, bind(now_ms), bind(delivery_id), bind(claim ? 0 : 1), bind(claim ? claim->attempts : 0),
+      bind(claim ? claim->claimed_at_ms : std::int64_t{0}), into(changed);
   st.execute();
   return !changed.empty();
 }

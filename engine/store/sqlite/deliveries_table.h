@@ -27,6 +27,8 @@ class DeliveriesTable {
   // Must run inside a write transaction: it reads the queue head, then claims.
   std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
                                        std::size_t limit, ClaimOrder order);
+  // Whether claimDue would claim anything now; a read, fine on a read-only connection.
+  bool anyDue(const std::string& destination, std::int64_t now_ms, ClaimOrder order);
   std::size_t recoverInFlight(std::int64_t now_ms);
 
   // The settled state of an in-flight delivery; false when it is not in flight.
@@ -36,7 +38,14 @@ class DeliveriesTable {
     std::optional<std::string> response;         // stored when set
     std::optional<std::int64_t> next_attempt_at;  // Pending only
   };
-  bool settle(std::int64_t delivery_id, const Outcome& outcome, std::int64_t now_ms);
+  // With `claim`, only that claim of the delivery (attempt count and claim time, as claimDue
+  // returned them) is settled: a note made for one claim must never settle a later one.
+  struct Claim {
+    int attempts = 0;
+    std::int64_t claimed_at_ms = 0;
+  };
+  bool settle(std::int64_t delivery_id, const Outcome& outcome, std::int64_t now_ms,
+              const std::optional<Claim>& claim = std::nullopt);
   bool release(std::int64_t delivery_id, std::int64_t now_ms);
   bool requeue(std::int64_t delivery_id, std::int64_t now_ms);
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
@@ -21,10 +22,55 @@ std::int64_t systemClockMs() {
       .count();
 }
 
+// Batch entries are checked before the transaction starts: a caller's mistake in one entry
+// must fail the call as a whole, not leave half a batch written.
+void checkOutcome(const ProcessedMessage& outcome) {
+  const std::string which = "Message " + std::to_string(outcome.id) + ": ";
+  if (outcome.status == MessageStatus::Received) {
+    throw std::invalid_argument(which + "'received' is not a processing outcome.");
+  }
+  if (outcome.status != MessageStatus::Processed && !outcome.deliveries.empty()) {
+    throw std::invalid_argument(which + "only a processed message is routed to deliveries.");
+  }
+}
+
+void checkSettlement(const DeliverySettlement& settlement) {
+  const std::string which = "Delivery " + std::to_string(settlement.delivery_id) + ": ";
+  if (settlement.status == DeliveryStatus::InFlight) {
+    throw std::invalid_argument(which + "'in_flight' is not a settled state.");
+  }
+  if (settlement.status == DeliveryStatus::Pending && !settlement.next_attempt_at_ms) {
+    throw std::invalid_argument(which + "a retry needs its next attempt time.");
+  }
+}
+
+// One processing outcome inside the caller's transaction; false (and no deliveries) when the
+// message is not in a state that allows it.
+bool applyOutcome(Session& session, const ProcessedMessage& outcome, std::int64_t now_ms) {
+  if (!MessagesTable(session).setOutcome(outcome.id, outcome.status, outcome.canonical_json,
+                                         outcome.error, now_ms)) {
+    return false;
+  }
+  DeliveriesTable deliveries(session);
+  for (const auto& delivery : outcome.deliveries) deliveries.insert(outcome.id, delivery, now_ms);
+  return true;
+}
+
+DeliveriesTable::Outcome settledState(const DeliverySettlement& settlement) {
+  DeliveriesTable::Outcome outcome;
+  outcome.status = settlement.status;
+  outcome.error = settlement.error;
+  outcome.response = settlement.response;
+  if (settlement.status == DeliveryStatus::Pending) {
+    outcome.next_attempt_at = settlement.next_attempt_at_ms;
+  }
+  return outcome;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options)
-    : path_(std::move(path)), options_(std::move(options)) {
+    : path_(std::move(path)), options_(std::move(options)), journal_(path_ + "-sent") {
   if (!options_.clock) options_.clock = systemClockMs;
   try {
     const std::filesystem::path file(path_);
@@ -170,26 +216,35 @@ bool SqliteStore::markProcessed(std::int64_t id, const std::string& canonical_js
 
 bool SqliteStore::markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
                                         const std::vector<NewDelivery>& deliveries) {
+  const ProcessedMessage outcome{id, MessageStatus::Processed, canonical_json, std::nullopt,
+                                 deliveries};
   return write("mark a message processed and route it", [&](Session& s, std::int64_t now_ms) {
-    if (!MessagesTable(s).setOutcome(id, MessageStatus::Processed, canonical_json, std::nullopt,
-                                     now_ms)) {
-      return false;
-    }
-    DeliveriesTable table(s);
-    for (const auto& delivery : deliveries) table.insert(id, delivery, now_ms);
-    return true;
+    return applyOutcome(s, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markErrored(std::int64_t id, const std::string& error) {
+  const ProcessedMessage outcome{id, MessageStatus::Errored, std::nullopt, error, {}};
   return write("mark a message errored", [&](Session& s, std::int64_t now_ms) {
-    return MessagesTable(s).setOutcome(id, MessageStatus::Errored, std::nullopt, error, now_ms);
+    return applyOutcome(s, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markFiltered(std::int64_t id, const std::string& reason) {
+  const ProcessedMessage outcome{id, MessageStatus::Filtered, std::nullopt, reason, {}};
   return write("mark a message filtered", [&](Session& s, std::int64_t now_ms) {
-    return MessagesTable(s).setOutcome(id, MessageStatus::Filtered, std::nullopt, reason, now_ms);
+    return applyOutcome(s, outcome, now_ms);
+  }, /*relaxed=*/true);
+}
+
+std::vector<bool> SqliteStore::recordProcessed(const std::vector<ProcessedMessage>& outcomes) {
+  if (outcomes.empty()) return {};
+  for (const auto& outcome : outcomes) checkOutcome(outcome);
+  return write("record processing outcomes", [&](Session& s, std::int64_t now_ms) {
+    std::vector<bool> applied;
+    applied.reserve(outcomes.size());
+    for (const auto& outcome : outcomes) applied.push_back(applyOutcome(s, outcome, now_ms));
+    return applied;
   }, /*relaxed=*/true);
 }
 
@@ -223,56 +278,97 @@ std::vector<std::int64_t> SqliteStore::addDeliveries(std::int64_t message_id,
 std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination,
                                                   std::int64_t now_ms, std::size_t limit,
                                                   ClaimOrder order) {
+  if (limit == 0) return {};
+  // Most looks at a queue find nothing due (a worker looks again after each batch and at each
+  // poll). A reader answers those without taking a turn on the single writer; under WAL it sees
+  // every committed delivery, and the claim itself is decided again inside the transaction.
+  const bool any_due = read("look for due deliveries", [&](Session& s) {
+    return DeliveriesTable(s).anyDue(destination, now_ms, order);
+  });
+  if (!any_due) return {};
   return write("claim due deliveries", [&](Session& s, std::int64_t) {
     return DeliveriesTable(s).claimDue(destination, now_ms, limit, order);
   }, /*relaxed=*/true);
 }
 
 std::size_t SqliteStore::recoverInFlight() {
+  // The notes leave the disk before they are applied: if this start dies half-way, its
+  // deliveries are sent again (at-least-once) rather than a stale note settling a later claim.
+  const std::vector<NotedSettlement> notes = journal_.takeAll();
   return write("recover deliveries left in flight", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).recoverInFlight(now_ms);
+    DeliveriesTable table(s);
+    for (const NotedSettlement& noted : notes) {
+      table.settle(noted.settlement.delivery_id, settledState(noted.settlement), now_ms,
+                   DeliveriesTable::Claim{noted.attempts, noted.claimed_at_ms});
+    }
+    return table.recoverInFlight(now_ms);
   });
+}
+
+bool SqliteStore::noteSettlement(const DeliveryRecord& claimed,
+                                 const DeliverySettlement& settlement) {
+  checkSettlement(settlement);
+  if (settlement.delivery_id != claimed.id) {
+    throw std::invalid_argument("Delivery " + std::to_string(claimed.id) +
+                                ": a note must be about the claimed delivery.");
+  }
+  return journal_.note(claimed.destination, {settlement, claimed.attempts, claimed.updated_at_ms});
 }
 
 bool SqliteStore::markDelivered(std::int64_t delivery_id,
                                 const std::optional<std::string>& response) {
-  return write("mark a delivery delivered", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).settle(
-        delivery_id, {DeliveryStatus::Delivered, std::nullopt, response, std::nullopt}, now_ms);
-  }, /*relaxed=*/true);
+  return settle("mark a delivery delivered", {DeliverySettlement::delivered(delivery_id, response)},
+                {}).settled.front();
 }
 
 bool SqliteStore::markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
                             const std::string& error) {
-  return write("schedule a delivery retry", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).settle(
-        delivery_id, {DeliveryStatus::Pending, error, std::nullopt, next_attempt_at_ms}, now_ms);
-  }, /*relaxed=*/true);
+  return settle("schedule a delivery retry",
+                {DeliverySettlement::retry(delivery_id, next_attempt_at_ms, error)}, {})
+      .settled.front();
 }
 
 bool SqliteStore::markFailed(std::int64_t delivery_id, const std::string& error,
                              const std::optional<std::string>& response) {
-  return write("mark a delivery failed", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).settle(delivery_id,
-                                     {DeliveryStatus::Failed, error, response, std::nullopt}, now_ms);
-  }, /*relaxed=*/true);
+  return settle("mark a delivery failed",
+                {DeliverySettlement::failed(delivery_id, error, response)}, {})
+      .settled.front();
 }
 
 bool SqliteStore::markDead(std::int64_t delivery_id, const std::string& error) {
-  return write("dead-letter a delivery", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).settle(
-        delivery_id, {DeliveryStatus::Dead, error, std::nullopt, std::nullopt}, now_ms);
-  }, /*relaxed=*/true);
+  return settle("dead-letter a delivery", {DeliverySettlement::dead(delivery_id, error)}, {})
+      .settled.front();
 }
 
 std::size_t SqliteStore::release(const std::vector<std::int64_t>& delivery_ids) {
-  if (delivery_ids.empty()) return 0;
-  return write("release claimed deliveries", [&](Session& s, std::int64_t now_ms) {
+  return settle("release claimed deliveries", {}, delivery_ids).released;
+}
+
+SettledDeliveries SqliteStore::settleDeliveries(const std::vector<DeliverySettlement>& settlements,
+                                                const std::vector<std::int64_t>& released) {
+  return settle("settle a batch of deliveries", settlements, released);
+}
+
+SettledDeliveries SqliteStore::settle(std::string_view what,
+                                      const std::vector<DeliverySettlement>& settlements,
+                                      const std::vector<std::int64_t>& released) {
+  if (settlements.empty() && released.empty()) return {};
+  for (const auto& settlement : settlements) checkSettlement(settlement);
+  SettledDeliveries result = write(what, [&](Session& s, std::int64_t now_ms) {
     DeliveriesTable table(s);
-    std::size_t released = 0;
-    for (std::int64_t id : delivery_ids) released += table.release(id, now_ms) ? 1 : 0;
-    return released;
+    SettledDeliveries settled;
+    settled.settled.reserve(settlements.size());
+    for (const auto& settlement : settlements) {
+      settled.settled.push_back(table.settle(settlement.delivery_id, settledState(settlement), now_ms));
+    }
+    for (std::int64_t id : released) settled.released += table.release(id, now_ms) ? 1 : 0;
+    return settled;
   }, /*relaxed=*/true);
+  // Committed: the database now has what the notes of these deliveries held.
+  std::vector<std::int64_t> ids = released;
+  for (const auto& settlement : settlements) ids.push_back(settlement.delivery_id);
+  journal_.forget(ids);
+  return result;
 }
 
 bool SqliteStore::requeue(std::int64_t delivery_id) {

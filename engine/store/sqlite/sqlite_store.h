@@ -2,7 +2,8 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a received message
 // is committed only once its transaction is fsynced (Ferry acknowledges it after that, never
 // before). Bookkeeping writes (processing, delivery states, events) skip their own fsync and
-// ride on the next durable commit; see write() for why that is safe.
+// ride on the next durable commit; see write() for why that is safe. Outcomes of deliveries
+// sent but not yet settled are noted beside the file (SettlementJournal).
 //
 // Threads: one writer connection behind a mutex performs every write, each in its own
 // BEGIN IMMEDIATE transaction; SQLite allows one writer at a time anyway, and a single
@@ -24,6 +25,7 @@
 #include "engine/store/migration.h"
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/migrations.h"
+#include "engine/store/sqlite/settlement_journal.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -66,6 +68,7 @@ class SqliteStore final : public Store {
                              const std::vector<NewDelivery>& deliveries) override;
   bool markErrored(std::int64_t id, const std::string& error) override;
   bool markFiltered(std::int64_t id, const std::string& reason) override;
+  std::vector<bool> recordProcessed(const std::vector<ProcessedMessage>& outcomes) override;
   std::vector<MessageRecord> messagesWithStatus(MessageStatus status, std::size_t limit,
                                                 std::int64_t after_id = 0) override;
   std::optional<MessageRecord> message(std::int64_t id) override;
@@ -77,6 +80,7 @@ class SqliteStore final : public Store {
                                        std::size_t limit,
                                        ClaimOrder order = ClaimOrder::Fifo) override;
   std::size_t recoverInFlight() override;
+  bool noteSettlement(const DeliveryRecord& claimed, const DeliverySettlement& settlement) override;
   bool markDelivered(std::int64_t delivery_id, const std::optional<std::string>& response) override;
   bool markRetry(std::int64_t delivery_id, std::int64_t next_attempt_at_ms,
                  const std::string& error) override;
@@ -84,6 +88,8 @@ class SqliteStore final : public Store {
                   const std::optional<std::string>& response) override;
   bool markDead(std::int64_t delivery_id, const std::string& error) override;
   std::size_t release(const std::vector<std::int64_t>& delivery_ids) override;
+  SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
+                                     const std::vector<std::int64_t>& released = {}) override;
   bool requeue(std::int64_t delivery_id) override;
   std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) override;
   std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) override;
@@ -106,6 +112,9 @@ class SqliteStore final : public Store {
   template <typename Body>
   auto read(std::string_view what, Body&& body);
   [[noreturn]] void fail(std::string_view what, const std::string& cause) const;
+  // Every settle and release: one transaction, then the notes it made unnecessary go.
+  SettledDeliveries settle(std::string_view what, const std::vector<DeliverySettlement>& settlements,
+                           const std::vector<std::int64_t>& released);
   std::int64_t now() const;
 
   const std::string path_;
@@ -113,6 +122,7 @@ class SqliteStore final : public Store {
   std::mutex write_mutex_;
   std::unique_ptr<Poco::Data::Session> writer_;
   std::unique_ptr<ReaderPool> readers_;
+  SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
 };
 
