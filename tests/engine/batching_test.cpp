@@ -22,8 +22,8 @@ using ferry::test::TempFolder;
 namespace {
 
 std::string adt(const std::string& control_id) {
-  return "MSH|^~\\&|LAB|NORTH|FERRY|CITY|20261126||ADT^A08|" + control_id +
-         "|P|2.5\rPID|1||P-" + control_id + "||Test^Batch\rPV1|1|O\r";
+  return "MSH|^~\\&|LAB|NORTH|FERRY|CITY|20261126||ADT^A08|" + control_id + "|P|2.5\rPID|1||P-" +
+         control_id + "||Test^Batch\rPV1|1|O\r";
 }
 
 std::string controlIdOf(const std::string& frame) {
@@ -52,7 +52,7 @@ int sendInOrder(int port, int sender, int count) {
 
 class ConcurrentSenders : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ConcurrentSenders, FiveHundredMessagesArriveOnceEachInPerSenderOrder) {
+TEST_P(ConcurrentSenders, FiveHundredMessagesArriveCompleteAndInPerSenderOrder) {
   constexpr int kSenders = 4;
   constexpr int kPerSender = 125;
   TempFolder dir;
@@ -63,16 +63,19 @@ TEST_P(ConcurrentSenders, FiveHundredMessagesArriveOnceEachInPerSenderOrder) {
 
   std::vector<int> acked(kSenders, 0);
   std::vector<std::thread> senders;
-  for (int s = 0; s < kSenders; ++s) {
-    senders.emplace_back([&, s] { acked[static_cast<std::size_t>(s)] = sendInOrder(engine.port("lab"), s, kPerSender); });
+  for (std::size_t s = 0; s < acked.size(); ++s) {
+    senders.emplace_back(
+        [&, s] { acked[s] = sendInOrder(engine.port("lab"), static_cast<int>(s), kPerSender); });
   }
   for (auto& t : senders) t.join();
-  for (int s = 0; s < kSenders; ++s) EXPECT_EQ(acked[static_cast<std::size_t>(s)], kPerSender) << "sender " << s;
+  for (std::size_t s = 0; s < acked.size(); ++s) EXPECT_EQ(acked[s], kPerSender) << "sender " << s;
 
   ASSERT_TRUE(hospital.waitFor(kSenders * kPerSender, std::chrono::seconds(60)));
-  ASSERT_TRUE(eventually([&] {
-    return engine.store().countDeliveriesByStatus()["delivered"] == kSenders * kPerSender;
-  }, std::chrono::seconds(30)));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return engine.store().countDeliveriesByStatus()["delivered"] == kSenders * kPerSender;
+      },
+      std::chrono::seconds(30)));
   engine.stop();
 
   // Each sender's messages arrive complete and in the order it sent them. The only repeat
@@ -90,10 +93,11 @@ TEST_P(ConcurrentSenders, FiveHundredMessagesArriveOnceEachInPerSenderOrder) {
     EXPECT_EQ(n, next[s]) << "sender " << s << " out of order";
     next[s] = n + 1;
   }
-  for (int s = 0; s < kSenders; ++s) EXPECT_EQ(next[static_cast<std::size_t>(s)], kPerSender) << "sender " << s;
+  for (std::size_t s = 0; s < next.size(); ++s) EXPECT_EQ(next[s], kPerSender) << "sender " << s;
 }
 
-INSTANTIATE_TEST_SUITE_P(AckModes, ConcurrentSenders, ::testing::Values("on_commit", "after_parse"));
+INSTANTIATE_TEST_SUITE_P(AckModes, ConcurrentSenders,
+                         ::testing::Values("on_commit", "after_parse"));
 
 // --- the processor's queue: one transaction per batch ---
 
@@ -125,7 +129,8 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
     events.push_back(e.type);
   });
   int wakes = 0;
-  runtime::Processor processor(*f.store, f.bus, {{"lab", lab}}, [&](const std::string&) { ++wakes; });
+  runtime::Processor processor(*f.store, f.bus, {{"lab", lab}},
+                               [&](const std::string&) { ++wakes; });
   EXPECT_EQ(processor.recover(), 50u);  // queued before the thread runs: one batch
   const auto before = f.store->transactionsCommitted();
   processor.start();
@@ -149,7 +154,8 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
 // A destination that records what it was sent and answers from a script.
 class ScriptedDestination : public runtime::Destination {
  public:
-  using Script = std::function<runtime::DeliveryOutcome(const std::string& payload, int seen_before)>;
+  using Script =
+      std::function<runtime::DeliveryOutcome(const std::string& payload, int seen_before)>;
   explicit ScriptedDestination(Script script) : script_(std::move(script)) {}
 
   runtime::DeliveryOutcome deliver(std::int64_t, const std::string& payload) override {
@@ -173,8 +179,12 @@ class ScriptedDestination : public runtime::Destination {
   std::vector<std::string> sent_;
 };
 
-runtime::DeliveryOutcome delivered() { return {runtime::DeliveryOutcome::Kind::Delivered, "", "ACK"}; }
-runtime::DeliveryOutcome retry() { return {runtime::DeliveryOutcome::Kind::Retry, "NAK AE", std::nullopt}; }
+runtime::DeliveryOutcome delivered() {
+  return {runtime::DeliveryOutcome::Kind::Delivered, "", "ACK"};
+}
+runtime::DeliveryOutcome retry() {
+  return {runtime::DeliveryOutcome::Kind::Retry, "NAK AE", std::nullopt};
+}
 
 class WorkerBatch : public ::testing::Test {
  protected:
@@ -192,7 +202,8 @@ class WorkerBatch : public ::testing::Test {
     }
     routed_ += n;
   }
-  std::unique_ptr<runtime::DeliveryWorker> worker(ScriptedDestination::Script script, bool ordered) {
+  std::unique_ptr<runtime::DeliveryWorker> worker(ScriptedDestination::Script script,
+                                                  bool ordered) {
     auto destination = std::make_unique<ScriptedDestination>(std::move(script));
     destination_ = destination.get();
     runtime::DestinationConfig config;
@@ -220,8 +231,9 @@ class WorkerBatch : public ::testing::Test {
 
 TEST_F(WorkerBatch, AFifoRetryHoldsBackTheRestOfItsBatch) {
   // "3" is refused twice: nothing after it may go out before it is accepted.
-  auto w = worker([](const std::string& p, int seen) { return p == "3" && seen < 2 ? retry() : delivered(); },
-                  /*ordered=*/true);
+  auto w = worker(
+      [](const std::string& p, int seen) { return p == "3" && seen < 2 ? retry() : delivered(); },
+      /*ordered=*/true);
   const auto before = f.store->transactionsCommitted();
   w->start();
   ASSERT_TRUE(eventually([&] { return allDelivered(); }));
@@ -238,19 +250,23 @@ TEST_F(WorkerBatch, AFifoRetryHoldsBackTheRestOfItsBatch) {
 TEST_F(WorkerBatch, ABacklogIsSettledOncePerBatch) {
   // While "2" is sent, "1" has been sent but is not recorded yet: the batch settles at its end.
   std::vector<store::DeliveryStatus> first_while_sending_second;
-  auto w = worker([&](const std::string& p, int) {
-    if (p == "2") first_while_sending_second.push_back(statusOf(1));
-    return delivered();
-  }, /*ordered=*/true);
+  auto w = worker(
+      [&](const std::string& p, int) {
+        if (p == "2") first_while_sending_second.push_back(statusOf(1));
+        return delivered();
+      },
+      /*ordered=*/true);
   w->start();
   ASSERT_TRUE(eventually([&] { return allDelivered(); }));
   w->stop();
-  EXPECT_EQ(first_while_sending_second, std::vector<store::DeliveryStatus>{store::DeliveryStatus::InFlight});
+  EXPECT_EQ(first_while_sending_second,
+            std::vector<store::DeliveryStatus>{store::DeliveryStatus::InFlight});
 }
 
 TEST_F(WorkerBatch, AnUnorderedDestinationKeepsSendingPastARetry) {
-  auto w = worker([](const std::string& p, int seen) { return p == "3" && seen < 1 ? retry() : delivered(); },
-                  /*ordered=*/false);
+  auto w = worker(
+      [](const std::string& p, int seen) { return p == "3" && seen < 1 ? retry() : delivered(); },
+      /*ordered=*/false);
   w->start();
   ASSERT_TRUE(eventually([&] { return allDelivered(); }));
   w->stop();
@@ -259,10 +275,12 @@ TEST_F(WorkerBatch, AnUnorderedDestinationKeepsSendingPastARetry) {
 
 TEST_F(WorkerBatch, APauseMidBatchHandsTheRestBackInOrder) {
   runtime::DeliveryWorker* self = nullptr;
-  auto w = worker([&self](const std::string& p, int) {
-    if (p == "3") self->pause();  // as an operator would, while "3" is on the wire
-    return delivered();
-  }, /*ordered=*/true);
+  auto w = worker(
+      [&self](const std::string& p, int) {
+        if (p == "3") self->pause();  // as an operator would, while "3" is on the wire
+        return delivered();
+      },
+      /*ordered=*/true);
   self = w.get();
   w->start();
   ASSERT_TRUE(eventually([&] { return f.store->countDeliveriesByStatus()["delivered"] == 3; }));

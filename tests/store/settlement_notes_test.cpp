@@ -26,7 +26,8 @@ class SettlementNotesTest : public StoreTest {
   std::vector<std::filesystem::path> noteFiles() const {
     std::vector<std::filesystem::path> files;
     if (!std::filesystem::is_directory(notesFolder())) return files;
-    for (const auto& e : std::filesystem::directory_iterator(notesFolder())) files.push_back(e.path());
+    for (const auto& e : std::filesystem::directory_iterator(notesFolder()))
+      files.push_back(e.path());
     return files;
   }
   // The process dies: nothing is settled, nothing is flushed on purpose. Then the next start.
@@ -43,7 +44,8 @@ TEST_F(SettlementNotesTest, RecoverySettlesWhatWasNotedAndResendsOnlyTheRest) {
   ASSERT_EQ(c.size(), 3u);
   const std::string ack = "MSH|^~\\&|HIS\rMSA|AA|N1\r";
   EXPECT_TRUE(store->noteSettlement(c[0], DeliverySettlement::delivered(c[0].id, ack)));
-  EXPECT_TRUE(store->noteSettlement(c[1], DeliverySettlement::retry(c[1].id, clock.now() + 5'000, "AE")));
+  EXPECT_TRUE(
+      store->noteSettlement(c[1], DeliverySettlement::retry(c[1].id, clock.now() + 5'000, "AE")));
   // c[2] was on the wire at the kill: no note.
 
   EXPECT_EQ(crashAndRecover(), 1u);  // only c[2] goes again

@@ -31,8 +31,8 @@ namespace ferry::store::sqlite {
 
 struct NotedSettlement {
   DeliverySettlement settlement;
-  int attempts = 0;                 // of the claim, as claimDue returned it
-  std::int64_t claimed_at_ms = 0;   // the claim's updated_at
+  int attempts = 0;                // of the claim, as claimDue returned it
+  std::int64_t claimed_at_ms = 0;  // the claim's updated_at
 };
 
 class SettlementJournal {
@@ -64,8 +64,8 @@ class SettlementJournal {
 
   const std::string folder_;
   std::mutex mutex_;
-  std::map<std::string, File> files_;                      // by destination
-  std::unordered_map<std::int64_t, std::string> noted_;   // delivery id -> destination
+  std::map<std::string, File> files_;                    // by destination
+  std::unordered_map<std::int64_t, std::string> noted_;  // delivery id -> destination
 };
 
 }  // namespace ferry::store::sqlite
