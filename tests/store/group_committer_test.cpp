@@ -69,7 +69,9 @@ TEST_F(StoreTest, EightThreadsShareFewTransactions) {
   EXPECT_EQ(store->transactionsCommitted() - store_transactions_before, transactions);
   std::cout << "[          ] " << kTotal << " messages in " << transactions
             << " transactions\n";
-  EXPECT_LE(transactions, static_cast<std::uint64_t>(kTotal / 4));
+  // How many messages share a transaction depends on the disk's fsync time (4-8 ms here, near
+  // zero on tmpfs), so only the sharing itself is asserted; bench/store_bench.cpp measures it.
+  EXPECT_LT(transactions, static_cast<std::uint64_t>(kTotal));
 }
 
 TEST_F(StoreTest, StopCommitsEverythingQueuedAndThenRefusesNewMessages) {
