@@ -7,9 +7,13 @@
 #include <vector>
 
 #include "engine/runtime/config.h"
-#include "engine/runtime/located_json.h"
+#include "engine/json/located_json.h"
 
 namespace ferry::runtime {
+
+using json::JsonNode;
+using json::JsonParseResult;
+using json::parseLocatedJson;
 
 class ObjectReader {
  public:

@@ -1,10 +1,11 @@
 #include <gtest/gtest.h>
 
 #include "engine/runtime/config.h"
-#include "engine/runtime/located_json.h"
+#include "engine/json/located_json.h"
 #include "tests/engine/temp_folder.h"
 
 using namespace ferry::runtime;
+using namespace ferry::json;
 using ferry::test::TempFolder;
 
 namespace {

@@ -1,9 +1,9 @@
-#include "engine/runtime/located_json.h"
+#include "engine/json/located_json.h"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
-namespace ferry::runtime {
+namespace ferry::json {
 
 namespace {
 
@@ -172,4 +172,4 @@ JsonParseResult parseLocatedJson(std::string_view text) {
   return result;
 }
 
-}  // namespace ferry::runtime
+}  // namespace ferry::json

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace ferry::runtime {
+namespace ferry::json {
 
 struct JsonNode {
   enum class Kind { Null, Bool, Number, String, Array, Object };
@@ -38,4 +38,4 @@ struct JsonParseResult {
 
 JsonParseResult parseLocatedJson(std::string_view text);
 
-}  // namespace ferry::runtime
+}  // namespace ferry::json
