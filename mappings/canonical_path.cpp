@@ -1,0 +1,357 @@
+#include "mappings/canonical_path.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace ferry::mappings {
+
+namespace {
+
+constexpr std::uint32_t kMaxIndex = 9999;  // a typo must not allocate a million elements
+
+bool isList(FieldKind k) { return k == FieldKind::StringList || k == FieldKind::StructList; }
+
+const char* kindName(FieldKind k) {
+  switch (k) {
+    case FieldKind::String: return "text";
+    case FieldKind::StringList: return "a list of text";
+    case FieldKind::Number: return "a number";
+    case FieldKind::Count: return "a whole number";
+    case FieldKind::Struct: return "a structure";
+    case FieldKind::StructList: return "a list";
+  }
+  return "a value";
+}
+
+using Values = std::pmr::vector<Value>;
+
+// The value of a String, Number or Count member; null when it is empty.
+Value scalar(FieldKind kind, const char* m) {
+  switch (kind) {
+    case FieldKind::String: {
+      const auto& str = *reinterpret_cast<const std::string*>(m);
+      return str.empty() ? Value::null() : Value::fromText(str);
+    }
+    case FieldKind::Number: {
+      const auto& n = *reinterpret_cast<const std::optional<double>*>(m);
+      return n ? Value::fromNumber(*n) : Value::null();
+    }
+    case FieldKind::Count: {
+      const auto& n = *reinterpret_cast<const std::optional<std::uint32_t>*>(m);
+      return n ? Value::fromNumber(*n) : Value::null();
+    }
+    default: return Value::null();
+  }
+}
+
+// readPath for a path that gives at most one value: a plain walk down the steps, with no
+// sequence to collect. Rules mostly read such paths (code.codings[0].code), several times
+// for every element of a for_each.
+Value readOne(const CanonicalPath& path, char* object) {
+  const PathStep* const end = path.steps.data() + path.steps.size();
+  for (const PathStep* s = path.steps.data(); s != end; ++s) {
+    const FieldInfo& f = *s->field;
+    char* m = object + f.offset;
+    const bool last = s + 1 == end;
+    switch (f.kind) {
+      case FieldKind::String:
+      case FieldKind::Number:
+      case FieldKind::Count: return scalar(f.kind, m);
+      case FieldKind::StringList: {  // always with [n] here
+        const auto& list = *reinterpret_cast<std::vector<std::string>*>(m);
+        if (s->index >= list.size() || list[s->index].empty()) return Value::null();
+        return Value::fromText(list[s->index]);
+      }
+      case FieldKind::Struct:
+        object = m;
+        break;
+      case FieldKind::StructList:  // always with [n] here
+        if (s->index >= f.list.size(m)) return Value::null();
+        object = static_cast<char*>(f.list.at(m, s->index));
+        break;
+    }
+    if (last) return Value::fromNode(f.type, object);
+  }
+  return Value::null();
+}
+
+void collect(const PathStep* s, const PathStep* end, char* object, Values& out) {
+  const FieldInfo& f = *s->field;
+  char* m = object + f.offset;
+  const bool last = s + 1 == end;
+  switch (f.kind) {
+    case FieldKind::String:
+    case FieldKind::Number:
+    case FieldKind::Count: {
+      const Value v = scalar(f.kind, m);
+      if (!v.isNull()) out.push_back(v);
+      return;
+    }
+    case FieldKind::StringList: {
+      const auto& list = *reinterpret_cast<std::vector<std::string>*>(m);
+      if (s->select == PathStep::Select::Index) {
+        if (s->index < list.size() && !list[s->index].empty()) {
+          out.push_back(Value::fromText(list[s->index]));
+        }
+        return;
+      }
+      for (const std::string& item : list) {
+        if (!item.empty()) out.push_back(Value::fromText(item));
+      }
+      return;
+    }
+    case FieldKind::Struct:
+      if (last) {
+        out.push_back(Value::fromNode(f.type, m));
+      } else {
+        collect(s + 1, end, m, out);
+      }
+      return;
+    case FieldKind::StructList: {
+      const std::size_t n = f.list.size(m);
+      std::size_t from = 0;
+      std::size_t to = n;
+      if (s->select == PathStep::Select::Index) {
+        if (s->index >= n) return;
+        from = s->index;
+        to = from + 1;
+      }
+      for (std::size_t i = from; i < to; ++i) {
+        auto* element = static_cast<char*>(f.list.at(m, i));
+        if (last) {
+          out.push_back(Value::fromNode(f.type, element));
+        } else {
+          collect(s + 1, end, element, out);
+        }
+      }
+      return;
+    }
+  }
+}
+
+void slots(const PathStep* s, const PathStep* end, char* object, bool create,
+           std::pmr::vector<Slot>& out) {
+  const FieldInfo& f = *s->field;
+  char* m = object + f.offset;
+  if (s + 1 == end) {
+    out.push_back(Slot{&f, m, s->select, s->index});
+    return;
+  }
+  if (f.kind == FieldKind::Struct) {
+    slots(s + 1, end, m, create, out);
+    return;
+  }
+  // Only StructList can be in the middle of a resolved path.
+  std::size_t n = f.list.size(m);
+  if (s->select == PathStep::Select::Index) {
+    if (s->index >= n) {
+      if (!create) return;
+      f.list.resize(m, s->index + 1);
+    }
+    slots(s + 1, end, static_cast<char*>(f.list.at(m, s->index)), create, out);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    slots(s + 1, end, static_cast<char*>(f.list.at(m, i)), create, out);
+  }
+}
+
+template <class T>
+bool parseNumber(std::string_view text, T& out) {
+  const char* b = text.data();
+  const char* e = b + text.size();
+  if (!text.empty() && *b == '+') ++b;
+  auto [p, ec] = std::from_chars(b, e, out);
+  return ec == std::errc() && p == e && b != e;
+}
+
+}  // namespace
+
+bool CanonicalPath::endsAtList() const {
+  return isList(last().field->kind) && last().select == PathStep::Select::None;
+}
+
+const StructInfo* CanonicalPath::leafStruct() const { return last().field->type; }
+
+std::optional<CanonicalPath> resolvePath(const StructInfo* base, bool rooted,
+                                         const std::vector<PathSegment>& segments,
+                                         std::string text, PathError& error) {
+  CanonicalPath path;
+  path.rooted = rooted;
+  path.base = base;
+  path.text = std::move(text);
+  const StructInfo* current = base;
+  const FieldInfo* previous = nullptr;
+  for (const PathSegment& seg : segments) {
+    if (current == nullptr) {
+      error = {seg.offset, "'" + previous->json_name + "' is " + kindName(previous->kind) +
+                               " and has no member '" + seg.name + "'"};
+      return std::nullopt;
+    }
+    const FieldInfo* f = current->find(seg.name);
+    if (f == nullptr) {
+      error = {seg.offset, "unknown member '" + seg.name + "' of " + current->name +
+                               " (members: " + current->memberList() + ")"};
+      return std::nullopt;
+    }
+    if (seg.select != PathStep::Select::None && !isList(f->kind)) {
+      error = {seg.offset, "'" + seg.name + "' is " + kindName(f->kind) +
+                               ", not a list: it takes no [index]"};
+      return std::nullopt;
+    }
+    if (seg.select == PathStep::Select::Index && seg.index > kMaxIndex) {
+      error = {seg.offset, "index " + std::to_string(seg.index) + " is too large (at most " +
+                               std::to_string(kMaxIndex) + ")"};
+      return std::nullopt;
+    }
+    path.steps.push_back(PathStep{f, seg.select, seg.index});
+    path.multiple = path.multiple || (isList(f->kind) && seg.select != PathStep::Select::Index);
+    current = f->type;  // nullptr past a scalar or a list of text
+    previous = f;
+  }
+  return path;
+}
+
+Value readPath(const CanonicalPath& path, void* object, Arena& arena) {
+  if (!path.many()) return readOne(path, static_cast<char*>(object));
+  Values out(arena.resource());
+  collect(path.steps.data(), path.steps.data() + path.steps.size(), static_cast<char*>(object),
+          out);
+  Value v;
+  v.kind = Value::Kind::Sequence;
+  v.items = out.data();
+  v.count = out.size();
+  return v;  // the arena keeps out's buffer; the vector itself never frees into it
+}
+
+void findSlots(const CanonicalPath& path, void* object, bool create,
+               std::pmr::vector<Slot>& out) {
+  slots(path.steps.data(), path.steps.data() + path.steps.size(), static_cast<char*>(object),
+        create, out);
+}
+
+Slot findSlot(const CanonicalPath& path, void* object, bool create) {
+  auto* at = static_cast<char*>(object);
+  const PathStep& last = path.last();
+  for (const PathStep* s = path.steps.data(); s != &last; ++s) {
+    const FieldInfo& f = *s->field;
+    char* m = at + f.offset;
+    if (f.kind == FieldKind::Struct) {
+      at = m;
+      continue;
+    }
+    // Only StructList with [n] can be in the middle of a path that is not many().
+    if (s->index >= f.list.size(m)) {
+      if (!create) return {};
+      f.list.resize(m, s->index + 1);
+    }
+    at = static_cast<char*>(f.list.at(m, s->index));
+  }
+  return Slot{last.field, at + last.field->offset, last.select, last.index};
+}
+
+std::string setSlotText(const Slot& slot, std::string_view text) {
+  switch (slot.field->kind) {
+    case FieldKind::String:
+      reinterpret_cast<std::string*>(slot.member)->assign(text);
+      return {};
+    case FieldKind::StringList: {
+      auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);
+      if (slot.select == PathStep::Select::Index) {
+        if (slot.index >= list.size()) list.resize(slot.index + 1);
+        list[slot.index].assign(text);
+      } else {
+        for (std::string& item : list) item.assign(text);
+      }
+      return {};
+    }
+    case FieldKind::Number: {
+      auto& n = *reinterpret_cast<std::optional<double>*>(slot.member);
+      double d = 0;
+      if (text.empty()) {
+        n.reset();
+      } else if (parseNumber(text, d)) {
+        n = d;
+      } else {
+        return "'" + std::string(text) + "' is not a number";
+      }
+      return {};
+    }
+    case FieldKind::Count: {
+      auto& n = *reinterpret_cast<std::optional<std::uint32_t>*>(slot.member);
+      std::uint32_t u = 0;
+      if (text.empty()) {
+        n.reset();
+      } else if (parseNumber(text, u)) {
+        n = u;
+      } else {
+        return "'" + std::string(text) + "' is not a whole number";
+      }
+      return {};
+    }
+    case FieldKind::Struct:
+    case FieldKind::StructList:
+      break;
+  }
+  return "'" + slot.field->json_name + "' is a structure and cannot be set to text";
+}
+
+void setSlotNode(const Slot& slot, const void* node) {
+  const FieldInfo& f = *slot.field;
+  if (f.kind == FieldKind::Struct) {
+    f.type->assign(slot.member, node);
+    return;
+  }
+  if (f.kind == FieldKind::StructList && slot.select == PathStep::Select::Index) {
+    if (slot.index >= f.list.size(slot.member)) f.list.resize(slot.member, slot.index + 1);
+    f.type->assign(f.list.at(slot.member, slot.index), node);
+  }
+}
+
+void removeSlot(const Slot& slot) {
+  const FieldInfo& f = *slot.field;
+  const bool one = slot.select == PathStep::Select::Index;
+  switch (f.kind) {
+    case FieldKind::String:
+      reinterpret_cast<std::string*>(slot.member)->clear();
+      return;
+    case FieldKind::StringList: {
+      auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);
+      if (!one) {
+        list.clear();
+      } else if (slot.index < list.size()) {
+        list.erase(list.begin() + slot.index);
+      }
+      return;
+    }
+    case FieldKind::Number:
+      reinterpret_cast<std::optional<double>*>(slot.member)->reset();
+      return;
+    case FieldKind::Count:
+      reinterpret_cast<std::optional<std::uint32_t>*>(slot.member)->reset();
+      return;
+    case FieldKind::Struct:
+      f.type->reset(slot.member);
+      return;
+    case FieldKind::StructList:
+      if (!one) {
+        f.list.resize(slot.member, 0);
+      } else if (slot.index < f.list.size(slot.member)) {
+        f.list.erase(slot.member, slot.index);
+      }
+      return;
+  }
+}
+
+void* appendToSlot(const Slot& slot, std::string_view text) {
+  const FieldInfo& f = *slot.field;
+  if (f.kind == FieldKind::StringList) {
+    reinterpret_cast<std::vector<std::string>*>(slot.member)->emplace_back(text);
+    return nullptr;
+  }
+  const std::size_t n = f.list.size(slot.member);
+  f.list.resize(slot.member, n + 1);
+  return f.list.at(slot.member, n);
+}
+
+}  // namespace ferry::mappings

@@ -1,0 +1,103 @@
+#pragma once
+// A code table: rows of a CSV file keyed by their first column, e.g. a local lab code -> LOINC
+// code and display. Mapping rules read it with lookup(); the table's own policy says what a
+// missing key gives (an error, the key itself, or a default). Loaded once, then shared read-only
+// by every thread; a lookup hashes the key in place and allocates nothing.
+//
+// File layout: tables/NAME.csv (header row = column names, first column = key, RFC 4180
+// quoting, UTF-8, blank lines ignored) and an optional sidecar tables/NAME.json:
+//   {"version": "3", "on_missing": "error" | "pass_through" | "default", "default": "..."}
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mappings/load_error.h"
+
+namespace ferry::mappings {
+
+enum class MissingKeyPolicy { Error, PassThrough, Default };
+
+class CodeTable {
+  static constexpr std::uint32_t kNoRow = 0xFFFFFFFF;
+
+ public:
+  // Builds a table from CSV text and the sidecar's JSON text (nullptr: no sidecar, policy
+  // error, version ""). File names are used in error messages only. nullptr on errors.
+  static std::shared_ptr<const CodeTable> parse(std::string name, std::string_view csv,
+                                                const std::string& csv_file,
+                                                const std::string* sidecar_json,
+                                                const std::string& sidecar_file,
+                                                std::vector<LoadError>& errors);
+  // Reads csv_path and, when it exists, the .json next to it. The name is the file stem.
+  static std::shared_ptr<const CodeTable> load(const std::string& csv_path,
+                                               std::vector<LoadError>& errors);
+
+  const std::string& name() const { return name_; }
+  const std::string& version() const { return version_; }
+  // "name@version", or the name alone when the table has no version.
+  std::string id() const;
+  const std::vector<std::string>& columns() const { return columns_; }
+  std::optional<std::size_t> columnIndex(std::string_view column) const;
+  MissingKeyPolicy onMissing() const { return on_missing_; }
+  const std::string& defaultValue() const { return default_; }
+
+  // The cell of `column` (0 = the key itself, 1 = the first value column) in the key's row;
+  // nullopt when the key is absent or the column does not exist. The view lives as long as
+  // the table.
+  std::optional<std::string_view> find(std::string_view key, std::size_t column = 1) const;
+  bool contains(std::string_view key) const { return rowOf(key) != kNoRow; }
+
+  // The row of a key, found once to read several of its cells (lookup and lookup_column of
+  // the same code): false when the key is absent.
+  class Row {
+   public:
+    explicit operator bool() const { return offset_ != kNoRow; }
+
+   private:
+    friend class CodeTable;
+    std::uint32_t offset_ = kNoRow;
+  };
+  Row row(std::string_view key) const;
+  // The cell of `column` in a found row; nullopt when the row is absent or the column does not
+  // exist.
+  std::optional<std::string_view> find(Row row, std::size_t column) const;
+  std::size_t size() const { return rows_; }
+
+ private:
+  CodeTable() = default;
+
+  static std::uint64_t hash(std::string_view key);
+  // Cell `column` of the row stored at `row` (an offset into text_).
+  std::string_view cell(std::uint32_t row, std::size_t column) const;
+  std::uint32_t rowOf(std::string_view key) const;
+  // Adds the row at offset `row` to the index; returns the row already holding its key, or
+  // kNoRow.
+  std::uint32_t insert(std::uint32_t row);
+  void appendCell(std::string_view value);
+
+  std::string name_;
+  std::string version_;
+  MissingKeyPolicy on_missing_ = MissingKeyPolicy::Error;
+  std::string default_;
+  std::vector<std::string> columns_;
+  // All rows in one buffer, so that views into it never move. A row is its cells in column
+  // order, each a 4-byte length then the bytes, so that a lookup touches one index slot and one
+  // stretch of this buffer (the key and its values sit together).
+  std::string text_;
+  // Key -> row: open addressing in one flat array (a power of two, at most half full), so a
+  // lookup is a hash, one probe into contiguous memory and one key compare, not a walk of
+  // allocated nodes.
+  struct IndexSlot {
+    std::uint32_t hash = 0;      // high bits of the key's hash, to skip most key compares
+    std::uint32_t row = kNoRow;  // offset of the row in text_
+  };
+  std::vector<IndexSlot> index_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace ferry::mappings

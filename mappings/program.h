@@ -1,0 +1,63 @@
+#pragma once
+// A mapping file compiled: its filters, transforms and routes with every expression, path,
+// table and pattern resolved. Built by the loader (mapping_loader.cpp), run by Mapping::apply
+// (rule_runner.cpp), never changed in between.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mappings/expression.h"
+#include "mappings/expression_parser.h"
+
+namespace ferry::mappings {
+
+struct FilterRule {
+  std::string name;
+  bool accept = true;  // accept: keep when true; drop: drop when true
+  ExprPtr condition;
+  std::string reason;
+};
+
+struct Action {
+  enum class Kind { Set, Copy, Remove, Append, Keep };
+  // An append of an object: each member path (relative to the new element) and its value.
+  struct Member {
+    CanonicalPath path;
+    ExprPtr value;
+  };
+  Kind kind = Kind::Set;
+  Target target;
+  ExprPtr value;          // Set; Append of text
+  CanonicalPath from;     // Copy
+  std::vector<Member> members;  // Append of an object
+  ExprPtr where;          // Keep: evaluated on each element of the list
+};
+
+struct TransformRule {
+  std::string name;
+  std::optional<CanonicalPath> for_each;
+  ExprPtr when;  // may be null: always
+  std::vector<Action> actions;
+};
+
+struct RouteRule {
+  std::string name;
+  ExprPtr when;  // null for an otherwise route
+  bool otherwise = false;
+  std::vector<std::string> to;
+};
+
+class Program {
+ public:
+  std::string file;
+  std::string name;
+  std::string version;
+  std::string description;
+  Namespaces namespaces;
+  std::vector<FilterRule> filters;
+  std::vector<TransformRule> transforms;
+  std::vector<RouteRule> routes;
+};
+
+}  // namespace ferry::mappings

@@ -1,0 +1,335 @@
+// Mapping::apply: runs a compiled Program on one message. Filters first (the first that
+// rejects drops the message), then transforms in file order, then routes. Every evaluation's
+// state is on this stack frame; the Program is only read.
+
+#include <algorithm>
+#include <exception>
+#include <memory_resource>
+
+#include "mappings/evaluator.h"
+#include "mappings/list_removal.h"
+#include "mappings/mapping.h"
+#include "mappings/program.h"
+
+namespace ferry::mappings {
+
+namespace {
+
+Outcome errored(const std::string& rule, std::string text) {
+  Outcome o;
+  o.kind = Outcome::Kind::Errored;
+  o.rule = rule;
+  o.reason = std::move(text);
+  return o;
+}
+
+class Runner {
+ public:
+  Runner(const Program& program, canonical::Message& message, const Source& source,
+         const Environment& env)
+      : program_(program), message_(message), cache_(source, program.namespaces) {
+    state_.root = &message;
+    state_.current = &message;
+    state_.source = &cache_;
+    state_.env = &env;
+    state_.arena = &arena_;
+  }
+
+  Outcome run() {
+    Outcome outcome;
+    for (const FilterRule& f : program_.filters) {
+      current_rule_ = &f.name;
+      const bool holds = condition(*f.condition);
+      if (state_.failed()) return errored(f.name, state_.error);
+      if (holds != f.accept) {
+        outcome.kind = Outcome::Kind::Dropped;
+        outcome.rule = f.name;
+        outcome.reason = f.reason;
+        return outcome;
+      }
+    }
+    for (const TransformRule& t : program_.transforms) {
+      current_rule_ = &t.name;
+      transform(t, outcome);
+      if (state_.failed()) return errored(t.name, state_.error);
+    }
+    route(outcome);
+    return outcome;
+  }
+
+  const std::string& currentRule() const {
+    static const std::string kNone;
+    return current_rule_ != nullptr ? *current_rule_ : kNone;
+  }
+
+ private:
+  bool condition(const Expr& e) {
+    state_.current = state_.root;
+    const bool holds = evaluate(e, state_).truthy();
+    arena_.release();  // nothing of a finished rule is needed any more
+    return holds;
+  }
+
+  void transform(const TransformRule& t, Outcome& outcome) {
+    if (!t.for_each) {
+      state_.current = state_.root;
+      runActions(t, outcome);
+      arena_.release();
+      return;
+    }
+    // The elements are collected before any action runs; actions inside for_each write only
+    // inside their element, so the pointers stay valid.
+    const Value list = readPath(*t.for_each, state_.root, arena_);
+    const Value* items = list.isSequence() ? list.items : &list;
+    const std::size_t n = list.isSequence() ? list.count : (list.isNull() ? 0 : 1);
+    for (std::size_t i = 0; i < n && !state_.failed(); ++i) {
+      state_.current = items[i].node;
+      runActions(t, outcome);
+    }
+    state_.current = state_.root;
+    arena_.release();
+  }
+
+  void runActions(const TransformRule& t, Outcome& outcome) {
+    if (t.when && !evaluate(*t.when, state_).truthy()) return;
+    for (const Action& a : t.actions) {
+      if (state_.failed()) return;
+      switch (a.kind) {
+        case Action::Kind::Set: set(a, outcome); break;
+        case Action::Kind::Copy: copy(a, outcome); break;
+        case Action::Kind::Remove: remove(a, outcome); break;
+        case Action::Kind::Append: append(a); break;
+        case Action::Kind::Keep: keep(a); break;
+      }
+    }
+  }
+
+  void* targetBase(const Target& target) const {
+    return target.path.rooted ? state_.root : state_.current;
+  }
+
+  // The one text value an expression gives, safe to write into the message: text that may
+  // point into the message is copied first, since the write may move it. `path` names the
+  // value in the error (nullptr: "the value"); the sentence is built only on failure.
+  bool oneText(const Value& value, const std::string* path, std::string_view& out) {
+    const Value v = single(value);
+    if (v.isSequence()) {
+      state_.fail((path != nullptr ? "'" + *path + "'" : std::string("the value")) + " gives " +
+                  std::to_string(v.count) + " values where one is expected");
+      return false;
+    }
+    // Numbers and booleans become text in the arena or static storage, so only text needs
+    // the copy.
+    const bool may_move = v.kind == Value::Kind::String && !v.stable;
+    out = may_move ? arena_.copy(v.text) : toText(v, arena_);
+    return true;
+  }
+
+  // Calls write(slot) for each slot the path designates (creating missing [n] elements when
+  // create is true); stops at the first write that returns false.
+  template <class Write>
+  void forEachSlot(const CanonicalPath& path, void* base, bool create, Write&& write) {
+    if (!path.many()) {
+      const Slot s = findSlot(path, base, create);
+      if (s.field != nullptr) write(s);
+      return;
+    }
+    std::pmr::vector<Slot> slots(arena_.resource());
+    findSlots(path, base, create, slots);
+    for (const Slot& s : slots) {
+      if (!write(s)) return;
+    }
+  }
+
+  // Writes text into a slot; false (and the rule failed) when the member refuses it.
+  bool setText(const Slot& s, const CanonicalPath& path, std::string_view text) {
+    const std::string problem = setSlotText(s, text);
+    if (problem.empty()) return true;
+    state_.fail("'" + path.text + "': " + problem);
+    return false;
+  }
+
+  void writeText(const Action& a, std::string_view text, Outcome& outcome) {
+    if (a.target.outgoing) {
+      outcome.outgoing.push_back(OutgoingEdit{a.target.hl7_text, std::string(text), false});
+      return;
+    }
+    forEachSlot(a.target.path, targetBase(a.target), true,
+                [&](const Slot& s) { return setText(s, a.target.path, text); });
+  }
+
+  void set(const Action& a, Outcome& outcome) {
+    const Value v = evaluate(*a.value, state_);
+    std::string_view text;
+    if (state_.failed() || !oneText(v, nullptr, text)) return;
+    writeText(a, text, outcome);
+  }
+
+  void copy(const Action& a, Outcome& outcome) {
+    void* from_base = a.from.rooted ? state_.root : state_.current;
+    if (a.from.leafStruct() != nullptr) {
+      // Find (and create) the target first: creating list elements may move the source.
+      std::pmr::vector<Slot> slots(arena_.resource());
+      findSlots(a.target.path, targetBase(a.target), true, slots);
+      const Value source = readPath(a.from, from_base, arena_);
+      for (const Slot& s : slots) {
+        if (source.kind == Value::Kind::Node) {
+          if (s.member != source.node) setSlotNode(s, source.node);
+        } else {
+          removeSlot(s);  // copying nothing empties the target
+        }
+      }
+      return;
+    }
+    std::string_view text;
+    if (!oneText(readPath(a.from, from_base, arena_), &a.from.text, text)) return;
+    writeText(a, text, outcome);
+  }
+
+  void remove(const Action& a, Outcome& outcome) {
+    if (a.target.outgoing) {
+      outcome.outgoing.push_back(OutgoingEdit{a.target.hl7_text, {}, true});
+      return;
+    }
+    std::pmr::vector<Slot> slots(arena_.resource());
+    findSlots(a.target.path, targetBase(a.target), false, slots);
+    // Erase from the back, so that [*] over elements of one list keeps indexes valid.
+    for (auto it = slots.rbegin(); it != slots.rend(); ++it) {
+      const FieldInfo& f = *it->field;
+      if (f.kind != FieldKind::StructList && f.kind != FieldKind::StringList) {
+        removeSlot(*it);
+        continue;
+      }
+      // Elements of lists go through eraseListElements, which keeps the message's cross
+      // references (Note::observation_index, ...) pointing at the right elements.
+      const std::size_t n = listSize(*it);
+      const bool one = it->select == PathStep::Select::Index;
+      if (one && it->index >= n) continue;
+      std::vector<bool> drop(n, !one);
+      if (one) drop[it->index] = true;
+      eraseListElements(*it, drop, message_);
+    }
+  }
+
+  // Tests every element of the list(s) and removes those for which `where` is not true. All
+  // elements of a list are tested before any is removed, so `where` sees the list as it was.
+  void keep(const Action& a) {
+    std::pmr::vector<Slot> slots(arena_.resource());
+    findSlots(a.target.path, targetBase(a.target), false, slots);
+    void* const element_of_rule = state_.current;
+    for (const Slot& s : slots) {
+      const std::size_t n = listSize(s);
+      std::vector<bool> drop(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        state_.current = listElement(s, i);
+        drop[i] = !evaluate(*a.where, state_).truthy();
+      }
+      state_.current = element_of_rule;
+      if (state_.failed()) return;  // a failed test leaves the list as it was
+      eraseListElements(s, drop, message_);
+    }
+  }
+
+  void append(const Action& a) {
+    const FieldInfo& list = *a.target.path.last().field;
+    if (list.kind == FieldKind::StringList) {
+      const Value v = evaluate(*a.value, state_);
+      if (state_.failed()) return;
+      const Value* items = v.isSequence() ? v.items : &v;
+      const std::size_t n = v.isSequence() ? v.count : 1;
+      std::pmr::vector<std::string_view> texts(arena_.resource());
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string_view t = toText(items[i], arena_);
+        if (!t.empty()) texts.push_back(arena_.copy(t));
+      }
+      std::pmr::vector<Slot> slots(arena_.resource());
+      findSlots(a.target.path, targetBase(a.target), true, slots);
+      for (const Slot& s : slots) {
+        for (std::string_view t : texts) appendToSlot(s, t);
+      }
+      return;
+    }
+    // Evaluate every member before the list grows: values may point into it.
+    std::pmr::vector<std::string_view> texts(arena_.resource());
+    texts.reserve(a.members.size());
+    for (const Action::Member& m : a.members) {
+      std::string_view text;
+      const Value v = evaluate(*m.value, state_);
+      if (state_.failed() || !oneText(v, &m.path.text, text)) return;
+      texts.push_back(text);
+    }
+    forEachSlot(a.target.path, targetBase(a.target), true, [&](const Slot& s) {
+      void* element = appendToSlot(s, {});
+      for (std::size_t i = 0; i < a.members.size(); ++i) {
+        if (texts[i].empty()) continue;  // an empty member stays empty
+        const CanonicalPath& member = a.members[i].path;
+        bool ok = true;
+        forEachSlot(member, element, true,
+                    [&](const Slot& ms) { return ok = setText(ms, member, texts[i]); });
+        if (!ok) return false;
+      }
+      return true;
+    });
+  }
+
+  void addRoute(const RouteRule& r, Outcome& outcome) {
+    outcome.routes.push_back(r.name);
+    for (const std::string& d : r.to) {
+      if (std::find(outcome.destinations.begin(), outcome.destinations.end(), d) ==
+          outcome.destinations.end()) {
+        outcome.destinations.push_back(d);
+      }
+    }
+  }
+
+  void route(Outcome& outcome) {
+    bool matched = false;
+    for (const RouteRule& r : program_.routes) {
+      if (r.otherwise) continue;
+      current_rule_ = &r.name;
+      const bool holds = condition(*r.when);
+      if (state_.failed()) {
+        outcome = errored(r.name, state_.error);
+        return;
+      }
+      if (holds) {
+        matched = true;
+        addRoute(r, outcome);
+      }
+    }
+    if (matched) return;
+    for (const RouteRule& r : program_.routes) {
+      if (r.otherwise) addRoute(r, outcome);
+    }
+  }
+
+  const Program& program_;
+  canonical::Message& message_;
+  Arena arena_;
+  SourceCache cache_;
+  EvalState state_;
+  const std::string* current_rule_ = nullptr;
+};
+
+}  // namespace
+
+Outcome Mapping::apply(canonical::Message& message, const Source& source,
+                       const Environment& env) const {
+  // Rules cannot throw by design; this only keeps a library surprise (std::bad_alloc, a
+  // regex_error for a pathological input) from taking the engine down.
+  std::string rule;
+  try {
+    Runner runner(*program_, message, source, env);
+    try {
+      return runner.run();
+    } catch (const std::exception& e) {
+      return errored(runner.currentRule(), std::string("internal error: ") + e.what());
+    }
+  } catch (const std::exception& e) {
+    return errored(rule, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return errored(rule, "internal error");
+  }
+}
+
+}  // namespace ferry::mappings
