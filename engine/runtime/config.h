@@ -5,8 +5,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace ferry::mappings {
+class MappingSet;
+}
 
 namespace ferry::runtime {
 
@@ -29,7 +34,9 @@ struct RetryPolicy {
 struct DestinationConfig {
   std::string name;
   std::string type;    // "mllp", "http" or "file"
-  std::string format;  // what is sent: "original" (the received bytes) or "canonical" (JSON)
+  // What is sent: "original" (the received bytes), "canonical" (JSON), "hl7v2", "fhir" or
+  // "xml:PROFILE" (see outbound_encoder.h).
+  std::string format;
   // mllp
   std::string host;
   int port = 0;
@@ -77,6 +84,10 @@ struct ChannelConfig {
   // "on_commit": ACK as soon as the raw message is durable; "after_parse": ACK after parsing and
   // validation (AA, AE for a parse error, AR for an unsupported type).
   std::string ack_mode = "on_commit";
+  // "name@version" (or "name": the highest version) of the mapping in CONFIG/mappings that
+  // filters, transforms and routes this channel's messages. Empty: every message goes to every
+  // destination.
+  std::string mapping;
   std::vector<DestinationConfig> destinations;
 };
 
@@ -91,7 +102,15 @@ struct EngineConfig {
   std::int64_t duplicate_window_ms = 24LL * 3600 * 1000;
   int group_commit_max_batch = 256;
   std::string log_file;  // empty: JSON log lines go to stderr
+  // Insurer XML profiles (ferry.json "profiles", relative to the folder; default "profiles"
+  // when that folder exists). Empty: none.
+  std::string profiles_folder;
   std::vector<ChannelConfig> channels;
+  // keyed_hash() secrets by key name (ferry.json "hash_keys": each from an environment variable
+  // or a file), never written to logs.
+  std::map<std::string, std::string> hash_keys;
+  // CONFIG/mappings/*.json with CONFIG/tables/, loaded and compiled by loadConfig.
+  std::shared_ptr<const mappings::MappingSet> mappings;
 };
 
 struct ConfigError {
@@ -99,6 +118,7 @@ struct ConfigError {
   int line = 0;
   std::string field;  // JSON path, e.g. "destinations[0].port"
   std::string text;
+  int column = 0;  // inside mapping files: the character, when known
   std::string describe() const;  // "channels/lab.json:12: destinations[0].port: ..."
 };
 

@@ -3,6 +3,7 @@
 // `ferry run samples` works from any working directory.
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -11,6 +12,11 @@
 
 #include "engine/runtime/config.h"
 #include "engine/runtime/object_reader.h"
+#include "engine/runtime/outbound_encoder.h"
+#include "mappings/load_error.h"
+#include "mappings/mapping.h"
+#include "mappings/mapping_set.h"
+#include "parsers/xml/profile_set.h"
 
 namespace ferry::runtime {
 
@@ -39,8 +45,9 @@ bool validName(const std::string& name) {
 
 class ChannelReader {
  public:
-  ChannelReader(const std::string& folder, const std::string& file, std::vector<ConfigError>& errors)
-      : folder_(folder), file_(file), errors_(errors) {}
+  ChannelReader(const std::string& folder, const std::string& file, const xml::ProfileSet& profiles,
+                std::vector<ConfigError>& errors)
+      : folder_(folder), file_(file), profiles_(profiles), errors_(errors) {}
 
   void tls(ObjectReader& parent, const std::string& path, TlsConfig& tls, bool listener) {
     const JsonNode* node = parent.object("tls");
@@ -110,7 +117,12 @@ class ChannelReader {
     }
     r.oneOf("type", d.type, {"mllp", "http", "file"}, true);
     d.format = d.type == "http" ? "canonical" : "original";
-    r.oneOf("format", d.format, {"original", "canonical"});
+    r.string("format", d.format);
+    if (const JsonNode* f = node.find("format"); f && !knownOutboundFormat(d.format, &profiles_)) {
+      r.error(*f, path + ".format",
+              "\"" + d.format + "\" is not a format: use original, canonical, hl7v2, fhir or xml:PROFILE"
+              " with one of the profiles: " + (profiles_.empty() ? "(none loaded)" : profiles_.describe()));
+    }
     const std::string prefix = path + ".";
     if (d.type == "mllp") {
       r.string("host", d.host, true);
@@ -150,6 +162,7 @@ class ChannelReader {
     r.boolean("enabled", c.enabled);
     if (const JsonNode* s = r.object("source", true)) source(*s, c.source);
     r.oneOf("ack_mode", c.ack_mode, {"on_commit", "after_parse"});
+    r.string("mapping", c.mapping);
     if (const JsonNode* list = r.array("destinations")) {
       std::set<std::string> names;
       for (std::size_t i = 0; i < list->items.size(); ++i) {
@@ -168,6 +181,7 @@ class ChannelReader {
  private:
   const std::string& folder_;
   std::string file_;
+  const xml::ProfileSet& profiles_;
   std::vector<ConfigError>& errors_;
 };
 
@@ -180,6 +194,79 @@ std::optional<JsonNode> parseFile(const fs::path& path, const std::string& shown
     return std::nullopt;
   }
   return parsed.root;
+}
+
+// "hash_keys": {"pseudonym": {"env": "FERRY_PSEUDONYM_KEY"}} or {"file": "keys/pseudonym.key"}.
+void hashKeys(const JsonNode& node, const std::string& folder, EngineConfig& config,
+              std::vector<ConfigError>& errors) {
+  for (const auto& [name, value] : node.members) {
+    const std::string path = "hash_keys." + name;
+    ObjectReader r(value, "ferry.json", path, errors);
+    std::string env;
+    std::string file;
+    r.string("env", env);
+    r.string("file", file);
+    r.rejectUnknownKeys();
+    std::string secret;
+    if (env.empty() == file.empty()) {
+      r.error(value, path, "give exactly one of \"env\" (an environment variable) or \"file\"");
+      continue;
+    }
+    if (!env.empty()) {
+      const char* v = std::getenv(env.c_str());
+      if (v == nullptr || *v == '\0') {
+        r.error(value, path + ".env", "environment variable " + env + " is not set");
+        continue;
+      }
+      secret = v;
+    } else {
+      const std::string resolved = resolve(folder, file);
+      if (!fs::is_regular_file(resolved)) {
+        r.error(value, path + ".file", "file '" + file + "' does not exist");
+        continue;
+      }
+      secret = readText(resolved);
+      while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+    }
+    if (secret.size() < 16) {
+      r.error(value, path, "a key must have at least 16 bytes");
+      continue;
+    }
+    config.hash_keys[name] = std::move(secret);
+  }
+}
+
+// Loads the mappings and tables, and checks what channels ask of them.
+void loadMappings(const std::string& folder, ConfigLoad& load) {
+  std::vector<mappings::LoadError> errors;
+  auto set = std::make_shared<mappings::MappingSet>(
+      mappings::MappingSet::load(folder, load.config.hash_keys, errors));
+  for (const mappings::LoadError& e : errors) {
+    ConfigError error{e.file, e.line, "", e.text};
+    error.column = e.column;
+    load.errors.push_back(std::move(error));
+  }
+  for (const ChannelConfig& c : load.config.channels) {
+    if (c.mapping.empty()) continue;
+    const auto mapping = set->find(c.mapping);
+    if (!mapping) {
+      std::string ids;
+      for (const std::string& id : set->ids()) ids += (ids.empty() ? "" : ", ") + id;
+      load.errors.push_back(ConfigError{c.file, 0, "mapping", "no mapping \"" + c.mapping +
+                                                                   "\" in mappings/ (loaded: " +
+                                                                   (ids.empty() ? "none" : ids) + ")"});
+      continue;
+    }
+    for (const std::string& d : mapping->destinations()) {
+      const bool known = std::any_of(c.destinations.begin(), c.destinations.end(),
+                                     [&](const DestinationConfig& x) { return x.name == d; });
+      if (!known) {
+        load.errors.push_back(ConfigError{c.file, 0, "mapping", "mapping " + mapping->id() +
+                                              " routes to \"" + d + "\", which is not a destination of this channel"});
+      }
+    }
+  }
+  load.config.mappings = std::move(set);
 }
 
 void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& config,
@@ -198,6 +285,13 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
   r.integer("group_commit_max_batch", config.group_commit_max_batch, 1, 100000);
   r.string("log_file", config.log_file);
   if (!config.log_file.empty()) config.log_file = resolve(folder, config.log_file);
+  if (const JsonNode* keys = r.object("hash_keys")) hashKeys(*keys, folder, config, errors);
+  r.string("profiles", config.profiles_folder);
+  if (!config.profiles_folder.empty()) {
+    config.profiles_folder = resolve(folder, config.profiles_folder);
+  } else if (fs::is_directory(fs::path(folder) / "profiles")) {
+    config.profiles_folder = (fs::path(folder) / "profiles").string();
+  }
   r.rejectUnknownKeys();
 }
 
@@ -213,6 +307,18 @@ ConfigLoad loadConfig(const std::string& folder) {
   }
   if (auto root = parseFile(engine_file, "ferry.json", load.errors)) {
     readEngine(*root, folder, load.config, load.errors);
+  }
+
+  // Loaded here so that destinations can be checked against them; the engine loads them again.
+  xml::ProfileSet profiles;
+  if (!load.config.profiles_folder.empty()) {
+    try {
+      profiles = xml::ProfileSet::load(load.config.profiles_folder);
+    } catch (const xml::ProfileError& e) {
+      load.errors.push_back(ConfigError{"ferry.json", 0, "profiles", e.what()});
+    } catch (const std::exception& e) {
+      load.errors.push_back(ConfigError{"ferry.json", 0, "profiles", e.what()});
+    }
   }
 
   std::vector<fs::path> files;
@@ -231,7 +337,7 @@ ConfigLoad loadConfig(const std::string& folder) {
     if (!root) continue;
     ChannelConfig channel;
     channel.file = shown;
-    ChannelReader(folder, shown, load.errors).channel(*root, channel);
+    ChannelReader(folder, shown, profiles, load.errors).channel(*root, channel);
     if (!channel.name.empty()) {
       auto [it, fresh] = names.emplace(channel.name, shown);
       if (!fresh) {
@@ -248,6 +354,7 @@ ConfigLoad loadConfig(const std::string& folder) {
     }
     load.config.channels.push_back(std::move(channel));
   }
+  loadMappings(folder, load);
   return load;
 }
 

@@ -1,12 +1,25 @@
 #include "engine/runtime/engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
+#include "channels/http/listener.h"
 #include "channels/mllp/listener.h"
 #include "engine/store/sqlite/sqlite_store.h"
+#include "parsers/xml/profile_set.h"
 
 namespace ferry::runtime {
+
+namespace {
+
+// The insurer XML profiles of the configuration; none when it names no folder.
+xml::ProfileSet loadProfiles(const std::string& folder) {
+  if (folder.empty()) return {};
+  return xml::ProfileSet::load(folder);  // validated by the config loader already
+}
+
+}  // namespace
 
 Engine::Engine(EngineConfig config, JsonLog& log) : config_(std::move(config)), log_(log) {}
 
@@ -24,11 +37,10 @@ void Engine::start() {
     bus_.subscribe([this](const Event& e) { event_writer_->add(e); });
     bus_.subscribe([this](const Event& e) { log_.event(e); });
 
-    std::map<std::string, ChannelConfig> channels;
-    for (const ChannelConfig& c : config_.channels) {
-      if (c.enabled) channels.emplace(c.name, c);
-    }
-    processor_ = std::make_unique<Processor>(*store_, bus_, channels, [this](const std::string& queue) {
+    profiles_ = std::make_unique<xml::ProfileSet>(loadProfiles(config_.profiles_folder));
+    decoder_ = std::make_unique<InboundDecoder>(profiles_.get());
+    router_ = std::make_unique<MessageRouter>(config_.channels, profiles_.get(), config_.mappings.get());
+    processor_ = std::make_unique<Processor>(*store_, bus_, *decoder_, *router_, [this](const std::string& queue) {
       if (const auto it = workers_.find(queue); it != workers_.end()) it->second->wake();
     });
 
@@ -42,7 +54,7 @@ void Engine::start() {
           throw std::runtime_error(c.file + ": destination \"" + d.name + "\" has type \"" + d.type +
                                    "\", which this build cannot send to");
         }
-        const std::string queue = c.name + "/" + d.name;
+        const std::string queue = MessageRouter::queueName(c.name, d.name);
         workers_[queue] = std::make_unique<DeliveryWorker>(queue, c.name, d, std::move(destination),
                                                            *store_, bus_);
       }
@@ -66,6 +78,10 @@ void Engine::start() {
 }
 
 void Engine::startChannel(const ChannelConfig& c) {
+  if (c.source.type == "http") {
+    startHttpChannel(c);
+    return;
+  }
   auto& intake = intakes_.emplace_back(std::make_unique<Hl7Intake>(
       c, config_.duplicate_window_ms, *store_, *committer_, *processor_, bus_));
   if (c.source.type == "file") {
@@ -97,10 +113,40 @@ void Engine::startChannel(const ChannelConfig& c) {
   listeners_[c.name] = std::move(listener);
 }
 
+void Engine::startHttpChannel(const ChannelConfig& c) {
+  auto& intake = http_intakes_.emplace_back(std::make_unique<HttpIntake>(
+      c, config_.duplicate_window_ms, *store_, *committer_, *processor_, bus_));
+  http::Listener::Config lc;
+  lc.name = c.name;
+  lc.host = c.source.host;
+  lc.port = static_cast<std::uint16_t>(c.source.port);
+  lc.max_body_bytes = static_cast<std::size_t>(c.source.max_body_bytes);
+  // max_connections bounds the requests handled at once plus those waiting for a thread; the
+  // threads themselves stay few, since each request mostly waits on the group commit.
+  lc.max_threads = std::clamp(c.source.max_connections, 1, 16);
+  lc.max_queued = std::max(c.source.max_connections, 1);
+  lc.keep_alive_timeout = std::chrono::milliseconds(std::clamp<std::int64_t>(c.source.idle_timeout_ms, 1, 15'000));
+  if (c.source.tls.enabled) {
+    lc.tls = http::Listener::Tls{c.source.tls.cert_file, c.source.tls.key_file, c.source.tls.ca_file,
+                                 c.source.tls.require_client_cert};
+  }
+  lc.log = [this](std::string_view json) { log_.line(json); };
+  auto listener = std::make_unique<http::Listener>(std::move(lc));
+  HttpIntake* handler = intake.get();
+  try {
+    listener->route("POST", c.source.path, [handler](const http::Request& r) { return handler->receive(r); });
+    listener->start();
+  } catch (const std::invalid_argument& e) {  // path, TLS files or limits: broken configuration
+    throw std::runtime_error(c.file + ": " + e.what());
+  }
+  http_listeners_[c.name] = std::move(listener);
+}
+
 void Engine::stop() {
   if (!running_) return;
   running_ = false;
   for (auto& [name, listener] : listeners_) listener->stop();  // in-flight handlers finish
+  for (auto& [name, listener] : http_listeners_) listener->stop();
   for (auto& [name, source] : file_sources_) source->stop();
   if (processor_) processor_->stop();                         // drains queued messages
   for (auto& [queue, worker] : workers_) worker->stop();
@@ -108,16 +154,22 @@ void Engine::stop() {
   if (event_writer_) event_writer_->stop();
   log_.info("engine.stopped");
   listeners_.clear();
+  http_listeners_.clear();  // before the intakes their routes call
+  http_intakes_.clear();
   file_sources_.clear();
   intakes_.clear();
   workers_.clear();
   processor_.reset();
+  router_.reset();
+  decoder_.reset();
+  profiles_.reset();
   committer_.reset();
   event_writer_.reset();
   store_.reset();
 }
 
 int Engine::port(const std::string& channel) const {
+  if (const auto http = http_listeners_.find(channel); http != http_listeners_.end()) return http->second->port();
   const auto it = listeners_.find(channel);
   return it == listeners_.end() ? 0 : it->second->port();
 }

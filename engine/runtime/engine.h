@@ -14,6 +14,9 @@
 #include "engine/runtime/event_bus.h"
 #include "engine/runtime/file_source.h"
 #include "engine/runtime/hl7_intake.h"
+#include "engine/runtime/http_intake.h"
+#include "engine/runtime/inbound_decoder.h"
+#include "engine/runtime/message_router.h"
 #include "engine/runtime/json_log.h"
 #include "engine/runtime/processor.h"
 #include "engine/runtime/store_event_writer.h"
@@ -22,6 +25,12 @@
 
 namespace ferry::mllp {
 class Listener;
+}
+namespace ferry::http {
+class Listener;
+}
+namespace ferry::xml {
+class ProfileSet;
 }
 
 namespace ferry::runtime {
@@ -46,6 +55,7 @@ class Engine {
 
  private:
   void startChannel(const ChannelConfig& channel);
+  void startHttpChannel(const ChannelConfig& channel);
 
   EngineConfig config_;
   JsonLog& log_;
@@ -53,10 +63,15 @@ class Engine {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::GroupCommitter> committer_;
   std::unique_ptr<StoreEventWriter> event_writer_;
+  std::unique_ptr<xml::ProfileSet> profiles_;
+  std::unique_ptr<InboundDecoder> decoder_;
+  std::unique_ptr<MessageRouter> router_;
   std::unique_ptr<Processor> processor_;
   std::map<std::string, std::unique_ptr<DeliveryWorker>> workers_;  // by queue name
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
+  std::vector<std::unique_ptr<HttpIntake>> http_intakes_;
+  std::map<std::string, std::unique_ptr<http::Listener>> http_listeners_;  // by channel
   std::map<std::string, std::unique_ptr<FileSource>> file_sources_;  // by channel
   bool running_ = false;
 };

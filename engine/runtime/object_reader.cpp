@@ -8,6 +8,7 @@ namespace ferry::runtime {
 std::string ConfigError::describe() const {
   std::string out = file;
   if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0 && column > 0) out += ":" + std::to_string(column);
   out += ": ";
   if (!field.empty()) out += field + ": ";
   return out + text;

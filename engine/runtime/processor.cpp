@@ -9,68 +9,99 @@
 
 namespace ferry::runtime {
 
-namespace {
-
-std::string describeAll(const std::vector<hl7v2::Error>& errors) {
-  std::string out;
-  for (const auto& e : errors) {
-    if (!out.empty()) out += "; ";
-    out += std::to_string(static_cast<int>(e.code)) + " " + e.describe();
-  }
-  return out;
-}
-
-}  // namespace
-
-Processor::Processor(store::Store& store, EventBus& bus,
-                     std::map<std::string, ChannelConfig> channels,
+Processor::Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
+                     const MessageRouter& router,
                      std::function<void(const std::string& queue)> routed, std::size_t max_batch)
     : store_(store),
       bus_(bus),
-      channels_(std::move(channels)),
+      decoder_(decoder),
+      router_(router),
       routed_(std::move(routed)),
       max_batch_(std::max<std::size_t>(max_batch, 1)) {}
 
 Processor::~Processor() { stop(); }
 
-// --- deciding: parse, normalize, route; no store writes ---
+// --- deciding: decode, map, route; no store writes ---
+
+std::vector<store::MessageKey> Processor::businessKeys(const canonical::Message& message) {
+  std::vector<store::MessageKey> keys;
+  const auto add = [&keys](const char* kind, const std::string& value) {
+    store::MessageKey key{kind, value};
+    if (!value.empty() && std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  };
+  for (const canonical::Claim& c : message.claims) {
+    add("claim", c.claim_id);
+    add("submission", c.submission_id);
+  }
+  for (const canonical::ClaimResponse& r : message.claim_responses) {
+    add("claim", r.claim_id);
+    add("submission", r.submission_id);
+  }
+  return keys;
+}
+
+std::vector<std::string> Processor::linksOf(const canonical::Message& message,
+                                            std::int64_t id) const {
+  // A response (remittance, acknowledgement) is linked to the earlier message of its claim.
+  std::vector<std::string> links;
+  for (const canonical::ClaimResponse& r : message.claim_responses) {
+    if (r.claim_id.empty()) continue;
+    for (const std::int64_t other : store_.messagesWithKey({"claim", r.claim_id})) {
+      if (other == id) continue;
+      links.push_back("claim " + r.claim_id + " of message " + std::to_string(other));
+      break;
+    }
+  }
+  return links;
+}
 
 Processor::Decision Processor::decide(std::int64_t id, const std::string& channel,
                                       const std::string& raw) const {
-  auto message = hl7v2::Message::parse(raw);
-  if (message) return decide(id, channel, *message);
-  return errored(id, channel, {message.error()});
-}
-
-Processor::Decision Processor::errored(std::int64_t id, const std::string& channel,
-                                       std::vector<hl7v2::Error> errors) {
-  Decision decision;
-  decision.channel = channel;
-  decision.outcome = {id, store::MessageStatus::Errored, std::nullopt, describeAll(errors), {}};
-  decision.errors = std::move(errors);
-  return decision;
+  return decide(id, channel, raw, decoder_.decode(raw), nullptr);
 }
 
 Processor::Decision Processor::decide(std::int64_t id, const std::string& channel,
                                       const hl7v2::Message& message) const {
-  const hl7v2::Normalized normalized = hl7v2::normalize(message);
-  if (!normalized.ok()) return errored(id, channel, normalized.errors);
+  return decide(id, channel, message.bytes(), decoder_.decode(message), &message);
+}
+
+Processor::Decision Processor::decide(std::int64_t id, const std::string& channel,
+                                      std::string_view raw, Decoded decoded,
+                                      const hl7v2::Message* parsed) const {
   Decision decision;
   decision.channel = channel;
-  decision.warnings = normalized.warnings.size();
+  decision.format = decoded.format;
+  decision.warnings = decoded.warnings;
   decision.outcome.id = id;
-  decision.outcome.status = store::MessageStatus::Processed;
-  decision.outcome.canonical_json = canonical::toJson(normalized.message);
-  if (const auto it = channels_.find(channel); it != channels_.end()) {
-    for (const DestinationConfig& d : it->second.destinations) {
-      store::NewDelivery delivery;
-      delivery.destination = channel + "/" + d.name;
-      // "original" forwards the bytes as received (read from the message row when sent).
-      if (d.format == "canonical") delivery.payload = decision.outcome.canonical_json;
-      decision.queues.push_back(delivery.destination);
-      decision.outcome.deliveries.push_back(std::move(delivery));
-    }
+  if (!decoded.ok()) {
+    decision.outcome.status = store::MessageStatus::Errored;
+    decision.outcome.error = decoded.error;
+    decision.errors = std::move(decoded.hl7_errors);
+    decision.operation_outcome = std::move(decoded.operation_outcome);
+    decision.detail = std::move(decoded.summary);
+    return decision;
   }
+  RouteDecision routed = router_.route(channel, decoded.message, raw, parsed);
+  decision.detail = routed.kind == RouteDecision::Kind::Routed ? std::move(routed.detail)
+                                                                : std::move(routed.summary);
+  // The canonical form is stored in every case: after the mapping's transforms when it ran.
+  decision.outcome.canonical_json = canonical::toJson(decoded.message);
+  switch (routed.kind) {
+    case RouteDecision::Kind::Errored:
+      decision.outcome.status = store::MessageStatus::Errored;
+      decision.outcome.error = std::move(routed.reason);
+      return decision;
+    case RouteDecision::Kind::Filtered:
+      decision.outcome.status = store::MessageStatus::Filtered;
+      decision.outcome.error = std::move(routed.reason);
+      return decision;
+    case RouteDecision::Kind::Routed: break;
+  }
+  decision.outcome.status = store::MessageStatus::Processed;
+  decision.outcome.keys = businessKeys(decoded.message);
+  decision.links = linksOf(decoded.message, id);
+  for (const store::NewDelivery& d : routed.deliveries) decision.queues.push_back(d.destination);
+  decision.outcome.deliveries = std::move(routed.deliveries);
   return decision;
 }
 
@@ -94,8 +125,12 @@ ProcessResult Processor::recordOne(const Decision& decision) {
   if (applied) announce(decision, queues);
   wake(queues);
   ProcessResult result;
-  result.ok = decision.outcome.status == store::MessageStatus::Processed;
+  result.ok = decision.outcome.status != store::MessageStatus::Errored;
+  result.filtered = decision.outcome.status == store::MessageStatus::Filtered;
+  result.format = decision.format;
   result.errors = decision.errors;
+  result.error = decision.outcome.error.value_or("");
+  result.operation_outcome = decision.operation_outcome;
   return result;
 }
 
@@ -221,16 +256,25 @@ std::vector<bool> Processor::recordOneByOne(const std::vector<Decision>& decisio
 
 void Processor::announce(const Decision& decision, std::set<std::string>& queues) {
   const std::int64_t id = decision.outcome.id;
-  if (decision.outcome.status != store::MessageStatus::Processed) {
-    bus_.publish(Event{"errored", decision.channel, "", id, 0, decision.outcome.error.value_or(""), 0});
+  if (decision.outcome.status == store::MessageStatus::Errored) {
+    // The event (and so the log) gets the summary without values; the store row has it all.
+    bus_.publish(Event{"errored", decision.channel, "", id, 0, decision.detail, 0});
     return;
   }
   bus_.publish(Event{"parsed", decision.channel, "", id, 0,
-                     decision.warnings == 0 ? std::string()
-                                            : std::to_string(decision.warnings) + " warnings",
+                     std::string(toString(decision.format)) +
+                         (decision.warnings == 0 ? std::string()
+                                                 : ", " + std::to_string(decision.warnings) + " warnings"),
                      0});
+  if (decision.outcome.status == store::MessageStatus::Filtered) {
+    bus_.publish(Event{"filtered", decision.channel, "", id, 0, decision.detail, 0});
+    return;
+  }
+  for (const std::string& link : decision.links) {
+    bus_.publish(Event{"linked", decision.channel, "", id, 0, link, 0});
+  }
   for (const std::string& queue : decision.queues) {
-    bus_.publish(Event{"routed", decision.channel, queue, id, 0, "", 0});
+    bus_.publish(Event{"routed", decision.channel, queue, id, 0, decision.detail, 0});
     queues.insert(queue);
   }
 }

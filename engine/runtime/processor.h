@@ -1,7 +1,7 @@
 #pragma once
-// Turns a stored raw message into its canonical form and its deliveries: parse, normalize,
-// route (until the mapping engine lands: every destination of the source channel), and record
-// the outcome in the store. Runs inline (ACK after parse: one message, one transaction) or on
+// Turns a stored raw message into its canonical form and its deliveries: decode (HL7 v2, FHIR or
+// XML, inbound_decoder.h), map and route (message_router.h), and record the outcome in the
+// store. Runs inline (ACK after parse: one message, one transaction) or on
 // its own thread from a queue (ACK on commit, and restart recovery of messages received but not
 // processed before a crash).
 //
@@ -26,6 +26,8 @@
 
 #include "engine/runtime/config.h"
 #include "engine/runtime/event_bus.h"
+#include "engine/runtime/inbound_decoder.h"
+#include "engine/runtime/message_router.h"
 #include "engine/store/store.h"
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/message.h"
@@ -33,8 +35,12 @@
 namespace ferry::runtime {
 
 struct ProcessResult {
-  bool ok = false;
-  std::vector<hl7v2::Error> errors;  // why it was stored as errored
+  bool ok = false;        // processed (routed) or filtered; false: stored as errored
+  bool filtered = false;  // a mapping filter dropped it (not an error)
+  InboundFormat format = InboundFormat::Unknown;
+  std::vector<hl7v2::Error> errors;  // HL7 v2 input: why it was stored as errored
+  std::string error;                 // any input: why it was stored as errored, or filter reason
+  std::string operation_outcome;     // FHIR OperationOutcome for the problems, when errored
 };
 
 class Processor {
@@ -43,8 +49,9 @@ class Processor {
 
   // `routed` is called with each destination queue that received work. `max_batch` bounds how
   // many queued messages share one store transaction.
-  Processor(store::Store& store, EventBus& bus, std::map<std::string, ChannelConfig> channels,
-            std::function<void(const std::string& queue)> routed,
+  // decoder and router must outlive the processor.
+  Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
+            const MessageRouter& router, std::function<void(const std::string& queue)> routed,
             std::size_t max_batch = kDefaultMaxBatch);
   ~Processor();
   Processor(const Processor&) = delete;
@@ -73,17 +80,26 @@ class Processor {
   struct Decision {
     store::ProcessedMessage outcome;
     std::string channel;
-    std::vector<hl7v2::Error> errors;  // Errored: why
+    InboundFormat format = InboundFormat::Unknown;
+    std::vector<hl7v2::Error> errors;  // Errored HL7 v2: why
+    std::string operation_outcome;     // Errored: the problems as an OperationOutcome
+    // For events: the mapping and routes, or what failed, never a value from the message.
+    std::string detail;
     std::size_t warnings = 0;
     std::vector<std::string> queues;   // Processed: the destination queues routed to
+    std::vector<std::string> links;    // Processed: earlier messages it answers, for events
   };
 
   // Parse (from raw bytes), normalize, route: everything but the store write.
   Decision decide(std::int64_t id, const std::string& channel, const std::string& raw) const;
   Decision decide(std::int64_t id, const std::string& channel,
                   const hl7v2::Message& message) const;
-  static Decision errored(std::int64_t id, const std::string& channel,
-                          std::vector<hl7v2::Error> errors);
+  Decision decide(std::int64_t id, const std::string& channel, std::string_view raw,
+                  Decoded decoded, const hl7v2::Message* parsed) const;
+  // Claim and submission ids, recorded so that a remittance finds its claim's message.
+  static std::vector<store::MessageKey> businessKeys(const canonical::Message& message);
+  // "claim X of message N" for each claim response whose claim arrived earlier.
+  std::vector<std::string> linksOf(const canonical::Message& message, std::int64_t id) const;
 
   // Records one decision in its own transaction and announces it; store failures propagate.
   ProcessResult recordOne(const Decision& decision);
@@ -106,7 +122,8 @@ class Processor {
 
   store::Store& store_;
   EventBus& bus_;
-  const std::map<std::string, ChannelConfig> channels_;
+  const InboundDecoder& decoder_;
+  const MessageRouter& router_;
   const std::function<void(const std::string&)> routed_;
   const std::size_t max_batch_;
 

@@ -120,12 +120,21 @@ struct DeliveryRecord {
 // What processing decided for one message, as Processor records it (see recordProcessed).
 // status: Processed (with canonical_json and the deliveries it was routed to), Errored (error
 // says why) or Filtered (error holds the rule's reason). Received is not an outcome.
+// A business key of a message, e.g. {"claim", "CLM-2026-0042"}: messages sharing one are about
+// the same document (a claim and its remittance).
+struct MessageKey {
+  std::string kind;
+  std::string value;
+  bool operator==(const MessageKey&) const = default;
+};
+
 struct ProcessedMessage {
   std::int64_t id = 0;
   MessageStatus status = MessageStatus::Processed;
   std::optional<std::string> canonical_json;
   std::optional<std::string> error;
   std::vector<NewDelivery> deliveries;  // Processed only
+  std::vector<MessageKey> keys;         // Processed only
 };
 
 // How one claimed delivery was settled (see settleDeliveries). The named constructors are the
@@ -216,6 +225,9 @@ class Store {
   virtual std::optional<MessageRecord> message(std::int64_t id) = 0;
   // Newest first.
   virtual std::vector<MessageRecord> listMessages(const MessageFilter& filter) = 0;
+  // Messages recorded with the key, oldest first; the keys of a message.
+  virtual std::vector<std::int64_t> messagesWithKey(const MessageKey& key) = 0;
+  virtual std::vector<MessageKey> messageKeys(std::int64_t message_id) = 0;
 
   // --- deliveries ---
   // New deliveries are pending and due now. Returns their ids in the order given.

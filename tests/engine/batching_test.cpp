@@ -129,7 +129,9 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
     events.push_back(e.type);
   });
   int wakes = 0;
-  runtime::Processor processor(*f.store, f.bus, {{"lab", lab}},
+  const runtime::InboundDecoder decoder(nullptr);
+  const runtime::MessageRouter router({lab}, nullptr);
+  runtime::Processor processor(*f.store, f.bus, decoder, router,
                                [&](const std::string&) { ++wakes; });
   EXPECT_EQ(processor.recover(), 50u);  // queued before the thread runs: one batch
   const auto before = f.store->transactionsCommitted();

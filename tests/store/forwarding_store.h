@@ -42,6 +42,10 @@ class ForwardingStore : public Store {
   std::vector<MessageRecord> listMessages(const MessageFilter& f) override {
     return inner_.listMessages(f);
   }
+  std::vector<std::int64_t> messagesWithKey(const MessageKey& key) override {
+    return inner_.messagesWithKey(key);
+  }
+  std::vector<MessageKey> messageKeys(std::int64_t id) override { return inner_.messageKeys(id); }
   std::vector<std::int64_t> addDeliveries(std::int64_t id,
                                           const std::vector<NewDelivery>& d) override {
     return inner_.addDeliveries(id, d);

@@ -178,5 +178,20 @@ TEST_F(StoreTest, ABatchWithABadMessageStoresNothing) {
   EXPECT_EQ(store->countMessagesByStatus().at("received"), 0);
 }
 
+TEST_F(StoreTest, BusinessKeysAreRecordedWithTheOutcomeAndFindMessagesAboutTheSameDocument) {
+  const auto claim = store->insertReceived(sampleMessage("C1"));
+  const auto remittance = store->insertReceived(sampleMessage("C2"));
+  const auto other = store->insertReceived(sampleMessage("C3"));
+  ProcessedMessage a{claim, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-1"}, {"submission", "SUB-9"}}};
+  ProcessedMessage b{remittance, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-1"}}};
+  ProcessedMessage c{other, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-2"}}};
+  EXPECT_EQ(store->recordProcessed({a, b, c}), (std::vector<bool>{true, true, true}));
+
+  EXPECT_EQ(store->messagesWithKey({"claim", "CLM-1"}), (std::vector<std::int64_t>{claim, remittance}));
+  EXPECT_EQ(store->messagesWithKey({"claim", "CLM-2"}), (std::vector<std::int64_t>{other}));
+  EXPECT_TRUE(store->messagesWithKey({"claim", "CLM-3"}).empty());
+  EXPECT_EQ(store->messageKeys(claim), (std::vector<MessageKey>{{"claim", "CLM-1"}, {"submission", "SUB-9"}}));
+}
+
 }  // namespace
 }  // namespace ferry::store::test

@@ -5,6 +5,7 @@
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
+#include "engine/store/sqlite/message_keys_table.h"
 #include "engine/store/sqlite/messages_table.h"
 
 namespace ferry::store::sqlite {
@@ -32,6 +33,7 @@ std::vector<Migration> sqliteMigrations() {
   return {
       {1, "messages, deliveries and events",
        concat({MessagesTable::schemaV1(), DeliveriesTable::schemaV1(), EventsTable::schemaV1()})},
+      {2, "business keys linking messages", MessageKeysTable::schemaV2()},
   };
 }
 

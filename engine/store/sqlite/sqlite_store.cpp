@@ -8,6 +8,7 @@
 
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
+#include "engine/store/sqlite/message_keys_table.h"
 #include "engine/store/sqlite/messages_table.h"
 
 namespace ferry::store::sqlite {
@@ -53,6 +54,8 @@ bool applyOutcome(Session& session, const ProcessedMessage& outcome, std::int64_
   }
   DeliveriesTable deliveries(session);
   for (const auto& delivery : outcome.deliveries) deliveries.insert(outcome.id, delivery, now_ms);
+  MessageKeysTable keys(session);
+  for (const auto& key : outcome.keys) keys.insert(outcome.id, key);
   return true;
 }
 
@@ -217,21 +220,21 @@ bool SqliteStore::markProcessed(std::int64_t id, const std::string& canonical_js
 bool SqliteStore::markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
                                         const std::vector<NewDelivery>& deliveries) {
   const ProcessedMessage outcome{id, MessageStatus::Processed, canonical_json, std::nullopt,
-                                 deliveries};
+                                 deliveries, {}};
   return write("mark a message processed and route it", [&](Session& s, std::int64_t now_ms) {
     return applyOutcome(s, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markErrored(std::int64_t id, const std::string& error) {
-  const ProcessedMessage outcome{id, MessageStatus::Errored, std::nullopt, error, {}};
+  const ProcessedMessage outcome{id, MessageStatus::Errored, std::nullopt, error, {}, {}};
   return write("mark a message errored", [&](Session& s, std::int64_t now_ms) {
     return applyOutcome(s, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markFiltered(std::int64_t id, const std::string& reason) {
-  const ProcessedMessage outcome{id, MessageStatus::Filtered, std::nullopt, reason, {}};
+  const ProcessedMessage outcome{id, MessageStatus::Filtered, std::nullopt, reason, {}, {}};
   return write("mark a message filtered", [&](Session& s, std::int64_t now_ms) {
     return applyOutcome(s, outcome, now_ms);
   }, /*relaxed=*/true);
@@ -261,6 +264,14 @@ std::optional<MessageRecord> SqliteStore::message(std::int64_t id) {
 
 std::vector<MessageRecord> SqliteStore::listMessages(const MessageFilter& filter) {
   return read("list messages", [&](Session& s) { return MessagesTable(s).list(filter); });
+}
+
+std::vector<std::int64_t> SqliteStore::messagesWithKey(const MessageKey& key) {
+  return read("find messages by key", [&](Session& s) { return MessageKeysTable(s).messagesWith(key); });
+}
+
+std::vector<MessageKey> SqliteStore::messageKeys(std::int64_t message_id) {
+  return read("read message keys", [&](Session& s) { return MessageKeysTable(s).keysOf(message_id); });
 }
 
 // --- deliveries ---

@@ -73,6 +73,8 @@ class SqliteStore final : public Store {
                                                 std::int64_t after_id = 0) override;
   std::optional<MessageRecord> message(std::int64_t id) override;
   std::vector<MessageRecord> listMessages(const MessageFilter& filter) override;
+  std::vector<std::int64_t> messagesWithKey(const MessageKey& key) override;
+  std::vector<MessageKey> messageKeys(std::int64_t message_id) override;
 
   std::vector<std::int64_t> addDeliveries(std::int64_t message_id,
                                           const std::vector<NewDelivery>& deliveries) override;
