@@ -13,7 +13,10 @@ int parseCommand(const Args& args);
 int getCommand(const Args& args);
 int convertCommand(const Args& args);
 int sendCommand(const Args& args);      // send_command.cpp (MLLP client)
+int sendHttpCommand(const Args& args);  // send_http.cpp (ferry send --http URL)
 int runCommand(const Args& args);
 int validateCommand(const Args& args);
+int mapCommand(const Args& args);       // map_command.cpp (one mapping, offline)
+int testCommand(const Args& args);      // test_command.cpp (fixtures under CONFIG/tests)
 
 }  // namespace ferry::cli

@@ -16,8 +16,13 @@ void usage() {
                "                            convert between formats through the canonical model\n"
                "  run CONFIG                start the engine on a configuration folder\n"
                "  validate CONFIG|FILE      check a configuration folder, or a message file (FHIR: OperationOutcome)\n"
+               "  map --mapping FILE --in MESSAGE [--tables DIR] [--now ISO]\n"
+               "                            run one mapping on a message: transformed canonical JSON and routes\n"
+               "  test CONFIG [FILTER]      run the fixtures under CONFIG/tests; prints N passed, N failed\n"
                "  send --mllp HOST:PORT [--tls --cert F --key F --ca F] FILE...\n"
-               "                            send messages over MLLP and print each ACK's MSA\n";
+               "                            send messages over MLLP and print each ACK's MSA\n"
+               "  send --http URL [--ca F] FILE...\n"
+               "                            post FHIR JSON or insurer XML files; prints status and answer\n";
 }
 
 }  // namespace
@@ -36,6 +41,8 @@ int main(int argc, char** argv) {
   if (command == "send") return ferry::cli::sendCommand(args);
   if (command == "run") return ferry::cli::runCommand(args);
   if (command == "validate") return ferry::cli::validateCommand(args);
+  if (command == "map") return ferry::cli::mapCommand(args);
+  if (command == "test") return ferry::cli::testCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

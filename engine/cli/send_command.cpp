@@ -8,6 +8,7 @@
 // the other messages stand on their own); a timeout or connection failure does, since HL7 feeds
 // are ordered and the rest would arrive ahead of the lost message.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
@@ -30,7 +31,8 @@ namespace {
 using std::chrono::milliseconds;
 
 const char* const kUsage =
-    "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS] FILE...\n";
+    "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS] FILE...\n"
+    "       ferry send --http URL [--ca FILE] [--cert FILE --key FILE] [--content-type TYPE] FILE...\n";
 
 struct SendOptions {
   std::string host;
@@ -144,6 +146,7 @@ Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2:
 }  // namespace
 
 int sendCommand(const Args& args) {
+  if (std::find(args.begin(), args.end(), "--http") != args.end()) return sendHttpCommand(args);
   SendOptions options;
   if (const int status = parseOptions(args, options); status != 0) return status;
   for (const std::string& file : options.files) {

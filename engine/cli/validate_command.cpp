@@ -6,6 +6,7 @@
 #include "engine/cli/command.h"
 #include "engine/cli/document_input.h"
 #include "engine/runtime/config.h"
+#include "mappings/mapping_set.h"
 #include "parsers/fhir/issue.h"
 #include "parsers/fhir/validator.h"
 
@@ -22,8 +23,11 @@ int validateConfig(const std::string& folder) {
   }
   std::size_t destinations = 0;
   for (const auto& c : load.config.channels) destinations += c.destinations.size();
+  const std::size_t mappings = load.config.mappings ? load.config.mappings->ids().size() : 0;
+  const std::size_t tables = load.config.mappings ? load.config.mappings->tables().names().size() : 0;
   std::cout << "configuration valid: " << load.config.channels.size() << " channel(s), "
-            << destinations << " destination(s)\n";
+            << destinations << " destination(s), " << mappings << " mapping(s), " << tables
+            << " code table(s)\n";
   return 0;
 }
 
