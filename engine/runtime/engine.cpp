@@ -66,7 +66,8 @@ void Engine::start() {
       if (c.enabled) startChannel(c);
     }
     running_ = true;
-    log_.info("engine.started", "channels=" + std::to_string(listeners_.size()) +
+    const std::size_t sources = listeners_.size() + http_listeners_.size() + file_sources_.size();
+    log_.info("engine.started", "channels=" + std::to_string(sources) +
                                     " destinations=" + std::to_string(workers_.size()) +
                                     " recovered_messages=" + std::to_string(recovered_messages) +
                                     " recovered_deliveries=" + std::to_string(recovered_deliveries));
