@@ -130,7 +130,7 @@ std::shared_ptr<const CodeTable> CodeTable::parse(std::string name, std::string_
   }
   table->text_.reserve(bytes);
   std::vector<std::uint32_t> row_offsets;  // ascending
-  std::vector<int> row_lines;
+  std::vector<std::size_t> row_records;  // the record each row came from
   for (std::size_t r = 1; r < records.size(); ++r) {
     const CsvRecord& rec = records[r];
     if (rec.fields.size() != width) {
@@ -145,26 +145,24 @@ std::shared_ptr<const CodeTable> CodeTable::parse(std::string name, std::string_
       continue;
     }
     row_offsets.push_back(static_cast<std::uint32_t>(table->text_.size()));
-    row_lines.push_back(rec.line);
+    row_records.push_back(r);
     for (const std::string& f : rec.fields) table->appendCell(f);
   }
-  if (table->text_.size() >= kNoRow) {
+  // Offsets are 32-bit; grouping adds a 4-byte tag to each row.
+  if (table->text_.size() + row_offsets.size() * sizeof(std::uint32_t) >= kNoRow) {
     errors.push_back({csv_file, 0, 0, "the table is larger than 4 GB"});
     return nullptr;
   }
+  table->rows_ = row_offsets.size();
+  auto duplicates = table->buildIndex(row_offsets);
   // The buffer is complete: views into it are stable from here on.
-  std::size_t capacity = 16;
-  while (capacity < row_offsets.size() * 2) capacity *= 2;
-  table->index_.assign(capacity, IndexSlot{});
-  for (std::size_t row = 0; row < row_offsets.size(); ++row) {
-    const std::uint32_t first = table->insert(row_offsets[row]);
-    if (first != kNoRow) {
-      const auto at = std::lower_bound(row_offsets.begin(), row_offsets.end(), first) - row_offsets.begin();
-      errors.push_back({csv_file, row_lines[row], 0,
-                        "duplicate key '" + std::string(table->cell(row_offsets[row], 0)) +
-                            "' (first on line " + std::to_string(row_lines[static_cast<std::size_t>(at)]) + ")"});
-      ok = false;
-    }
+  std::sort(duplicates.begin(), duplicates.end());  // report them in file order
+  for (const auto& [row, first] : duplicates) {
+    const CsvRecord& rec = records[row_records[row]];
+    errors.push_back({csv_file, rec.line, 0,
+                      "duplicate key '" + rec.fields[0] + "' (first on line " +
+                          std::to_string(records[row_records[first]].line) + ")"});
+    ok = false;
   }
   if (!ok) return nullptr;
   return table;
@@ -220,31 +218,74 @@ std::string_view CodeTable::cell(std::uint32_t row, std::size_t column) const {
   }
 }
 
-std::uint32_t CodeTable::insert(std::uint32_t row) {
-  const std::string_view k = cell(row, 0);
-  const std::uint64_t h = hash(k);
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    IndexSlot& slot = index_[i];
-    if (slot.row == kNoRow) {
-      slot = IndexSlot{static_cast<std::uint32_t>(h >> 32), row};
-      ++rows_;
-      return kNoRow;
-    }
-    if (slot.hash == static_cast<std::uint32_t>(h >> 32) && cell(slot.row, 0) == k) return slot.row;
+std::uint32_t CodeTable::rowEnd(std::uint32_t row) const {
+  std::size_t at = row;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    std::uint32_t length = 0;
+    std::memcpy(&length, text_.data() + at, sizeof length);
+    at += sizeof length + length;
   }
+  return static_cast<std::uint32_t>(at);
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> CodeTable::buildIndex(
+    const std::vector<std::uint32_t>& rows) {
+  std::size_t n_buckets = 1;
+  while (n_buckets * 2 < rows.size()) n_buckets *= 2;
+  const std::size_t mask = n_buckets - 1;
+  // Counting sort of the rows by bucket; stable, so a bucket keeps file order and the first
+  // of two equal keys is the one earlier in the file.
+  std::vector<std::uint64_t> hashes(rows.size());
+  std::vector<std::size_t> starts(n_buckets + 1, 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    hashes[i] = hash(cell(rows[i], 0));
+    ++starts[(hashes[i] & mask) + 1];
+  }
+  for (std::size_t b = 0; b < n_buckets; ++b) starts[b + 1] += starts[b];
+  std::vector<std::size_t> order(rows.size());
+  std::vector<std::size_t> next(starts.begin(), starts.end() - 1);
+  for (std::size_t i = 0; i < rows.size(); ++i) order[next[hashes[i] & mask]++] = i;
+
+  std::string grouped;
+  grouped.reserve(text_.size() + rows.size() * sizeof(std::uint32_t));
+  std::vector<std::uint32_t> offset(rows.size());  // new offset of each row's cells
+  buckets_.assign(n_buckets + 1, 0);
+  std::vector<std::pair<std::size_t, std::size_t>> duplicates;
+  for (std::size_t b = 0; b < n_buckets; ++b) {
+    buckets_[b] = static_cast<std::uint32_t>(grouped.size());
+    for (std::size_t p = starts[b]; p < starts[b + 1]; ++p) {
+      const std::size_t i = order[p];
+      const auto tag = static_cast<std::uint32_t>(hashes[i] >> 32);
+      const std::size_t end = i + 1 < rows.size() ? rows[i + 1] : text_.size();
+      grouped.append(reinterpret_cast<const char*>(&tag), sizeof tag);
+      offset[i] = static_cast<std::uint32_t>(grouped.size());
+      grouped.append(text_, rows[i], end - rows[i]);
+      for (std::size_t q = starts[b]; q < p; ++q) {  // buckets hold a row or two
+        if (hashes[order[q]] == hashes[i] && cell(rows[order[q]], 0) == cell(rows[i], 0)) {
+          duplicates.emplace_back(i, order[q]);
+          break;
+        }
+      }
+    }
+  }
+  buckets_[n_buckets] = static_cast<std::uint32_t>(grouped.size());
+  text_ = std::move(grouped);
+  return duplicates;
 }
 
 std::uint32_t CodeTable::rowOf(std::string_view k) const {
-  if (index_.empty()) return kNoRow;
+  if (buckets_.size() < 2) return kNoRow;
   const std::uint64_t h = hash(k);
-  const auto h32 = static_cast<std::uint32_t>(h >> 32);
-  const std::size_t mask = index_.size() - 1;
-  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-    const IndexSlot& slot = index_[i];
-    if (slot.row == kNoRow) return kNoRow;
-    if (slot.hash == h32 && cell(slot.row, 0) == k) return slot.row;
+  const auto tag = static_cast<std::uint32_t>(h >> 32);
+  const std::size_t b = h & (buckets_.size() - 2);  // buckets_ has n_buckets + 1 entries
+  for (std::uint32_t at = buckets_[b]; at < buckets_[b + 1];) {
+    std::uint32_t row_tag = 0;
+    std::memcpy(&row_tag, text_.data() + at, sizeof row_tag);
+    const std::uint32_t row = at + sizeof row_tag;
+    if (row_tag == tag && cell(row, 0) == k) return row;
+    at = rowEnd(row);
   }
+  return kNoRow;
 }
 
 std::optional<std::string_view> CodeTable::find(std::string_view k, std::size_t column) const {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "mappings/load_error.h"
@@ -74,10 +75,13 @@ class CodeTable {
   static std::uint64_t hash(std::string_view key);
   // Cell `column` of the row stored at `row` (an offset into text_).
   std::string_view cell(std::uint32_t row, std::size_t column) const;
+  // The offset just past the last cell of the row at `row`.
+  std::uint32_t rowEnd(std::uint32_t row) const;
   std::uint32_t rowOf(std::string_view key) const;
-  // Adds the row at offset `row` to the index; returns the row already holding its key, or
-  // kNoRow.
-  std::uint32_t insert(std::uint32_t row);
+  // Regroups the rows of text_ (in file order, starting at `rows`) by hash bucket, each behind
+  // its hash tag, and fills buckets_. Returns each repeated key as (its row, the first row
+  // with that key), both as positions in `rows`.
+  std::vector<std::pair<std::size_t, std::size_t>> buildIndex(const std::vector<std::uint32_t>& rows);
   void appendCell(std::string_view value);
 
   std::string name_;
@@ -85,18 +89,16 @@ class CodeTable {
   MissingKeyPolicy on_missing_ = MissingKeyPolicy::Error;
   std::string default_;
   std::vector<std::string> columns_;
-  // All rows in one buffer, so that views into it never move. A row is its cells in column
-  // order, each a 4-byte length then the bytes, so that a lookup touches one index slot and one
-  // stretch of this buffer (the key and its values sit together).
+  // All rows in one buffer, so that views into it never move, grouped by the bucket of their
+  // key's hash. A row is a 4-byte hash tag (the hash's high bits, to skip most key compares),
+  // then its cells in column order, each a 4-byte length then the bytes.
   std::string text_;
-  // Key -> row: open addressing in one flat array (a power of two, at most half full), so a
-  // lookup is a hash, one probe into contiguous memory and one key compare, not a walk of
-  // allocated nodes.
-  struct IndexSlot {
-    std::uint32_t hash = 0;      // high bits of the key's hash, to skip most key compares
-    std::uint32_t row = kNoRow;  // offset of the row in text_
-  };
-  std::vector<IndexSlot> index_;
+  // Bucket b's rows are text_[buckets_[b], buckets_[b + 1]); the bucket count is a power of two,
+  // about half the row count. A lookup reads this small directory (4 bytes per bucket, so it
+  // stays in cache even for big tables) and then one short stretch of text_, where the keys
+  // and their values sit together: one likely cache miss, where a separate index of row
+  // positions would cost two.
+  std::vector<std::uint32_t> buckets_;
   std::size_t rows_ = 0;
 };
 

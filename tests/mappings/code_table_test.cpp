@@ -125,6 +125,34 @@ TEST(CodeTable, TenThousandRowsLoadFast) {
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 500);
 }
 
+TEST(CodeTable, EveryKeyOfABigTableIsFoundAndOthersAreNot) {
+  std::string csv = "key,value,other\n";
+  for (int i = 0; i < 3000; ++i) csv += "K" + std::to_string(i) + "," + std::to_string(i) + ",x\n";
+  std::vector<LoadError> errors;
+  auto t = parse(csv, errors);
+  ASSERT_TRUE(t) << describeAll(errors);
+  for (int i = 0; i < 3000; ++i) {
+    ASSERT_EQ(t->find("K" + std::to_string(i)), std::to_string(i));
+    const CodeTable::Row row = t->row("K" + std::to_string(i));
+    ASSERT_TRUE(row);
+    EXPECT_EQ(t->find(row, 0), "K" + std::to_string(i));
+    EXPECT_EQ(t->find(row, 2), "x");
+    EXPECT_FALSE(t->find(row, 3));
+  }
+  EXPECT_FALSE(t->contains("K3000"));
+  EXPECT_FALSE(t->contains(""));
+  EXPECT_FALSE(t->row("k1"));
+}
+
+TEST(CodeTable, DuplicateKeysAreReportedInFileOrder) {
+  std::vector<LoadError> errors;
+  EXPECT_FALSE(parse("k,v\nB,1\nA,2\nC,3\nA,4\nB,5\nA,6\n", errors));
+  ASSERT_EQ(errors.size(), 3U) << describeAll(errors);
+  EXPECT_EQ(errors[0].describe(), "tables/lab.csv:5: duplicate key 'A' (first on line 3)");
+  EXPECT_EQ(errors[1].describe(), "tables/lab.csv:6: duplicate key 'B' (first on line 2)");
+  EXPECT_EQ(errors[2].describe(), "tables/lab.csv:7: duplicate key 'A' (first on line 3)");
+}
+
 TEST(TableSet, LoadsEveryCsvOfAFolderWithSidecars) {
   TempFolder folder;
   folder.write("tables/lab-loinc.csv", "local,loinc\nGLU,2345-7\n");

@@ -38,6 +38,15 @@ TEST(MappingFunctions, LookupDefaultWinsOverTablePolicy) {
   EXPECT_EQ(withLabTable()("lookup_column('lab-loinc', 'display', 'XYZ', '-')"), "-");
 }
 
+TEST(MappingFunctions, LookupsOfAlternatingKeysAndTablesEachFindTheirOwnRow) {
+  Evaluator eval = withLabTable();
+  eval.tables.add(table("other", "local,x,display\nGLU,1,Other glucose\n"));
+  EXPECT_EQ(eval("concat(lookup('lab-loinc', 'GLU'), '|', lookup_column('lab-loinc', 'display', 'HBA1C'), '|', "
+                 "lookup_column('other', 'display', 'GLU'), '|', lookup_column('lab-loinc', 'display', 'GLU'), '|', "
+                 "lookup('other', 'HBA1C', 'none'))"),
+            "2345-7|Hemoglobin A1c|Other glucose|Glucose|none");
+}
+
 TEST(MappingFunctions, LookupMissWithErrorPolicyNamesTableAndKey) {
   EXPECT_EQ(withLabTable()("lookup('lab-loinc', 'XYZ')"),
             "ERROR: lookup: table 'lab-loinc' has no key 'XYZ'");

@@ -103,6 +103,16 @@ TEST(MappingTransforms, SetFromSeveralValuesIsARunTimeError) {
   EXPECT_EQ(a.outcome.reason, "the value gives 2 values where one is expected");
 }
 
+TEST(MappingTransforms, SetOfAValueThatTheWriteMovesWritesTheValue) {
+  // Creating identifiers[5] reallocates the list the value is read from.
+  const Applied a = run(R"J({"name": "t", "version": "1", "transforms": [
+      {"name": "grow", "set": "patient.identifiers[5].value", "value": "patient.identifiers[0].value"},
+      {"name": "grow more", "copy": "patient.identifiers[1].value", "to": "patient.identifiers[40].value"}]})J");
+  ASSERT_EQ(a.message.patient.identifiers.size(), 41U);
+  EXPECT_EQ(a.message.patient.identifiers[5].value, "MRN448812");
+  EXPECT_EQ(a.message.patient.identifiers[40].value, "990-22-1234");
+}
+
 TEST(MappingTransforms, CopyMovesAValue) {
   const Applied a = run(R"J({"name": "t", "version": "1", "transforms": [
       {"name": "order", "copy": "orders[0].placer_order_number.value", "to": "patient.account_number.value"}]})J");
