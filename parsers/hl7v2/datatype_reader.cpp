@@ -11,10 +11,10 @@ namespace {
 
 // FHIR code for a v2 code through one of the terminology tables (0200, 0190, 0201, 0202);
 // empty when the table has no equivalent.
-std::string mappedCode(std::string_view table, const std::string& v2) {
+std::string_view mappedCode(std::string_view table, std::string_view v2) {
   if (v2.empty()) return {};
-  const auto row = terminology::toFhir(table, v2);
-  return row ? std::string(row->fhir_code) : std::string();
+  const terminology::ConceptMapping* row = terminology::findFhir(table, v2);
+  return row != nullptr ? row->fhir_code : std::string_view();
 }
 
 }  // namespace
@@ -31,6 +31,15 @@ void DatatypeReader::text(const Element& e, std::string& out) const {
   } else {
     appendUnescaped(raw, message_.encoding(), out);
   }
+}
+
+std::string_view DatatypeReader::decoded(const Element& e, std::string& scratch) const {
+  if (!e.valued()) return {};
+  const std::string_view raw = e.raw();
+  if (charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding())) return raw;
+  scratch.clear();
+  text(e, scratch);
+  return scratch;
 }
 
 std::string DatatypeReader::text(const Element& e) const {
@@ -65,15 +74,19 @@ void DatatypeReader::recordError(ErrorCode code, int field, const Element& e,
 }
 
 std::string DatatypeReader::dateTime(const Element& e, int field) const {
+  std::string iso;
+  dateTime(e, field, iso);
+  return iso;
+}
+
+void DatatypeReader::dateTime(const Element& e, int field, std::string& out) const {
+  out.clear();
   const Element value = e.level() == Element::Level::Field ? e.component(1) : e;
-  if (!value.valued() || value.isNull()) return {};
-  const std::string raw = text(value);
-  auto iso = terminology::hl7DateTimeToIso(raw);
-  if (!iso) {
+  if (!value.valued() || value.isNull()) return;
+  std::string scratch;
+  if (!terminology::appendHl7DateTimeAsIso(decoded(value, scratch), out)) {
     recordUnreadable(field, value, "expected a date/time as YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]");
-    return {};
   }
-  return std::move(*iso);
 }
 
 canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {
@@ -82,6 +95,14 @@ canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {
 
 canonical::Coding DatatypeReader::coding(const Pieces& cwe, int first) const {
   canonical::Coding c;
+  coding(cwe, first, c);
+  return c;
+}
+
+void DatatypeReader::coding(const Pieces& cwe, int first, canonical::Coding& c) const {
+  c.code.clear();
+  c.display.clear();
+  c.system.clear();
   text(cwe[first], c.code);
   text(cwe[first + 1], c.display);
   const Element system = cwe[first + 2];
@@ -95,20 +116,27 @@ canonical::Coding DatatypeReader::coding(const Pieces& cwe, int first) const {
       c.system.assign(uri);
     }
   }
-  return c;
 }
 
 canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) const {
   canonical::CodeableConcept cc;
-  if (!cwe.valued()) return cc;
-  const Pieces parts(cwe);
-  // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text.
-  for (int first : {1, 4}) {
-    if (!parts[first].valued() && !parts[first + 1].valued()) continue;
-    cc.codings.push_back(coding(parts, first));
-  }
-  text(parts[9], cc.text);
+  codeableConcept(cwe, cc);
   return cc;
+}
+
+void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
+  cc.codings.clear();
+  cc.text.clear();
+  if (!cwe.valued()) return;
+  const Pieces parts(cwe);
+  // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text. Counted
+  // first so the vector is allocated once, at its final size.
+  const bool primary = parts[1].valued() || parts[2].valued();
+  const bool alternate = parts[4].valued() || parts[5].valued();
+  cc.codings.reserve(static_cast<std::size_t>(primary) + static_cast<std::size_t>(alternate));
+  if (primary) coding(parts, 1, cc.codings.emplace_back());
+  if (alternate) coding(parts, 4, cc.codings.emplace_back());
+  text(parts[9], cc.text);
 }
 
 canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
@@ -133,8 +161,8 @@ canonical::Identifier DatatypeReader::entityIdentifier(const Element& ei) const 
 
 void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
   if (!authority.valued()) return;
-  const std::string decoded = text(authority);
-  out.assign(terminology::identifierSystemUri(decoded));
+  std::string scratch;
+  out.assign(terminology::identifierSystemUri(decoded(authority, scratch)));
 }
 
 canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
@@ -148,7 +176,8 @@ canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
   }
   text(parts[first + 3], n.suffix);
   text(parts[first + 4], n.prefix);
-  n.use = mappedCode("0200", text(parts[first + 6]));
+  std::string scratch;
+  n.use.assign(mappedCode("0200", decoded(parts[first + 6], scratch)));
   return n;
 }
 
@@ -164,7 +193,8 @@ canonical::Address DatatypeReader::address(const Element& xad) const {
   text(parts[4], a.state);
   text(parts[5], a.postal_code);
   text(parts[6], a.country);
-  a.use = mappedCode("0190", text(parts[7]));
+  std::string scratch;
+  a.use.assign(mappedCode("0190", decoded(parts[7], scratch)));
   return a;
 }
 
@@ -172,10 +202,12 @@ canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
   canonical::ContactPoint cp;
   if (!xtn.valued()) return cp;
   const Pieces parts(xtn);
-  const std::string use = text(parts[2]);
-  const std::string equipment = text(parts[3]);
-  cp.use = mappedCode("0201", use);
-  cp.system = mappedCode("0202", equipment);
+  std::string use_scratch;
+  std::string equipment_scratch;
+  const std::string_view use = decoded(parts[2], use_scratch);
+  const std::string_view equipment = decoded(parts[3], equipment_scratch);
+  cp.use.assign(mappedCode("0201", use));
+  cp.system.assign(mappedCode("0202", equipment));
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
     cp.system = "email";
     text(parts[4], cp.value);
@@ -188,14 +220,15 @@ canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
     const std::string area = text(parts[6]);
     const std::string local = text(parts[7]);
     const std::string extension = text(parts[8]);
-    if (!country.empty()) cp.value += "+" + country + " ";
-    if (!area.empty()) cp.value += "(" + area + ") ";
+    // "+1 (217) 555-0123 x42", appended piece by piece (no temporaries).
+    if (!country.empty()) ((cp.value += '+') += country) += ' ';
+    if (!area.empty()) ((cp.value += '(') += area) += ") ";
     if (local.size() == 7) {
-      cp.value += local.substr(0, 3) + "-" + local.substr(3);
+      (cp.value.append(local, 0, 3) += '-').append(local, 3);
     } else {
       cp.value += local;
     }
-    if (!extension.empty()) cp.value += " x" + extension;
+    if (!extension.empty()) (cp.value += " x") += extension;
   }
   if (cp.system.empty() && !cp.value.empty()) cp.system = "phone";
   return cp;

@@ -35,10 +35,15 @@ class DatatypeReader {
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
   std::string dateTime(const Element& e, int field) const;
+  // The same, assigned to out (left as it is when the element is empty or malformed).
+  void dateTime(const Element& e, int field, std::string& out) const;
 
   canonical::Coding coding(const Element& cwe, int first_component = 1) const;
   canonical::Coding coding(const Pieces& cwe, int first_component) const;
+  // Fills an existing Coding / CodeableConcept (e.g. one built in place in a vector).
+  void coding(const Pieces& cwe, int first_component, canonical::Coding& out) const;
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
+  void codeableConcept(const Element& cwe, canonical::CodeableConcept& out) const;
   canonical::Identifier identifier(const Element& cx) const;        // CX
   canonical::Identifier entityIdentifier(const Element& ei) const;  // EI: id^namespace
   canonical::HumanName name(const Element& xpn, int first_component = 1) const;
@@ -53,6 +58,10 @@ class DatatypeReader {
   void recordUnreadable(int field, const Element& e, std::string text) const;
 
  private:
+  // The decoded text of e as a view: the raw bytes themselves when decoding would not change
+  // them (the common case, no copy), else the decoded text written to scratch.
+  std::string_view decoded(const Element& e, std::string& scratch) const;
+
   const Message& message_;
   CharacterSet charset_;
   std::vector<Error>& errors_;

@@ -1,23 +1,26 @@
 #include "parsers/hl7v2/element.h"
 
 #include "parsers/hl7v2/escape.h"
+#include "parsers/hl7v2/scan.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ferry::hl7v2 {
 
-// Pieces are a few bytes long, so a plain loop beats a memchr call per piece.
 std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
   const char* p = text.data();
   const char* const end = p + text.size();
   for (int i = 1; i < n; ++i) {
-    while (p < end && *p != sep) ++p;
+    p = findChar(p, end, sep);
     if (p == end) {
       found = false;
       return {};
     }
     ++p;
   }
-  const char* stop = p;
-  while (stop < end && *stop != sep) ++stop;
+  const char* stop = findChar(p, end, sep);
   found = true;
   return std::string_view(p, static_cast<std::size_t>(stop - p));
 }
@@ -38,22 +41,53 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
   const char* p = composite.raw_.data();
   const char* end = p + composite.raw_.size();
   const char* start = p;
+  // Records the piece that ends at the separator at; false once kMax pieces are taken.
+  auto cut = [&](const char* at) {
+    if (count_ == kMax) return false;
+    parts_[count_++] = Span{start, static_cast<std::size_t>(at - start)};
+    start = at + 1;
+    return true;
+  };
+#if defined(__SSE2__)
+  // Every coded value, identifier and name goes through here, so it takes 16 bytes a step: one
+  // mask of separators (and one of the stop character) per block, then one cut per set bit.
+  const __m128i separators = _mm_set1_epi8(sep);
+  const __m128i stops = _mm_set1_epi8(stop);
+  while (end - p >= 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, separators)));
+    const auto stop_mask =
+        stop != '\0' ? static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, stops))) : 0u;
+    if (stop_mask != 0) {
+      const int at = __builtin_ctz(stop_mask);
+      end = p + at;
+      seps &= (1u << at) - 1;
+    }
+    for (; seps != 0; seps &= seps - 1) {
+      if (!cut(p + __builtin_ctz(seps))) return;
+    }
+    if (stop_mask != 0) {
+      p = end;
+      break;
+    }
+    p += 16;
+  }
+#endif
   for (; p < end; ++p) {
     if (*p == stop && stop != '\0') {
       end = p;
       break;
     }
-    if (*p != sep) continue;
-    if (count_ == kMax) break;
-    parts_[count_++] = std::string_view(start, static_cast<std::size_t>(p - start));
-    start = p + 1;
+    if (*p == sep && !cut(p)) return;
   }
-  if (count_ < kMax) parts_[count_++] = std::string_view(start, static_cast<std::size_t>(end - start));
+  if (count_ < kMax) parts_[count_++] = Span{start, static_cast<std::size_t>(end - start)};
 }
 
 Element Pieces::operator[](int n) const {
   if (n < 1) return {};
-  if (n <= count_) return Element(parts_[n - 1], enc_, child_level_);
+  if (n <= count_) {
+    return Element(std::string_view(parts_[n - 1].data, parts_[n - 1].size), enc_, child_level_);
+  }
   if (count_ == kMax) {
     return child_level_ == Element::Level::Component ? whole_.component(n) : whole_.subcomponent(n);
   }
@@ -61,9 +95,7 @@ Element Pieces::operator[](int n) const {
 }
 
 int countPieces(std::string_view text, char sep) {
-  int n = 1;
-  for (char c : text) n += (c == sep);
-  return n;
+  return 1 + countChar(text.data(), text.data() + text.size(), sep);
 }
 
 Element Element::repetition(int r) const {
@@ -75,7 +107,7 @@ Element Element::repetition(int r) const {
 
 Element Element::component(int c) const {
   if (!present_) return {};
-  if (level_ == Level::Field) return repetition(1).component(c);
+  if (level_ == Level::Field) return firstRepetitionComponent(c);
   if (!present_ || level_ != Level::Repetition || c < 1) return {};
   bool found = false;
   const std::string_view piece = nthPiece(raw_, enc_->component, c, found);
@@ -87,6 +119,24 @@ Element Element::subcomponent(int s) const {
   bool found = false;
   const std::string_view piece = nthPiece(raw_, enc_->subcomponent, s, found);
   return found ? Element(piece, enc_, Level::Subcomponent) : Element();
+}
+
+// repetition(1).component(c) in one scan: normalizers read components of fields all the time.
+Element Element::firstRepetitionComponent(int c) const {
+  if (c < 1) return {};
+  const char component = enc_->component;
+  const char repetition = enc_->repetition;
+  const char* p = raw_.data();
+  const char* const end = p + raw_.size();
+  for (int i = 1;; ++i) {
+    const char* start = p;
+    p = findEither(p, end, component, repetition);
+    if (i == c) {
+      return Element(std::string_view(start, static_cast<std::size_t>(p - start)), enc_, Level::Component);
+    }
+    if (p == end || *p == repetition) return {};
+    ++p;
+  }
 }
 
 int Element::repetitionCount() const {

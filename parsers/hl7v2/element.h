@@ -3,7 +3,7 @@
 // the escaped bytes and splits them only when a caller descends; decoding happens on text().
 // Views are valid while the Message they came from is alive and unmodified.
 
-#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -45,6 +45,8 @@ class Element {
   void appendText(std::string& out) const;
 
  private:
+  Element firstRepetitionComponent(int c) const;
+
   std::string_view raw_;
   const EncodingCharacters* enc_ = nullptr;
   Level level_ = Level::Field;
@@ -64,8 +66,15 @@ class Pieces {
 
  private:
   static constexpr int kMax = 24;
+  // A plain pointer/length pair rather than std::string_view: string_view's constructor would
+  // zero all 24 entries on every split, which cost more than the split itself. Only the first
+  // count_ entries are ever written or read.
+  struct Span {
+    const char* data;
+    std::size_t size;
+  };
   Element whole_;  // for the rare composite with more than kMax children
-  std::array<std::string_view, kMax> parts_{};
+  Span parts_[kMax];
   int count_ = 0;
   Element::Level child_level_ = Element::Level::Component;
   const EncodingCharacters* enc_ = nullptr;

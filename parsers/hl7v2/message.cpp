@@ -174,19 +174,6 @@ Result<bool> Message::index(const Limits& limits) {
   return true;
 }
 
-bool Message::isHeaderSegment(const SegmentSpan& s) const {
-  const char* id = buffer_.data() + s.begin;
-  return (id[0] == 'M' && id[1] == 'S' && id[2] == 'H') ||
-         (id[0] == 'F' && id[1] == 'H' && id[2] == 'S') ||
-         (id[0] == 'B' && id[1] == 'H' && id[2] == 'S');
-}
-
-std::string_view Message::piece(const SegmentSpan& s, std::uint32_t k) const {
-  const std::uint32_t begin = k == 0 ? s.begin : separators_[s.first_sep + k - 1] + 1;
-  const std::uint32_t end = k < s.sep_count ? separators_[s.first_sep + k] : s.end;
-  return std::string_view(buffer_.data() + begin, end - begin);
-}
-
 std::size_t Message::findSegment(std::string_view id, int occurrence) const {
   int seen = 0;
   for (std::size_t i = 0; i < segments_.size(); ++i) {
@@ -221,39 +208,6 @@ Element Message::at(const Path& path) const {
 std::string Message::get(std::string_view path) const {
   auto parsed = Path::parse(path);
   return parsed ? at(*parsed).text() : std::string();
-}
-
-std::string_view Segment::id() const {
-  return std::string_view(message_->buffer_.data() + message_->segments_[index_].begin, 3);
-}
-
-std::string_view Segment::raw() const {
-  const auto& s = message_->segments_[index_];
-  return std::string_view(message_->buffer_.data() + s.begin, s.end - s.begin);
-}
-
-int Segment::fieldCount() const {
-  const auto& s = message_->segments_[index_];
-  return static_cast<int>(s.sep_count) + (message_->isHeaderSegment(s) ? 1 : 0);
-}
-
-Element Segment::field(int n) const {
-  const auto& s = message_->segments_[index_];
-  if (n < 1) return {};
-  const EncodingCharacters* enc = &message_->encoding_;
-  if (message_->isHeaderSegment(s)) {
-    // MSH-1 is the separator itself; MSH-2 the encoding characters; MSH-n is piece n-1.
-    if (s.sep_count == 0) return {};
-    if (n == 1) {
-      return Element(std::string_view(message_->buffer_.data() + message_->separators_[s.first_sep], 1),
-                     enc, Element::Level::Literal);
-    }
-    if (n == 2) return Element(message_->piece(s, 1), enc, Element::Level::Literal);
-    if (static_cast<std::uint32_t>(n - 1) > s.sep_count) return {};
-    return Element(message_->piece(s, static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
-  }
-  if (static_cast<std::uint32_t>(n) > s.sep_count) return {};
-  return Element(message_->piece(s, static_cast<std::uint32_t>(n)), enc, Element::Level::Field);
 }
 
 }  // namespace ferry::hl7v2

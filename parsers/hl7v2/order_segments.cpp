@@ -38,7 +38,7 @@ canonical::ReferenceRange readRange(std::string text) {
 canonical::StatusCode mapStatus(std::string_view table, std::string v2) {
   canonical::StatusCode status;
   if (!v2.empty()) {
-    if (const auto mapped = terminology::toFhir(table, v2)) status.fhir = std::string(mapped->fhir_code);
+    if (const auto* mapped = terminology::findFhir(table, v2)) status.fhir.assign(mapped->fhir_code);
   }
   status.v2 = std::move(v2);
   return status;
@@ -83,15 +83,15 @@ void SegmentNormalizer::readObr(const Segment& s) {
   if (const Element filler = s.field(3); filler.valued()) {
     o.filler_order_number = reader_.entityIdentifier(filler);
   }
-  o.code = reader_.codeableConcept(s.field(4).repetition(1));
+  reader_.codeableConcept(s.field(4).repetition(1), o.code);
   if (std::string requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
-  o.observation_time = reader_.dateTime(s.field(7), 7);
+  reader_.dateTime(s.field(7), 7, o.observation_time);
   if (const Element provider = s.field(16); provider.valued()) {
     o.ordering_provider = reader_.practitioner(provider.repetition(1));
   }
-  o.results_time = reader_.dateTime(s.field(22), 22);
+  reader_.dateTime(s.field(22), 22, o.results_time);
   o.result_status = mapStatus("0123", reader_.text(s.field(25)));
 }
 
@@ -106,7 +106,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
     }
   } else if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-    v.coded = reader_.codeableConcept(values.repetition(1));
+    reader_.codeableConcept(values.repetition(1), v.coded);
   } else if (type == "SN") {
     const Element sn = values.repetition(1);
     reader_.text(sn.component(1), v.structured_numeric.comparator);
@@ -114,7 +114,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
     reader_.text(sn.component(3), v.structured_numeric.separator);
     reader_.text(sn.component(4), v.structured_numeric.num2);
   } else if (type == "DT" || type == "DTM" || type == "TS") {
-    v.date_time = reader_.dateTime(values.repetition(1), 5);
+    reader_.dateTime(values.repetition(1), 5, v.date_time);
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
     for (int r = 1; r <= values.repetitionCount(); ++r) {
@@ -128,26 +128,30 @@ void SegmentNormalizer::readObx(const Segment& s) {
   canonical::Observation& obs = out_.observations.emplace_back();  // built in place: it is large
   reader_.text(s.field(1), obs.set_id);
   reader_.text(s.field(2), obs.value_type);
-  obs.code = reader_.codeableConcept(s.field(3));
+  // Everything is read straight into the observation built in place above: no temporaries.
+  reader_.codeableConcept(s.field(3), obs.code);
   reader_.text(s.field(4), obs.sub_id);
   readObservationValue(s, obs);
-  obs.units = reader_.coding(s.field(6));
+  if (const Element units = s.field(6); units.valued()) reader_.coding(Pieces(units), 1, obs.units);
   if (const Element range = s.field(7); range.valued()) obs.reference_range = readRange(reader_.text(range));
   const Element flags = s.field(8);
-  for (int r = 1; r <= flags.repetitionCount(); ++r) {
+  for (int r = 1, count = flags.repetitionCount(); r <= count; ++r) {
     canonical::Interpretation interpretation;
     reader_.text(flags.repetition(r).component(1), interpretation.v2);
     if (interpretation.v2.empty()) continue;
-    if (const auto mapped = terminology::toFhir("0078", interpretation.v2)) {
-      interpretation.fhir = {std::string(mapped->fhir_system), std::string(mapped->fhir_code),
-                             std::string(mapped->display)};
+    if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
+      interpretation.fhir.system.assign(mapped->fhir_system);
+      interpretation.fhir.code.assign(mapped->fhir_code);
+      interpretation.fhir.display.assign(mapped->display);
     }
     obs.interpretations.push_back(std::move(interpretation));
   }
   obs.status = mapStatus("0085", reader_.text(s.field(11)));
-  obs.observation_time = reader_.dateTime(s.field(14), 14);
-  obs.performer = reader_.practitioner(s.field(16).repetition(1));
-  obs.analysis_time = reader_.dateTime(s.field(19), 19);
+  reader_.dateTime(s.field(14), 14, obs.observation_time);
+  if (const Element performer = s.field(16); performer.valued()) {
+    obs.performer = reader_.practitioner(performer.repetition(1));
+  }
+  reader_.dateTime(s.field(19), 19, obs.analysis_time);
   obs.order_index = order_;
   observation_ = static_cast<std::uint32_t>(out_.observations.size() - 1);
 }

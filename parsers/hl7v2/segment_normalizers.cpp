@@ -51,12 +51,11 @@ void SegmentNormalizer::readPid(const Segment& s) {
     canonical::HumanName name = reader_.name(names.repetition(r));
     if (!name.family.empty() || !name.given.empty()) p.names.push_back(std::move(name));
   }
-  p.birth_date = reader_.dateTime(s.field(7), 7);
+  reader_.dateTime(s.field(7), 7, p.birth_date);
   const std::string sex = reader_.text(s.field(8).component(1));
   if (!sex.empty()) {
-    const auto mapped = terminology::toFhir("0001", sex);
-    if (mapped) {
-      p.sex = std::string(mapped->fhir_code);
+    if (const auto* mapped = terminology::findFhir("0001", sex)) {
+      p.sex.assign(mapped->fhir_code);
     } else {
       reader_.recordUnreadable(8, s.field(8), "PID-8 administrative sex is not a code of HL7 table 0001");
     }

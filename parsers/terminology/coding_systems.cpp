@@ -24,8 +24,8 @@ constexpr IdentifierNamespace kIdentifierNamespaces[] = {
 }  // namespace
 
 std::string_view codingSystemUri(std::string_view v2SystemId) {
-    const std::optional<ConceptMapping> row = toFhir(kCodingSystemTable, v2SystemId);
-    return row ? row->fhir_code : v2SystemId;
+    const ConceptMapping* row = findFhir(kCodingSystemTable, v2SystemId);
+    return row != nullptr ? row->fhir_code : v2SystemId;
 }
 
 std::string_view v2CodingSystemId(std::string_view uri) {

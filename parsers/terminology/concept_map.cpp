@@ -1,9 +1,8 @@
 #include "parsers/terminology/concept_map.h"
 
+#include <array>
 #include <cstddef>
-#include <cstring>
-#include <string>
-#include <unordered_map>
+#include <cstdint>
 
 #include "parsers/terminology/v2_tables_administration.h"
 #include "parsers/terminology/v2_tables_coding_systems.h"
@@ -77,20 +76,58 @@ std::span<const ConceptMapping> conceptMap(std::string_view table) {
 namespace {
 
 // Normalizers look codes up several times per result segment, so the forward direction gets a
-// hash index built once from the tables (the tables stay the single source of truth). The first
-// row wins for a repeated key, as in the linear search.
-struct ForwardIndex {
-    std::unordered_map<std::string, const ConceptMapping*> rows;  // key: table + '\0' + v2 code
+// hash index built once from the tables (the tables stay the single source of truth). It is an
+// open-addressing table of row pointers keyed by string_view, so a look-up hashes a few bytes
+// and compares in place: no key string is built. The first row wins for a repeated key, as in a
+// linear search (wellFormed() rules duplicates out anyway).
+class ForwardIndex {
+public:
     ForwardIndex() {
         for (const TableEntry& entry : kTables) {
             for (const ConceptMapping& row : entry.rows) {
-                std::string key(entry.table);
-                key += '\0';
-                key += row.v2_code;
-                rows.emplace(std::move(key), &row);
+                std::size_t slot = hash(entry.table, row.v2_code) & kMask;
+                while (slots_[slot] != nullptr) {
+                    if (slots_[slot]->table == entry.table && slots_[slot]->v2_code == row.v2_code) break;
+                    slot = (slot + 1) & kMask;
+                }
+                if (slots_[slot] == nullptr) slots_[slot] = &row;
             }
         }
     }
+
+    const ConceptMapping* find(std::string_view table, std::string_view code) const {
+        for (std::size_t slot = hash(table, code) & kMask;; slot = (slot + 1) & kMask) {
+            const ConceptMapping* row = slots_[slot];
+            if (row == nullptr) return nullptr;
+            if (same(row->v2_code, code) && same(row->table, table)) return row;
+        }
+    }
+
+private:
+    // Comfortably over twice the ~400 rows, so probe sequences stay short and always end at an
+    // empty slot.
+    static constexpr std::size_t kSlots = 2048;
+    static constexpr std::size_t kMask = kSlots - 1;
+
+    // Codes and table numbers are a few bytes: an inline loop beats a memcmp call.
+    static bool same(std::string_view a, std::string_view b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (a[i] != b[i]) return false;
+        }
+        return true;
+    }
+
+    // FNV-1a over the table number and the code.
+    static std::size_t hash(std::string_view table, std::string_view code) {
+        std::uint32_t h = 2166136261u;
+        for (char c : table) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        h = (h ^ 0xFFu) * 16777619u;  // keeps ("01","23") apart from ("012","3")
+        for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+        return h;
+    }
+
+    std::array<const ConceptMapping*, kSlots> slots_{};
 };
 
 const ForwardIndex& forwardIndex() {
@@ -100,18 +137,14 @@ const ForwardIndex& forwardIndex() {
 
 }  // namespace
 
+const ConceptMapping* findFhir(std::string_view table, std::string_view v2Code) {
+    return forwardIndex().find(tableNumber(table), v2Code);
+}
+
 std::optional<ConceptMapping> toFhir(std::string_view table, std::string_view v2Code) {
-    // Keys fit a small stack buffer; longer ones cannot be in the tables.
-    char key[64];
-    const std::string_view number = tableNumber(table);
-    if (number.size() + 1 + v2Code.size() > sizeof key) return std::nullopt;
-    std::memcpy(key, number.data(), number.size());
-    key[number.size()] = '\0';
-    std::memcpy(key + number.size() + 1, v2Code.data(), v2Code.size());
-    const auto& rows = forwardIndex().rows;
-    const auto it = rows.find(std::string(key, number.size() + 1 + v2Code.size()));
-    if (it == rows.end()) return std::nullopt;
-    return *it->second;
+    const ConceptMapping* row = findFhir(table, v2Code);
+    if (row == nullptr) return std::nullopt;
+    return *row;
 }
 
 std::optional<ConceptMapping> toV2(std::string_view table, std::string_view fhirCode) {

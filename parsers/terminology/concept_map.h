@@ -44,6 +44,10 @@ inline constexpr std::string_view kUriSystem = "urn:ietf:rfc:3986";
 /// unknown code, or a code the published map leaves unmapped. Codes are case-sensitive.
 std::optional<ConceptMapping> toFhir(std::string_view table, std::string_view v2Code);
 
+/// The same look-up as toFhir(), answered with the row in the static tables (nullptr when
+/// unmapped): no copy, no allocation, for normalizers that look codes up on every segment.
+const ConceptMapping* findFhir(std::string_view table, std::string_view v2Code);
+
 /// The v2 code of table for fhirCode. Where several v2 codes map to one FHIR code (0001: "A",
 /// "N" and "O" are all "other"), the row listed first in the table wins ("O").
 std::optional<ConceptMapping> toV2(std::string_view table, std::string_view fhirCode);

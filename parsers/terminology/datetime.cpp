@@ -35,6 +35,9 @@ int daysInMonth(int year, int month) {
     return month == 2 && isLeapYear(year) ? 29 : kDays[month - 1];
 }
 
+/// Value of the two digits at p, already checked to be digits.
+int twoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+
 bool inRange(std::string_view digits, int low, int high) {
     if (digits.empty()) return true;
     const int value = number(digits);
@@ -53,36 +56,6 @@ bool valid(const DateTimeParts& p) {
         if (!inRange(p.offset_hours, 0, 14) || !inRange(p.offset_minutes, 0, 59)) return false;
     }
     return true;
-}
-
-std::optional<DateTimeParts> parseHl7(std::string_view s) {
-    std::size_t digits = 0;
-    while (digits < s.size() && isDigit(s[digits])) ++digits;
-    if (digits < 4 || digits > 14 || digits % 2 != 0) return std::nullopt;
-
-    DateTimeParts p;
-    std::string_view* const pieces[] = {&p.year, &p.month, &p.day, &p.hour, &p.minute, &p.second};
-    *pieces[0] = s.substr(0, 4);
-    for (std::size_t at = 4, i = 1; at < digits; at += 2, ++i) *pieces[i] = s.substr(at, 2);
-
-    std::size_t pos = digits;
-    if (pos < s.size() && s[pos] == '.') {
-        if (digits != 14) return std::nullopt;
-        const std::size_t start = ++pos;
-        while (pos < s.size() && isDigit(s[pos])) ++pos;
-        p.fraction = s.substr(start, pos - start);
-        if (p.fraction.empty() || p.fraction.size() > 4) return std::nullopt;
-    }
-    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        const std::string_view zone = s.substr(pos + 1);
-        if (zone.size() != 4 || !allDigits(zone)) return std::nullopt;
-        p.offset_sign = s[pos];
-        p.offset_hours = zone.substr(0, 2);
-        p.offset_minutes = zone.substr(2, 2);
-        pos = s.size();
-    }
-    if (pos != s.size()) return std::nullopt;
-    return p;
 }
 
 /// Reads exactly `width` digits at pos into out; false when they are not there.
@@ -144,21 +117,6 @@ std::optional<DateTimeParts> parseIso(std::string_view s) {
     return p;
 }
 
-std::string formatIso(const DateTimeParts& p) {
-    std::string out;
-    out.reserve(32);
-    out += p.year;
-    if (!p.month.empty()) (out += '-') += p.month;
-    if (!p.day.empty()) (out += '-') += p.day;
-    if (p.hour.empty()) return out;  // a date has no time zone in ISO 8601
-    (out += 'T') += p.hour;
-    if (!p.minute.empty()) (out += ':') += p.minute;
-    if (!p.second.empty()) (out += ':') += p.second;
-    if (!p.fraction.empty()) (out += '.') += p.fraction;
-    if (p.offset_sign != 0) ((((out += p.offset_sign) += p.offset_hours) += ':') += p.offset_minutes);
-    return out;
-}
-
 std::string formatHl7(const DateTimeParts& p) {
     constexpr std::size_t kMaxFraction = 4;
     std::string out;
@@ -176,10 +134,75 @@ std::string formatHl7(const DateTimeParts& p) {
 
 }  // namespace
 
+bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
+    // Dates are on every result segment, so this direction reads the digits in place and writes
+    // into a stack buffer: no parts struct, no temporary string. The checks are those of valid().
+    std::size_t digits = 0;
+    while (digits < s.size() && isDigit(s[digits])) ++digits;
+    if (digits < 4 || digits > 14 || digits % 2 != 0) return false;
+
+    std::size_t pos = digits;
+    std::size_t fraction_begin = 0;
+    std::size_t fraction_size = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        if (digits != 14) return false;  // a fraction only follows seconds
+        fraction_begin = ++pos;
+        while (pos < s.size() && isDigit(s[pos])) ++pos;
+        fraction_size = pos - fraction_begin;
+        if (fraction_size == 0 || fraction_size > 4) return false;
+    }
+    char sign = 0;
+    std::size_t zone = 0;
+    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+        if (s.size() - pos - 1 != 4 || !allDigits(s.substr(pos + 1))) return false;
+        sign = s[pos];
+        zone = pos + 1;
+        pos = s.size();
+    }
+    if (pos != s.size()) return false;
+
+    const char* d = s.data();
+    if (digits >= 6) {
+        const int month = twoDigits(d + 4);
+        if (month < 1 || month > 12) return false;
+        if (digits >= 8) {
+            const int day = twoDigits(d + 6);
+            if (day < 1 || day > daysInMonth(number(s.substr(0, 4)), month)) return false;
+        }
+    }
+    if (digits >= 10 && twoDigits(d + 8) > 23) return false;
+    if (digits >= 12 && twoDigits(d + 10) > 59) return false;
+    if (digits >= 14 && twoDigits(d + 12) > 59) return false;
+    if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return false;
+
+    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", 30 characters.
+    char buffer[32];
+    char* o = buffer;
+    auto put = [&o](char separator, const char* from, std::size_t n) {
+        if (separator != 0) *o++ = separator;
+        for (std::size_t i = 0; i < n; ++i) *o++ = from[i];
+    };
+    put(0, d, 4);
+    if (digits >= 6) put('-', d + 4, 2);
+    if (digits >= 8) put('-', d + 6, 2);
+    if (digits >= 10) {  // a date alone carries no time zone in ISO 8601
+        put('T', d + 8, 2);
+        if (digits >= 12) put(':', d + 10, 2);
+        if (digits >= 14) put(':', d + 12, 2);
+        if (fraction_size != 0) put('.', d + fraction_begin, fraction_size);
+        if (sign != 0) {
+            put(sign, d + zone, 2);
+            put(':', d + zone + 2, 2);
+        }
+    }
+    out.append(buffer, static_cast<std::size_t>(o - buffer));
+    return true;
+}
+
 std::optional<std::string> hl7DateTimeToIso(std::string_view dtm) {
-    const std::optional<DateTimeParts> parts = parseHl7(dtm);
-    if (!parts || !valid(*parts)) return std::nullopt;
-    return formatIso(*parts);
+    std::string out;
+    if (!appendHl7DateTimeAsIso(dtm, out)) return std::nullopt;
+    return out;
 }
 
 std::optional<std::string> isoToHl7DateTime(std::string_view iso) {

@@ -22,6 +22,11 @@ namespace ferry::terminology {
 /// hour 24, minute or second 60, an offset that is not +/-HHMM within +/-14:59, stray characters.
 std::optional<std::string> hl7DateTimeToIso(std::string_view dtm);
 
+/// The same conversion appended to out, for readers that fill a canonical string in place (no
+/// temporary string, at most one allocation for out). Returns false, with out unchanged, where
+/// hl7DateTimeToIso() returns nullopt.
+bool appendHl7DateTimeAsIso(std::string_view dtm, std::string& out);
+
 /// ISO 8601 "YYYY[-MM[-DD[Thh[:mm[:ss[.s+]]][Z|+hh:mm|-hh:mm]]]]" to HL7 v2 DTM:
 ///   "2026-11-20T08:30:15-05:00" -> "20261120083015-0500", "Z" -> "+0000".
 /// Fractions longer than the four digits v2 allows are truncated to four.
