@@ -4,8 +4,11 @@
 // with a fixed ACK and stores nothing: the cost of the sockets alone.
 //
 // Usage: engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]
-// Prints one line per scenario: messages/s, ACK latency p50/p99/max, and for Ferry the time until
-// every message was delivered to the destination.
+//                     [--only baseline|ferry]
+// Without --rate it runs each scenario twice, at 1,000 msgs/s and at saturation; --rate R runs
+// only that rate (0 = saturation). Prints one line per scenario: messages/s, ACK latency
+// p50/p99/max, and for Ferry the time until every message was delivered to the destination and
+// the store's write transactions per message.
 
 #include <algorithm>
 #include <atomic>
@@ -32,7 +35,20 @@ struct Options {
   double seconds = 5;
   double rate = 0;  // 0: as fast as possible
   std::string ack_mode = "on_commit";
+  std::vector<double> rates = {1000.0, 0.0};
+  std::string only;  // "baseline", "ferry" or empty for both
 };
+
+void usage() {
+  std::printf(
+      "engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]\n"
+      "             [--only baseline|ferry]\n"
+      "  --senders   concurrent MLLP connections, each waiting for its ACK (default 8)\n"
+      "  --seconds   length of each scenario (default 5)\n"
+      "  --rate      total offered msgs/s, 0 = saturation (default: both 1000 and 0)\n"
+      "  --ack-mode  the channel's ack_mode (default on_commit)\n"
+      "  --only      run only the echo baseline or only Ferry\n");
+}
 
 struct Result {
   std::size_t messages = 0;
@@ -124,28 +140,42 @@ std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
 
 int main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  for (int i = 1; i < argc; i += 2) {
     const std::string k = argv[i];
+    if (k == "--help" || k == "-h" || i + 1 >= argc) {
+      usage();
+      return k == "--help" || k == "-h" ? 0 : 2;
+    }
     if (k == "--senders") o.senders = std::atoi(argv[i + 1]);
     else if (k == "--seconds") o.seconds = std::atof(argv[i + 1]);
-    else if (k == "--rate") o.rate = std::atof(argv[i + 1]);
+    else if (k == "--rate") o.rates = {std::atof(argv[i + 1])};
     else if (k == "--ack-mode") o.ack_mode = argv[i + 1];
+    else if (k == "--only") o.only = argv[i + 1];
+    else {
+      usage();
+      return 2;
+    }
   }
   std::printf("senders=%d seconds=%.1f ack_mode=%s cores=%u\n", o.senders, o.seconds, o.ack_mode.c_str(),
               std::thread::hardware_concurrency());
   std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
 
-  std::atomic<std::size_t> echoed{0};
-  auto baseline = echo(echoed);
-  for (double rate : {1000.0, 0.0}) {
-    Options run = o;
-    run.rate = rate;
-    report(rate > 0 ? "baseline echo @1000/s" : "baseline echo, saturation", drive(baseline->port(), run));
+  if (o.only != "ferry") {
+    std::atomic<std::size_t> echoed{0};
+    auto baseline = echo(echoed);
+    for (double rate : o.rates) {
+      Options run = o;
+      run.rate = rate;
+      const std::string name = rate > 0 ? "baseline echo @" + std::to_string(static_cast<int>(rate)) + "/s"
+                                        : "baseline echo, saturation";
+      report(name.c_str(), drive(baseline->port(), run));
+    }
+    baseline->stop();
   }
-  baseline->stop();
+  if (o.only == "baseline") return 0;
 
   const std::string folder = "/tmp/ferry-engine-bench";
-  for (double rate : {1000.0, 0.0}) {
+  for (double rate : o.rates) {
     std::filesystem::remove_all(folder);
     std::atomic<std::size_t> delivered{0};
     auto destination = echo(delivered);
@@ -177,11 +207,18 @@ int main(int argc, char** argv) {
     }
     const double drain = std::chrono::duration<double>(Clock::now() - t0).count();
     const double delivered_rate = static_cast<double>(delivered) / (r.seconds + drain);
+    const double transactions = static_cast<double>(engine.store().transactionsCommitted());
     engine.stop();
     destination->stop();
-    report(rate > 0 ? "ferry @1000/s" : "ferry, saturation", r,
+    char per_message[32];
+    std::snprintf(per_message, sizeof per_message, "%.2f",
+                  r.messages == 0 ? 0.0 : transactions / static_cast<double>(r.messages));
+    const std::string name = rate > 0 ? "ferry @" + std::to_string(static_cast<int>(rate)) + "/s"
+                                      : "ferry, saturation";
+    report(name.c_str(), r,
            "delivered " + std::to_string(delivered.load()) + " of " + std::to_string(r.messages) +
-               ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) + " msgs/s");
+               ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) +
+               " msgs/s, " + per_message + " store transactions/msg");
   }
   std::filesystem::remove_all(folder);
   return 0;

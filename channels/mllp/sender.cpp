@@ -1,5 +1,7 @@
 #include "channels/mllp/sender.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <thread>
@@ -19,6 +21,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
+
+// Whether the socket has bytes (or a close) waiting, without blocking. One poll(2) on the
+// descriptor: Poco's Socket::poll builds and tears down an epoll set for every call (four system
+// calls), which the check before each message paid.
+bool readableNow(const Poco::Net::StreamSocket& socket) {
+  pollfd fd{static_cast<int>(socket.impl()->sockfd()), POLLIN, 0};
+  return ::poll(&fd, 1, 0) > 0;
+}
 
 Poco::Timespan toTimespan(milliseconds ms) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
@@ -112,7 +122,7 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - now);
     std::size_t received = 0;
     try {
-      socket_->setReceiveTimeout(toTimespan(std::clamp(left, milliseconds(1), kReadSlice)));
+      setReceiveTimeout(std::clamp(left, milliseconds(1), kReadSlice));
       const ReadStatus status = readSome(*socket_, buffer.data(), buffer.size(), received);
       if (status == ReadStatus::Closed) {
         close();
@@ -128,16 +138,21 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
   }
 }
 
+void Sender::setReceiveTimeout(milliseconds timeout) {
+  if (timeout == receive_timeout_) return;
+  socket_->setReceiveTimeout(toTimespan(timeout));
+  receive_timeout_ = timeout;
+}
+
 bool Sender::connectionLooksAlive() {
   try {
-    if (!socket_->poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ) && socket_->available() == 0) {
-      return true;
-    }
+    // A TLS socket may hold decrypted bytes that the descriptor no longer shows.
+    if (!readableNow(*socket_) && (!config_.tls.enabled || socket_->available() == 0)) return true;
     // Readable between messages: the peer closed, reset, or sent something nobody asked for.
     // TLS records that carry no data (session tickets) read as NoData and are fine.
     char probe[4096];
     std::size_t received = 0;
-    socket_->setReceiveTimeout(toTimespan(milliseconds(10)));
+    setReceiveTimeout(milliseconds(10));
     if (readSome(*socket_, probe, sizeof probe, received) == ReadStatus::NoData) return true;
     log_.write(LogEvent("mllp.sender.connection_lost", LogLevel::Info)
                    .field("peer", where())
@@ -203,6 +218,7 @@ std::string Sender::connectOnce() {
     socket->setNoDelay(true);
     socket->setSendTimeout(toTimespan(config_.write_timeout));
     socket_ = std::move(socket);
+    receive_timeout_ = milliseconds(0);
     return {};
   } catch (const Poco::Exception& e) {
     return e.displayText();

@@ -90,6 +90,10 @@ class Sender {
   int failures_ = 0;  // consecutive failed connection attempts
   std::chrono::steady_clock::time_point next_attempt_{};
   std::uint64_t connections_opened_ = 0;
+  // The socket's receive timeout as last set: setting it is a system call, and it is almost
+  // always the same read slice, so it is set only when it changes. Zero: unknown (new socket).
+  std::chrono::milliseconds receive_timeout_{0};
+  void setReceiveTimeout(std::chrono::milliseconds timeout);
 };
 
 }  // namespace ferry::mllp

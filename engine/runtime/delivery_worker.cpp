@@ -109,7 +109,8 @@ DeliveryWorker::Attempt DeliveryWorker::attempt(const store::DeliveryRecord& d) 
 
 std::string DeliveryWorker::payloadOf(const store::DeliveryRecord& d) {
   if (d.payload) return *d.payload;
-  // "original" format: the bytes as received, from the message row.
+  // "original" format: the bytes as received, which the claim read with the delivery.
+  if (d.message_raw) return *d.message_raw;
   if (auto message = store_.message(d.message_id)) return std::move(message->raw);
   return {};
 }

@@ -87,7 +87,7 @@ std::string Hl7Intake::receive(std::string bytes) {
   // are processed, and forwarded, in the order they arrived whatever each one asks for.
   const bool enhanced = facts.enhanced_mode;
   if (channel_.ack_mode == "on_commit") {
-    processor_.enqueue(id, channel_.name);
+    processor_.enqueue(id, channel_.name, std::string(message->bytes()));
     return hl7v2::buildAck(*message,
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);

@@ -145,7 +145,15 @@ void Processor::start() {
 void Processor::enqueue(std::int64_t id, const std::string& channel) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({id, channel});
+    queue_.push_back({id, channel, std::nullopt});
+  }
+  work_.notify_one();
+}
+
+void Processor::enqueue(std::int64_t id, const std::string& channel, std::string raw) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({id, channel, std::move(raw)});
   }
   work_.notify_one();
 }
@@ -209,6 +217,12 @@ void Processor::processBatch(const std::vector<Queued>& batch) {
 
 void Processor::decideQueued(const Queued& queued, std::vector<Decision>& decisions) {
   try {
+    if (queued.raw) {
+      // Just committed by the intake, so still 'received': if it was queued twice, the store
+      // applies only the first outcome (recordProcessed reports the second as not applied).
+      decisions.push_back(decide(queued.id, queued.channel, *queued.raw));
+      return;
+    }
     const auto record = store_.message(queued.id);
     // Only 'received' ones: a message queued twice (recovery and intake) is routed once.
     if (!record || record->status != store::MessageStatus::Received) return;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -64,6 +65,10 @@ class Processor {
 
   void start();
   void enqueue(std::int64_t id, const std::string& channel);
+  // With the raw bytes the intake has just committed: the queue thread then decides from them
+  // instead of reading the message back from the store (a read per message on a pooled
+  // connection, whose page cache every commit in between invalidates).
+  void enqueue(std::int64_t id, const std::string& channel, std::string raw);
   // Queues every message left in 'received' state (by a crash or a stop before processing).
   std::size_t recover();
   // Processes what is queued, then stops the thread.
@@ -74,6 +79,7 @@ class Processor {
   struct Queued {
     std::int64_t id = 0;
     std::string channel;
+    std::optional<std::string> raw;  // as committed; read from the store when absent
   };
   // What processing decided for one message: the row to record and what to announce once it
   // is recorded.

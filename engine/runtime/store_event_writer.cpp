@@ -19,11 +19,13 @@ void StoreEventWriter::add(const Event& e) {
   row.type = e.type;
   row.detail = e.detail;
   row.at_ms = e.at_ms;
+  bool full = false;
   {
     std::lock_guard lock(mutex_);
     pending_.push_back(std::move(row));
+    full = pending_.size() == kWakeAt;
   }
-  work_.notify_one();
+  if (full) work_.notify_one();
 }
 
 void StoreEventWriter::stop() {
@@ -42,7 +44,8 @@ void StoreEventWriter::run() {
     bool last = false;
     {
       std::unique_lock lock(mutex_);
-      work_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping_; });
+      work_.wait_for(lock, std::chrono::milliseconds(100),
+                     [this] { return stopping_ || pending_.size() >= kWakeAt; });
       batch.swap(pending_);
       last = stopping_;
     }

@@ -115,6 +115,9 @@ struct DeliveryRecord {
   std::optional<std::string> payload;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
+  // claimDue only, when payload is empty ("original" format): the message's raw bytes, read in
+  // the claiming transaction so that a worker needs no second look at the store to send it.
+  std::optional<std::string> message_raw;
 };
 
 // What processing decided for one message, as Processor records it (see recordProcessed).

@@ -70,6 +70,19 @@ TEST_F(DeliveriesTest, ClaimDueReturnsOldestFirstAndMovesThemInFlight) {
   EXPECT_EQ(store->delivery(c)->status, DeliveryStatus::Pending);
 }
 
+TEST_F(DeliveriesTest, AClaimCarriesTheMessageBytesOnlyWhenTheDeliveryHasNoPayload) {
+  const NewMessage message = sampleMessage("RAW1");
+  const auto id = store->insertReceived(message);
+  ASSERT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab", std::nullopt}, {"lab", std::string("mapped")}}));
+  const auto claimed = store->claimDue("lab", clock.now(), 10);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_FALSE(claimed[0].payload.has_value());
+  EXPECT_EQ(claimed[0].message_raw, message.raw);  // "original" format: sent as received
+  EXPECT_EQ(claimed[1].payload, "mapped");
+  EXPECT_FALSE(claimed[1].message_raw.has_value());
+  EXPECT_FALSE(store->delivery(claimed[0].id)->message_raw.has_value());  // claims only
+}
+
 TEST_F(DeliveriesTest, NothingIsClaimedBeforeItIsDue) {
   const auto a = routeOne("lab");
   EXPECT_TRUE(store->claimDue("lab", clock.now() - 1, 10).empty());

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <stdexcept>
+
 #include "engine/store/sqlite/blob.h"
 
 namespace ferry::store::sqlite {
@@ -54,11 +56,6 @@ struct Columns {
   }
 };
 
-// An optional byte string as the (present, bytes) pair that IIF(?, COALESCE(?, x''), NULL) reads.
-void bindOptionalBlob(Statement& st, const std::optional<std::string>& bytes) {
-  st, bind(bytes.has_value() ? 1 : 0), bind(toBlob(bytes.value_or(std::string())));
-}
-
 }  // namespace
 
 std::vector<std::string> DeliveriesTable::schemaV1() {
@@ -85,43 +82,70 @@ std::vector<std::string> DeliveriesTable::schemaV1() {
   };
 }
 
+StatementCache& DeliveriesTable::writer() {
+  if (statements_ == nullptr) throw std::logic_error("deliveries: a write on a read-only table view");
+  return *statements_;
+}
+
 std::int64_t DeliveriesTable::insert(std::int64_t message_id, const NewDelivery& delivery,
                                      std::int64_t now_ms) {
-  std::int64_t id = 0;
-  Statement st(session_);
-  st << "INSERT INTO deliveries (message_id, destination, status, attempts, next_attempt_at,"
-        " payload, created_at, updated_at)"
-        " VALUES (?, ?, 'pending', 0, ?, IIF(?, COALESCE(?, x''), NULL), ?, ?) RETURNING id",
-      bind(message_id), useRef(delivery.destination), bind(now_ms);
-  bindOptionalBlob(st, delivery.payload);
-  st, bind(now_ms), bind(now_ms), into(id);
-  st.execute();
-  return id;
+  auto st = writer().get(
+      "INSERT INTO deliveries (message_id, destination, status, attempts, next_attempt_at,"
+      " payload, created_at, updated_at)"
+      " VALUES (?, ?, 'pending', 0, ?, ?, ?, ?)");
+  st.bind(1, message_id).bind(2, delivery.destination).bind(3, now_ms);
+  st.bindBlob(4, delivery.payload).bind(5, now_ms).bind(6, now_ms);
+  st.run();
+  return st.lastInsertId();
+}
+
+std::vector<DeliveriesTable::QueueRow> DeliveriesTable::queueHead(const std::string& destination,
+                                                                  std::int64_t now_ms,
+                                                                  std::size_t limit,
+                                                                  ClaimOrder order) {
+  const auto max = static_cast<std::int64_t>(limit);
+  // AnyDue: longest due first; (next_attempt_at, id) is the deliveries_due index order, so no
+  // sorting. Fifo: the open queue from its head, in id order.
+  const char* sql =
+      order == ClaimOrder::AnyDue
+          ? "SELECT id, status, next_attempt_at FROM deliveries WHERE destination = ?"
+            " AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+          : "SELECT id, status, next_attempt_at FROM deliveries WHERE destination = ?"
+            " AND status IN ('pending', 'in_flight') ORDER BY id LIMIT ?";
+  std::vector<QueueRow> rows;
+  if (statements_ != nullptr) {
+    auto st = statements_->get(sql);
+    st.bind(1, destination);
+    if (order == ClaimOrder::AnyDue) {
+      st.bind(2, now_ms).bind(3, max);
+    } else {
+      st.bind(2, max);
+    }
+    while (st.step()) rows.push_back({st.int64(0), st.text(1) == "pending", st.int64(2)});
+    return rows;
+  }
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> statuses;
+  std::vector<std::int64_t> due;
+  if (order == ClaimOrder::AnyDue) {
+    session_ << sql, useRef(destination), bind(now_ms), bind(max), into(ids), into(statuses),
+        into(due), now;
+  } else {
+    session_ << sql, useRef(destination), bind(max), into(ids), into(statuses), into(due), now;
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) rows.push_back({ids[i], statuses[i] == "pending", due[i]});
+  return rows;
 }
 
 std::vector<std::int64_t> DeliveriesTable::claimableIds(const std::string& destination,
                                                         std::int64_t now_ms, std::size_t limit,
                                                         ClaimOrder order) {
   std::vector<std::int64_t> ids;
-  const auto max = static_cast<std::int64_t>(limit);
-  if (order == ClaimOrder::AnyDue) {
-    // Longest due first; (next_attempt_at, id) is the deliveries_due index order: no sorting.
-    session_ << "SELECT id FROM deliveries WHERE destination = ? AND status = 'pending'"
-                " AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-        useRef(destination), bind(now_ms), bind(max), into(ids), now;
-    return ids;
-  }
-  // FIFO: walk the open queue from its head and stop at the first entry that may not go now
-  // (in flight with another worker, or waiting for its retry time).
-  std::vector<std::int64_t> open_ids;
-  std::vector<std::string> statuses;
-  std::vector<std::int64_t> due;
-  session_ << "SELECT id, status, next_attempt_at FROM deliveries"
-              " WHERE destination = ? AND status IN ('pending', 'in_flight') ORDER BY id LIMIT ?",
-      useRef(destination), bind(max), into(open_ids), into(statuses), into(due), now;
-  for (std::size_t i = 0; i < open_ids.size(); ++i) {
-    if (statuses[i] != "pending" || due[i] > now_ms) break;
-    ids.push_back(open_ids[i]);
+  // FIFO stops at the first entry that may not go now (in flight with another worker, or
+  // waiting for its retry time); AnyDue rows are all due already.
+  for (const QueueRow& row : queueHead(destination, now_ms, limit, order)) {
+    if (!row.pending || row.due > now_ms) break;
+    ids.push_back(row.id);
   }
   return ids;
 }
@@ -132,15 +156,34 @@ std::vector<DeliveryRecord> DeliveriesTable::claimDue(const std::string& destina
   if (limit == 0) return {};
   std::vector<DeliveryRecord> claimed;
   for (std::int64_t id : claimableIds(destination, now_ms, limit, order)) {
-    Columns columns;
-    Statement st(session_);
-    st << "UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, updated_at = ?"
-          " WHERE id = ? RETURNING "
-       << kColumns,
-        bind(now_ms), bind(id);
-    columns.intoStatement(st);
-    st.execute();
-    for (auto& record : columns.records()) claimed.push_back(std::move(record));
+    auto claim = writer().get(
+        "UPDATE deliveries SET status = 'in_flight', attempts = attempts + 1, updated_at = ?"
+        " WHERE id = ?");
+    claim.bind(1, now_ms).bind(2, id);
+    claim.run();
+    if (claim.changes() == 0) continue;
+    // The message's raw bytes come along when the delivery has no payload of its own.
+    auto st = writer().get(
+        "SELECT d.id, d.message_id, d.destination, d.status, d.attempts, d.next_attempt_at,"
+        " d.last_error, d.response, d.payload, d.created_at, d.updated_at,"
+        " IIF(d.payload IS NULL, m.raw, NULL)"
+        " FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?");
+    st.bind(1, id);
+    if (!st.step()) continue;
+    DeliveryRecord r;
+    r.id = st.int64(0);
+    r.message_id = st.int64(1);
+    r.destination = st.text(2);
+    r.status = parseDeliveryStatus(st.text(3)).value_or(DeliveryStatus::InFlight);
+    r.attempts = static_cast<int>(st.int64(4));
+    r.next_attempt_at_ms = st.int64(5);
+    r.last_error = st.optionalText(6);
+    r.response = st.optionalText(7);
+    r.payload = st.optionalText(8);
+    r.created_at_ms = st.int64(9);
+    r.updated_at_ms = st.int64(10);
+    if (!r.payload) r.message_raw = st.optionalText(11);
+    claimed.push_back(std::move(r));
   }
   return claimed;
 }
@@ -160,32 +203,30 @@ std::size_t DeliveriesTable::recoverInFlight(std::int64_t now_ms) {
 
 bool DeliveriesTable::settle(std::int64_t delivery_id, const Outcome& outcome,
                              std::int64_t now_ms, const std::optional<Claim>& claim) {
-  std::vector<std::int64_t> changed;
-  Statement st(session_);
-  st << "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
-        " last_error = COALESCE(?, last_error),"
-        " response = IIF(?, COALESCE(?, x''), response), updated_at = ?"
-        " WHERE id = ? AND status = 'in_flight' AND (? OR (attempts = ? AND updated_at = ?))"
-        " RETURNING id",
-      bind(std::string(toString(outcome.status)));
-  Poco::Nullable<std::int64_t> next_attempt;
-  if (outcome.next_attempt_at) next_attempt = *outcome.next_attempt_at;
-  Poco::Nullable<std::string> error;
-  if (outcome.error) error = *outcome.error;
-  st, bind(next_attempt), bind(error);
-  bindOptionalBlob(st, outcome.response);
-  st, bind(now_ms), bind(delivery_id), bind(claim ? 0 : 1), bind(claim ? claim->attempts : 0),
-      bind(claim ? claim->claimed_at_ms : std::int64_t{0}), into(changed);
-  st.execute();
-  return !changed.empty();
+  auto st = writer().get(
+      "UPDATE deliveries SET status = ?, next_attempt_at = COALESCE(?, next_attempt_at),"
+      " last_error = COALESCE(?, last_error), response = COALESCE(?, response), updated_at = ?"
+      " WHERE id = ? AND status = 'in_flight' AND (? OR (attempts = ? AND updated_at = ?))");
+  st.bind(1, toString(outcome.status))
+      .bind(2, outcome.next_attempt_at)
+      .bind(3, outcome.error)
+      .bindBlob(4, outcome.response)
+      .bind(5, now_ms)
+      .bind(6, delivery_id)
+      .bind(7, std::int64_t{claim ? 0 : 1})
+      .bind(8, std::int64_t{claim ? claim->attempts : 0})
+      .bind(9, claim ? claim->claimed_at_ms : std::int64_t{0});
+  st.run();
+  return st.changes() > 0;
 }
 
 bool DeliveriesTable::release(std::int64_t delivery_id, std::int64_t now_ms) {
-  std::vector<std::int64_t> changed;
-  session_ << "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0),"
-              " updated_at = ? WHERE id = ? AND status = 'in_flight' RETURNING id",
-      bind(now_ms), bind(delivery_id), into(changed), now;
-  return !changed.empty();
+  auto st = writer().get(
+      "UPDATE deliveries SET status = 'pending', attempts = MAX(attempts - 1, 0),"
+      " updated_at = ? WHERE id = ? AND status = 'in_flight'");
+  st.bind(1, now_ms).bind(2, delivery_id);
+  st.run();
+  return st.changes() > 0;
 }
 
 bool DeliveriesTable::requeue(std::int64_t delivery_id, std::int64_t now_ms) {

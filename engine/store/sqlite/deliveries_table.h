@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/sqlite/statement_cache.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -21,10 +22,16 @@ class DeliveriesTable {
   // Migration 1: the table and its indexes.
   static std::vector<std::string> schemaV1();
 
+  // Reads only (a reader connection).
   explicit DeliveriesTable(Poco::Data::Session& session) : session_(session) {}
+  // The writer connection: the per-message writes (insert, claim, settle, release) run its
+  // cached statements.
+  DeliveriesTable(Poco::Data::Session& session, StatementCache& statements)
+      : session_(session), statements_(&statements) {}
 
   std::int64_t insert(std::int64_t message_id, const NewDelivery& delivery, std::int64_t now_ms);
-  // Must run inside a write transaction: it reads the queue head, then claims.
+  // Must run inside a write transaction: it reads the queue head, then claims. Each record
+  // without a payload of its own carries its message's raw bytes in message_raw.
   std::vector<DeliveryRecord> claimDue(const std::string& destination, std::int64_t now_ms,
                                        std::size_t limit, ClaimOrder order);
   // Whether claimDue would claim anything now; a read, fine on a read-only connection.
@@ -60,7 +67,19 @@ class DeliveriesTable {
   std::vector<std::int64_t> claimableIds(const std::string& destination, std::int64_t now_ms,
                                          std::size_t limit, ClaimOrder order);
 
+  // The open head of a destination's queue, (id, status, next_attempt_at) in id order, read
+  // with cached statements on the writer and through Poco on a reader.
+  struct QueueRow {
+    std::int64_t id = 0;
+    bool pending = false;
+    std::int64_t due = 0;
+  };
+  std::vector<QueueRow> queueHead(const std::string& destination, std::int64_t now_ms,
+                                  std::size_t limit, ClaimOrder order);
+  StatementCache& writer();
+
   Poco::Data::Session& session_;
+  StatementCache* statements_ = nullptr;
 };
 
 }  // namespace ferry::store::sqlite

@@ -3,18 +3,14 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <stdexcept>
+
 
 namespace ferry::store::sqlite {
 
 using namespace Poco::Data::Keywords;
 
 namespace {
-
-Poco::Nullable<std::int64_t> nullable(const std::optional<std::int64_t>& value) {
-  Poco::Nullable<std::int64_t> out;
-  if (value) out = *value;
-  return out;
-}
 
 std::optional<std::int64_t> optional(const Poco::Nullable<std::int64_t>& value) {
   if (value.isNull()) return std::nullopt;
@@ -40,13 +36,19 @@ std::vector<std::string> EventsTable::schemaV1() {
 }
 
 std::int64_t EventsTable::insert(const Event& event) {
-  std::int64_t id = 0;
-  session_ << "INSERT INTO events (message_id, delivery_id, channel, destination, type, detail, at)"
-              " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      bind(nullable(event.message_id)), bind(nullable(event.delivery_id)), useRef(event.channel),
-      useRef(event.destination), useRef(event.type), useRef(event.detail), useRef(event.at_ms),
-      into(id), now;
-  return id;
+  if (statements_ == nullptr) throw std::logic_error("events: a write on a read-only table view");
+  auto st = statements_->get(
+      "INSERT INTO events (message_id, delivery_id, channel, destination, type, detail, at)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, event.message_id)
+      .bind(2, event.delivery_id)
+      .bind(3, event.channel)
+      .bind(4, event.destination)
+      .bind(5, event.type)
+      .bind(6, event.detail)
+      .bind(7, event.at_ms);
+  st.run();
+  return st.lastInsertId();
 }
 
 std::vector<Event> EventsTable::forMessage(std::int64_t message_id) {

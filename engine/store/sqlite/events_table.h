@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/sqlite/statement_cache.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -18,13 +19,18 @@ class EventsTable {
   // Migration 1: the table and its index.
   static std::vector<std::string> schemaV1();
 
+  // Reads only (a reader connection).
   explicit EventsTable(Poco::Data::Session& session) : session_(session) {}
+  // The writer connection: insert runs its cached statement.
+  EventsTable(Poco::Data::Session& session, StatementCache& statements)
+      : session_(session), statements_(&statements) {}
 
   std::int64_t insert(const Event& event);
   std::vector<Event> forMessage(std::int64_t message_id);
 
  private:
   Poco::Data::Session& session_;
+  StatementCache* statements_ = nullptr;
 };
 
 }  // namespace ferry::store::sqlite

@@ -2,6 +2,8 @@
 
 #include <Poco/Data/Statement.h>
 
+#include <stdexcept>
+
 #include "engine/store/sqlite/blob.h"
 
 namespace ferry::store::sqlite {
@@ -84,32 +86,37 @@ std::vector<std::string> MessagesTable::schemaV1() {
   };
 }
 
+StatementCache& MessagesTable::writer() {
+  if (statements_ == nullptr) throw std::logic_error("messages: a write on a read-only table view");
+  return *statements_;
+}
+
 std::int64_t MessagesTable::insert(const NewMessage& message, std::int64_t now_ms) {
-  std::int64_t id = 0;
-  const std::string direction(toString(message.direction));
-  session_ << "INSERT INTO messages (channel, direction, raw, status, control_id, sender,"
-              " message_type, received_at, updated_at)"
-              " VALUES (?, ?, COALESCE(?, x''), 'received', ?, ?, ?, ?, ?) RETURNING id",
-      useRef(message.channel), useRef(direction), bind(toBlob(message.raw)),
-      useRef(message.control_id), useRef(message.sender), useRef(message.message_type),
-      useRef(message.received_at_ms), bind(now_ms), into(id), now;
-  return id;
+  auto st = writer().get(
+      "INSERT INTO messages (channel, direction, raw, status, control_id, sender,"
+      " message_type, received_at, updated_at)"
+      " VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?)");
+  st.bind(1, message.channel)
+      .bind(2, toString(message.direction))
+      .bindBlob(3, message.raw)
+      .bind(4, message.control_id)
+      .bind(5, message.sender)
+      .bind(6, message.message_type)
+      .bind(7, message.received_at_ms)
+      .bind(8, now_ms);
+  st.run();
+  return st.lastInsertId();
 }
 
 bool MessagesTable::setOutcome(std::int64_t id, MessageStatus status,
                                const std::optional<std::string>& canonical_json,
                                const std::optional<std::string>& error, std::int64_t now_ms) {
-  std::vector<std::int64_t> changed;
-  const std::string status_text(toString(status));
-  Poco::Nullable<std::string> canonical;
-  if (canonical_json) canonical = *canonical_json;
-  Poco::Nullable<std::string> error_text;
-  if (error) error_text = *error;
-  session_ << "UPDATE messages SET status = ?, canonical = COALESCE(?, canonical), error = ?,"
-              " updated_at = ? WHERE id = ? AND status IN ('received', 'errored') RETURNING id",
-      useRef(status_text), useRef(canonical), useRef(error_text), bind(now_ms), bind(id),
-      into(changed), now;
-  return !changed.empty();
+  auto st = writer().get(
+      "UPDATE messages SET status = ?, canonical = COALESCE(?, canonical), error = ?,"
+      " updated_at = ? WHERE id = ? AND status IN ('received', 'errored')");
+  st.bind(1, toString(status)).bind(2, canonical_json).bind(3, error).bind(4, now_ms).bind(5, id);
+  st.run();
+  return st.changes() > 0;
 }
 
 std::optional<std::int64_t> MessagesTable::findDuplicate(const std::string& sender,

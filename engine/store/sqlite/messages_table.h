@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/store/sqlite/statement_cache.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -21,7 +22,11 @@ class MessagesTable {
   // Migration 1: the table and its indexes.
   static std::vector<std::string> schemaV1();
 
+  // Reads only (a reader connection).
   explicit MessagesTable(Poco::Data::Session& session) : session_(session) {}
+  // The writer connection: insert and setOutcome run its cached statements.
+  MessagesTable(Poco::Data::Session& session, StatementCache& statements)
+      : session_(session), statements_(&statements) {}
 
   std::int64_t insert(const NewMessage& message, std::int64_t now_ms);
   // Applies to a received or errored message only; false otherwise (or when id is unknown).
@@ -41,7 +46,10 @@ class MessagesTable {
   std::vector<MessageRecord> select(const std::string& where_order_limit,
                                     std::vector<Poco::Data::AbstractBinding::Ptr> params);
 
+  StatementCache& writer();
+
   Poco::Data::Session& session_;
+  StatementCache* statements_ = nullptr;
 };
 
 }  // namespace ferry::store::sqlite

@@ -1,5 +1,6 @@
 #include "engine/store/sqlite/sqlite_store.h"
 
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 
 #include <chrono>
@@ -47,12 +48,13 @@ void checkSettlement(const DeliverySettlement& settlement) {
 
 // One processing outcome inside the caller's transaction; false (and no deliveries) when the
 // message is not in a state that allows it.
-bool applyOutcome(Session& session, const ProcessedMessage& outcome, std::int64_t now_ms) {
-  if (!MessagesTable(session).setOutcome(outcome.id, outcome.status, outcome.canonical_json,
+bool applyOutcome(Session& session, StatementCache& statements, const ProcessedMessage& outcome,
+                  std::int64_t now_ms) {
+  if (!MessagesTable(session, statements).setOutcome(outcome.id, outcome.status, outcome.canonical_json,
                                          outcome.error, now_ms)) {
     return false;
   }
-  DeliveriesTable deliveries(session);
+  DeliveriesTable deliveries(session, statements);
   for (const auto& delivery : outcome.deliveries) deliveries.insert(outcome.id, delivery, now_ms);
   MessageKeysTable keys(session);
   for (const auto& key : outcome.keys) keys.insert(outcome.id, key);
@@ -80,6 +82,7 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
     writer_ = std::make_unique<Session>(
         openConnection(path_, ConnectionRole::Writer, options_.busy_timeout_ms));
+    statements_ = std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(*writer_));
     Migrator migrator(*writer_, options_.migrations, path_);
     if (options_.migrate_on_open) {
       migrator.apply(now());
@@ -102,6 +105,7 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
 SqliteStore::~SqliteStore() {
   // Readers first: the writer, closing last, checkpoints the WAL into the main file.
   readers_.reset();
+  statements_.reset();
   writer_.reset();
 }
 
@@ -122,19 +126,17 @@ auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
     // redoes (messages left 'received' are processed again; deliveries are at least once).
     // Received messages, the ones Ferry acknowledges, always commit with a full fsync.
     struct Relax {
-      Session& session;
+      sqlite3* db;
       bool active;
-      explicit Relax(Session& s, bool on) : session(s), active(on) {
-        if (active) session << "PRAGMA main.synchronous = NORMAL", Poco::Data::Keywords::now;
-      }
-      ~Relax() {
-        if (!active) return;
-        try {
-          session << "PRAGMA main.synchronous = FULL", Poco::Data::Keywords::now;
-        } catch (...) {
+      Relax(sqlite3* handle, bool on) : db(handle), active(on) {
+        if (active && sqlite3_exec(db, "PRAGMA main.synchronous = NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
+          throw std::runtime_error(sqlite3_errmsg(db));
         }
       }
-    } relax(*writer_, relaxed);
+      ~Relax() {
+        if (active) sqlite3_exec(db, "PRAGMA main.synchronous = FULL", nullptr, nullptr, nullptr);
+      }
+    } relax(Poco::Data::SQLite::Utility::dbHandle(*writer_), relaxed);
     WriteTransaction transaction(*writer_);
     auto result = body(*writer_, now());
     transaction.commit();
@@ -190,14 +192,14 @@ std::vector<AppliedMigration> SqliteStore::migrate() {
 
 std::int64_t SqliteStore::insertReceived(const NewMessage& message) {
   return write("commit a received message", [&](Session& s, std::int64_t now_ms) {
-    return MessagesTable(s).insert(message, now_ms);
+    return MessagesTable(s, *statements_).insert(message, now_ms);
   });
 }
 
 std::vector<std::int64_t> SqliteStore::insertReceivedBatch(const std::vector<NewMessage>& messages) {
   if (messages.empty()) return {};
   return write("commit a batch of received messages", [&](Session& s, std::int64_t now_ms) {
-    MessagesTable table(s);
+    MessagesTable table(s, *statements_);
     std::vector<std::int64_t> ids;
     ids.reserve(messages.size());
     for (const auto& message : messages) ids.push_back(table.insert(message, now_ms));
@@ -222,21 +224,21 @@ bool SqliteStore::markProcessedAndRoute(std::int64_t id, const std::string& cano
   const ProcessedMessage outcome{id, MessageStatus::Processed, canonical_json, std::nullopt,
                                  deliveries, {}};
   return write("mark a message processed and route it", [&](Session& s, std::int64_t now_ms) {
-    return applyOutcome(s, outcome, now_ms);
+    return applyOutcome(s, *statements_, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markErrored(std::int64_t id, const std::string& error) {
   const ProcessedMessage outcome{id, MessageStatus::Errored, std::nullopt, error, {}, {}};
   return write("mark a message errored", [&](Session& s, std::int64_t now_ms) {
-    return applyOutcome(s, outcome, now_ms);
+    return applyOutcome(s, *statements_, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
 bool SqliteStore::markFiltered(std::int64_t id, const std::string& reason) {
   const ProcessedMessage outcome{id, MessageStatus::Filtered, std::nullopt, reason, {}, {}};
   return write("mark a message filtered", [&](Session& s, std::int64_t now_ms) {
-    return applyOutcome(s, outcome, now_ms);
+    return applyOutcome(s, *statements_, outcome, now_ms);
   }, /*relaxed=*/true);
 }
 
@@ -246,7 +248,7 @@ std::vector<bool> SqliteStore::recordProcessed(const std::vector<ProcessedMessag
   return write("record processing outcomes", [&](Session& s, std::int64_t now_ms) {
     std::vector<bool> applied;
     applied.reserve(outcomes.size());
-    for (const auto& outcome : outcomes) applied.push_back(applyOutcome(s, outcome, now_ms));
+    for (const auto& outcome : outcomes) applied.push_back(applyOutcome(s, *statements_, outcome, now_ms));
     return applied;
   }, /*relaxed=*/true);
 }
@@ -279,7 +281,7 @@ std::vector<MessageKey> SqliteStore::messageKeys(std::int64_t message_id) {
 std::vector<std::int64_t> SqliteStore::addDeliveries(std::int64_t message_id,
                                                      const std::vector<NewDelivery>& deliveries) {
   return write("add deliveries", [&](Session& s, std::int64_t now_ms) {
-    DeliveriesTable table(s);
+    DeliveriesTable table(s, *statements_);
     std::vector<std::int64_t> ids;
     for (const auto& delivery : deliveries) ids.push_back(table.insert(message_id, delivery, now_ms));
     return ids;
@@ -298,7 +300,7 @@ std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination
   });
   if (!any_due) return {};
   return write("claim due deliveries", [&](Session& s, std::int64_t) {
-    return DeliveriesTable(s).claimDue(destination, now_ms, limit, order);
+    return DeliveriesTable(s, *statements_).claimDue(destination, now_ms, limit, order);
   }, /*relaxed=*/true);
 }
 
@@ -307,7 +309,7 @@ std::size_t SqliteStore::recoverInFlight() {
   // deliveries are sent again (at-least-once) rather than a stale note settling a later claim.
   const std::vector<NotedSettlement> notes = journal_.takeAll();
   return write("recover deliveries left in flight", [&](Session& s, std::int64_t now_ms) {
-    DeliveriesTable table(s);
+    DeliveriesTable table(s, *statements_);
     for (const NotedSettlement& noted : notes) {
       table.settle(noted.settlement.delivery_id, settledState(noted.settlement), now_ms,
                    DeliveriesTable::Claim{noted.attempts, noted.claimed_at_ms});
@@ -366,7 +368,7 @@ SettledDeliveries SqliteStore::settle(std::string_view what,
   if (settlements.empty() && released.empty()) return {};
   for (const auto& settlement : settlements) checkSettlement(settlement);
   SettledDeliveries result = write(what, [&](Session& s, std::int64_t now_ms) {
-    DeliveriesTable table(s);
+    DeliveriesTable table(s, *statements_);
     SettledDeliveries settled;
     settled.settled.reserve(settlements.size());
     for (const auto& settlement : settlements) {
@@ -406,13 +408,13 @@ std::vector<DeliveryRecord> SqliteStore::deadLetters(std::size_t limit, std::int
 
 std::int64_t SqliteStore::appendEvent(const Event& event) {
   return write("append an event",
-               [&](Session& s, std::int64_t) { return EventsTable(s).insert(event); }, /*relaxed=*/true);
+               [&](Session& s, std::int64_t) { return EventsTable(s, *statements_).insert(event); }, /*relaxed=*/true);
 }
 
 std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& events) {
   if (events.empty()) return {};
   return write("append events", [&](Session& s, std::int64_t) {
-    EventsTable table(s);
+    EventsTable table(s, *statements_);
     std::vector<std::int64_t> ids;
     ids.reserve(events.size());
     for (const auto& event : events) ids.push_back(table.insert(event));

@@ -26,6 +26,7 @@
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/migrations.h"
 #include "engine/store/sqlite/settlement_journal.h"
+#include "engine/store/sqlite/statement_cache.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -123,6 +124,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   std::mutex write_mutex_;
   std::unique_ptr<Poco::Data::Session> writer_;
+  std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
   SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
