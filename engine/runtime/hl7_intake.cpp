@@ -98,11 +98,21 @@ std::string Hl7Intake::receive(std::string bytes) {
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
+  std::vector<hl7v2::Error> errors = result.errors;
+  if (errors.empty()) {
+    // The message parsed but the channel's rules or a destination's format failed it (a code
+    // missing from a table, a claim the insurer format cannot carry): an application error
+    // the sender should hear about, with the rule's sentence.
+    hl7v2::Error e;
+    e.code = hl7v2::ErrorCode::ApplicationInternalError;
+    e.text = result.error;
+    errors.push_back(std::move(e));
+  }
   bool rejected = false;
-  for (const auto& e : result.errors) rejected = rejected || isRejection(e.code);
+  for (const auto& e : errors) rejected = rejected || isRejection(e.code);
   using Code = hl7v2::AcknowledgmentCode;
   const Code code = rejected ? (enhanced ? Code::CR : Code::AR) : (enhanced ? Code::CE : Code::AE);
-  return hl7v2::buildAck(*message, code, result.errors, options);
+  return hl7v2::buildAck(*message, code, errors, options);
 }
 
 }  // namespace ferry::runtime

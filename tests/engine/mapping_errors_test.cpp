@@ -1,0 +1,81 @@
+// A rule that fails at run time, through the running engine: the message is stored as errored
+// with the rule's name, the sender gets AE with an ERR naming an application error, and the
+// engine carries on with the next message.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "engine/runtime/config.h"
+#include "engine/runtime/engine.h"
+#include "engine/runtime/json_log.h"
+#include "tests/engine/engine_fixture.h"
+
+namespace ferry::test {
+namespace {
+
+std::string sample(const std::string& relative) {
+  std::ifstream in(std::string(FERRY_SOURCE_DIR) + "/samples/" + relative, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
+  TempFolder dir;
+  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
+  dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 1},
+    "ack_mode": "after_parse", "mapping": "strict@1",
+    "destinations": [{"name": "out", "type": "file", "folder": "out", "format": "hl7v2"}]})");
+  // Only glucose is in the table, and a missing key is an error (the default policy).
+  dir.write("tables/codes.csv", "local,loinc\nGLU,2345-7\n");
+  dir.write("mappings/strict.json", R"J({"name": "strict", "version": "1",
+    "transforms": [{"name": "local code to LOINC", "for_each": "observations[*]",
+                    "set": "code.codings[0].code", "value": "lookup('codes', code.codings[0].code)"}],
+    "routes": [{"name": "all", "when": "true", "to": ["out"]}]})J");
+  runtime::ConfigLoad load = runtime::loadConfig(dir.path());
+  for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
+  ASSERT_TRUE(load.ok());
+  load.config.channels[0].source.port = 0;  // any free port
+  runtime::JsonLog log(dir.path() + "/ferry.log");
+  runtime::Engine engine(load.config, log);
+  engine.start();
+
+  std::string ack;
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), sample("hl7v2/oru_r01_local_codes.hl7"), &ack), "AE");
+  auto parsed = hl7v2::Message::parse(ack);
+  ASSERT_TRUE(parsed) << ack;
+  EXPECT_EQ(parsed->get("MSA-2"), "NL-000190001");
+  EXPECT_EQ(parsed->get("ERR-3.1"), "207");
+  EXPECT_NE(parsed->get("ERR-8").find("local code to LOINC"), std::string::npos) << ack;
+
+  store::MessageFilter filter;
+  filter.channel = "lab";
+  const auto rows = engine.store().listMessages(filter);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].status, store::MessageStatus::Errored);
+  ASSERT_TRUE(rows[0].error.has_value());
+  EXPECT_NE(rows[0].error->find("rule \"local code to LOINC\""), std::string::npos) << *rows[0].error;
+  EXPECT_NE(rows[0].error->find("'K'"), std::string::npos) << *rows[0].error;
+  EXPECT_TRUE(engine.store().deliveriesFor(rows[0].id).empty());
+
+  // The engine goes on: a message every rule can handle is accepted.
+  std::string glucose_only = sample("hl7v2/oru_r01_local_codes.hl7");
+  glucose_only = glucose_only.substr(0, glucose_only.find("OBX|2|"));
+  glucose_only.replace(glucose_only.find("NL-000190001"), 12, "NL-000190009");
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucose_only), "AA");
+  engine.stop();
+  // The log names the rule but holds no value from the message.
+  const std::string lines = [&] {
+    std::ifstream in(dir.path() + "/ferry.log");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }();
+  EXPECT_NE(lines.find("local code to LOINC"), std::string::npos) << lines;
+  EXPECT_EQ(lines.find("Fictional"), std::string::npos) << lines;
+}
+
+}  // namespace
+}  // namespace ferry::test
