@@ -7,10 +7,6 @@
 namespace ferry::mappings::test {
 namespace {
 
-std::string shared(const std::string& relative) {
-  return ferry::test::readFile(std::string(FERRY_SOURCE_DIR) + "/../shared/samples/" + relative);
-}
-
 TEST(MappingSource, Hl7ReadsTheRawV2Message) {
   const std::string raw = oruText();
   Evaluator eval;
@@ -38,7 +34,7 @@ TEST(MappingSource, Hl7UsesAPreParsedMessage) {
 }
 
 TEST(MappingSource, JsonReadsTheRawFhirBundle) {
-  const std::string raw = shared("fhir/bundle_lab_result.json");
+  const std::string raw = ferry::test::sample("fhir/bundle_lab_result.json");
   Evaluator eval;
   eval.source = Source{Source::Format::Json, raw, nullptr};
   EXPECT_EQ(eval("json('id')"), "b-lab-20261120-1");
