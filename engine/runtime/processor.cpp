@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "engine/canonical/json_writer.h"
-#include "parsers/hl7v2/normalizer.h"
 
 namespace ferry::runtime {
 
