@@ -1,9 +1,9 @@
 // The FHIR R4 element definitions Ferry validates against: for each resource and data type it
 // supports, its elements with type, cardinality, choice group and required code binding.
 //
-// The rows are data generated from the published R4 structure definitions
-// (r4_schema_data.cpp, by tests/fhir/npm/gen_r4_schema.js), so the validator and the fidelity
-// machinery need no hand-written per-resource rules. Primitive extension siblings ("_birthDate")
+// The rows are data generated from the published R4 structure definitions (r4_elements_data.cpp,
+// r4_types_data.cpp and r4_terminology_data.cpp, by tests/fhir/npm/gen_r4_schema.js), so the
+// validator and the fidelity machinery need no hand-written per-resource rules. Primitive extension siblings ("_birthDate")
 // are not listed; the validator treats them as Element wherever the primitive is allowed.
 #pragma once
 
@@ -45,7 +45,7 @@ struct CodeDef {
     std::string_view code;
 };
 
-/// The generated tables (r4_schema_data.cpp). kTypes is sorted by name; kResourceTypes lists every
+/// The generated tables (r4_*_data.cpp). kTypes is sorted by name; kResourceTypes lists every
 /// R4 resource type, sorted.
 extern const std::span<const ElementDef> kElements;
 extern const std::span<const TypeDef> kTypes;
