@@ -2,7 +2,7 @@
 
 #include "engine/runtime/config.h"
 #include "engine/json/located_json.h"
-#include "tests/engine/temp_folder.h"
+#include "tests/support/temp_folder.h"
 
 using namespace ferry::runtime;
 using namespace ferry::json;

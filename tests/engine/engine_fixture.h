@@ -17,7 +17,7 @@
 #include "engine/runtime/engine.h"
 #include "parsers/hl7v2/ack_builder.h"
 #include "parsers/hl7v2/message.h"
-#include "tests/engine/temp_folder.h"
+#include "tests/support/temp_folder.h"
 
 namespace ferry::test {
 

@@ -4,23 +4,14 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "engine/runtime/config.h"
 #include "engine/runtime/engine.h"
 #include "engine/runtime/json_log.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/support/files.h"
 
 namespace ferry::test {
 namespace {
-
-std::string sample(const std::string& relative) {
-  std::ifstream in(std::string(FERRY_SOURCE_DIR) + "/samples/" + relative, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
   TempFolder dir;
@@ -67,12 +58,7 @@ TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
   EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucose_only), "AA");
   engine.stop();
   // The log names the rule but holds no value from the message.
-  const std::string lines = [&] {
-    std::ifstream in(dir.path() + "/ferry.log");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }();
+  const std::string lines = readFile(dir.path() + "/ferry.log");
   EXPECT_NE(lines.find("local code to LOINC"), std::string::npos) << lines;
   EXPECT_EQ(lines.find("Fictional"), std::string::npos) << lines;
 }

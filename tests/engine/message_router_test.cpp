@@ -5,25 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "engine/runtime/inbound_decoder.h"
 #include "engine/runtime/message_router.h"
 #include "mappings/mapping_set.h"
 #include "parsers/hl7v2/message.h"
 #include "parsers/xml/profile_set.h"
-#include "tests/engine/temp_folder.h"
+#include "tests/support/files.h"
+#include "tests/support/temp_folder.h"
 
 namespace ferry::test {
 namespace {
-
-std::string sample(const std::string& relative) {
-  std::ifstream in(std::string(FERRY_SOURCE_DIR) + "/samples/" + relative, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 runtime::DestinationConfig destination(const std::string& name, const std::string& format) {
   runtime::DestinationConfig d;

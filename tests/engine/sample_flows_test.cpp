@@ -23,35 +23,32 @@
 #include "engine/runtime/engine.h"
 #include "engine/runtime/json_log.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/support/files.h"
 
 namespace ferry::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string sample(const std::string& relative) {
-  return readFile(fs::path(FERRY_SOURCE_DIR) / "samples" / relative);
-}
-
-// A port nothing listens on right now (bound and released; good enough on loopback in tests).
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+// n distinct ports nothing listens on right now: each is bound until all are chosen, so the
+// kernel cannot hand out one twice (released before the engine binds them; good enough on
+// loopback in tests).
+std::vector<int> freePorts(std::size_t n) {
+  std::vector<int> sockets;
+  std::vector<int> ports;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    sockets.push_back(fd);
+    ports.push_back(ntohs(address.sin_port));
+  }
+  for (const int fd : sockets) ::close(fd);
+  return ports;
 }
 
 // Files a stand-in wrote to out/FOLDER, oldest (lowest message id) first.
@@ -76,9 +73,9 @@ class SampleFlows : public ::testing::Test {
     }
     fs::copy_file(source / "ferry.json", dir_.path() + "/ferry.json");
     // Every port of the samples moves to a free one, in listeners and in the URLs that reach them.
-    for (const int port : {2575, 2576, 2577, 2578, 2579, 2580, 2581, 8080, 8081, 8443, 8444}) {
-      ports_[port] = freePort();
-    }
+    const std::vector<int> sample_ports = {2575, 2576, 2577, 2578, 2579, 2580, 2581, 8080, 8081, 8443, 8444};
+    const std::vector<int> free = freePorts(sample_ports.size());
+    for (std::size_t i = 0; i < sample_ports.size(); ++i) ports_[sample_ports[i]] = free[i];
     for (const auto& entry : fs::directory_iterator(dir_.path() + "/channels")) {
       std::string text = readFile(entry.path());
       for (const auto& [from, to] : ports_) {
