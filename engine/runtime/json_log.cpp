@@ -1,6 +1,15 @@
 #include "engine/runtime/json_log.h"
 
+#include <chrono>
+
 namespace ferry::runtime {
+
+namespace {
+
+constexpr std::size_t kFlushBytes = 64 * 1024;
+constexpr std::chrono::milliseconds kFlushInterval{100};
+
+}  // namespace
 
 std::string jsonEscape(std::string_view text) {
   std::string out;
@@ -32,17 +41,46 @@ JsonLog::JsonLog(const std::string& path)
     out_ = stderr;
     owned_ = false;
   }
+  flusher_ = std::thread([this] { runFlusher(); });
 }
 
 JsonLog::~JsonLog() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_.notify_one();
+  flusher_.join();
+  flushLocked();  // the flusher is gone: nothing else touches the buffer
   if (owned_) std::fclose(out_);
+}
+
+void JsonLog::runFlusher() {
+  std::unique_lock lock(mutex_);
+  while (!stop_.wait_for(lock, kFlushInterval, [&] { return stopping_; })) {
+    flushLocked();
+  }
+}
+
+void JsonLog::flushLocked() {
+  if (pending_.empty()) return;
+  std::fwrite(pending_.data(), 1, pending_.size(), out_);
+  std::fflush(out_);
+  pending_.clear();
 }
 
 void JsonLog::write(const std::string& text) {
   std::lock_guard lock(mutex_);
-  std::fwrite(text.data(), 1, text.size(), out_);
-  std::fputc('\n', out_);
-  std::fflush(out_);
+  pending_ += text;
+  pending_ += '\n';
+  flushLocked();
+}
+
+void JsonLog::buffer(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  pending_ += text;
+  pending_ += '\n';
+  if (pending_.size() >= kFlushBytes) flushLocked();
 }
 
 void JsonLog::event(const Event& e) {
@@ -52,7 +90,7 @@ void JsonLog::event(const Event& e) {
   if (e.message_id != 0) s += ",\"message_id\":" + std::to_string(e.message_id);
   if (e.delivery_id != 0) s += ",\"delivery_id\":" + std::to_string(e.delivery_id);
   if (!e.detail.empty()) s += ",\"detail\":\"" + jsonEscape(e.detail) + "\"";
-  write(s + "}");
+  buffer(s + "}");
 }
 
 void JsonLog::line(std::string_view json) { write(std::string(json)); }

@@ -1,11 +1,19 @@
 #pragma once
 // Structured log: one JSON object a line, with message ids and channel names only. Patient data
 // never reaches the log; it stays in the message store.
+//
+// Message events (several per message) are buffered and written by a background thread every
+// 100 ms, or sooner once 64 KB are waiting: a write and flush per event cost a system call each
+// on the path of every message. The store keeps the same events durably, so a crash loses at
+// most the last 100 ms of log lines, never the record. Engine life-cycle lines (info, error,
+// channel lines) are written at once, with everything buffered before them.
 
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "engine/runtime/event_bus.h"
 
@@ -15,7 +23,7 @@ class JsonLog {
  public:
   // Appends to path, or writes to stderr when path is empty.
   explicit JsonLog(const std::string& path = {});
-  ~JsonLog();
+  ~JsonLog();  // writes what is buffered
   JsonLog(const JsonLog&) = delete;
   JsonLog& operator=(const JsonLog&) = delete;
 
@@ -27,10 +35,18 @@ class JsonLog {
   void error(std::string_view event, std::string_view detail = {});
 
  private:
-  void write(const std::string& text);
+  void write(const std::string& text);     // at once
+  void buffer(const std::string& text);    // by the flusher, or when the buffer is full
+  void flushLocked();
+  void runFlusher();
+
   std::mutex mutex_;
+  std::condition_variable stop_;
+  std::string pending_;
+  bool stopping_ = false;
   std::FILE* out_;
   bool owned_;
+  std::thread flusher_;
 };
 
 // JSON string escaping for hand-built log lines.

@@ -16,10 +16,10 @@ class BatchWritesTest : public StoreTest {
   }
   static ProcessedMessage processed(std::int64_t id, std::vector<NewDelivery> deliveries) {
     return {id, MessageStatus::Processed, "{\"id\":" + std::to_string(id) + "}", std::nullopt,
-            std::move(deliveries)};
+            std::move(deliveries), {}};
   }
   static ProcessedMessage errored(std::int64_t id, const std::string& why) {
-    return {id, MessageStatus::Errored, std::nullopt, why, {}};
+    return {id, MessageStatus::Errored, std::nullopt, why, {}, {}};
   }
   // `n` deliveries to `destination`, each of its own processed message, claimed in FIFO order.
   std::vector<DeliveryRecord> claimed(const std::string& destination, int n) {
@@ -47,7 +47,7 @@ TEST_F(BatchWritesTest, RecordProcessedWritesEveryOutcomeInOneTransaction) {
   const std::vector<bool> applied = store->recordProcessed({
       processed(a, {{"lab/hospital", std::nullopt}, {"lab/archive", "{\"canonical\":1}"}}),
       errored(b, "100 segment PV1 missing"),
-      {c, MessageStatus::Filtered, std::nullopt, "test patient", {}},
+      {c, MessageStatus::Filtered, std::nullopt, "test patient", {}, {}},
   });
   EXPECT_EQ(store->transactionsCommitted(), before + 1);
   EXPECT_EQ(applied, (std::vector<bool>{true, true, true}));
@@ -121,7 +121,7 @@ TEST_F(BatchWritesTest, AMalformedEntryIsRefusedBeforeAnythingIsWritten) {
   const auto a = receive();
   const auto b = receive();
   const auto before = store->transactionsCommitted();
-  EXPECT_THROW(store->recordProcessed({processed(a, {}), {b, MessageStatus::Received, {}, {}, {}}}),
+  EXPECT_THROW(store->recordProcessed({processed(a, {}), {b, MessageStatus::Received, {}, {}, {}, {}}}),
                std::invalid_argument);
   ProcessedMessage routed_error = errored(b, "bad");
   routed_error.deliveries.push_back({"lab/hospital", std::nullopt});

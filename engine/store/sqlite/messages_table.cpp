@@ -124,10 +124,17 @@ std::optional<std::int64_t> MessagesTable::findDuplicate(const std::string& send
                                                          std::int64_t since_ms) {
   // Without a control id there is nothing to compare: such messages are never duplicates.
   if (control_id.empty()) return std::nullopt;
+  static constexpr const char* kSql =
+      "SELECT id FROM messages WHERE sender = ? AND control_id = ? AND received_at >= ?"
+      " ORDER BY received_at DESC, id DESC LIMIT 1";
+  if (statements_ != nullptr) {
+    auto st = statements_->get(kSql);
+    st.bind(1, sender).bind(2, control_id).bind(3, since_ms);
+    if (!st.step()) return std::nullopt;
+    return st.int64(0);
+  }
   std::vector<std::int64_t> ids;
-  session_ << "SELECT id FROM messages WHERE sender = ? AND control_id = ? AND received_at >= ?"
-              " ORDER BY received_at DESC, id DESC LIMIT 1",
-      useRef(sender), useRef(control_id), bind(since_ms), into(ids), now;
+  session_ << kSql, useRef(sender), useRef(control_id), bind(since_ms), into(ids), now;
   if (ids.empty()) return std::nullopt;
   return ids.front();
 }

@@ -24,7 +24,8 @@ class MessagesTable {
 
   // Reads only (a reader connection).
   explicit MessagesTable(Poco::Data::Session& session) : session_(session) {}
-  // The writer connection: insert and setOutcome run its cached statements.
+  // With compiled statements: the writer's (insert and setOutcome run them), or a reader's
+  // (findDuplicate, asked for every message, runs it).
   MessagesTable(Poco::Data::Session& session, StatementCache& statements)
       : session_(session), statements_(&statements) {}
 

@@ -3,9 +3,12 @@
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
+#include <type_traits>
 
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
@@ -100,10 +103,19 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     throw StoreError(path_, "Cannot open the store " + path_ + ": " + e.what() + ".");
   }
   readers_ = std::make_unique<ReaderPool>(path_, options_.readers, options_.busy_timeout_ms);
+  synchronous_full_ = std::stoi(pragma(*writer_, "main.synchronous")) >= 2;
+  try {
+    checkpointer_ = std::make_unique<Checkpointer>(Poco::Data::SQLite::Utility::dbHandle(*writer_),
+                                                   path_, options_.checkpoints);
+  } catch (const std::exception& e) {
+    throw StoreError(path_, "Cannot open the store " + path_ + ": " + e.what() + ".");
+  }
 }
 
 SqliteStore::~SqliteStore() {
-  // Readers first: the writer, closing last, checkpoints the WAL into the main file.
+  // Readers and the checkpointer first: the writer, closing last, checkpoints the WAL into the
+  // main file.
+  checkpointer_.reset();
   readers_.reset();
   statements_.reset();
   writer_.reset();
@@ -118,36 +130,82 @@ void SqliteStore::fail(std::string_view what, const std::string& cause) const {
 
 template <typename Body>
 auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
+  using Result = std::invoke_result_t<Body&, Session&, std::int64_t>;
+  std::optional<Result> result;
+  auto run = [&] { result.emplace(body(*writer_, now())); };
+  WriteJob job(what, /*durable=*/!relaxed, run);
+  writes_.submit(job);
+  if (job.error) std::rethrow_exception(job.error);
+  return std::move(*result);
+}
+
+namespace {
+
+void exec(sqlite3* db, const char* sql) {
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw std::runtime_error(sqlite3_errmsg(db));
+  }
+}
+
+}  // namespace
+
+std::exception_ptr SqliteStore::failure(std::string_view what) const {
   try {
-    std::lock_guard lock(write_mutex_);
-    // Bookkeeping writes (processing results, delivery states, events) commit without their
-    // own fsync: under WAL the next durable commit (a received message) syncs them too, and a
+    throw;
+  } catch (const StoreError&) {
+    return std::current_exception();
+  } catch (const Poco::Exception& e) {
+    return std::make_exception_ptr(StoreError(
+        path_, "Could not " + std::string(what) + " in the store " + path_ + ": " + e.displayText() + "."));
+  } catch (const std::exception& e) {
+    return std::make_exception_ptr(
+        StoreError(path_, "Could not " + std::string(what) + " in the store " + path_ + ": " + e.what() + "."));
+  } catch (...) {
+    return std::make_exception_ptr(
+        StoreError(path_, "Could not " + std::string(what) + " in the store " + path_ + "."));
+  }
+}
+
+void SqliteStore::runBatch(WriteCombiner::Batch& batch) {
+  std::lock_guard lock(write_mutex_);
+  sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer_);
+  const bool durable = std::any_of(batch.begin(), batch.end(), [](const WriteJob* j) { return j->durable; });
+  // A lone write needs no savepoint: its failure rolls the whole transaction back.
+  const bool isolate = batch.size() > 1;
+  bool open = false;
+  try {
+    // Bookkeeping writes (processing results, delivery states, events) alone commit without an
+    // fsync: under WAL the next durable commit (a received message) syncs them too, and a
     // process crash loses nothing. A power cut may undo the last few of them, which recovery
     // redoes (messages left 'received' are processed again; deliveries are at least once).
-    // Received messages, the ones Ferry acknowledges, always commit with a full fsync.
-    struct Relax {
-      sqlite3* db;
-      bool active;
-      Relax(sqlite3* handle, bool on) : db(handle), active(on) {
-        if (active && sqlite3_exec(db, "PRAGMA main.synchronous = NORMAL", nullptr, nullptr, nullptr) != SQLITE_OK) {
-          throw std::runtime_error(sqlite3_errmsg(db));
-        }
+    // A batch holding a received message, which Ferry acknowledges, commits with a full fsync.
+    if (durable != synchronous_full_) {
+      exec(db, durable ? "PRAGMA main.synchronous = FULL" : "PRAGMA main.synchronous = NORMAL");
+      synchronous_full_ = durable;
+    }
+    exec(db, "BEGIN IMMEDIATE");
+    open = true;
+    for (WriteJob* job : batch) {
+      if (isolate) exec(db, "SAVEPOINT write");
+      try {
+        job->run();
+      } catch (...) {
+        if (!isolate) throw;
+        job->error = failure(job->what);
+        // Undoes this write alone; when SQLite has already rolled the whole transaction back
+        // (disk full, I/O error) this throws and every write of the batch fails below.
+        exec(db, "ROLLBACK TO write");
       }
-      ~Relax() {
-        if (active) sqlite3_exec(db, "PRAGMA main.synchronous = FULL", nullptr, nullptr, nullptr);
-      }
-    } relax(Poco::Data::SQLite::Utility::dbHandle(*writer_), relaxed);
-    WriteTransaction transaction(*writer_);
-    auto result = body(*writer_, now());
-    transaction.commit();
+      if (isolate) exec(db, "RELEASE write");
+    }
+    exec(db, "COMMIT");
+    open = false;
     transactions_.fetch_add(1, std::memory_order_relaxed);
-    return result;
-  } catch (const StoreError&) {
-    throw;
-  } catch (const Poco::Exception& e) {
-    fail(what, e.displayText());
-  } catch (const std::exception& e) {
-    fail(what, e.what());
+  } catch (...) {
+    if (open) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (WriteJob* job : batch) {
+      if (!job->error) job->error = failure(job->what);
+    }
   }
 }
 
@@ -210,9 +268,17 @@ std::vector<std::int64_t> SqliteStore::insertReceivedBatch(const std::vector<New
 std::optional<std::int64_t> SqliteStore::findDuplicate(const std::string& sender,
                                                        const std::string& control_id,
                                                        std::int64_t since_ms) {
-  return read("look for a duplicate message", [&](Session& s) {
-    return MessagesTable(s).findDuplicate(sender, control_id, since_ms);
-  });
+  // Asked for every message before it is acknowledged: a compiled statement of the reader's
+  // own, not a statement compiled per call.
+  try {
+    auto lease = readers_->acquire();
+    return MessagesTable(lease.session(), lease.statements())
+        .findDuplicate(sender, control_id, since_ms);
+  } catch (const Poco::Exception& e) {
+    fail("look for a duplicate message", e.displayText());
+  } catch (const std::exception& e) {
+    fail("look for a duplicate message", e.what());
+  }
 }
 
 bool SqliteStore::markProcessed(std::int64_t id, const std::string& canonical_json) {

@@ -5,12 +5,14 @@
 // ride on the next durable commit; see write() for why that is safe. Outcomes of deliveries
 // sent but not yet settled are noted beside the file (SettlementJournal).
 //
-// Threads: one writer connection behind a mutex performs every write, each in its own
-// BEGIN IMMEDIATE transaction; SQLite allows one writer at a time anyway, and a single
-// connection keeps that order inside the process instead of in busy-wait loops. Reads go to a
-// small pool of read-only connections that, under WAL, see the last committed state without
-// waiting for the writer. Throughput of inserts comes from batching many messages into one
-// transaction (insertReceivedBatch, used by GroupCommitter), not from parallel writers.
+// Threads: one writer connection performs every write; SQLite allows one writer at a time
+// anyway, and a single connection keeps that order inside the process instead of in busy-wait
+// loops. Writes that arrive while a transaction runs share the next one (write_combiner.h).
+// Reads go to a small pool of read-only connections that, under WAL, see the last committed
+// state without waiting for the writer. Throughput of inserts comes from batching many
+// messages into one transaction (insertReceivedBatch, used by GroupCommitter) and from merging
+// the writes of every thread, not from parallel writers. WAL checkpoints run on a thread of
+// their own (checkpointer.h).
 
 #include <Poco/Data/Session.h>
 
@@ -23,10 +25,12 @@
 #include <string_view>
 
 #include "engine/store/migration.h"
+#include "engine/store/sqlite/checkpointer.h"
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/migrations.h"
 #include "engine/store/sqlite/settlement_journal.h"
 #include "engine/store/sqlite/statement_cache.h"
+#include "engine/store/sqlite/write_combiner.h"
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
@@ -37,6 +41,8 @@ struct SqliteOptions {
   bool migrate_on_open = true;  // false: only check the history; call migrate() yourself
   std::function<std::int64_t()> clock;  // ms since the epoch for updated_at; system clock if empty
   std::vector<Migration> migrations = sqliteMigrations();
+  std::size_t max_writes_per_transaction = 64;  // writes of different callers merged at most
+  Checkpointer::Options checkpoints;  // WAL checkpoints run on their own thread (checkpointer.h)
 };
 
 // What the writer connection runs with, as SQLite reports it (for tests and `ferry status`).
@@ -106,11 +112,18 @@ class SqliteStore final : public Store {
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override;
 
   std::uint64_t transactionsCommitted() const override { return transactions_.load(); }
+  std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 
  private:
-  // Runs body(writer session, now) in one write transaction under the write mutex.
+  // Runs body(writer session, now) in a write transaction, possibly shared with other
+  // callers' writes (in a savepoint of its own); returns once that transaction has committed.
+  // relaxed: the write alone needs no fsync (see runBatch).
   template <typename Body>
   auto write(std::string_view what, Body&& body, bool relaxed = false);
+  // The WriteCombiner's executor: one transaction for the batch, errors into the jobs.
+  void runBatch(WriteCombiner::Batch& batch);
+  // The exception being handled, as the StoreError a caller of `what` receives.
+  std::exception_ptr failure(std::string_view what) const;
   // Runs body(reader session) on a pooled read-only connection.
   template <typename Body>
   auto read(std::string_view what, Body&& body);
@@ -122,10 +135,14 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   SqliteOptions options_;
-  std::mutex write_mutex_;
+  std::mutex write_mutex_;  // held while a batch runs; migrate() and settings() take it too
   std::unique_ptr<Poco::Data::Session> writer_;
+  bool synchronous_full_ = true;  // the writer's current setting, under write_mutex_
+  WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
+                        options_.max_writes_per_transaction};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes
   SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
 };

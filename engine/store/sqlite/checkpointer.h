@@ -1,0 +1,65 @@
+#pragma once
+// Moves WAL checkpoints off the writer.
+//
+// Why: by default SQLite checkpoints inside the COMMIT that makes the WAL pass 1,000 pages. That
+// commit then copies every page back into the database file and fsyncs it, several
+// milliseconds during which the single writer holds every other write, the group commit of
+// received messages included: the ACKs of the messages waiting behind it are late by that
+// much, which is what the tail of the ACK latency was made of. The Checkpointer replaces the
+// automatic checkpoint (its WAL hook on the writer connection supersedes wal_autocheckpoint)
+// with a thread of its own and its own connection that runs PASSIVE checkpoints: they copy what
+// no reader still needs and never block the writer, which keeps appending to the WAL meanwhile.
+//
+// The WAL stays bounded: SQLite starts writing it from the beginning again at the first write
+// after a checkpoint has copied all of it. The writer closing last checkpoints what is left.
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace ferry::store::sqlite {
+
+class Checkpointer {
+ public:
+  struct Options {
+    int wal_pages = 1000;  // checkpoint once the WAL holds this many pages (SQLite's default)
+    std::chrono::milliseconds idle_interval{1000};  // and at this pace in any case
+  };
+
+  // Installs the WAL hook on `writer` (which must outlive the checkpointer) and starts the
+  // thread, which opens `path` itself. Throws std::runtime_error when it cannot be opened.
+  Checkpointer(sqlite3* writer, const std::string& path, Options options);
+  ~Checkpointer();  // stop()
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // Removes the hook (the writer checkpoints by itself again) and joins the thread.
+  void stop();
+
+  // Checkpoints run so far (for tests and metrics).
+  std::uint64_t checkpoints() const { return checkpoints_.load(); }
+
+ private:
+  static int onCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
+  void run();
+  void checkpoint();
+
+  sqlite3* writer_;
+  sqlite3* own_ = nullptr;
+  const Options options_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool due_ = false;
+  bool stopping_ = false;
+  std::atomic<bool> signalled_{false};
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::thread thread_;
+};
+
+}  // namespace ferry::store::sqlite

@@ -1,0 +1,70 @@
+#pragma once
+// Merges the store writes of many threads into shared transactions.
+//
+// Why: SQLite has one writer, so every write waited its turn on a mutex and paid a transaction
+// of its own: the group commit of received messages (with its fsync), the processor's outcomes,
+// each delivery worker's claims and settlements, the event writer's batch. While a transaction
+// with an fsync runs, the others queue up; each then committed separately, rewriting the same
+// B-tree pages into the WAL again and again and taking the writer in turn ahead of the next
+// group commit, whose ACKs waited for all of them.
+//
+// Now the writes queue, and the first thread that finds no batch running takes everything
+// queued and runs it as one transaction on behalf of the others (flat combining): no extra
+// thread, no hand-off when there is no contention (a lone write runs on its own thread at
+// once), and under load one commit for what used to be several. Each write runs in its own
+// SAVEPOINT, so a write that fails is undone alone and only its caller hears of it. A batch is
+// committed with a full fsync when any of its writes needs one (a received message); the
+// others ride along.
+//
+// A caller returns only after the transaction holding its write has committed.
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+namespace ferry::store::sqlite {
+
+// One caller's write: a reference to its body (which lives on the caller's stack until done).
+struct WriteJob {
+  template <typename Body>
+  WriteJob(std::string_view what_, bool durable_, Body& body)
+      : what(what_),
+        durable(durable_),
+        target(&body),
+        invoke([](void* target_body) { (*static_cast<Body*>(target_body))(); }) {}
+
+  void run() { invoke(target); }
+
+  std::string_view what;  // "commit a received message", for errors
+  bool durable;           // needs the transaction fsynced before the caller returns
+  void* target;
+  void (*invoke)(void*);
+  std::exception_ptr error;  // set when this write (or its transaction) failed
+  bool done = false;
+};
+
+class WriteCombiner {
+ public:
+  using Batch = std::vector<WriteJob*>;
+  // `execute` runs a batch as one transaction and records any failure in the jobs' `error`;
+  // it must not throw. At most `max_batch` writes share a transaction.
+  WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch);
+
+  // Blocks until `job` has run, on this thread or on another caller's.
+  void submit(WriteJob& job);
+
+ private:
+  const std::function<void(Batch&)> execute_;
+  const std::size_t max_batch_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  std::vector<WriteJob*> queue_;
+  bool running_ = false;
+};
+
+}  // namespace ferry::store::sqlite
