@@ -6,13 +6,14 @@
 namespace ferry::store {
 
 GroupCommitter::GroupCommitter(Store& store, Options options)
-    : store_(store), options_(options.max_batch == 0 ? Options{1} : options) {
-  writer_ = std::thread([this] { run(); });
+    : store_(store), options_(options.max_batch == 0 ? Options{1, options.inline_writes} : options) {
+  if (!options_.inline_writes) writer_ = std::thread([this] { run(); });
 }
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
 std::int64_t GroupCommitter::commit(NewMessage message) {
+  if (options_.inline_writes) return commitInline(std::move(message));
   Request request;
   request.message = std::move(message);
   std::unique_lock lock(mutex_);
@@ -26,9 +27,30 @@ std::int64_t GroupCommitter::commit(NewMessage message) {
   return request.id;
 }
 
+std::int64_t GroupCommitter::commitInline(NewMessage message) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      throw StoreError("", "The group committer is stopped; the message was not stored.");
+    }
+    ++inline_in_flight_;
+  }
+  struct Leave {
+    GroupCommitter& self;
+    ~Leave() {
+      std::lock_guard lock(self.mutex_);
+      if (--self.inline_in_flight_ == 0) self.inline_drained_.notify_all();
+    }
+  } leave{*this};
+  // The store counts the transactions, which other callers' writes may share.
+  const std::int64_t id = store_.insertReceived(message);
+  messages_.fetch_add(1, std::memory_order_relaxed);
+  return id;
+}
+
 std::size_t GroupCommitter::queued() const {
   std::lock_guard lock(mutex_);
-  return queue_.size();
+  return queue_.size() + inline_in_flight_;
 }
 
 bool GroupCommitter::stopped() const {
@@ -44,6 +66,8 @@ void GroupCommitter::stop() {
   }
   work_.notify_all();
   if (writer_.joinable()) writer_.join();
+  std::unique_lock lock(mutex_);
+  inline_drained_.wait(lock, [&] { return inline_in_flight_ == 0; });
 }
 
 void GroupCommitter::run() {

@@ -24,7 +24,8 @@ namespace ferry::store {
 class GroupCommitter {
  public:
   struct Options {
-    std::size_t max_batch = 256;  // messages per transaction at most
+    std::size_t max_batch = 256;  // messages per transaction at most (threaded mode)
+    bool inline_writes = false;   // no writer thread: see above
   };
 
   // `store` must outlive the committer.
@@ -44,9 +45,10 @@ class GroupCommitter {
   // Idempotent.
   void stop();
 
+  // Threaded mode only: inline writes are counted by the store, where they may be merged.
   std::uint64_t transactionsCommitted() const { return transactions_.load(); }
   std::uint64_t messagesCommitted() const { return messages_.load(); }
-  // Messages waiting for the next transaction (a gauge for metrics).
+  // Messages waiting for their transaction (a gauge for metrics).
   std::size_t queued() const;
   // True once stop() has begun: commit() refuses new messages.
   bool stopped() const;
@@ -63,6 +65,7 @@ class GroupCommitter {
   void run();
   void commitBatch(std::vector<Request*>& batch);
   std::vector<std::int64_t> insert(const std::vector<NewMessage>& messages);
+  std::int64_t commitInline(NewMessage message);
 
   Store& store_;
   const Options options_;
@@ -70,6 +73,8 @@ class GroupCommitter {
   std::condition_variable work_;
   std::deque<Request*> queue_;
   bool stopping_ = false;
+  std::size_t inline_in_flight_ = 0;  // inline mode: callers inside the store right now
+  std::condition_variable inline_drained_;
   std::mutex stop_mutex_;
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> messages_{0};

@@ -299,3 +299,38 @@ TEST(GroupCommitterCrash, EveryIdReturnedBeforeKillMinusNineIsInTheFile) {
 
 }  // namespace
 }  // namespace ferry::store::test
+
+namespace ferry::store::test {
+namespace {
+
+// Inline mode: callers write on their own threads; the SQLite store merges them.
+TEST_F(StoreTest, InlineCallersShareTheStoresTransactionsAndStopWaitsForThem) {
+  GroupCommitter committer(*store, GroupCommitter::Options{256, /*inline_writes=*/true});
+  const auto before = store->transactionsCommitted();
+  constexpr int kThreads = 8;
+  constexpr int kEach = 30;
+  std::vector<std::future<std::vector<std::int64_t>>> callers;
+  for (int t = 0; t < kThreads; ++t) {
+    callers.push_back(std::async(std::launch::async, [&, t] {
+      std::vector<std::int64_t> ids;
+      for (int i = 0; i < kEach; ++i) ids.push_back(committer.commit(threadMessage(t, i)));
+      return ids;
+    }));
+  }
+  std::set<std::int64_t> distinct;
+  for (auto& caller : callers) {
+    ASSERT_EQ(caller.wait_for(std::chrono::seconds(120)), std::future_status::ready);
+    for (const auto id : caller.get()) distinct.insert(id);
+  }
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(committer.messagesCommitted(), static_cast<std::uint64_t>(kThreads * kEach));
+  EXPECT_EQ(store->countMessagesByStatus().at("received"), kThreads * kEach);
+  EXPECT_LT(store->transactionsCommitted() - before, static_cast<std::uint64_t>(kThreads * kEach));
+  committer.stop();
+  EXPECT_EQ(committer.queued(), 0u);
+  EXPECT_THROW(committer.commit(threadMessage(0, 999)), StoreError);
+  EXPECT_EQ(store->countMessagesByStatus().at("received"), kThreads * kEach);
+}
+
+}  // namespace
+}  // namespace ferry::store::test
