@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "parsers/fhir/datatype_reader.h"
@@ -88,6 +89,11 @@ BundleLayout BundleLayout::fromMessage(const canonical::Message& message) {
     BundleLayout layout;
     const JsonInput input;
     const DatatypeReader dt(input);
+    // Sized once: a Bundle read back has hundreds of thousands of entries, and a growing vector
+    // would hold its old and new copies at once.
+    layout.entries.reserve(static_cast<std::size_t>(std::count_if(
+        message.extensions.begin(), message.extensions.end(),
+        [](const canonical::Extension& ext) { return ext.format == "fhir" && skeletonIndex(ext.path); })));
     for (const canonical::Extension& ext : message.extensions) {
         if (ext.format != "fhir") continue;
         const std::optional<std::size_t> index = skeletonIndex(ext.path);
@@ -97,17 +103,17 @@ BundleLayout BundleLayout::fromMessage(const canonical::Message& message) {
         if (doc.HasParseError() || !doc.IsObject()) continue;
         LayoutEntry entry;
         entry.index = *index;
-        entry.full_url = dt.text(&doc, "fullUrl");
+        entry.full_url = layout.full_urls_.keep(dt.text(&doc, "fullUrl"));
         const JsonValue* resource = DatatypeReader::get(&doc, "resource");
         entry.resource_type = dt.text(resource, "resourceType");
         entry.whole = resource == nullptr || resource->MemberCount() > 1;
         if (entry.whole && resource != nullptr) {
             if (entry.resource_type == "Practitioner") {
-                layout.practitioners.push_back({entry.full_url, dt.practitioner(resource)});
+                layout.practitioners.push_back({std::string(entry.full_url), dt.practitioner(resource)});
             } else if (entry.resource_type == "Organization") {
-                layout.organizations.push_back({entry.full_url, dt.organization(resource)});
+                layout.organizations.push_back({std::string(entry.full_url), dt.organization(resource)});
             } else if (entry.resource_type == "Location") {
-                layout.locations.push_back({entry.full_url, readLocation(dt, *resource, nullptr)});
+                layout.locations.push_back({std::string(entry.full_url), readLocation(dt, *resource, nullptr)});
             }
         }
         layout.entries.push_back(std::move(entry));
@@ -123,7 +129,11 @@ void BundleLayout::assignItems(const canonical::Message& message) {
         queues[static_cast<std::size_t>(item.kind)].push_back(item);
     }
     std::size_t next[std::size(kAllKinds)] = {};
-    by_item_.clear();
+    for (std::size_t k = 0; k < std::size(kAllKinds); ++k) {
+        std::uint32_t items = 0;
+        for (const ItemRef& item : queues[k]) items = std::max(items, item.index + 1);
+        by_item_[k].assign(items, kNoEntry);
+    }
     for (std::size_t e = 0; e < entries.size(); ++e) {
         LayoutEntry& entry = entries[e];
         entry.item.reset();
@@ -133,13 +143,14 @@ void BundleLayout::assignItems(const canonical::Message& message) {
         const auto k = static_cast<std::size_t>(*kind);
         if (next[k] >= queues[k].size()) continue;  // the item is gone (a mapping removed it)
         entry.item = queues[k][next[k]++];
-        by_item_[key(*entry.item)] = e;
+        by_item_[k][entry.item->index] = static_cast<std::uint32_t>(e);
     }
 }
 
 const LayoutEntry* BundleLayout::entryOf(ItemRef item) const {
-    const auto it = by_item_.find(key(item));
-    return it == by_item_.end() ? nullptr : &entries[it->second];
+    const std::vector<std::uint32_t>& entryOfItem = by_item_[static_cast<std::size_t>(item.kind)];
+    if (item.index >= entryOfItem.size() || entryOfItem[item.index] == kNoEntry) return nullptr;
+    return &entries[entryOfItem[item.index]];
 }
 
 BundleReferences::BundleReferences(const BundleLayout& layout, const canonical::Message& message) : layout_(layout) {
@@ -148,7 +159,9 @@ BundleReferences::BundleReferences(const BundleLayout& layout, const canonical::
 }
 
 std::string BundleReferences::fullUrlOf(ItemRef item) const {
-    if (const LayoutEntry* e = layout_.entryOf(item); e != nullptr && !e->full_url.empty()) return e->full_url;
+    if (const LayoutEntry* e = layout_.entryOf(item); e != nullptr && !e->full_url.empty()) {
+        return std::string(e->full_url);
+    }
     return nameUuid(seed_ + "|" + std::string(resourceTypeName(item.kind)) + "|" + std::to_string(item.index));
 }
 

@@ -12,8 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -21,12 +23,13 @@
 #include "parsers/fhir/datatype_writer.h"
 #include "parsers/fhir/resource_kind.h"
 #include "parsers/fhir/resource_writer.h"
+#include "parsers/fhir/text_arena.h"
 
 namespace ferry::fhir {
 
 struct LayoutEntry {
     std::size_t index = 0;  ///< N of Bundle.entry[N]
-    std::string full_url;
+    std::string_view full_url;  ///< in the layout's own arena
     std::string resource_type;  ///< empty for an entry without a resource
     bool whole = false;         ///< the skeleton holds the whole entry: written as it is
     std::optional<ItemRef> item;
@@ -56,8 +59,11 @@ public:
     std::vector<KnownResource<canonical::Location>> locations;
 
 private:
-    static std::uint64_t key(ItemRef item) { return (static_cast<std::uint64_t>(item.kind) << 32) | item.index; }
-    std::unordered_map<std::uint64_t, std::size_t> by_item_;
+    TextArena full_urls_;  // a Bundle read back has hundreds of thousands: packed, not a string each
+    // Per resource type, the entry of each item (kNoEntry when none): four bytes an item, where a
+    // hash map would take ten times that for a Bundle of a hundred thousand results.
+    static constexpr std::uint32_t kNoEntry = UINT32_MAX;
+    std::vector<std::uint32_t> by_item_[std::size(kAllKinds)];
 };
 
 /// {"reference": fullUrl} between the entries of one Bundle; items without an entry of their own

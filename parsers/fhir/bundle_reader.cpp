@@ -45,6 +45,12 @@ BundleReader::BundleReader(const JsonInput& input, canonical::Message& message, 
     msg_.header.source_format = std::string(canonical::kSourceFhir);
 }
 
+void BundleReader::reserve(std::size_t entries) {
+    records_.reserve(entries);
+    facts_.reserve(entries);
+    by_full_url_.reserve(entries);
+}
+
 void BundleReader::badEntry(std::size_t index) {
     issues_.push_back({Severity::Error, "structure", "a Bundle entry must be a JSON object; it was skipped",
                        entryPath(index), std::nullopt});
@@ -103,9 +109,15 @@ void BundleReader::entry(std::size_t index, const JsonValue& entry) {
     const std::string_view fullUrl = facts.full_url;
     const std::string type(facts.resource_type);
     facts.full_url = {};
-    if (index != 0) facts.resource_type = {};  // only the first entry's type matters to the rules
+    facts.resource_type = {};
+    if (facts_.empty()) {  // only the first entry's type matters to the rules
+        first_resource_type_ = type;
+        facts.resource_type = first_resource_type_;
+    }
     facts_.push_back(facts);
-    if (!fullUrl.empty() && !by_full_url_.emplace(fullUrl, index).second) {
+    if (!fullUrl.empty() && !by_full_url_.contains(fullUrl)) {
+        by_full_url_.emplace(full_urls_.keep(fullUrl), index);
+    } else if (!fullUrl.empty()) {
         issues_.push_back({Severity::Error, "invalid",
                            "fullUrl " + std::string(fullUrl) + " is the fullUrl of an earlier entry as well (bdl-7)",
                            path + ".fullUrl", std::nullopt});
@@ -118,6 +130,7 @@ void BundleReader::entry(std::size_t index, const JsonValue& entry) {
 
     EntryRecord record;
     record.patient_type = type == "Patient";
+    entry_checks_.clear();
     const std::size_t firstNewLink = links_.size();
     const std::optional<ResourceKind> kind = resourceKindOf(type);
     if (resource != nullptr && resource->IsObject() && kind) {
@@ -129,7 +142,7 @@ void BundleReader::entry(std::size_t index, const JsonValue& entry) {
         notes_index_.addNotes(msg_);
         ResourceWriter writer(msg_, references, {}, nullptr, &notes_index_);
         const Node generated = writer.write(*record.item);
-        diffResource(input_, *resource, generated, type, path + ".resource", msg_.extensions, &record.checks);
+        diffResource(input_, *resource, generated, type, path + ".resource", msg_.extensions, &entry_checks_);
         if (!fullUrl.empty() && record.item->kind == ResourceKind::Patient) {
             patient_ref_ = Node::object().set("reference", referenceTo(fullUrl, ResourceKind::Patient)).json();
         }
@@ -140,11 +153,33 @@ void BundleReader::entry(std::size_t index, const JsonValue& entry) {
         keepKnownResource(index, type, *resource);
     }
     if (resource != nullptr) checkReferences(*resource);
-    records_.push_back(std::move(record));
-    settleEarly(firstNewLink, records_.back());
+    records_.push_back(record);
+    settleEarly(firstNewLink, entry_checks_);
+    keepLinks();
+    keepChecks(records_.back(), entry_checks_);
 }
 
-void BundleReader::settleEarly(std::size_t firstNewLink, EntryRecord& record) {
+void BundleReader::keepChecks(EntryRecord& record, const std::vector<RefCheck>& checks) {
+    record.first_check = static_cast<std::uint32_t>(checks_.size());
+    record.check_count = static_cast<std::uint32_t>(checks.size());
+    for (const RefCheck& c : checks) {
+        const std::string_view text = check_text_.keep(c.path + c.raw);
+        checks_.push_back({text.data(), static_cast<std::uint32_t>(c.path.size()),
+                           static_cast<std::uint32_t>(c.raw.size())});
+    }
+}
+
+std::vector<RefCheck> BundleReader::checksOf(const EntryRecord& record) const {
+    std::vector<RefCheck> out;
+    out.reserve(record.check_count);
+    for (std::uint32_t k = record.first_check; k < record.first_check + record.check_count; ++k) {
+        const KeptCheck& c = checks_[k];
+        out.push_back({std::string(c.text, c.path_size), std::string(c.text + c.path_size, c.raw_size)});
+    }
+    return out;
+}
+
+void BundleReader::settleEarly(std::size_t firstNewLink, std::vector<RefCheck>& checks) {
     // Links to the patient and the encounter need nothing but a check once their entry is known.
     auto done = [&](const Link& link) {
         if (link.role != LinkRole::Patient && link.role != LinkRole::Encounter) return false;
@@ -154,7 +189,7 @@ void BundleReader::settleEarly(std::size_t firstNewLink, EntryRecord& record) {
             issues_.push_back({Severity::Warning, "not-supported",
                                "refers to a second Patient; Ferry keeps one patient a message (the first) and "
                                "keeps the others as they are",
-                               link.path, std::nullopt});
+                               std::string(link.path), std::nullopt});
         }
         return true;
     };
@@ -163,18 +198,47 @@ void BundleReader::settleEarly(std::size_t firstNewLink, EntryRecord& record) {
     // Reference elements that name the patient or encounter exactly as the writer will.
     const bool patient = !patient_ref_.empty() && !(msg_.patient == canonical::Patient{});
     const bool encounter = !encounter_ref_.empty() && !(msg_.encounter == canonical::Encounter{});
-    std::erase_if(record.checks, [&](const RefCheck& c) {
+    std::erase_if(checks, [&](const RefCheck& c) {
         if (c.path == "subject" || c.path == "patient" || c.path == "beneficiary")
             return patient && c.raw == patient_ref_;
         return c.path == "encounter" && encounter && c.raw == encounter_ref_;
     });
 }
 
-std::optional<std::size_t> BundleReader::resolve(std::string_view reference) const {
+void BundleReader::keepLinks() {
+    for (const Link& link : links_) {
+        KeptLink kept{link.role, link.from, link.slot, KeptLink::kUnresolved, {}, {}};
+        // Only a fullUrl is settled for good: a later entry cannot take it (bdl-7 keeps the
+        // first), while a "Type/id" resolved now could name a later fullUrl at the end.
+        if (const std::optional<std::size_t> t = byFullUrl(link.reference)) {
+            kept.target = static_cast<std::uint32_t>(*t);
+        } else {
+            kept.reference = link_text_.keep(link.reference);
+        }
+        if (link.role == LinkRole::Patient) kept.path = link_text_.keep(link.path);
+        kept_links_.push_back(kept);
+    }
+    links_.clear();
+}
+
+std::optional<std::size_t> BundleReader::resolve(const KeptLink& link) const {
+    if (link.target != KeptLink::kUnresolved) return link.target;
+    return resolve(link.reference);
+}
+
+std::optional<std::size_t> BundleReader::byFullUrl(std::string_view reference) const {
     if (const std::size_t history = reference.find("/_history/"); history != std::string_view::npos) {
         reference = reference.substr(0, history);
     }
     if (const auto it = by_full_url_.find(reference); it != by_full_url_.end()) return it->second;
+    return std::nullopt;
+}
+
+std::optional<std::size_t> BundleReader::resolve(std::string_view reference) const {
+    if (const std::optional<std::size_t> t = byFullUrl(reference)) return t;
+    if (const std::size_t history = reference.find("/_history/"); history != std::string_view::npos) {
+        reference = reference.substr(0, history);
+    }
     if (by_type_id_.empty()) return std::nullopt;
     if (const auto it = by_type_id_.find(std::string(reference)); it != by_type_id_.end()) return it->second;
     return std::nullopt;
@@ -211,7 +275,7 @@ void BundleReader::resolvePending() {
                            "reference " + p.reference + " names no entry of this Bundle (dangling reference)", p.path,
                            std::nullopt});
     }
-    pending_.clear();
+    std::vector<PendingReference>().swap(pending_);
 }
 
 void BundleReader::finish(const JsonValue& shell) {
@@ -224,7 +288,8 @@ void BundleReader::finish(const JsonValue& shell) {
     reader_.bundleShell(shell);
     const std::string type = reader_.datatypes().text(&shell, "type");
     checkBundleRules(type, facts_, issues_);
-    facts_.clear();
+    std::vector<BundleEntryFacts>().swap(facts_);
+    std::vector<RefCheck>().swap(entry_checks_);
 
     const DatatypeWriter dt(msg_, {}, nullptr);
     static constexpr std::string_view kSkip[] = {"type", "entry"};
@@ -239,8 +304,8 @@ void BundleReader::finish(const JsonValue& shell) {
 void BundleReader::applyLinks() {
     // Values of whole-kept entries (Practitioner, Organization, Location, RelatedPerson) go where
     // the references to them point.
-    for (const Link& link : links_) {
-        const std::optional<std::size_t> target = resolve(link.reference);
+    for (const KeptLink& link : kept_links_) {
+        const std::optional<std::size_t> target = resolve(link);
         if (!target) continue;
         const std::size_t t = *target;
         const std::uint32_t i = link.from.index;
@@ -294,7 +359,7 @@ void BundleReader::applyLinks() {
             issues_.push_back({Severity::Warning, "not-supported",
                                "refers to a second Patient; Ferry keeps one patient a message (the first) and "
                                "keeps the others as they are",
-                               link.path, std::nullopt});
+                               std::string(link.path), std::nullopt});
         }
     }
 }
@@ -314,9 +379,9 @@ void BundleReader::mergeOrders() {
     }
     std::vector<int> basedOnCount(n, 0);
     std::vector<std::uint32_t> basedOn(n, 0);
-    for (const Link& link : links_) {
+    for (const KeptLink& link : kept_links_) {
         if (link.role != LinkRole::ReportBasedOn) continue;
-        const std::optional<std::size_t> t = resolve(link.reference);
+        const std::optional<std::size_t> t = resolve(link);
         if (!t || !records_[*t].item || records_[*t].item->kind != ResourceKind::ServiceRequest) continue;
         ++basedOnCount[link.from.index];
         basedOn[link.from.index] = records_[*t].item->index;
@@ -347,22 +412,23 @@ void BundleReader::mergeOrders() {
         requestTaken[s] = true;
         lastKey = entryOf[s];
     }
+    // Compacted in place: a second vector of orders would be a second copy of them at the peak.
     order_map_.assign(n, 0);
-    std::vector<canonical::Order> orders;
-    orders.reserve(n);
+    std::uint32_t kept = 0;
     for (std::uint32_t p = 0; p < n; ++p) {
         if (mergedInto[p]) {
             order_map_[p] = order_map_[*mergedInto[p]];
             continue;
         }
-        order_map_[p] = static_cast<std::uint32_t>(orders.size());
-        orders.push_back(std::move(msg_.orders[p]));
+        order_map_[p] = kept;
+        if (kept != p) msg_.orders[kept] = std::move(msg_.orders[p]);
+        ++kept;
     }
-    msg_.orders = std::move(orders);
+    msg_.orders.erase(msg_.orders.begin() + kept, msg_.orders.end());
     for (canonical::Note& note : msg_.notes) {
         if (note.order_index) note.order_index = order_map_[*note.order_index];
     }
-    for (Link& link : links_) {
+    for (KeptLink& link : kept_links_) {
         if (link.from.kind == ResourceKind::ServiceRequest || link.from.kind == ResourceKind::DiagnosticReport) {
             link.from.index = order_map_[link.from.index];
         }
@@ -376,8 +442,8 @@ void BundleReader::settle() {
     // Links that tie results and specimens to orders: a report's result list first, then what
     // the results and specimens say themselves.
     for (int pass = 0; pass < 2; ++pass) {
-        for (const Link& link : links_) {
-            const std::optional<std::size_t> t = resolve(link.reference);
+        for (const KeptLink& link : kept_links_) {
+            const std::optional<std::size_t> t = resolve(link);
             if (!t || !records_[*t].item) continue;
             const ItemRef target = *records_[*t].item;
             const std::uint32_t i = link.from.index;
@@ -396,7 +462,13 @@ void BundleReader::settle() {
             }
         }
     }
-    links_.clear();
+    // Nothing is resolved after this point: the links and the fullUrl index go before the
+    // layout is built.
+    std::vector<KeptLink>().swap(kept_links_);
+    link_text_ = TextArena();
+    decltype(by_full_url_)().swap(by_full_url_);
+    decltype(by_type_id_)().swap(by_type_id_);
+    full_urls_ = TextArena();
 
     // Reference elements against the resources as they will be written. References to the
     // patient and the encounter are what the writer makes whenever the message has them, so they
@@ -431,11 +503,12 @@ void BundleReader::settle() {
                                entryPath(e), std::nullopt});
             continue;
         }
-        std::erase_if(record.checks, obvious);
-        if (record.checks.empty()) continue;
+        if (record.check_count == 0) continue;
+        std::vector<RefCheck> checks = checksOf(record);
+        std::erase_if(checks, obvious);
+        if (checks.empty()) continue;
         ResourceWriter writer(msg_, references, {}, nullptr, &index);
-        settleReferences(writer.write(*placed), record.checks, entryPath(e) + ".resource", msg_.extensions);
-        record.checks = {};
+        settleReferences(writer.write(*placed), checks, entryPath(e) + ".resource", msg_.extensions);
     }
 }
 

@@ -7,10 +7,34 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace ferry::fhir {
 namespace {
 
 using rapidjson::SizeType;
+
+/// Gives back to the system the pages that lie wholly in [from, to); returns where the next
+/// release should start (the first byte not given back).
+char* releasePages(char* from, char* to) {
+#if defined(__linux__)
+    static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    const auto at = reinterpret_cast<std::uintptr_t>(from);
+    const std::uintptr_t begin = (at + page - 1) & ~(page - 1);
+    const std::uintptr_t end = reinterpret_cast<std::uintptr_t>(to) & ~(page - 1);
+    if (end <= begin) return from;
+    // Private anonymous memory (the heap) reads as zeros after MADV_DONTNEED, and the allocator
+    // keeps nothing inside a block it handed out; nothing here reads these bytes again.
+    madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+    return from + (end - at);
+#else
+    (void)to;
+    return from;
+#endif
+}
 
 /// One SAX event, its text pointing into the in-situ buffer.
 struct Event {
@@ -68,8 +92,11 @@ struct Replay {
 /// object, depth 2 inside the "entry" array.
 class Splitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Splitter> {
 public:
-    Splitter(const BundleStream::EntryHandler& onEntry, const BundleStream::BadEntryHandler& onBadEntry)
-        : on_entry_(onEntry), on_bad_entry_(onBadEntry) {}
+    /// stream, when given, is the stream being parsed: the pages of delivered entries behind its
+    /// position are released.
+    Splitter(const BundleStream::EntryHandler& onEntry, const BundleStream::BadEntryHandler& onBadEntry,
+             rapidjson::InsituStringStream* stream)
+        : on_entry_(onEntry), on_bad_entry_(onBadEntry), stream_(stream) {}
 
     bool Null() { return scalar({Event::Null, 0, nullptr}); }
     bool Bool(bool b) { return scalar({b ? Event::True : Event::False, 0, nullptr}); }
@@ -89,6 +116,7 @@ public:
     bool StartArray() {
         if (depth_ == 1 && entry_key_) {
             in_entries_ = true;
+            if (stream_ != nullptr) released_ = stream_->src_;  // the shell's values lie before
             shell_.push_back({Event::StartArray, 0, nullptr});
             ++depth_;
             return true;
@@ -170,7 +198,14 @@ private:
         if (entry_.capacity() > (1u << 16)) {
             std::vector<Event>().swap(entry_);  // do not keep one huge entry's events around
         }
+        // The stream stands just past this entry; strings still to come are decoded in place at
+        // or after it. A megabyte at a time keeps the system calls few.
+        if (stream_ != nullptr && stream_->src_ - released_ >= kReleaseStep) {
+            released_ = releasePages(released_, stream_->src_);
+        }
     }
+
+    static constexpr std::ptrdiff_t kReleaseStep = 1 << 20;
 
     const BundleStream::EntryHandler& on_entry_;
     const BundleStream::BadEntryHandler& on_bad_entry_;
@@ -178,6 +213,8 @@ private:
     std::vector<Event> entry_;
     std::vector<Event> discard_;
     std::vector<char> pool_ = std::vector<char>(64 * 1024);
+    rapidjson::InsituStringStream* stream_;
+    char* released_ = nullptr;  // start of the entry bytes not yet given back
     Mode mode_ = Mode::Shell;
     int depth_ = 0;
     bool entry_key_ = false;
@@ -190,9 +227,9 @@ private:
 BundleStream::Outcome BundleStream::parse(char* buffer, rapidjson::Document& shell, const EntryHandler& onEntry,
                                           const BadEntryHandler& onBadEntry) {
     Outcome outcome;
-    Splitter splitter(onEntry, onBadEntry);
     rapidjson::Reader reader;
     rapidjson::InsituStringStream stream(buffer);
+    Splitter splitter(onEntry, onBadEntry, pages_ == Pages::ReleaseConsumed ? &stream : nullptr);
     constexpr unsigned kFlags =
         rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag;
     const rapidjson::ParseResult result = reader.Parse<kFlags>(stream, splitter);

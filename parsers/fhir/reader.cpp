@@ -12,7 +12,8 @@ namespace {
 /// How many resources of each type a document holds, from a scan for "resourceType" members: a
 /// hint to size the canonical vectors once, so that a large Bundle does not hold the old and the
 /// grown copy of a vector at the same time. Counts may be a little high (contained resources).
-void reserveFor(std::string_view json, canonical::Message& m) {
+/// Returns how many resources there are.
+std::size_t reserveFor(std::string_view json, canonical::Message& m) {
     std::size_t counts[std::size(kAllKinds)] = {};
     std::size_t resources = 0;
     constexpr std::string_view kKey = "\"resourceType\"";
@@ -38,6 +39,7 @@ void reserveFor(std::string_view json, canonical::Message& m) {
     m.claims.reserve(count(ResourceKind::Claim));
     m.claim_responses.reserve(count(ResourceKind::ClaimResponse));
     m.extensions.reserve(2 * resources);  // an entry's skeleton and, typically, one element
+    return resources;
 }
 
 }  // namespace
@@ -49,12 +51,14 @@ ReadResult read(std::string json) {
         result.issues.push_back({Severity::Fatal, "structure", "the document is empty", "", bom});
         return result;
     }
-    if (json.size() > (1u << 20)) reserveFor(json, result.message);
     const JsonInput input(json.data(), json.data() + json.size());
     BundleReader bundle(input, result.message, result.issues, result.outcome);
+    if (json.size() > (1u << 20)) bundle.reserve(reserveFor(json, result.message));
     std::size_t entries = 0;
     rapidjson::Document shell;
-    const BundleStream::Outcome parsed = BundleStream().parse(
+    // json is this function's own: the pages of entries read are given back while parsing, since
+    // the Bundle reader keeps no view into them (bundle_reader.h).
+    const BundleStream::Outcome parsed = BundleStream(BundleStream::Pages::ReleaseConsumed).parse(
         json.data() + bom, shell,
         [&](std::size_t index, const rapidjson::Value& entry) {
             ++entries;

@@ -1,4 +1,5 @@
-// A large Bundle is read without a second copy of it: in situ, one entry at a time.
+// A large Bundle is read without a second copy of it: in situ, one entry at a time, the pages of
+// entries already read given back as it goes.
 #include "tests/fhir/large_bundle.h"
 
 #include <gtest/gtest.h>
@@ -56,17 +57,19 @@ bool resetPeak() {
 
 }  // namespace
 
-TEST(FhirLargeBundle, ReadsEveryEntryWithinTwoAndAHalfTimesItsSizeBesidesTheResult) {
+TEST(FhirLargeBundle, ReadsEveryEntryWithinLittleMoreMemoryThanTheResultItself) {
     // AddressSanitizer shadows every byte and quarantines freed memory, so RSS under it says
     // nothing about Ferry. Under ASan (the `make test` build) a 10 MB Bundle is read for
     // correctness and the memory bound is not asserted; in a build without sanitizers a 100 MB
     // Bundle is read and its peak memory checked. bench/fhir_bench.cpp reports the same numbers.
     //
-    // What is measured: peak RSS while reading, from before the input existed, minus the heap the
-    // returned canonical Message keeps. That is what reading needs: the input buffer (parsed in
-    // place, never copied) and everything transient. It must stay under 2.5x the input. The
-    // canonical Message itself is reported, not bounded: for lab results it is about 2.3x the JSON,
-    // because a canonical::Observation alone is over 1 KB before its strings.
+    // What is measured: peak RSS while reading, from before the input existed, everything
+    // included: the input (parsed in place, never copied, its pages given back entry by entry),
+    // everything transient, and the returned canonical Message. The Message alone is about 2.3x
+    // the JSON for lab results (a canonical::Observation is 1,016 bytes before its strings, for
+    // about 1,000 bytes of JSON), so the peak cannot come near 2x without a slimmer model; what
+    // is bounded is the peak (under 2.9x; 2.66x measured) and, apart, what reading needs beyond
+    // the returned Message (under 0.5x; 0.33x measured, 1.86x before the input was given back).
     const std::size_t target = kSanitized ? (10u << 20) : (100u << 20);
     const bool peakReset = resetPeak();
     const std::size_t before = statusBytes("VmRSS");
@@ -101,8 +104,42 @@ TEST(FhirLargeBundle, ReadsEveryEntryWithinTwoAndAHalfTimesItsSizeBesidesTheResu
     const double needed = (static_cast<double>(peak) - static_cast<double>(kept)) / input;
     std::printf(
         "read %.1f MB (%zu observations) in %.2f s; peak %.2fx the input, of which the returned "
-        "message keeps %.2fx: reading needed %.2fx\n",
+        "message keeps %.2fx: reading needed %.2fx more\n",
         input / 1e6, observations, seconds, static_cast<double>(peak) / input, static_cast<double>(kept) / input,
         needed);
-    EXPECT_LT(needed, 2.5) << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
+    EXPECT_LT(static_cast<double>(peak) / input, 2.9)
+        << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
+    EXPECT_LT(needed, 0.5) << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
+}
+
+TEST(FhirLargeBundle, ReferencesToLaterEntriesResolveAfterThePagesBeforeThemWereGivenBack) {
+    // read() gives back the pages of entries already read. Here the report lists results that
+    // come megabytes after it, and the Bundle's own members follow the entries: both are used
+    // once the pages before them are gone, so they must not point into them.
+    constexpr std::size_t kResults = 20000;
+    std::string json = R"({"resourceType":"Bundle","entry":[{"fullUrl":"urn:uuid:report","resource":{)"
+                       R"("resourceType":"DiagnosticReport","status":"final","code":{"text":"panel"},"result":[)";
+    for (std::size_t i = 0; i < kResults; ++i) {
+        json += (i == 0 ? "" : ",") + std::string(R"({"reference":"urn:uuid:result-)") + std::to_string(i) + "\"}";
+    }
+    json += "]}}";
+    for (std::size_t i = 0; i < kResults; ++i) {
+        json += R"(,{"fullUrl":"urn:uuid:result-)" + std::to_string(i) +
+                R"(","resource":{"resourceType":"Observation","status":"final","code":{"text":"result )" +
+                std::to_string(i) + R"("},"valueString":"as written, result )" + std::to_string(i) + "\"}}";
+    }
+    json += R"(],"type":"collection","identifier":{"value":"B-after-the-entries"},)"
+            R"("timestamp":"2026-11-20T08:30:15-05:00"})";
+    ASSERT_GT(json.size(), 3u << 20);
+
+    const ferry::fhir::ReadResult result = ferry::fhir::read(std::move(json));
+
+    EXPECT_TRUE(result.ok()) << ferry::fhir::describe(result.issues);
+    ASSERT_EQ(result.message.observations.size(), kResults);
+    for (std::size_t i = 0; i < kResults; ++i) {
+        ASSERT_EQ(result.message.observations[i].order_index, 0u) << "observation " << i;
+        ASSERT_EQ(result.message.observations[i].value.text, "as written, result " + std::to_string(i));
+    }
+    EXPECT_EQ(result.message.header.control_id, "B-after-the-entries");
+    EXPECT_FALSE(result.message.header.message_datetime.empty());
 }
