@@ -59,6 +59,11 @@ std::uint32_t ResourceReader::serviceRequest(const JsonValue& r, const std::stri
         *slot = std::move(id);
     });
     o.code = dt_.codeableConcept(Get::get(&r, "code"));
+    // The way back of table 0038 (revoked -> CA, active -> IP); a status v2 has no code for
+    // (draft, unknown) leaves ORC-5 empty and is kept by the fidelity extensions.
+    if (const auto status = terminology::toV2("0038", dt_.text(&r, "status"))) {
+        o.order_status = std::string(status->v2_code);
+    }
     o.observation_time = dt_.text(&r, "occurrenceDateTime");
     o.requested_time = dt_.text(&r, "authoredOn");
     canonical::Practitioner requester =

@@ -37,9 +37,11 @@ Node ResourceWriter::serviceRequest(std::uint32_t i) {
         ids.push(dt_.identifier(typed(o.filler_order_number, codes::kFillerIdentifier)));
     }
     r.set("identifier", std::move(ids));
-    // status and intent are required; v2 order status (table 0038) has no concept map in
-    // parsers/terminology, so the status is "unknown". An ORC is an order: intent "order".
-    r.set("status", "unknown").set("intent", "order");
+    // status and intent are required. ORC-5 (table 0038) through the published map; a code it
+    // leaves unmapped (A) or no status at all is "unknown". An ORC is an order: intent "order".
+    const terminology::ConceptMapping* status = terminology::findFhir("0038", o.order_status);
+    r.set("status", status != nullptr ? std::string(status->fhir_code) : std::string("unknown"));
+    r.set("intent", "order");
     r.set("code", dt_.codeableConcept(o.code));
     r.set("subject", patientRef(true)).set("encounter", encounterRef());
     r.set("occurrenceDateTime", dt_.dateTime(o.observation_time, "ServiceRequest.occurrenceDateTime"));

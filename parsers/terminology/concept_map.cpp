@@ -22,6 +22,7 @@ struct TableEntry {
 constexpr TableEntry kTables[] = {
     {"0001", tables::kAdministrativeSex},
     {"0004", tables::kPatientClass},
+    {"0038", tables::kOrderStatus},
     {"0063", tables::kRelationship},
     {"0078", tables::kAbnormalFlags},
     {"0085", tables::kObservationResultStatus},

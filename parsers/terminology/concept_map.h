@@ -29,6 +29,7 @@ inline constexpr std::string_view kObservationInterpretation =
     "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 inline constexpr std::string_view kObservationStatus = "http://hl7.org/fhir/observation-status";
 inline constexpr std::string_view kDiagnosticReportStatus = "http://hl7.org/fhir/diagnostic-report-status";
+inline constexpr std::string_view kRequestStatus = "http://hl7.org/fhir/request-status";
 inline constexpr std::string_view kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 inline constexpr std::string_view kRouteOfAdministration =
     "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration";

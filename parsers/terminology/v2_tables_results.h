@@ -1,5 +1,5 @@
-// Concept map rows for order and result tables: 0078 abnormal flags, 0085 observation result
-// status, 0119 order control, 0123 result status. Data only; looked up through concept_map.h.
+// Concept map rows for order and result tables: 0038 order status, 0078 abnormal flags, 0085
+// observation result status, 0119 order control, 0123 result status. Data only; looked up through concept_map.h.
 #pragma once
 
 #include "parsers/terminology/concept_map.h"
@@ -61,6 +61,20 @@ inline constexpr ConceptMapping kObservationResultStatus[] = {
     {"0085", "F", kObservationStatus, "final", "Final"},
     {"0085", "P", kObservationStatus, "preliminary", "Preliminary"},
     {"0085", "X", kObservationStatus, "cancelled", "Cancelled"},
+};
+
+/// v2 0038 Order Status (ORC-5) -> FHIR request-status (ServiceRequest.status), as the published
+/// map "OrderStatus" has it. It leaves A (some, but not all, results available) unmapped.
+/// Canceled, discontinued and replaced orders are all "revoked"; back to v2 that is CA.
+inline constexpr ConceptMapping kOrderStatus[] = {
+    {"0038", "CA", kRequestStatus, "revoked", "Revoked"},
+    {"0038", "CM", kRequestStatus, "completed", "Completed"},
+    {"0038", "DC", kRequestStatus, "revoked", "Revoked"},
+    {"0038", "ER", kRequestStatus, "entered-in-error", "Entered in Error"},
+    {"0038", "HD", kRequestStatus, "on-hold", "On Hold"},
+    {"0038", "IP", kRequestStatus, "active", "Active"},
+    {"0038", "RP", kRequestStatus, "revoked", "Revoked"},
+    {"0038", "SC", kRequestStatus, "active", "Active"},
 };
 
 /// v2 0119 Order Control (ORC-1): FHIR has no equivalent code system, so the codes are kept as

@@ -165,8 +165,21 @@ TEST(ConceptMap, ListsTheRowsOfATableInTableOrder) {
     EXPECT_EQ(rows.back().v2_code, "N");
 }
 
+TEST(ConceptMap, OrderStatusMapsToRequestStatusAsPublished) {
+    EXPECT_EQ(fhirOf("0038", "CM"), "http://hl7.org/fhir/request-status|completed");
+    EXPECT_EQ(fhirOf("0038", "IP"), "http://hl7.org/fhir/request-status|active");
+    EXPECT_EQ(fhirOf("0038", "SC"), "http://hl7.org/fhir/request-status|active");
+    EXPECT_EQ(fhirOf("0038", "HD"), "http://hl7.org/fhir/request-status|on-hold");
+    EXPECT_EQ(fhirOf("0038", "DC"), "http://hl7.org/fhir/request-status|revoked");
+    EXPECT_EQ(fhirOf("0038", "ER"), "http://hl7.org/fhir/request-status|entered-in-error");
+    EXPECT_FALSE(toFhir("0038", "A")) << "some results available: the published map leaves it open";
+    EXPECT_EQ(v2Of("0038", "revoked"), "CA");
+    EXPECT_EQ(v2Of("0038", "active"), "IP");
+    EXPECT_FALSE(toV2("0038", "draft"));
+}
+
 TEST(ConceptMap, EveryRowIsFoundFromBothDirections) {
-    for (std::string_view table : {"0001", "0004", "0078", "0085", "0119", "0123", "0162", "0163", "0203", "0396"}) {
+    for (std::string_view table : {"0001", "0004", "0038", "0078", "0085", "0119", "0123", "0162", "0163", "0203", "0396"}) {
         const auto rows = conceptMap(table);
         ASSERT_FALSE(rows.empty()) << table;
         for (const ConceptMapping& row : rows) {

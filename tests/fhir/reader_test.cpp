@@ -168,6 +168,19 @@ TEST(FhirReader, OperationOutcomeIssuesAreReturnedAsOutcome) {
     EXPECT_EQ(r.message.extensions[0].path, "OperationOutcome");
 }
 
+TEST(FhirReader, ServiceRequestStatusGoesBackToTable0038) {
+    const auto orc5 = [](const std::string& status) {
+        const ReadResult r = read(R"({"resourceType":"ServiceRequest","status":")" + status +
+                                  R"(","intent":"order","subject":{"display":"x"},"code":{"text":"CBC"}})");
+        EXPECT_TRUE(r.ok()) << status;
+        return r.message.orders.empty() ? std::string("(no order)") : r.message.orders[0].order_status;
+    };
+    EXPECT_EQ(orc5("completed"), "CM");
+    EXPECT_EQ(orc5("revoked"), "CA");
+    EXPECT_EQ(orc5("active"), "IP");
+    EXPECT_EQ(orc5("draft"), "") << "v2 has no code for it; the fidelity extension keeps it";
+}
+
 TEST(FhirReader, UnmappedResourceIsKeptWhole) {
     const ReadResult r = read(R"({"resourceType":"Practitioner","name":[{"family":"Rivera"}]})");
     EXPECT_TRUE(r.ok());

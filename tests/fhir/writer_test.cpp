@@ -114,6 +114,20 @@ TEST(FhirWriter, WhatIsWrittenReadsBackToTheSameFacts) {
     EXPECT_EQ(back.notes.at(0).text, v2.notes.at(0).text);
 }
 
+TEST(FhirWriter, ServiceRequestStatusComesFromOrc5ThroughTable0038) {
+    canonical::Message m = test::edgeCaseMessage();
+    const auto statusFor = [&](const std::string& orc5) {
+        m.orders[0].order_status = orc5;
+        const rapidjson::Document b = parse(writeBundle(m, BundleType::Collection));
+        return std::string((*resources(b, "ServiceRequest")[0])["status"].GetString());
+    };
+    EXPECT_EQ(statusFor("CM"), "completed");
+    EXPECT_EQ(statusFor("IP"), "active");
+    EXPECT_EQ(statusFor("DC"), "revoked");
+    EXPECT_EQ(statusFor("A"), "unknown") << "unmapped in the published map";
+    EXPECT_EQ(statusFor(""), "unknown");
+}
+
 TEST(FhirWriter, ObservationStatusWithoutFhirCodeFallsBackToUnknown) {
     const rapidjson::Document b = parse(writeBundle(test::edgeCaseMessage(), BundleType::Collection));
     const auto observations = resources(b, "Observation");
