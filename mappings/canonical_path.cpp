@@ -66,8 +66,8 @@ Value readOne(const CanonicalPath& path, char* object) {
         object = m;
         break;
       case FieldKind::StructList:  // always with [n] here
-        if (s->index >= f.list.size(m)) return Value::null();
-        object = static_cast<char*>(f.list.at(m, s->index));
+        object = static_cast<char*>(f.list.find(m, s->index));
+        if (object == nullptr) return Value::null();
         break;
     }
     if (last) return Value::fromNode(f.type, object);
@@ -204,6 +204,7 @@ std::optional<CanonicalPath> resolvePath(const StructInfo* base, bool rooted,
                                std::to_string(kMaxIndex) + ")"};
       return std::nullopt;
     }
+    path.branches = path.multiple;  // a step before this one gives several
     path.steps.push_back(PathStep{f, seg.select, seg.index});
     path.multiple = path.multiple || (isList(f->kind) && seg.select != PathStep::Select::Index);
     current = f->type;  // nullptr past a scalar or a list of text
@@ -224,13 +225,41 @@ Value readPath(const CanonicalPath& path, void* object, Arena& arena) {
   return v;  // the arena keeps out's buffer; the vector itself never frees into it
 }
 
+bool givesOneText(const CanonicalPath& path) {
+  const FieldKind k = path.last().field->kind;
+  return !path.many() && (k == FieldKind::String || k == FieldKind::StringList);
+}
+
+const std::string* findText(const CanonicalPath& path, void* object) {
+  auto* at = static_cast<char*>(object);
+  const PathStep& last = path.last();
+  // The steps before the last are structs and [n] elements of lists of structs.
+  for (const PathStep* s = path.steps.data(); s != &last; ++s) {
+    const FieldInfo& f = *s->field;
+    at += f.offset;
+    if (f.kind == FieldKind::StructList) {
+      at = static_cast<char*>(f.list.find(at, s->index));
+      if (at == nullptr) return nullptr;
+    }
+  }
+  at += last.field->offset;
+  if (last.field->kind == FieldKind::String) return reinterpret_cast<const std::string*>(at);
+  const auto& list = *reinterpret_cast<const std::vector<std::string>*>(at);  // [n] of text
+  return last.index < list.size() ? &list[last.index] : nullptr;
+}
+
 void findSlots(const CanonicalPath& path, void* object, bool create,
                std::pmr::vector<Slot>& out) {
   slots(path.steps.data(), path.steps.data() + path.steps.size(), static_cast<char*>(object),
         create, out);
 }
 
-Slot findSlot(const CanonicalPath& path, void* object, bool create) {
+namespace {
+
+// The object that holds the last step's member, for a path with oneSlot(): walks the steps
+// before the last, creating missing [n] elements when create is true. nullptr when an element
+// is missing and create is false.
+char* ownerOfLast(const CanonicalPath& path, void* object, bool create) {
   auto* at = static_cast<char*>(object);
   const PathStep& last = path.last();
   for (const PathStep* s = path.steps.data(); s != &last; ++s) {
@@ -240,14 +269,25 @@ Slot findSlot(const CanonicalPath& path, void* object, bool create) {
       at = m;
       continue;
     }
-    // Only StructList with [n] can be in the middle of a path that is not many().
-    if (s->index >= f.list.size(m)) {
-      if (!create) return {};
+    // Only StructList with [n] can be in the middle of a path with oneSlot().
+    void* element = f.list.find(m, s->index);
+    if (element == nullptr) {
+      if (!create) return nullptr;
       f.list.resize(m, s->index + 1);
+      element = f.list.at(m, s->index);
     }
-    at = static_cast<char*>(f.list.at(m, s->index));
+    at = static_cast<char*>(element);
   }
-  return Slot{last.field, at + last.field->offset, last.select, last.index};
+  return at;
+}
+
+}  // namespace
+
+Slot findSlot(const CanonicalPath& path, void* object, bool create) {
+  char* owner = ownerOfLast(path, object, create);
+  if (owner == nullptr) return {};
+  const PathStep& last = path.last();
+  return Slot{last.field, owner + last.field->offset, last.select, last.index};
 }
 
 std::string setSlotText(const Slot& slot, std::string_view text) {
@@ -343,15 +383,18 @@ void removeSlot(const Slot& slot) {
   }
 }
 
+void* appendElement(const CanonicalPath& list, void* object) {
+  const FieldInfo& f = *list.last().field;
+  return f.list.append(ownerOfLast(list, object, true) + f.offset);
+}
+
 void* appendToSlot(const Slot& slot, std::string_view text) {
   const FieldInfo& f = *slot.field;
   if (f.kind == FieldKind::StringList) {
     reinterpret_cast<std::vector<std::string>*>(slot.member)->emplace_back(text);
     return nullptr;
   }
-  const std::size_t n = f.list.size(slot.member);
-  f.list.resize(slot.member, n + 1);
-  return f.list.at(slot.member, n);
+  return f.list.append(slot.member);
 }
 
 }  // namespace ferry::mappings

@@ -40,10 +40,14 @@ struct CanonicalPath {
   std::vector<PathStep> steps;
   std::string text;                  // as written, for messages
   bool multiple = false;             // see many(); worked out once by resolvePath
+  bool branches = false;             // see oneSlot(); worked out once by resolvePath
 
   const PathStep& last() const { return steps.back(); }
   // True when the path can give several values ([*], or a list without [n]).
   bool many() const { return multiple; }
+  // True when the path designates one slot: no step before the last can give several elements
+  // (the last may still name a whole list, as an append target does).
+  bool oneSlot() const { return !branches; }
   // The last step names a list as a whole (no [n]): what append and for_each need.
   bool endsAtList() const;
   // The struct the path ends at (Struct or StructList element), or nullptr for scalars.
@@ -64,6 +68,15 @@ std::optional<CanonicalPath> resolvePath(const StructInfo* base, bool rooted,
 // Reads the path from object (an instance of path.base).
 Value readPath(const CanonicalPath& path, void* object, Arena& arena);
 
+// True when the path gives at most one text: it cannot give several values and ends at a text
+// member (or at one element of a list of text). Comparisons and lookup keys are mostly such paths.
+bool givesOneText(const CanonicalPath& path);
+
+// The text member such a path designates (givesOneText), found without building a Value; nullptr
+// when a list element on the way (or the [n] text itself) is missing. readPath gives the same
+// text, or null where this gives nullptr or an empty string.
+const std::string* findText(const CanonicalPath& path, void* object);
+
 // The member(s) the last step of a path designates, found for writing.
 struct Slot {
   const FieldInfo* field = nullptr;
@@ -77,9 +90,9 @@ struct Slot {
 void findSlots(const CanonicalPath& path, void* object, bool create,
                std::pmr::vector<Slot>& slots);
 
-// The one slot of a path that cannot give several values (!path.many()), found without
-// collecting: the common case of writing one member. Its field is nullptr when a list element
-// on the way is missing and create is false.
+// The slot of a path that designates one (path.oneSlot()), found without collecting: the
+// common case of writing one member or appending to one list. Its field is nullptr when a list
+// element on the way is missing and create is false.
 Slot findSlot(const CanonicalPath& path, void* object, bool create);
 
 // Writes text into a slot (String, Number, Count, or one StringList element). Returns an error
@@ -92,5 +105,9 @@ void removeSlot(const Slot& slot);
 // Appends to a list slot: text to a StringList, a new default element to a StructList
 // (returned so that its members can be set).
 void* appendToSlot(const Slot& slot, std::string_view text);
+// Appends a new default element to the one list of structures a path names (oneSlot(), ending
+// at a StructList), creating missing [n] elements on the way; returns the element. The common
+// append, in one walk.
+void* appendElement(const CanonicalPath& list, void* object);
 
 }  // namespace ferry::mappings

@@ -207,17 +207,6 @@ void CodeTable::appendCell(std::string_view value) {
   text_.append(value);
 }
 
-std::string_view CodeTable::cell(std::uint32_t row, std::size_t column) const {
-  std::size_t at = row;
-  for (std::size_t c = 0;; ++c) {
-    std::uint32_t length = 0;
-    std::memcpy(&length, text_.data() + at, sizeof length);
-    at += sizeof length;
-    if (c == column) return {text_.data() + at, length};
-    at += length;
-  }
-}
-
 std::uint32_t CodeTable::rowEnd(std::uint32_t row) const {
   std::size_t at = row;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
@@ -292,15 +281,5 @@ std::optional<std::string_view> CodeTable::find(std::string_view k, std::size_t 
   return find(row(k), column);
 }
 
-CodeTable::Row CodeTable::row(std::string_view key) const {
-  Row r;
-  r.offset_ = rowOf(key);
-  return r;
-}
-
-std::optional<std::string_view> CodeTable::find(Row row, std::size_t column) const {
-  if (!row || column >= columns_.size()) return std::nullopt;
-  return cell(row.offset_, column);
-}
 
 }  // namespace ferry::mappings

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,10 +64,17 @@ class CodeTable {
     friend class CodeTable;
     std::uint32_t offset_ = kNoRow;
   };
-  Row row(std::string_view key) const;
+  Row row(std::string_view key) const {
+    Row r;
+    r.offset_ = rowOf(key);
+    return r;
+  }
   // The cell of `column` in a found row; nullopt when the row is absent or the column does not
-  // exist.
-  std::optional<std::string_view> find(Row row, std::size_t column) const;
+  // exist. Inline, as row(): rules read cells for every result of a message.
+  std::optional<std::string_view> find(Row row, std::size_t column) const {
+    if (!row || column >= columns_.size()) return std::nullopt;
+    return cell(row.offset_, column);
+  }
   std::size_t size() const { return rows_; }
 
  private:
@@ -74,7 +82,16 @@ class CodeTable {
 
   static std::uint64_t hash(std::string_view key);
   // Cell `column` of the row stored at `row` (an offset into text_).
-  std::string_view cell(std::uint32_t row, std::size_t column) const;
+  std::string_view cell(std::uint32_t row, std::size_t column) const {
+    std::size_t at = row;
+    for (std::size_t c = 0;; ++c) {
+      std::uint32_t length = 0;
+      std::memcpy(&length, text_.data() + at, sizeof length);
+      at += sizeof length;
+      if (c == column) return {text_.data() + at, length};
+      at += length;
+    }
+  }
   // The offset just past the last cell of the row at `row`.
   std::uint32_t rowEnd(std::uint32_t row) const;
   std::uint32_t rowOf(std::string_view key) const;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mappings/schema.h"
+#include "mappings/shortcuts.h"
 
 namespace ferry::mappings {
 
@@ -164,7 +165,8 @@ Value evaluate(const Expr& e, EvalState& state) {
       const auto& element = *static_cast<const std::string*>(state.current);
       return element.empty() ? Value::null() : Value::fromText(element);
     }
-    case Expr::Kind::Call: return callFunction(e, state);
+    case Expr::Kind::Call:
+      return e.shape == Expr::Shape::TextLookup ? lookupText(e, state) : callFunction(e, state);
     case Expr::Kind::And: {
       if (!evaluate(*e.args[0], state).truthy()) return Value::fromBool(false);
       return Value::fromBool(evaluate(*e.args[1], state).truthy());
@@ -175,6 +177,7 @@ Value evaluate(const Expr& e, EvalState& state) {
     }
     case Expr::Kind::Not: return Value::fromBool(!evaluate(*e.args[0], state).truthy());
     case Expr::Kind::Compare: {
+      if (e.shape == Expr::Shape::TextCompare) return Value::fromBool(compareText(e, state));
       const Value a = evaluate(*e.args[0], state);
       const Value b = evaluate(*e.args[1], state);
       return Value::fromBool(compare(e.compare, a, b));

@@ -15,13 +15,24 @@
 
 namespace ferry::mappings {
 
-// The row the last lookup found. A rule usually reads several columns of one code
+// The row the last lookup() call found. A rule usually reads several columns of one code
 // (lookup then lookup_column of the same key, to append a code and its display); with this,
-// the table is probed once for them.
+// the table is probed once for them. (Within one append, the shortcut lookups of shortcuts.h
+// share their probe as decided at load time, and do not use this.)
 struct LastLookup {
   const CodeTable* table = nullptr;
   std::string key;
   CodeTable::Row row;
+
+  // The key's row in the table, probed only when it is not the last one asked for.
+  CodeTable::Row probe(const CodeTable& t, std::string_view k) {
+    if (table != &t || key != k) {
+      table = &t;
+      key.assign(k);
+      row = t.row(k);
+    }
+    return row;
+  }
 };
 
 struct EvalState {

@@ -48,8 +48,16 @@ struct Expr {
     This,  // $this: the element of a list of text that keep is testing
   };
   enum class Compare : std::uint8_t { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
+  // A shape that evaluation can take a shortcut for (shortcuts.h), recognized once when the
+  // expression compiles; General: the plain tree walk.
+  enum class Shape : std::uint8_t {
+    General,
+    TextCompare,  // Compare, == or !=, of a path that gives one text with a text literal
+    TextLookup,   // lookup or lookup_column without default, keyed by a path that gives one text
+  };
 
   Kind kind = Kind::Literal;
+  Shape shape = Shape::General;
   int offset = 0;  // in the expression text, for errors
 
   // Literal: kind Null, Bool, Number or String (the text lives in `text`).

@@ -4,6 +4,7 @@
 
 #include "mappings/call_compiler.h"
 #include "mappings/lexer.h"
+#include "mappings/shortcuts.h"
 
 namespace ferry::mappings {
 
@@ -401,7 +402,9 @@ ExprPtr compileExpression(std::string_view text, const CompileScope& scope, Expr
   }
   Parser parser(std::move(tokens), scope, error);
   parser.setText(std::string(text));
-  return parser.parseAll();
+  ExprPtr e = parser.parseAll();
+  if (e) recognizeShapes(*e);
+  return e;
 }
 
 std::optional<Target> compileTarget(std::string_view text, const CompileScope& scope,

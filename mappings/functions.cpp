@@ -89,13 +89,7 @@ Value lookup(const CallData& data, const Value& key_value, const Value* fallback
              EvalState& state) {
   const std::string_view key = toText(key_value, *state.arena);
   if (key.empty()) return Value::null();  // nothing to look up is not a miss
-  LastLookup& last = state.last_lookup;
-  if (last.table != data.table.get() || last.key != key) {
-    last.table = data.table.get();
-    last.key.assign(key);
-    last.row = data.table->row(key);
-  }
-  if (auto hit = data.table->find(last.row, data.column)) {
+  if (auto hit = data.table->find(state.last_lookup.probe(*data.table, key), data.column)) {
     return hit->empty() ? Value::null() : Value::fromStableText(*hit);
   }
   if (fallback != nullptr) return *fallback;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "mappings/json_location.h"
+#include "mappings/shortcuts.h"
 
 namespace ferry::mappings {
 
@@ -21,6 +22,22 @@ bool validName(std::string_view s) {
     if (!ok) return false;
   }
   return true;
+}
+
+// Prepares the members of one append for Mapping::apply: those that look the same key up (a
+// code and its display) share one probe, text members of the element are written in place.
+void prepareMembers(std::vector<Action::Member>& members) {
+  for (Action::Member& m : members) {
+    const FieldInfo& f = *m.path.last().field;
+    if (m.path.steps.size() == 1 && f.kind == FieldKind::String) m.own_text = &f;
+  }
+  for (std::size_t j = 0; j < members.size(); ++j) {
+    for (std::size_t i = 0; i < j && members[j].same_key_as < 0; ++i) {
+      if (sameLookupKey(*members[i].value, *members[j].value)) {
+        members[j].same_key_as = static_cast<int>(i);
+      }
+    }
+  }
 }
 
 class Loader {
@@ -362,6 +379,7 @@ class Loader {
           if (expr) a.members.push_back({std::move(*path), std::move(expr)});
         }
         if (a.members.size() != value->members.size()) return;
+        prepareMembers(a.members);
       }
       a.target = std::move(*t);
     } else if (const JsonNode* n = node.find("keep")) {

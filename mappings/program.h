@@ -25,6 +25,12 @@ struct Action {
   struct Member {
     CanonicalPath path;
     ExprPtr value;
+    // An earlier member that looks the same key up in the same table (sameLookupKey): this one
+    // reads another column of the row that member found, without a second probe. -1: none.
+    int same_key_as = -1;
+    // The path names a text member of the new element itself ("code", "display"), written in
+    // place; nullptr for deeper paths, which go through the slots.
+    const FieldInfo* own_text = nullptr;
   };
   Kind kind = Kind::Set;
   Target target;

@@ -3,13 +3,16 @@
 // state is on this stack frame; the Program is only read.
 
 #include <algorithm>
+#include <array>
 #include <exception>
+#include <memory>
 #include <memory_resource>
 
 #include "mappings/evaluator.h"
 #include "mappings/list_removal.h"
 #include "mappings/mapping.h"
 #include "mappings/program.h"
+#include "mappings/shortcuts.h"
 
 namespace ferry::mappings {
 
@@ -39,9 +42,9 @@ class Runner {
     Outcome outcome;
     for (const FilterRule& f : program_.filters) {
       current_rule_ = &f.name;
-      const bool holds = condition(*f.condition);
+      const bool true_for_message = condition(*f.condition);
       if (state_.failed()) return errored(f.name, state_.error);
-      if (holds != f.accept) {
+      if (true_for_message != f.accept) {
         outcome.kind = Outcome::Kind::Dropped;
         outcome.rule = f.name;
         outcome.reason = f.reason;
@@ -65,9 +68,9 @@ class Runner {
  private:
   bool condition(const Expr& e) {
     state_.current = state_.root;
-    const bool holds = evaluate(e, state_).truthy();
+    const bool yes = holds(e, state_);
     arena_.release();  // nothing of a finished rule is needed any more
-    return holds;
+    return yes;
   }
 
   void transform(const TransformRule& t, Outcome& outcome) {
@@ -77,9 +80,24 @@ class Runner {
       arena_.release();
       return;
     }
-    // The elements are collected before any action runs; actions inside for_each write only
-    // inside their element, so the pointers stay valid.
-    const Value list = readPath(*t.for_each, state_.root, arena_);
+    // The common for_each over one list of the message ("observations[*]") walks it in place.
+    // Actions inside for_each write only inside their element, so the list does not change.
+    const CanonicalPath& each = *t.for_each;
+    if (each.steps.size() == 1) {
+      const FieldInfo& f = *each.last().field;  // a StructList, not [n] (checked by the loader)
+      void* list = static_cast<char*>(state_.root) + f.offset;
+      const std::size_t n = f.list.size(list);
+      for (std::size_t i = 0; i < n && !state_.failed(); ++i) {
+        state_.current = f.list.at(list, i);
+        runActions(t, outcome);
+      }
+      state_.current = state_.root;
+      arena_.release();
+      return;
+    }
+    // Other paths are collected before any action runs; since actions write only inside their
+    // element, the pointers stay valid.
+    const Value list = readPath(each, state_.root, arena_);
     const Value* items = list.isSequence() ? list.items : &list;
     const std::size_t n = list.isSequence() ? list.count : (list.isNull() ? 0 : 1);
     for (std::size_t i = 0; i < n && !state_.failed(); ++i) {
@@ -91,7 +109,7 @@ class Runner {
   }
 
   void runActions(const TransformRule& t, Outcome& outcome) {
-    if (t.when && !evaluate(*t.when, state_).truthy()) return;
+    if (t.when && !holds(*t.when, state_)) return;
     for (const Action& a : t.actions) {
       if (state_.failed()) return;
       switch (a.kind) {
@@ -125,11 +143,23 @@ class Runner {
     return true;
   }
 
+  // The one text an expression gives, as oneText; a text literal and a lookup that finds its
+  // key (shortcuts.h) give their stable text without a Value.
+  bool textOf(const Expr& e, const std::string* path, std::string_view& out) {
+    if (e.kind == Expr::Kind::Literal && e.literal_kind == Value::Kind::String) {
+      out = e.text;
+      return true;
+    }
+    if (e.shape == Expr::Shape::TextLookup && lookupCell(e, probeKey(e, state_), out)) return true;
+    const Value v = evaluate(e, state_);
+    return !state_.failed() && oneText(v, path, out);
+  }
+
   // Calls write(slot) for each slot the path designates (creating missing [n] elements when
   // create is true); stops at the first write that returns false.
   template <class Write>
   void forEachSlot(const CanonicalPath& path, void* base, bool create, Write&& write) {
-    if (!path.many()) {
+    if (path.oneSlot()) {
       const Slot s = findSlot(path, base, create);
       if (s.field != nullptr) write(s);
       return;
@@ -159,9 +189,8 @@ class Runner {
   }
 
   void set(const Action& a, Outcome& outcome) {
-    const Value v = evaluate(*a.value, state_);
     std::string_view text;
-    if (state_.failed() || !oneText(v, nullptr, text)) return;
+    if (!textOf(*a.value, nullptr, text)) return;
     writeText(a, text, outcome);
   }
 
@@ -222,7 +251,7 @@ class Runner {
       std::vector<bool> drop(n);
       for (std::size_t i = 0; i < n; ++i) {
         state_.current = listElement(s, i);
-        drop[i] = !evaluate(*a.where, state_).truthy();
+        drop[i] = !holds(*a.where, state_);
       }
       state_.current = element_of_rule;
       if (state_.failed()) return;  // a failed test leaves the list as it was
@@ -249,27 +278,55 @@ class Runner {
       }
       return;
     }
-    // Evaluate every member before the list grows: values may point into it.
-    std::pmr::vector<std::string_view> texts(arena_.resource());
-    texts.reserve(a.members.size());
-    for (const Action::Member& m : a.members) {
-      std::string_view text;
-      const Value v = evaluate(*m.value, state_);
-      if (state_.failed() || !oneText(v, &m.path.text, text)) return;
-      texts.push_back(text);
+    // Evaluate every member before the list grows: values may point into it. Appends rarely
+    // have more than a few members; their texts and probes fit on the stack.
+    const std::size_t n = a.members.size();
+    std::array<std::string_view, kStackMembers> stack_texts;
+    std::array<KeyProbe, kStackMembers> stack_probes;
+    const bool on_stack = n <= kStackMembers;
+    std::string_view* texts = on_stack ? stack_texts.data() : arena_.allocateArray<std::string_view>(n);
+    KeyProbe* probes = on_stack ? stack_probes.data() : arena_.allocateArray<KeyProbe>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Action::Member& m = a.members[i];
+      if (m.value->shape == Expr::Shape::TextLookup) {
+        probes[i] = m.same_key_as >= 0 ? probes[m.same_key_as] : probeKey(*m.value, state_);
+        if (lookupCell(*m.value, probes[i], texts[i])) continue;
+      }
+      if (!textOf(*m.value, &m.path.text, texts[i])) return;  // also a lookup's miss
     }
-    forEachSlot(a.target.path, targetBase(a.target), true, [&](const Slot& s) {
-      void* element = appendToSlot(s, {});
-      for (std::size_t i = 0; i < a.members.size(); ++i) {
+    const auto fill = [&](char* element) {
+      for (std::size_t i = 0; i < n; ++i) {
         if (texts[i].empty()) continue;  // an empty member stays empty
-        const CanonicalPath& member = a.members[i].path;
-        bool ok = true;
-        forEachSlot(member, element, true,
-                    [&](const Slot& ms) { return ok = setText(ms, member, texts[i]); });
-        if (!ok) return false;
+        const Action::Member& m = a.members[i];
+        if (m.own_text != nullptr) {
+          setNewText(*reinterpret_cast<std::string*>(element + m.own_text->offset), texts[i]);
+        } else if (!setMember(element, m.path, texts[i])) {
+          return false;
+        }
       }
       return true;
-    });
+    };
+    if (a.target.path.oneSlot()) {
+      fill(static_cast<char*>(appendElement(a.target.path, targetBase(a.target))));
+      return;
+    }
+    forEachSlot(a.target.path, targetBase(a.target), true,
+                [&](const Slot& s) { return fill(static_cast<char*>(appendToSlot(s, {}))); });
+  }
+
+  // Sets an empty text member of a new element: builds it again from the text, at exactly the
+  // text's size. assign() would reserve twice the small-string capacity (a larger block, slower
+  // to get from malloc); a temporary would cost a move.
+  static void setNewText(std::string& member, std::string_view text) {
+    std::destroy_at(&member);
+    std::construct_at(&member, text);
+  }
+
+  // Sets a deeper member of a new element, through its slots.
+  bool setMember(void* element, const CanonicalPath& member, std::string_view text) {
+    bool ok = true;
+    forEachSlot(member, element, true, [&](const Slot& s) { return ok = setText(s, member, text); });
+    return ok;
   }
 
   void addRoute(const RouteRule& r, Outcome& outcome) {
@@ -287,12 +344,12 @@ class Runner {
     for (const RouteRule& r : program_.routes) {
       if (r.otherwise) continue;
       current_rule_ = &r.name;
-      const bool holds = condition(*r.when);
+      const bool true_for_message = condition(*r.when);
       if (state_.failed()) {
         outcome = errored(r.name, state_.error);
         return;
       }
-      if (holds) {
+      if (true_for_message) {
         matched = true;
         addRoute(r, outcome);
       }
@@ -302,6 +359,8 @@ class Runner {
       if (r.otherwise) addRoute(r, outcome);
     }
   }
+
+  static constexpr std::size_t kStackMembers = 4;
 
   const Program& program_;
   canonical::Message& message_;

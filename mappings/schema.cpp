@@ -23,6 +23,11 @@ ListOps listOps() {
   ListOps ops;
   ops.size = [](const void* l) { return static_cast<const List*>(l)->size(); };
   ops.at = [](void* l, std::size_t i) -> void* { return &(*static_cast<List*>(l))[i]; };
+  ops.find = [](void* l, std::size_t i) -> void* {
+    auto& list = *static_cast<List*>(l);
+    return i < list.size() ? &list[i] : nullptr;
+  };
+  ops.append = [](void* l) -> void* { return &static_cast<List*>(l)->emplace_back(); };
   ops.resize = [](void* l, std::size_t n) { static_cast<List*>(l)->resize(n); };
   ops.erase = [](void* l, std::size_t i) {
     auto* list = static_cast<List*>(l);

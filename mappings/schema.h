@@ -29,6 +29,10 @@ struct StructInfo;
 struct ListOps {
   std::size_t (*size)(const void* list) = nullptr;
   void* (*at)(void* list, std::size_t i) = nullptr;
+  // Element i, or nullptr past the end: one call where a read would need size() and at().
+  void* (*find)(void* list, std::size_t i) = nullptr;
+  // Appends a default element and returns it.
+  void* (*append)(void* list) = nullptr;
   void (*resize)(void* list, std::size_t n) = nullptr;
   void (*erase)(void* list, std::size_t i) = nullptr;
   // Removes every element i with drop[i], keeping the others in order (drop has size() items).

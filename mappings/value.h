@@ -10,7 +10,9 @@
 #include <array>
 #include <cstddef>
 #include <memory_resource>
+#include <new>
 #include <string_view>
+#include <type_traits>
 
 namespace ferry::mappings {
 
@@ -84,6 +86,14 @@ class Arena {
   std::string_view copy(std::string_view s);
   char* allocateText(std::size_t n) { return static_cast<char*>(resource_.allocate(n, 1)); }
   Value* allocateValues(std::size_t n);
+  // n value-initialized T; T must be trivially destructible, since the arena runs no destructors.
+  template <class T>
+  T* allocateArray(std::size_t n) {
+    static_assert(std::is_trivially_destructible_v<T>);
+    auto* items = static_cast<T*>(resource_.allocate(n * sizeof(T), alignof(T)));
+    for (std::size_t i = 0; i < n; ++i) new (items + i) T();
+    return items;
+  }
   void release() { resource_.release(); }
 
  private:

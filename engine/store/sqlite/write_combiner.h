@@ -45,7 +45,10 @@ struct WriteJob {
   void* target;
   void (*invoke)(void*);
   std::exception_ptr error;  // set when this write (or its transaction) failed
+  // Under the combiner's mutex: finished, or asked to run the next batch itself.
   bool done = false;
+  bool lead = false;
+  std::condition_variable woken;  // each caller is woken alone, never the whole crowd
 };
 
 class WriteCombiner {
@@ -59,10 +62,13 @@ class WriteCombiner {
   void submit(WriteJob& job);
 
  private:
+  // Runs batches until the caller's own job is done, then hands the lead to the next queued
+  // caller (or leaves none running). Called and returns with the lock held.
+  void lead(std::unique_lock<std::mutex>& lock, WriteJob& own);
+
   const std::function<void(Batch&)> execute_;
   const std::size_t max_batch_;
   std::mutex mutex_;
-  std::condition_variable finished_;
   std::vector<WriteJob*> queue_;
   bool running_ = false;
 };
