@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,3 +73,64 @@ TEST(WriteCombiner, BookkeepingAloneSkipsTheFsyncAReceivedMessageNever) {
 
 }  // namespace
 }  // namespace ferry::store::test
+
+namespace ferry::store::sqlite {
+namespace {
+
+// The combiner alone, with an executor that records its batches: while one batch runs, the
+// writes queued behind it are batched by kind, durable first, then the bookkeeping that waited.
+TEST(WriteCombinerBatches, DurableAndBookkeepingWritesTakeTurnsInBatchesOfTheirOwnKind) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool first_running = false;
+  bool release_first = false;
+  std::vector<std::vector<bool>> batches;  // per batch: durable flag of each job
+  WriteCombiner combiner(
+      [&](WriteCombiner::Batch& batch) {
+        std::unique_lock lock(mutex);
+        std::vector<bool> kinds;
+        for (const WriteJob* job : batch) kinds.push_back(job->durable);
+        batches.push_back(kinds);
+        if (batches.size() == 1) {  // hold the first batch until the others are queued
+          first_running = true;
+          changed.notify_all();
+          changed.wait_for(lock, std::chrono::seconds(30), [&] { return release_first; });
+        }
+      },
+      /*max_batch=*/64);
+
+  auto submit = [&](bool durable) {
+    auto body = [] {};
+    WriteJob job("test write", durable, body);
+    combiner.submit(job);
+    EXPECT_TRUE(job.done);
+  };
+  std::thread first([&] { submit(true); });
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return first_running; }));
+  }
+  // Queued behind the running batch, interleaved: relaxed, durable, relaxed, durable, durable.
+  std::vector<std::thread> queued;
+  for (bool durable : {false, true, false, true, true}) {
+    queued.emplace_back([&, durable] { submit(durable); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // keep the queue order
+  }
+  {
+    std::lock_guard lock(mutex);
+    release_first = true;
+  }
+  changed.notify_all();
+  first.join();
+  for (auto& thread : queued) thread.join();
+
+  // First the lone durable write, then (after a durable batch) the waiting bookkeeping, then
+  // the three durable writes together.
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0], (std::vector<bool>{true}));
+  EXPECT_EQ(batches[1], (std::vector<bool>{false, false}));
+  EXPECT_EQ(batches[2], (std::vector<bool>{true, true, true}));
+}
+
+}  // namespace
+}  // namespace ferry::store::sqlite

@@ -19,13 +19,33 @@ void WriteCombiner::submit(WriteJob& job) {
   lead(lock, job);
 }
 
+WriteCombiner::Batch WriteCombiner::takeBatch() {
+  // Durable writes (received messages, whose ACKs wait) and bookkeeping go in separate
+  // transactions: merged, every ACK would also wait for the bookkeeping's pages to be written
+  // and fsynced. Durable ones go first, but after a durable batch any waiting bookkeeping gets
+  // the next turn, so neither side can starve the other.
+  const bool durable_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return j->durable; });
+  const bool relaxed_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return !j->durable; });
+  const bool durable = durable_waiting && (!relaxed_waiting || !last_durable_);
+  last_durable_ = durable;
+  Batch batch;
+  auto keep = queue_.begin();
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if ((*it)->durable == durable && batch.size() < max_batch_) {
+      batch.push_back(*it);
+    } else {
+      *keep++ = *it;  // stays queued, in order
+    }
+  }
+  queue_.erase(keep, queue_.end());
+  return batch;
+}
+
 void WriteCombiner::lead(std::unique_lock<std::mutex>& lock, WriteJob& own) {
+  // The own job may be left for a later batch (the other kind went first, or more than
+  // max_batch were queued ahead of it): the loop runs batches until it is done.
   while (!own.done) {
-    // Everything queued, up to max_batch: the own job is in it unless more than max_batch
-    // writes were queued ahead of it (then the loop runs the next batch too).
-    const auto count = static_cast<std::ptrdiff_t>(std::min(queue_.size(), max_batch_));
-    Batch batch(queue_.begin(), queue_.begin() + count);
-    queue_.erase(queue_.begin(), queue_.begin() + count);
+    Batch batch = takeBatch();
     lock.unlock();
     execute_(batch);
     lock.lock();

@@ -8,13 +8,13 @@
 // B-tree pages into the WAL again and again and taking the writer in turn ahead of the next
 // group commit, whose ACKs waited for all of them.
 //
-// Now the writes queue, and the first thread that finds no batch running takes everything
+// Now the writes queue, and the first thread that finds no batch running takes what is
 // queued and runs it as one transaction on behalf of the others (flat combining): no extra
 // thread, no hand-off when there is no contention (a lone write runs on its own thread at
 // once), and under load one commit for what used to be several. Each write runs in its own
-// SAVEPOINT, so a write that fails is undone alone and only its caller hears of it. A batch is
-// committed with a full fsync when any of its writes needs one (a received message); the
-// others ride along.
+// SAVEPOINT, so a write that fails is undone alone and only its caller hears of it. Durable
+// writes (received messages, committed with a full fsync) and bookkeeping (no fsync of its
+// own) are batched apart and take turns, so an ACK never waits for bookkeeping pages.
 //
 // A caller returns only after the transaction holding its write has committed.
 
@@ -65,12 +65,15 @@ class WriteCombiner {
   // Runs batches until the caller's own job is done, then hands the lead to the next queued
   // caller (or leaves none running). Called and returns with the lock held.
   void lead(std::unique_lock<std::mutex>& lock, WriteJob& own);
+  // The next batch, removed from the queue (under the lock): see the .cpp for the order.
+  Batch takeBatch();
 
   const std::function<void(Batch&)> execute_;
   const std::size_t max_batch_;
   std::mutex mutex_;
   std::vector<WriteJob*> queue_;
   bool running_ = false;
+  bool last_durable_ = false;
 };
 
 }  // namespace ferry::store::sqlite
