@@ -129,11 +129,12 @@ void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConc
   cc.text.clear();
   if (!cwe.valued()) return;
   const Pieces parts(cwe);
-  // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text. Counted
-  // first so the vector is allocated once, at its final size.
+  // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text. The vector
+  // is allocated once with room for both: a local code alone is the case where a mapping most
+  // often appends the standard one (local lab code -> LOINC), which then needs no reallocation.
   const bool primary = parts[1].valued() || parts[2].valued();
   const bool alternate = parts[4].valued() || parts[5].valued();
-  cc.codings.reserve(static_cast<std::size_t>(primary) + static_cast<std::size_t>(alternate));
+  if (primary || alternate) cc.codings.reserve(2);
   if (primary) coding(parts, 1, cc.codings.emplace_back());
   if (alternate) coding(parts, 4, cc.codings.emplace_back());
   text(parts[9], cc.text);
