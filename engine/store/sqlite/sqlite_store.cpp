@@ -168,10 +168,22 @@ std::exception_ptr SqliteStore::failure(std::string_view what) const {
 
 void SqliteStore::runBatch(WriteCombiner::Batch& batch) {
   std::lock_guard lock(write_mutex_);
+  if (runTransaction(batch) || batch.size() == 1) return;
+  // A write of the batch failed, and the transaction with it. Each write runs again in a
+  // transaction of its own, so only the write that fails reports an error. (Savepoints per
+  // write would do the same in one pass, but cost two statements per write on every batch,
+  // and a failure is rare.) A body only writes through the connection and fills its caller's
+  // result, so running it again is safe.
+  for (WriteJob* job : batch) {
+    job->error = nullptr;
+    WriteCombiner::Batch alone{job};
+    runTransaction(alone);
+  }
+}
+
+bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
   sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer_);
   const bool durable = std::any_of(batch.begin(), batch.end(), [](const WriteJob* j) { return j->durable; });
-  // A lone write needs no savepoint: its failure rolls the whole transaction back.
-  const bool isolate = batch.size() > 1;
   bool open = false;
   try {
     // Bookkeeping writes (processing results, delivery states, events) alone commit without an
@@ -185,27 +197,17 @@ void SqliteStore::runBatch(WriteCombiner::Batch& batch) {
     }
     exec(db, "BEGIN IMMEDIATE");
     open = true;
-    for (WriteJob* job : batch) {
-      if (isolate) exec(db, "SAVEPOINT write");
-      try {
-        job->run();
-      } catch (...) {
-        if (!isolate) throw;
-        job->error = failure(job->what);
-        // Undoes this write alone; when SQLite has already rolled the whole transaction back
-        // (disk full, I/O error) this throws and every write of the batch fails below.
-        exec(db, "ROLLBACK TO write");
-      }
-      if (isolate) exec(db, "RELEASE write");
-    }
+    for (WriteJob* job : batch) job->run();
     exec(db, "COMMIT");
     open = false;
     transactions_.fetch_add(1, std::memory_order_relaxed);
+    return true;
   } catch (...) {
     if (open) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    for (WriteJob* job : batch) {
-      if (!job->error) job->error = failure(job->what);
-    }
+    // Every write of the batch was rolled back: each reports the failure, in its own words,
+    // unless runBatch runs it again alone.
+    for (WriteJob* job : batch) job->error = failure(job->what);
+    return false;
   }
 }
 

@@ -116,12 +116,14 @@ class SqliteStore final : public Store {
 
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
-  // callers' writes (in a savepoint of its own); returns once that transaction has committed.
+  // callers' writes; returns once that transaction has committed.
   // relaxed: the write alone needs no fsync (see runBatch).
   template <typename Body>
   auto write(std::string_view what, Body&& body, bool relaxed = false);
   // The WriteCombiner's executor: one transaction for the batch, errors into the jobs.
   void runBatch(WriteCombiner::Batch& batch);
+  // One transaction for all of `batch`; false (every job given an error) when any failed.
+  bool runTransaction(WriteCombiner::Batch& batch);
   // The exception being handled, as the StoreError a caller of `what` receives.
   std::exception_ptr failure(std::string_view what) const;
   // Runs body(reader session) on a pooled read-only connection.

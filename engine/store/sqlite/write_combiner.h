@@ -11,8 +11,9 @@
 // Now the writes queue, and the first thread that finds no batch running takes what is
 // queued and runs it as one transaction on behalf of the others (flat combining): no extra
 // thread, no hand-off when there is no contention (a lone write runs on its own thread at
-// once), and under load one commit for what used to be several. Each write runs in its own
-// SAVEPOINT, so a write that fails is undone alone and only its caller hears of it. Durable
+// once), and under load one commit for what used to be several. When a write fails, the
+// others of its batch run again each in a transaction of its own, so only its caller hears of
+// it. Durable
 // writes (received messages, committed with a full fsync) and bookkeeping (no fsync of its
 // own) are batched apart and take turns, so an ACK never waits for bookkeeping pages.
 //
