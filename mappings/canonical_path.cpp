@@ -165,6 +165,21 @@ bool parseNumber(std::string_view text, T& out) {
   return ec == std::errc() && p == e && b != e;
 }
 
+// An optional number member set from text: empty clears it; text that is not a T is an error.
+template <class T>
+std::string setOptionalNumber(void* member, std::string_view text, const char* expected) {
+  auto& n = *static_cast<std::optional<T>*>(member);
+  T value{};
+  if (text.empty()) {
+    n.reset();
+  } else if (parseNumber(text, value)) {
+    n = value;
+  } else {
+    return "'" + std::string(text) + "' is not " + expected;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool CanonicalPath::endsAtList() const {
@@ -305,30 +320,10 @@ std::string setSlotText(const Slot& slot, std::string_view text) {
       }
       return {};
     }
-    case FieldKind::Number: {
-      auto& n = *reinterpret_cast<std::optional<double>*>(slot.member);
-      double d = 0;
-      if (text.empty()) {
-        n.reset();
-      } else if (parseNumber(text, d)) {
-        n = d;
-      } else {
-        return "'" + std::string(text) + "' is not a number";
-      }
-      return {};
-    }
-    case FieldKind::Count: {
-      auto& n = *reinterpret_cast<std::optional<std::uint32_t>*>(slot.member);
-      std::uint32_t u = 0;
-      if (text.empty()) {
-        n.reset();
-      } else if (parseNumber(text, u)) {
-        n = u;
-      } else {
-        return "'" + std::string(text) + "' is not a whole number";
-      }
-      return {};
-    }
+    case FieldKind::Number:
+      return setOptionalNumber<double>(slot.member, text, "a number");
+    case FieldKind::Count:
+      return setOptionalNumber<std::uint32_t>(slot.member, text, "a whole number");
     case FieldKind::Struct:
     case FieldKind::StructList:
       break;

@@ -169,18 +169,22 @@ std::shared_ptr<const CodeTable> CodeTable::parse(std::string name, std::string_
 }
 
 std::shared_ptr<const CodeTable> CodeTable::load(const std::string& csv_path,
-                                                 std::vector<LoadError>& errors) {
+                                                 std::vector<LoadError>& errors,
+                                                 const std::string& shown_csv_path) {
+  const std::string shown_csv = shown_csv_path.empty() ? csv_path : shown_csv_path;
   std::string csv;
   if (!readText(csv_path, csv)) {
-    errors.push_back({csv_path, 0, 0, "cannot read the table file"});
+    errors.push_back({shown_csv, 0, 0, "cannot read the table file"});
     return nullptr;
   }
   std::filesystem::path sidecar(csv_path);
   sidecar.replace_extension(".json");
+  std::filesystem::path shown_sidecar(shown_csv);
+  shown_sidecar.replace_extension(".json");
   std::string sidecar_text;
   const bool has_sidecar = readText(sidecar.string(), sidecar_text);
-  return parse(std::filesystem::path(csv_path).stem().string(), csv, csv_path,
-               has_sidecar ? &sidecar_text : nullptr, sidecar.string(), errors);
+  return parse(std::filesystem::path(csv_path).stem().string(), csv, shown_csv,
+               has_sidecar ? &sidecar_text : nullptr, shown_sidecar.string(), errors);
 }
 
 std::string CodeTable::id() const { return version_.empty() ? name_ : name_ + "@" + version_; }

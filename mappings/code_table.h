@@ -36,8 +36,11 @@ class CodeTable {
                                                 const std::string& sidecar_file,
                                                 std::vector<LoadError>& errors);
   // Reads csv_path and, when it exists, the .json next to it. The name is the file stem.
+  // shown_csv_path names the file in errors (e.g. relative to the configuration folder; the
+  // sidecar's name is derived from it); csv_path itself when empty.
   static std::shared_ptr<const CodeTable> load(const std::string& csv_path,
-                                               std::vector<LoadError>& errors);
+                                               std::vector<LoadError>& errors,
+                                               const std::string& shown_csv_path = {});
 
   const std::string& name() const { return name_; }
   const std::string& version() const { return version_; }

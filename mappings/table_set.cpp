@@ -2,25 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace ferry::mappings {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bool readText(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  out = std::move(s).str();
-  return true;
-}
-
-}  // namespace
 
 TableSet TableSet::load(const std::string& folder, std::vector<LoadError>& errors,
                         const std::string& shown_folder) {
@@ -34,19 +19,7 @@ TableSet TableSet::load(const std::string& folder, std::vector<LoadError>& error
   std::sort(files.begin(), files.end());
   const std::string shown = shown_folder.empty() ? folder : shown_folder;
   for (const fs::path& csv_path : files) {
-    const std::string name = csv_path.stem().string();
-    const std::string csv_shown = shown + "/" + name + ".csv";
-    std::string csv;
-    if (!readText(csv_path, csv)) {
-      errors.push_back({csv_shown, 0, 0, "cannot read the table file"});
-      continue;
-    }
-    fs::path sidecar = csv_path;
-    sidecar.replace_extension(".json");
-    std::string sidecar_text;
-    const bool has_sidecar = readText(sidecar, sidecar_text);
-    auto table = CodeTable::parse(name, csv, csv_shown, has_sidecar ? &sidecar_text : nullptr,
-                                  shown + "/" + name + ".json", errors);
+    auto table = CodeTable::load(csv_path.string(), errors, shown + "/" + csv_path.filename().string());
     if (table) set.add(std::move(table));
   }
   return set;

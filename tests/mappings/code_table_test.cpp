@@ -178,6 +178,17 @@ TEST(TableSet, ErrorsNameTheShownFile) {
   EXPECT_EQ(set.find("bad"), nullptr);
 }
 
+TEST(TableSet, SidecarErrorsNameTheShownSidecar) {
+  TempFolder folder;
+  folder.write("tables/lab.csv", "k,v\nA,1\n");
+  folder.write("tables/lab.json", R"({"on_missing": "shrug"})");
+  std::vector<LoadError> errors;
+  const TableSet set = TableSet::load(folder.path() + "/tables", errors, "tables");
+  ASSERT_EQ(errors.size(), 1U) << describeAll(errors);
+  EXPECT_EQ(errors[0].file, "tables/lab.json") << errors[0].describe();
+  EXPECT_EQ(set.find("lab"), nullptr);
+}
+
 TEST(TableSet, MissingFolderIsAnEmptySet) {
   std::vector<LoadError> errors;
   const TableSet set = TableSet::load("/nonexistent/ferry/tables", errors);
