@@ -312,5 +312,46 @@ TEST(MappingShortcut, AppendCopiesTextReadFromTheListItGrows) {
   EXPECT_EQ(m.observations[0].code.codings[1].system, "L");
 }
 
+TEST(MappingShortcut, ForEachPrefetchingItsLookupsGivesWhatTheLookupsGive) {
+  // A for_each prefetches the table bucket of every item's key before running its body
+  // (TransformRule::item_lookups); the items' keys here are found, repeated, empty, missing
+  // altogether (no coding) and absent from the table (pass_through gives the key back).
+  // `when` and a set read lookups too, by the same key and by another path.
+  canonical::Message m;
+  const char* const codes[] = {"GLU", "K", "", nullptr, "XYZ", "GLU"};
+  for (const char* code : codes) {
+    canonical::Observation& o = m.observations.emplace_back();
+    if (code != nullptr) o.code.codings.push_back(coding("L", code));
+  }
+  TableSet tables;
+  tables.add(labTable(R"J({"on_missing": "pass_through"})J"));
+  std::vector<LoadError> errors;
+  auto mapping = compile(R"J({"name": "t", "version": "1", "transforms": [{"name": "loinc",
+    "for_each": "observations[*]",
+    "when": "lookup('lab', code.codings[0].code) != 'none'",
+    "do": [{"set": "code.text", "value": "lookup_column('lab', 'local', code.codings[0].code)"},
+           {"append": "code.codings", "value": )J" + kLoinc + "}]}]}",
+                         tables, errors);
+  ASSERT_TRUE(mapping) << describeAll(errors);
+  const Outcome out = mapping->apply(m, {}, Environment::fixed("2026-11-20T13:30:15Z", 1));
+  ASSERT_NE(out.kind, Outcome::Kind::Errored) << out.reason;
+  ASSERT_EQ(m.observations.size(), 6U);
+  const std::vector<std::vector<std::string>> expected = {
+      // code.text, then each coding's system|code|display
+      {"GLU", "L|GLU|", "http://loinc.org|2345-7|Glucose"},
+      {"K", "L|K|", "http://loinc.org|2823-3|"},
+      {"", "L||", "http://loinc.org||"},
+      {"", "http://loinc.org||"},
+      {"XYZ", "L|XYZ|", "http://loinc.org|XYZ|XYZ"},
+      {"GLU", "L|GLU|", "http://loinc.org|2345-7|Glucose"},
+  };
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const canonical::Observation& o = m.observations[i];
+    std::vector<std::string> got = {o.code.text};
+    for (const canonical::Coding& c : o.code.codings) got.push_back(c.system + "|" + c.code + "|" + c.display);
+    EXPECT_EQ(got, expected[i]) << "observation " << i;
+  }
+}
+
 }  // namespace
 }  // namespace ferry::mappings::test
