@@ -60,7 +60,7 @@ void closeAll(const benchmark::State&) {
 void BM_InsertReceived(benchmark::State& state) {
   const NewMessage message = oruMessage(state.thread_index());
   const auto before = g_store->transactionsCommitted();
-  for (auto _ : state) benchmark::DoNotOptimize(g_store->insertReceived(message));
+  for (auto _ : state) benchmark::DoNotOptimize(g_store->insertReceived(message).id);
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) {
     state.counters["msgs_per_txn"] = benchmark::Counter(
@@ -72,7 +72,7 @@ void BM_InsertReceived(benchmark::State& state) {
 void BM_GroupCommitter(benchmark::State& state) {
   const NewMessage message = oruMessage(state.thread_index());
   const auto before = g_committer->transactionsCommitted();
-  for (auto _ : state) benchmark::DoNotOptimize(g_committer->commit(message));
+  for (auto _ : state) benchmark::DoNotOptimize(g_committer->commit(message).id);
   state.SetItemsProcessed(state.iterations());
   if (state.thread_index() == 0) {
     state.counters["msgs_per_txn"] = benchmark::Counter(

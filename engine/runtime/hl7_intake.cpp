@@ -41,7 +41,7 @@ std::string Hl7Intake::receive(std::string bytes) {
     raw.channel = channel_.name;
     raw.raw = bytes;
     raw.received_at_ms = now;
-    const std::int64_t id = committer_.commit(std::move(raw));
+    const std::int64_t id = committer_.commit(std::move(raw)).id;
     const std::string why = message.error().describe();
     store_.markErrored(id, why);
     bus_.publish(Event{"rejected", channel_.name, "", id, 0, why, 0});
@@ -58,27 +58,26 @@ std::string Hl7Intake::receive(std::string bytes) {
   const std::string sender = channel_.name + ":" + message->get("MSH-3.1") + "^" + message->get("MSH-4.1");
   hl7v2::AckOptions options;
 
-  if (duplicate_window_ms_ > 0 && !control_id.empty()) {
-    if (const auto original = store_.findDuplicate(sender, control_id, now - duplicate_window_ms_)) {
-      bus_.publish(Event{"duplicate", channel_.name, "", *original, 0,
-                         "repeat of message " + std::to_string(*original), 0});
-      options.control_id = ackControlId(*original);
-      options.text = "duplicate of a message already received";
-      return hl7v2::buildAck(*message,
-                             facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA
-                                                 : hl7v2::AcknowledgmentCode::AA,
-                             {}, options);
-    }
-  }
-
   store::NewMessage record;
   record.channel = channel_.name;
   record.control_id = control_id;
   record.sender = sender;
   record.message_type = message->messageCode() + "^" + message->triggerEvent();
   record.received_at_ms = now;
+  // The store checks for a duplicate in the transaction that would insert this one, so a
+  // repeat sent while the first is still being committed is caught too.
+  if (duplicate_window_ms_ > 0) record.duplicate_since_ms = now - duplicate_window_ms_;
   record.raw = std::move(bytes);
-  const std::int64_t id = committer_.commit(std::move(record));
+  const store::ReceivedId received = committer_.commit(std::move(record));
+  const std::int64_t id = received.id;
+  if (received.duplicate) {
+    bus_.publish(Event{"duplicate", channel_.name, "", id, 0, "repeat of message " + std::to_string(id), 0});
+    options.control_id = ackControlId(id);
+    options.text = "duplicate of a message already received";
+    return hl7v2::buildAck(*message,
+                           facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+                           {}, options);
+  }
   bus_.publish(Event{"received", channel_.name, "", id, 0, "", 0});
   options.control_id = ackControlId(id);
 

@@ -182,9 +182,6 @@ http::Response HttpIntake::receive(const http::Request& request) {
                               "the Idempotency-Key header must be 1 to 255 visible ASCII characters"));
   }
   const std::string sender = senderOf(channel_.name, request);
-  if (!key.empty()) {
-    if (auto duplicate = answerDuplicate(sender, key)) return std::move(*duplicate);
-  }
 
   store::NewMessage record;
   record.channel = channel_.name;
@@ -192,9 +189,14 @@ http::Response HttpIntake::receive(const http::Request& request) {
   record.control_id = key;
   record.sender = sender;
   record.received_at_ms = nowMs();
+  // The store checks for a duplicate in the transaction that would insert this one, so a
+  // repeat sent while the first is still being committed is caught too.
+  if (duplicate_window_ms_ > 0) record.duplicate_since_ms = record.received_at_ms - duplicate_window_ms_;
   std::int64_t id = 0;
   try {
-    id = committer_.commit(std::move(record));
+    const store::ReceivedId received = committer_.commit(std::move(record));
+    if (received.duplicate) return answerDuplicate(received.id);
+    id = received.id;
   } catch (const std::exception& e) {
     // Not stored: the client must send it again, and no id is claimed.
     bus_.publish(
@@ -209,23 +211,14 @@ http::Response HttpIntake::receive(const http::Request& request) {
   return withId(answerStored(id, request.body, *declared), id);
 }
 
-std::optional<http::Response> HttpIntake::answerDuplicate(const std::string& sender, const std::string& key) {
-  if (duplicate_window_ms_ <= 0) return std::nullopt;
-  std::optional<std::int64_t> original;
-  try {
-    original = store_.findDuplicate(sender, key, nowMs() - duplicate_window_ms_);
-  } catch (const std::exception&) {
-    return outcome(503, issue(fhir::Severity::Error, "transient",
-                              "the store is unavailable; nothing was kept, send the message again later"));
-  }
-  if (!original) return std::nullopt;
-  bus_.publish(Event{"duplicate", channel_.name, "", *original, 0,
-                     "repeat of message " + std::to_string(*original), 0});
+http::Response HttpIntake::answerDuplicate(std::int64_t original) {
+  bus_.publish(Event{"duplicate", channel_.name, "", original, 0,
+                     "repeat of message " + std::to_string(original), 0});
   // 200, not 201: nothing new was created; the id is the one the first request got.
   return withId(outcome(200, issue(fhir::Severity::Information, "duplicate",
-                                   "duplicate of message " + std::to_string(*original) +
+                                   "duplicate of message " + std::to_string(original) +
                                        " (same Idempotency-Key); not processed again")),
-                *original);
+                original);
 }
 
 http::Response HttpIntake::answerStored(std::int64_t id, const std::string& body, InboundFormat declared) {

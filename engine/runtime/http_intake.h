@@ -46,7 +46,8 @@ class HttpIntake {
  private:
   http::Response answerStored(std::int64_t id, const std::string& body, InboundFormat declared);
   http::Response answerProcessed(std::int64_t id, const std::string& body, const ProcessResult& result);
-  std::optional<http::Response> answerDuplicate(const std::string& sender, const std::string& key);
+  // The answer to a repeat of message `original` (same Idempotency-Key within the window).
+  http::Response answerDuplicate(std::int64_t original);
 
   const ChannelConfig& channel_;
   const std::int64_t duplicate_window_ms_;

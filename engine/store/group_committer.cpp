@@ -12,7 +12,7 @@ GroupCommitter::GroupCommitter(Store& store, Options options)
 
 GroupCommitter::~GroupCommitter() { stop(); }
 
-std::int64_t GroupCommitter::commit(NewMessage message) {
+ReceivedId GroupCommitter::commit(NewMessage message) {
   if (options_.inline_writes) return commitInline(std::move(message));
   Request request;
   request.message = std::move(message);
@@ -27,7 +27,7 @@ std::int64_t GroupCommitter::commit(NewMessage message) {
   return request.id;
 }
 
-std::int64_t GroupCommitter::commitInline(NewMessage message) {
+ReceivedId GroupCommitter::commitInline(NewMessage message) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) {
@@ -43,7 +43,7 @@ std::int64_t GroupCommitter::commitInline(NewMessage message) {
     }
   } leave{*this};
   // The store counts the transactions, which other callers' writes may share.
-  const std::int64_t id = store_.insertReceived(message);
+  const ReceivedId id = store_.insertReceived(message);
   messages_.fetch_add(1, std::memory_order_relaxed);
   return id;
 }
@@ -93,7 +93,7 @@ void GroupCommitter::commitBatch(std::vector<Request*>& batch) {
   messages.reserve(batch.size());
   for (Request* request : batch) messages.push_back(std::move(request->message));
 
-  std::vector<std::int64_t> ids(batch.size(), 0);
+  std::vector<ReceivedId> ids(batch.size());
   std::vector<std::exception_ptr> errors(batch.size());
   try {
     ids = insert(messages);
@@ -123,7 +123,7 @@ void GroupCommitter::commitBatch(std::vector<Request*>& batch) {
   }
 }
 
-std::vector<std::int64_t> GroupCommitter::insert(const std::vector<NewMessage>& messages) {
+std::vector<ReceivedId> GroupCommitter::insert(const std::vector<NewMessage>& messages) {
   auto ids = store_.insertReceivedBatch(messages);
   if (ids.size() != messages.size()) {
     throw StoreError("", "The store returned " + std::to_string(ids.size()) + " ids for " +

@@ -35,11 +35,12 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Blocks until the message is committed and returns its id. Throws StoreError when it could
+  // Blocks until the message is committed and returns its id (or, for a message with a
+  // duplicate check, the earlier message's id when it is a duplicate). Throws StoreError when it could
   // not be committed (it is not stored: do not acknowledge it) or the committer is stopped. When
   // a batch fails, its messages are retried one per transaction, so a message that breaks a
   // constraint fails only its own caller.
-  std::int64_t commit(NewMessage message);
+  ReceivedId commit(NewMessage message);
 
   // Refuses new messages, commits everything already queued, then joins the writer thread.
   // Idempotent.
@@ -56,7 +57,7 @@ class GroupCommitter {
  private:
   struct Request {
     NewMessage message;
-    std::int64_t id = 0;
+    ReceivedId id;
     std::exception_ptr error;
     bool done = false;
     std::condition_variable woken;
@@ -64,8 +65,8 @@ class GroupCommitter {
 
   void run();
   void commitBatch(std::vector<Request*>& batch);
-  std::vector<std::int64_t> insert(const std::vector<NewMessage>& messages);
-  std::int64_t commitInline(NewMessage message);
+  std::vector<ReceivedId> insert(const std::vector<NewMessage>& messages);
+  ReceivedId commitInline(NewMessage message);
 
   Store& store_;
   const Options options_;

@@ -74,6 +74,20 @@ struct NewMessage {
   std::string message_type;   // e.g. "ORU^R01"
   std::int64_t received_at_ms = 0;
   Direction direction = Direction::Inbound;
+  // When set (and control_id is not empty), the message is stored only if no message from the
+  // same sender with the same control id was received at or after this time. The check runs in
+  // the transaction that inserts, so two copies arriving at once (a sender retrying on a second
+  // connection) cannot both be stored and processed.
+  std::optional<std::int64_t> duplicate_since_ms;
+};
+
+// What committing a received message did: stored it as `id`, or found it a duplicate
+// (NewMessage::duplicate_since_ms) of the earlier message `id` and stored nothing.
+struct ReceivedId {
+  std::int64_t id = 0;
+  bool duplicate = false;
+
+  bool operator==(const ReceivedId&) const = default;
 };
 
 struct MessageRecord {
@@ -201,9 +215,10 @@ class Store {
   virtual std::vector<AppliedMigration> migrate() = 0;
 
   // --- messages ---
-  virtual std::int64_t insertReceived(const NewMessage& message) = 0;
-  // All in one transaction; ids in the order of `messages`. Used by GroupCommitter.
-  virtual std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& messages) = 0;
+  virtual ReceivedId insertReceived(const NewMessage& message) = 0;
+  // All in one transaction; results in the order of `messages`. Used by GroupCommitter. A
+  // message is checked against those before it in the same batch too.
+  virtual std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) = 0;
   // The id of the newest message from `sender` with `control_id` received at or after since_ms.
   virtual std::optional<std::int64_t> findDuplicate(const std::string& sender,
                                                     const std::string& control_id,

@@ -120,7 +120,7 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
     store::NewMessage m;
     m.channel = "lab";
     m.raw = i == 7 ? std::string("NOT HL7") : adt("Q" + std::to_string(i));
-    ids.push_back(f.store->insertReceived(m));
+    ids.push_back(f.store->insertReceived(m).id);
   }
   std::vector<std::string> events;
   std::mutex mutex;
@@ -199,7 +199,7 @@ class WorkerBatch : public ::testing::Test {
       store::NewMessage m;
       m.channel = "lab";
       m.raw = adt("W" + std::to_string(i));
-      const auto id = f.store->insertReceived(m);
+      const auto id = f.store->insertReceived(m).id;
       f.store->markProcessedAndRoute(id, "{}", {{"lab/hospital", std::to_string(i)}});
     }
     routed_ += n;

@@ -2,6 +2,9 @@
 // acknowledge, process, deliver, retry, dead-letter, restart.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <set>
+
 #include "tests/engine/engine_fixture.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/support/files.h"
@@ -102,6 +105,36 @@ TEST(EngineFlow, DuplicateIsAcknowledgedButNotProcessedTwice) {
   engine.start();
   EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
   EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kAdt), "AA");
+  ASSERT_TRUE(hospital.waitFor(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(hospital.frames().size(), 1u);
+  EXPECT_EQ(engine.store().listMessages({}).size(), 1u);
+  engine.stop();
+}
+
+TEST(EngineFlow, CopiesSentAtTheSameTimeOnSeveralConnectionsAreStoredOnce) {
+  // A sender that times out and resends on a new connection while the first copy is still
+  // being committed: the duplicate check runs inside the insert's transaction, so however the
+  // copies interleave, one is stored and forwarded, and every copy is acknowledged with an ACK
+  // whose control id (MSH-10) names that one message.
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  constexpr int kCopies = 8;
+  std::vector<std::future<std::string>> senders;
+  for (int i = 0; i < kCopies; ++i) {
+    senders.push_back(std::async(std::launch::async, [&] {
+      std::string ack;
+      const std::string msa1 = sendAndReadMsa1(engine.port("lab"), kAdt, &ack);
+      auto parsed = hl7v2::Message::parse(ack);
+      return msa1 + " " + (parsed ? parsed->get("MSH-10") : "no ACK: '" + ack + "'");
+    }));
+  }
+  std::set<std::string> answers;
+  for (auto& s : senders) answers.insert(s.get());
+  EXPECT_EQ(answers, (std::set<std::string>{"AA FERRY-1"}));
   ASSERT_TRUE(hospital.waitFor(1));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(hospital.frames().size(), 1u);

@@ -12,7 +12,7 @@ namespace {
 class BatchWritesTest : public StoreTest {
  protected:
   std::int64_t receive() {
-    return store->insertReceived(sampleMessage("C" + std::to_string(++counter_)));
+    return store->insertReceived(sampleMessage("C" + std::to_string(++counter_))).id;
   }
   static ProcessedMessage processed(std::int64_t id, std::vector<NewDelivery> deliveries) {
     return {id, MessageStatus::Processed, "{\"id\":" + std::to_string(id) + "}", std::nullopt,

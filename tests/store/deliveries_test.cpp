@@ -10,7 +10,7 @@ class DeliveriesTest : public StoreTest {
  protected:
   // A processed message routed to the given destinations; returns the delivery ids.
   std::vector<std::int64_t> route(const std::vector<std::string>& destinations) {
-    const auto id = store->insertReceived(sampleMessage("C" + std::to_string(++counter_)));
+    const auto id = store->insertReceived(sampleMessage("C" + std::to_string(++counter_))).id;
     std::vector<NewDelivery> deliveries;
     for (const auto& d : destinations) deliveries.push_back({d, "payload for " + d});
     EXPECT_TRUE(store->markProcessedAndRoute(id, "{}", deliveries));
@@ -30,7 +30,7 @@ class DeliveriesTest : public StoreTest {
 };
 
 TEST_F(DeliveriesTest, NewDeliveriesArePendingAndDueNow) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   const auto ids = store->addDeliveries(id, {{"lab-out", std::string("A\rB\x0b", 4)},
                                              {"insurer", std::nullopt},
                                              {"empty", std::string()}});
@@ -72,7 +72,7 @@ TEST_F(DeliveriesTest, ClaimDueReturnsOldestFirstAndMovesThemInFlight) {
 
 TEST_F(DeliveriesTest, AClaimCarriesTheMessageBytesOnlyWhenTheDeliveryHasNoPayload) {
   const NewMessage message = sampleMessage("RAW1");
-  const auto id = store->insertReceived(message);
+  const auto id = store->insertReceived(message).id;
   ASSERT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab", std::nullopt}, {"lab", std::string("mapped")}}));
   const auto claimed = store->claimDue("lab", clock.now(), 10);
   ASSERT_EQ(claimed.size(), 2u);

@@ -16,8 +16,8 @@ Event makeEvent(std::optional<std::int64_t> message_id, std::string_view type, s
 }
 
 TEST_F(StoreTest, EventsOfAMessageComeBackInOrder) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
-  const auto other = store->insertReceived(sampleMessage("C2"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
+  const auto other = store->insertReceived(sampleMessage("C2")).id;
   ASSERT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));
   const auto delivery_id = store->deliveriesFor(id).front().id;
 
@@ -50,7 +50,7 @@ TEST_F(StoreTest, EventsWithoutAMessageAreAccepted) {
 }
 
 TEST_F(StoreTest, ABatchOfEventsIsOneTransaction) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   const auto before = store->transactionsCommitted();
   const auto ids = store->appendEvents({makeEvent(id, event_type::kReceived, 1),
                                         makeEvent(id, event_type::kDuplicate, 2)});

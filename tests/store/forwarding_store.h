@@ -11,8 +11,8 @@ class ForwardingStore : public Store {
   explicit ForwardingStore(Store& inner) : inner_(inner) {}
 
   std::vector<AppliedMigration> migrate() override { return inner_.migrate(); }
-  std::int64_t insertReceived(const NewMessage& m) override { return inner_.insertReceived(m); }
-  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& m) override {
+  ReceivedId insertReceived(const NewMessage& m) override { return inner_.insertReceived(m); }
+  std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& m) override {
     return inner_.insertReceivedBatch(m);
   }
   std::optional<std::int64_t> findDuplicate(const std::string& sender,

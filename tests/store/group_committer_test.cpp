@@ -41,7 +41,7 @@ TEST_F(StoreTest, EightThreadsShareFewTransactions) {
       for (int i = 0; i < kPerThread; ++i) {
         NewMessage message = threadMessage(t, i);
         const std::string control_id = message.control_id;
-        ids.emplace_back(committer.commit(std::move(message)), control_id);
+        ids.emplace_back(committer.commit(std::move(message)).id, control_id);
       }
       return ids;
     }));
@@ -79,7 +79,7 @@ TEST_F(StoreTest, StopCommitsEverythingQueuedAndThenRefusesNewMessages) {
   std::vector<std::future<std::int64_t>> pending;
   for (int i = 0; i < 20; ++i) {
     pending.push_back(std::async(std::launch::async, [&committer, i] {
-      return committer->commit(threadMessage(0, i));
+      return committer->commit(threadMessage(0, i)).id;
     }));
   }
   std::set<std::int64_t> ids;
@@ -90,7 +90,7 @@ TEST_F(StoreTest, StopCommitsEverythingQueuedAndThenRefusesNewMessages) {
   committer->stop();
   committer->stop();  // idempotent
   EXPECT_EQ(ids.size(), 20u);
-  EXPECT_THROW(committer->commit(threadMessage(1, 0)), StoreError);
+  EXPECT_THROW(committer->commit(threadMessage(1, 0)).id, StoreError);
   committer.reset();
   EXPECT_EQ(store->countMessagesByStatus().at("received"), 20);
 }
@@ -100,7 +100,7 @@ class GatedStore : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
 
-  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& messages) override {
+  std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) override {
     {
       std::unique_lock lock(mutex_);
       ++entered_;
@@ -139,18 +139,18 @@ TEST_F(StoreTest, StopDrainsMessagesStillQueued) {
   GatedStore gated(*store);
   GroupCommitter committer(gated, GroupCommitter::Options{4});
   std::vector<std::future<std::int64_t>> callers;
-  callers.push_back(std::async(std::launch::async, [&] { return committer.commit(threadMessage(2, 0)); }));
+  callers.push_back(std::async(std::launch::async, [&] { return committer.commit(threadMessage(2, 0)).id; }));
   ASSERT_TRUE(gated.waitUntilEntered(1));  // the writer holds message 0 inside its transaction
   for (int i = 1; i <= 10; ++i) {
     callers.push_back(std::async(std::launch::async, [&, i] {
-      return committer.commit(threadMessage(2, i));
+      return committer.commit(threadMessage(2, i)).id;
     }));
   }
   ASSERT_TRUE(waitFor([&] { return committer.queued() == 10; }));
 
   auto stopping = std::async(std::launch::async, [&] { committer.stop(); });
   ASSERT_TRUE(waitFor([&] { return committer.stopped(); }));
-  EXPECT_THROW(committer.commit(threadMessage(2, 99)), StoreError);  // refused, not queued
+  EXPECT_THROW(committer.commit(threadMessage(2, 99)).id, StoreError);  // refused, not queued
   gated.open();
   ASSERT_EQ(stopping.wait_for(30s), std::future_status::ready);
 
@@ -168,7 +168,7 @@ TEST_F(StoreTest, StopDrainsMessagesStillQueued) {
 class FailingStore : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>&) override {
+  std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>&) override {
     throw StoreError("test.db", "Could not commit in the store test.db: database or disk is full.");
   }
 };
@@ -179,7 +179,7 @@ TEST_F(StoreTest, WhenTheStoreFailsEveryCallerIsToldAndNothingIsAcknowledgeable)
   std::vector<std::future<std::int64_t>> callers;
   for (int i = 0; i < 8; ++i) {
     callers.push_back(std::async(std::launch::async, [&, i] {
-      return committer.commit(threadMessage(4, i));
+      return committer.commit(threadMessage(4, i)).id;
     }));
   }
   for (auto& caller : callers) {
@@ -196,7 +196,7 @@ TEST_F(StoreTest, ABadMessageFailsOnlyItsOwnCaller) {
     pending.push_back(std::async(std::launch::async, [&committer, i] {
       NewMessage message = threadMessage(3, i);
       if (i == 7) message.channel.clear();  // violates a constraint
-      return committer.commit(std::move(message));
+      return committer.commit(std::move(message)).id;
     }));
   }
   int failures = 0;
@@ -227,7 +227,7 @@ TEST_F(StoreTest, ABadMessageFailsOnlyItsOwnCaller) {
         for (int i = 0; i < 100'000; ++i) {  // bounded; the parent kills us long before
           NewMessage message = threadMessage(t, i);
           const std::string control_id = message.control_id;
-          const auto id = committer.commit(std::move(message));
+          const auto id = committer.commit(std::move(message)).id;
           const std::string line = std::to_string(id) + " " + control_id + "\n";
           if (::write(report_fd, line.data(), line.size()) < 0) ::_exit(3);
         }
@@ -313,7 +313,7 @@ TEST_F(StoreTest, InlineCallersShareTheStoresTransactionsAndStopWaitsForThem) {
   for (int t = 0; t < kThreads; ++t) {
     callers.push_back(std::async(std::launch::async, [&, t] {
       std::vector<std::int64_t> ids;
-      for (int i = 0; i < kEach; ++i) ids.push_back(committer.commit(threadMessage(t, i)));
+      for (int i = 0; i < kEach; ++i) ids.push_back(committer.commit(threadMessage(t, i)).id);
       return ids;
     }));
   }
@@ -328,7 +328,7 @@ TEST_F(StoreTest, InlineCallersShareTheStoresTransactionsAndStopWaitsForThem) {
   EXPECT_LT(store->transactionsCommitted() - before, static_cast<std::uint64_t>(kThreads * kEach));
   committer.stop();
   EXPECT_EQ(committer.queued(), 0u);
-  EXPECT_THROW(committer.commit(threadMessage(0, 999)), StoreError);
+  EXPECT_THROW(committer.commit(threadMessage(0, 999)).id, StoreError);
   EXPECT_EQ(store->countMessagesByStatus().at("received"), kThreads * kEach);
 }
 

@@ -7,7 +7,7 @@ namespace ferry::store::test {
 namespace {
 
 TEST_F(StoreTest, DuplicateIsFoundWithinTheWindowOnly) {
-  const auto id = store->insertReceived(sampleMessage("C1", 10'000, "LAB^HOSP"));
+  const auto id = store->insertReceived(sampleMessage("C1", 10'000, "LAB^HOSP")).id;
 
   EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 5'000), id);
   EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 10'000), id);
@@ -18,7 +18,7 @@ TEST_F(StoreTest, DuplicateIsFoundWithinTheWindowOnly) {
 
 TEST_F(StoreTest, DuplicateReturnsTheNewestCopy) {
   store->insertReceived(sampleMessage("C1", 10'000));
-  const auto newer = store->insertReceived(sampleMessage("C1", 20'000));
+  const auto newer = store->insertReceived(sampleMessage("C1", 20'000)).id;
   EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 0), newer);
 }
 
@@ -27,8 +27,47 @@ TEST_F(StoreTest, MessagesWithoutControlIdAreNeverDuplicates) {
   EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "", 0).has_value());
 }
 
+// The intakes ask the insert itself to check (NewMessage::duplicate_since_ms), so that the
+// check and the insert are one transaction.
+NewMessage withDuplicateCheck(NewMessage message, std::int64_t since_ms) {
+  message.duplicate_since_ms = since_ms;
+  return message;
+}
+
+TEST_F(StoreTest, AnInsertWithADuplicateCheckStoresNothingForARepeatWithinTheWindow) {
+  const ReceivedId first = store->insertReceived(withDuplicateCheck(sampleMessage("C1", 10'000), 5'000));
+  EXPECT_FALSE(first.duplicate);
+
+  const ReceivedId repeat = store->insertReceived(withDuplicateCheck(sampleMessage("C1", 12'000), 7'000));
+  EXPECT_TRUE(repeat.duplicate);
+  EXPECT_EQ(repeat.id, first.id);
+  EXPECT_EQ(store->countMessagesByStatus()["received"], 1);
+
+  // Outside the window (the first arrived before it began), from another sender, or without a
+  // control id: stored.
+  const ReceivedId late = store->insertReceived(withDuplicateCheck(sampleMessage("C1", 20'000), 10'001));
+  EXPECT_FALSE(late.duplicate);
+  EXPECT_GT(late.id, first.id);
+  EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("C1", 20'000, "OTHER^HOSP"), 0)).duplicate);
+  EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("", 20'000), 0)).duplicate);
+  EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("", 20'000), 0)).duplicate);
+  EXPECT_EQ(store->countMessagesByStatus()["received"], 5);
+}
+
+TEST_F(StoreTest, TwoCopiesInOneBatchAreStoredOnce) {
+  const std::vector<NewMessage> batch{withDuplicateCheck(sampleMessage("C1", 10'000), 0),
+                                      withDuplicateCheck(sampleMessage("C2", 10'000), 0),
+                                      withDuplicateCheck(sampleMessage("C1", 10'001), 0)};
+  const std::vector<ReceivedId> ids = store->insertReceivedBatch(batch);
+  ASSERT_EQ(ids.size(), 3U);
+  EXPECT_FALSE(ids[0].duplicate);
+  EXPECT_FALSE(ids[1].duplicate);
+  EXPECT_EQ(ids[2], (ReceivedId{ids[0].id, true}));
+  EXPECT_EQ(store->countMessagesByStatus()["received"], 2);
+}
+
 TEST_F(StoreTest, MarkProcessedStoresCanonicalJson) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   clock.advance(5);
   EXPECT_TRUE(store->markProcessed(id, R"({"format":"ferry.canonical/v1"})"));
 
@@ -40,7 +79,7 @@ TEST_F(StoreTest, MarkProcessedStoresCanonicalJson) {
 }
 
 TEST_F(StoreTest, MarkErroredKeepsTheReason) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   EXPECT_TRUE(store->markErrored(id, "MSH-9 missing (segment 1, field 9)"));
   auto record = store->message(id);
   EXPECT_EQ(record->status, MessageStatus::Errored);
@@ -48,7 +87,7 @@ TEST_F(StoreTest, MarkErroredKeepsTheReason) {
 }
 
 TEST_F(StoreTest, AnErroredMessageCanBeProcessedLater) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   ASSERT_TRUE(store->markErrored(id, "code table missing"));
   EXPECT_TRUE(store->markProcessed(id, "{}"));
   auto record = store->message(id);
@@ -57,7 +96,7 @@ TEST_F(StoreTest, AnErroredMessageCanBeProcessedLater) {
 }
 
 TEST_F(StoreTest, MarkFilteredKeepsTheReason) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   EXPECT_TRUE(store->markFiltered(id, "rule drop-test-patients"));
   auto record = store->message(id);
   EXPECT_EQ(record->status, MessageStatus::Filtered);
@@ -65,7 +104,7 @@ TEST_F(StoreTest, MarkFilteredKeepsTheReason) {
 }
 
 TEST_F(StoreTest, AMessageIsRoutedAtMostOnce) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   EXPECT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));
   EXPECT_FALSE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));
   EXPECT_FALSE(store->markErrored(id, "late"));
@@ -80,7 +119,7 @@ TEST_F(StoreTest, StatusChangesOfAnUnknownMessageReturnFalse) {
 }
 
 TEST_F(StoreTest, ProcessingAndRoutingIsAllOrNothing) {
-  const auto id = store->insertReceived(sampleMessage("C1"));
+  const auto id = store->insertReceived(sampleMessage("C1")).id;
   // The second delivery breaks a constraint (no destination): nothing of the call remains.
   EXPECT_THROW(store->markProcessedAndRoute(id, "{}", {{"lab-out", "A"}, {"", "B"}}), StoreError);
   EXPECT_EQ(store->message(id)->status, MessageStatus::Received);
@@ -89,7 +128,7 @@ TEST_F(StoreTest, ProcessingAndRoutingIsAllOrNothing) {
 
 TEST_F(StoreTest, ReceivedMessagesAreListedOldestFirstForRecovery) {
   std::vector<std::int64_t> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))));
+  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))).id);
   store->markProcessed(ids[1], "{}");
   store->markErrored(ids[3], "bad");
 
@@ -111,7 +150,7 @@ TEST_F(StoreTest, ListMessagesFiltersAndPagesNewestFirst) {
   for (int i = 0; i < 6; ++i) {
     NewMessage message = sampleMessage(std::to_string(i));
     message.channel = i % 2 == 0 ? "lab-in" : "adt-in";
-    ids.push_back(store->insertReceived(message));
+    ids.push_back(store->insertReceived(message).id);
   }
   store->markErrored(ids[4], "bad");
 
@@ -145,7 +184,7 @@ TEST_F(StoreTest, MessageCountsCoverEveryStatus) {
                        {"received", 0}, {"processed", 0}, {"errored", 0}, {"filtered", 0}}));
 
   std::vector<std::int64_t> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))));
+  for (int i = 0; i < 5; ++i) ids.push_back(store->insertReceived(sampleMessage(std::to_string(i))).id);
   store->markProcessed(ids[0], "{}");
   store->markProcessed(ids[1], "{}");
   store->markErrored(ids[2], "x");
@@ -163,10 +202,11 @@ TEST_F(StoreTest, BatchInsertReturnsIdsInOrderInOneTransaction) {
   EXPECT_EQ(store->transactionsCommitted(), before + 1);
   ASSERT_EQ(ids.size(), batch.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_FALSE(ids[i].duplicate);
     if (i > 0) {
-      EXPECT_GT(ids[i], ids[i - 1]);
+      EXPECT_GT(ids[i].id, ids[i - 1].id);
     }
-    EXPECT_EQ(store->message(ids[i])->control_id, batch[i].control_id);
+    EXPECT_EQ(store->message(ids[i].id)->control_id, batch[i].control_id);
   }
   EXPECT_TRUE(store->insertReceivedBatch({}).empty());
 }
@@ -179,9 +219,9 @@ TEST_F(StoreTest, ABatchWithABadMessageStoresNothing) {
 }
 
 TEST_F(StoreTest, BusinessKeysAreRecordedWithTheOutcomeAndFindMessagesAboutTheSameDocument) {
-  const auto claim = store->insertReceived(sampleMessage("C1"));
-  const auto remittance = store->insertReceived(sampleMessage("C2"));
-  const auto other = store->insertReceived(sampleMessage("C3"));
+  const auto claim = store->insertReceived(sampleMessage("C1")).id;
+  const auto remittance = store->insertReceived(sampleMessage("C2")).id;
+  const auto other = store->insertReceived(sampleMessage("C3")).id;
   ProcessedMessage a{claim, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-1"}, {"submission", "SUB-9"}}};
   ProcessedMessage b{remittance, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-1"}}};
   ProcessedMessage c{other, MessageStatus::Processed, "{}", std::nullopt, {}, {{"claim", "CLM-2"}}};

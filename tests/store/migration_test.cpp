@@ -95,7 +95,7 @@ TEST(Migrations, MigrateReturnsWhatItApplied) {
   EXPECT_EQ(applied[1].version, 2);
   EXPECT_EQ(applied[1].name, "business keys linking messages");
   EXPECT_TRUE(store.migrate().empty());
-  EXPECT_GT(store.insertReceived(sampleMessage("A")), 0);
+  EXPECT_GT(store.insertReceived(sampleMessage("A")).id, 0);
 }
 
 TEST(Migrations, ANewMigrationIsAppliedToAnExistingStoreWithoutLosingData) {
@@ -104,7 +104,7 @@ TEST(Migrations, ANewMigrationIsAppliedToAnExistingStoreWithoutLosingData) {
   std::int64_t id = 0;
   {
     sqlite::SqliteStore store(path);
-    id = store.insertReceived(sampleMessage("OLD"));
+    id = store.insertReceived(sampleMessage("OLD")).id;
   }
   sqlite::SqliteOptions options;
   options.migrate_on_open = false;

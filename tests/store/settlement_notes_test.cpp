@@ -17,7 +17,7 @@ class SettlementNotesTest : public StoreTest {
   // `n` deliveries to "lab/hospital", each of its own message, claimed in FIFO order.
   std::vector<DeliveryRecord> claimed(int n) {
     for (int i = 0; i < n; ++i) {
-      const auto id = store->insertReceived(sampleMessage("N" + std::to_string(++counter_)));
+      const auto id = store->insertReceived(sampleMessage("N" + std::to_string(++counter_))).id;
       store->markProcessedAndRoute(id, "{}", {{"lab/hospital", "payload"}});
     }
     return store->claimDue("lab/hospital", clock.now(), static_cast<std::size_t>(n));
@@ -125,7 +125,7 @@ TEST_F(SettlementNotesTest, GarbageInTheNotesFolderSettlesNothing) {
 
 TEST_F(SettlementNotesTest, EachDestinationKeepsItsOwnNotes) {
   const auto lab = claimed(1);
-  const auto id = store->insertReceived(sampleMessage("OTHER"));
+  const auto id = store->insertReceived(sampleMessage("OTHER")).id;
   store->markProcessedAndRoute(id, "{}", {{"lab/archive", "payload"}});
   const auto archive = store->claimDue("lab/archive", clock.now(), 1);
   ASSERT_EQ(archive.size(), 1u);

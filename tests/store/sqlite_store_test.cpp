@@ -24,7 +24,7 @@ std::string rawWithEveryByte() {
 TEST_F(StoreTest, RawBytesComeBackExactly) {
   NewMessage message = sampleMessage("C1");
   message.raw = rawWithEveryByte();
-  const std::int64_t id = store->insertReceived(message);
+  const std::int64_t id = store->insertReceived(message).id;
 
   auto record = store->message(id);
   ASSERT_TRUE(record.has_value());
@@ -49,8 +49,8 @@ TEST_F(StoreTest, EmptyAndLargeRawBytesAreKept) {
   large.raw.resize(4 << 20);
   for (std::size_t i = 0; i < large.raw.size(); ++i) large.raw[i] = static_cast<char>(i * 131);
 
-  const auto empty_id = store->insertReceived(empty);
-  const auto large_id = store->insertReceived(large);
+  const auto empty_id = store->insertReceived(empty).id;
+  const auto large_id = store->insertReceived(large).id;
   EXPECT_EQ(store->message(empty_id)->raw, "");
   EXPECT_EQ(store->message(large_id)->raw, large.raw);
 }
@@ -58,13 +58,13 @@ TEST_F(StoreTest, EmptyAndLargeRawBytesAreKept) {
 TEST_F(StoreTest, OutboundDirectionIsKept) {
   NewMessage message = sampleMessage("OUT1");
   message.direction = Direction::Outbound;
-  EXPECT_EQ(store->message(store->insertReceived(message))->direction, Direction::Outbound);
+  EXPECT_EQ(store->message(store->insertReceived(message).id)->direction, Direction::Outbound);
 }
 
 TEST_F(StoreTest, IdsIncrease) {
   std::int64_t previous = 0;
   for (int i = 0; i < 5; ++i) {
-    const auto id = store->insertReceived(sampleMessage("C" + std::to_string(i)));
+    const auto id = store->insertReceived(sampleMessage("C" + std::to_string(i))).id;
     EXPECT_GT(id, previous);
     previous = id;
   }
@@ -90,7 +90,7 @@ TEST_F(StoreTest, FileIsInWalModeWithFullSyncForeignKeysAndBusyTimeout) {
 TEST_F(StoreTest, CommittedMessagesSurviveCloseAndReopen) {
   NewMessage message = sampleMessage("DURABLE");
   message.raw = rawWithEveryByte();
-  const auto id = store->insertReceived(message);
+  const auto id = store->insertReceived(message).id;
   ASSERT_TRUE(store->markProcessedAndRoute(id, R"({"v":1})", {{"lab-out", "OUT\r"}}));
 
   reopen();
@@ -104,7 +104,7 @@ TEST_F(StoreTest, CommittedMessagesSurviveCloseAndReopen) {
   ASSERT_EQ(deliveries.size(), 1u);
   EXPECT_EQ(deliveries[0].payload, "OUT\r");
   // New ids continue after the old ones.
-  EXPECT_GT(store->insertReceived(sampleMessage("NEXT")), id);
+  EXPECT_GT(store->insertReceived(sampleMessage("NEXT")).id, id);
 }
 
 TEST(SqliteStoreOpen, CreatesTheFileAndItsFolders) {
@@ -112,7 +112,7 @@ TEST(SqliteStoreOpen, CreatesTheFileAndItsFolders) {
   const std::string path = dir.file("a/b/c/ferry.db");
   auto store = openSqliteStore(path);
   EXPECT_TRUE(std::filesystem::exists(path));
-  EXPECT_GT(store->insertReceived(sampleMessage("X")), 0);
+  EXPECT_GT(store->insertReceived(sampleMessage("X")).id, 0);
 }
 
 TEST(SqliteStoreOpen, AFileThatIsNotADatabaseIsRefusedNamingTheFile) {
@@ -155,7 +155,7 @@ TEST_F(StoreTest, ConcurrentReadersAndWritersDoNotInterfere) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         const auto id = store->insertReceived(sampleMessage("T" + std::to_string(t) + "-" +
-                                                            std::to_string(i)));
+                                                            std::to_string(i))).id;
         // A commit is visible to every reader connection as soon as it returns.
         if (!store->message(id).has_value()) ++read_failures;
       }

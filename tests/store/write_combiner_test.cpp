@@ -40,7 +40,7 @@ TEST(WriteCombiner, ConcurrentWritesShareTransactionsAndAFailingOneFailsAlone) {
           }
           continue;
         }
-        const auto id = store.insertReceived(sampleMessage("W" + std::to_string(t) + "-" + std::to_string(i)));
+        const auto id = store.insertReceived(sampleMessage("W" + std::to_string(t) + "-" + std::to_string(i))).id;
         if (id > 0) ++inserted;
       }
     });
@@ -67,7 +67,7 @@ TEST(WriteCombiner, BookkeepingAloneSkipsTheFsyncAReceivedMessageNever) {
   sqlite::SqliteStore store(dir.file("ferry.db"));
   store.appendEvent(Event{0, std::nullopt, std::nullopt, "lab", "", "note", "", 1});
   EXPECT_EQ(store.settings().synchronous, 1);  // NORMAL: an event alone is not fsynced
-  EXPECT_GT(store.insertReceived(sampleMessage("FULL-1")), 0);
+  EXPECT_GT(store.insertReceived(sampleMessage("FULL-1")).id, 0);
   EXPECT_EQ(store.settings().synchronous, 2);  // FULL: the message was fsynced before returning
 }
 

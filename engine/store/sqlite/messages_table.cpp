@@ -91,7 +91,12 @@ StatementCache& MessagesTable::writer() {
   return *statements_;
 }
 
-std::int64_t MessagesTable::insert(const NewMessage& message, std::int64_t now_ms) {
+ReceivedId MessagesTable::insert(const NewMessage& message, std::int64_t now_ms) {
+  if (message.duplicate_since_ms) {
+    if (const auto original = findDuplicate(message.sender, message.control_id, *message.duplicate_since_ms)) {
+      return {*original, true};
+    }
+  }
   auto st = writer().get(
       "INSERT INTO messages (channel, direction, raw, status, control_id, sender,"
       " message_type, received_at, updated_at)"
@@ -105,7 +110,7 @@ std::int64_t MessagesTable::insert(const NewMessage& message, std::int64_t now_m
       .bind(7, message.received_at_ms)
       .bind(8, now_ms);
   st.run();
-  return st.lastInsertId();
+  return {st.lastInsertId(), false};
 }
 
 bool MessagesTable::setOutcome(std::int64_t id, MessageStatus status,

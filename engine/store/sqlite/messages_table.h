@@ -29,7 +29,9 @@ class MessagesTable {
   MessagesTable(Poco::Data::Session& session, StatementCache& statements)
       : session_(session), statements_(&statements) {}
 
-  std::int64_t insert(const NewMessage& message, std::int64_t now_ms);
+  // Inserts the message, unless its duplicate check (NewMessage::duplicate_since_ms) finds an
+  // earlier one: on the writer, inside the caller's transaction.
+  ReceivedId insert(const NewMessage& message, std::int64_t now_ms);
   // Applies to a received or errored message only; false otherwise (or when id is unknown).
   bool setOutcome(std::int64_t id, MessageStatus status,
                   const std::optional<std::string>& canonical_json,

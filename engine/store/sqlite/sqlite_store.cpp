@@ -250,17 +250,17 @@ std::vector<AppliedMigration> SqliteStore::migrate() {
 
 // --- messages ---
 
-std::int64_t SqliteStore::insertReceived(const NewMessage& message) {
+ReceivedId SqliteStore::insertReceived(const NewMessage& message) {
   return write("commit a received message", [&](Session& s, std::int64_t now_ms) {
     return MessagesTable(s, *statements_).insert(message, now_ms);
   });
 }
 
-std::vector<std::int64_t> SqliteStore::insertReceivedBatch(const std::vector<NewMessage>& messages) {
+std::vector<ReceivedId> SqliteStore::insertReceivedBatch(const std::vector<NewMessage>& messages) {
   if (messages.empty()) return {};
   return write("commit a batch of received messages", [&](Session& s, std::int64_t now_ms) {
     MessagesTable table(s, *statements_);
-    std::vector<std::int64_t> ids;
+    std::vector<ReceivedId> ids;
     ids.reserve(messages.size());
     for (const auto& message : messages) ids.push_back(table.insert(message, now_ms));
     return ids;

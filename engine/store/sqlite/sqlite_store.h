@@ -65,8 +65,8 @@ class SqliteStore final : public Store {
 
   std::vector<AppliedMigration> migrate() override;
 
-  std::int64_t insertReceived(const NewMessage& message) override;
-  std::vector<std::int64_t> insertReceivedBatch(const std::vector<NewMessage>& messages) override;
+  ReceivedId insertReceived(const NewMessage& message) override;
+  std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) override;
   std::optional<std::int64_t> findDuplicate(const std::string& sender,
                                             const std::string& control_id,
                                             std::int64_t since_ms) override;
