@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
     auto destination = echo(delivered);
     runtime::EngineConfig config;
     config.store.path = folder + "/ferry.db";
-    config.duplicate_window_ms = 0;
+    // The default duplicate window (a day): every message is checked, inside its insert.
     runtime::ChannelConfig lab;
     lab.name = "lab";
     lab.source.type = "mllp";
