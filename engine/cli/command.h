@@ -18,5 +18,12 @@ int runCommand(const Args& args);
 int validateCommand(const Args& args);
 int mapCommand(const Args& args);       // map_command.cpp (one mapping, offline)
 int testCommand(const Args& args);      // test_command.cpp (fixtures under CONFIG/tests)
+// operator_commands.cpp: the store of a configuration, running engine or not.
+int statusCommand(const Args& args);
+int messagesCommand(const Args& args);
+int historyCommand(const Args& args);
+int pauseCommand(const Args& args);
+int resumeCommand(const Args& args);
+int requeueCommand(const Args& args);
 
 }  // namespace ferry::cli

@@ -22,7 +22,17 @@ void usage() {
                "  send --mllp HOST:PORT [--tls --cert F --key F --ca F] FILE...\n"
                "                            send messages over MLLP and print each ACK's MSA\n"
                "  send --http URL [--ca F] FILE...\n"
-               "                            post FHIR JSON or insurer XML files; prints status and answer\n";
+               "                            post FHIR JSON or insurer XML files; prints status and answer\n"
+               "operators (on CONFIG's store, engine running or not; changes are recorded with who and why):\n"
+               "  status CONFIG             channels (running, paused), messages and deliveries by status\n"
+               "  messages CONFIG [--channel NAME] [--status STATUS] [--limit N]\n"
+               "                            newest messages: id, time, channel, status, type, control id\n"
+               "  history CONFIG ID [--raw] one message: its record, deliveries and every event\n"
+               "  pause CONFIG CHANNEL [--reason TEXT]\n"
+               "                            hold the channel's deliveries (still receiving); kept across restarts\n"
+               "  resume CONFIG CHANNEL [--reason TEXT]\n"
+               "  requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n"
+               "                            send failed or dead deliveries again\n";
 }
 
 }  // namespace
@@ -43,6 +53,12 @@ int main(int argc, char** argv) {
   if (command == "validate") return ferry::cli::validateCommand(args);
   if (command == "map") return ferry::cli::mapCommand(args);
   if (command == "test") return ferry::cli::testCommand(args);
+  if (command == "status") return ferry::cli::statusCommand(args);
+  if (command == "messages") return ferry::cli::messagesCommand(args);
+  if (command == "history") return ferry::cli::historyCommand(args);
+  if (command == "pause") return ferry::cli::pauseCommand(args);
+  if (command == "resume") return ferry::cli::resumeCommand(args);
+  if (command == "requeue") return ferry::cli::requeueCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

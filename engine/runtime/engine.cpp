@@ -67,7 +67,19 @@ void Engine::start() {
     }
     processor_->start();
     const std::size_t recovered_messages = processor_->recover();
+    // Channels an operator paused stay paused across restarts: applied before any worker runs.
+    std::set<std::string> paused = store_->pausedChannels();
+    for (const std::string& channel : paused) pauseChannel(channel);
     for (auto& [queue, worker] : workers_) worker->start();
+    switches_ = std::make_unique<ChannelSwitches>(*store_, std::move(paused), [this](const std::string& channel, bool pause) {
+      if (pause) {
+        pauseChannel(channel);
+      } else {
+        resumeChannel(channel);
+      }
+      log_.info(pause ? "channel.paused" : "channel.resumed", channel);
+    });
+    switches_->start();
     for (const ChannelConfig& c : config_.channels) {
       if (c.enabled) startChannel(c);
     }
@@ -155,6 +167,7 @@ void Engine::stop() {
   for (auto& [name, listener] : listeners_) listener->stop();  // in-flight handlers finish
   for (auto& [name, listener] : http_listeners_) listener->stop();
   for (auto& [name, source] : file_sources_) source->stop();
+  if (switches_) switches_->stop();
   if (processor_) processor_->stop();                         // drains queued messages
   for (auto& [queue, worker] : workers_) worker->stop();
   if (committer_) committer_->stop();
@@ -165,6 +178,7 @@ void Engine::stop() {
   http_intakes_.clear();
   file_sources_.clear();
   intakes_.clear();
+  switches_.reset();
   workers_.clear();
   processor_.reset();
   router_.reset();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/runtime/channel_switches.h"
 #include "engine/runtime/config.h"
 #include "engine/runtime/delivery_worker.h"
 #include "engine/runtime/event_bus.h"
@@ -50,6 +51,9 @@ class Engine {
   EventBus& bus() { return bus_; }
   // The bound port of a channel's listener (useful with port 0 in tests); 0 when none.
   int port(const std::string& channel) const;
+  // Pause or resume the deliveries of a channel in this process only; operators use the
+  // store's switch (Store::setChannelPaused, `ferry pause`), which the engine applies within a
+  // second and keeps across restarts.
   void pauseChannel(const std::string& channel);
   void resumeChannel(const std::string& channel);
 
@@ -68,6 +72,7 @@ class Engine {
   std::unique_ptr<MessageRouter> router_;
   std::unique_ptr<Processor> processor_;
   std::map<std::string, std::unique_ptr<DeliveryWorker>> workers_;  // by queue name
+  std::unique_ptr<ChannelSwitches> switches_;
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
   std::vector<std::unique_ptr<HttpIntake>> http_intakes_;

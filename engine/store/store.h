@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -64,6 +65,8 @@ inline constexpr std::string_view kFailed = "failed";
 inline constexpr std::string_view kDeadLettered = "dead_lettered";
 inline constexpr std::string_view kDuplicate = "duplicate";
 inline constexpr std::string_view kRequeued = "requeued";
+inline constexpr std::string_view kPaused = "paused";
+inline constexpr std::string_view kResumed = "resumed";
 }  // namespace event_type
 
 struct NewMessage {
@@ -287,8 +290,10 @@ class Store {
   // the deliveries stay in flight until recoverInFlight at the next start).
   virtual SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
                                              const std::vector<std::int64_t>& released = {}) = 0;
-  // Operator reprocess of a failed or dead delivery: pending, due now, attempts back to 0.
-  virtual bool requeue(std::int64_t delivery_id) = 0;
+  // Operator reprocess of a failed or dead delivery: pending, due now, attempts back to 0. The
+  // "requeued" event with `note` (who asked, why) is recorded in the same transaction. False
+  // (nothing recorded) when the delivery is not failed or dead.
+  virtual bool requeue(std::int64_t delivery_id, const std::string& note) = 0;
   virtual std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) = 0;
   virtual std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) = 0;
   // Failed and dead deliveries, oldest first.
@@ -299,6 +304,16 @@ class Store {
   // One transaction for all: a subscriber that buffers events pays one fsync per batch.
   virtual std::vector<std::int64_t> appendEvents(const std::vector<Event>& events) = 0;
   virtual std::vector<Event> eventsFor(std::int64_t message_id) = 0;
+  // A channel's own events (no message: paused, resumed), the newest `limit`, oldest first.
+  virtual std::vector<Event> channelEvents(const std::string& channel, std::size_t limit) = 0;
+
+  // --- operators' channel switches ---
+  // Pauses or resumes the deliveries of a channel (messages are still received and stored).
+  // Kept across restarts; a running engine applies a change within a second. A change records
+  // a "paused" or "resumed" event for the channel with `note` in the same transaction; false
+  // (and no event) when the channel was already in that state.
+  virtual bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) = 0;
+  virtual std::set<std::string> pausedChannels() = 0;
 
   // --- metrics: every status appears, with 0 when none ---
   virtual std::map<std::string, std::int64_t> countMessagesByStatus() = 0;

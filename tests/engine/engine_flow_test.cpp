@@ -222,6 +222,40 @@ TEST(EngineFlow, PausedChannelHoldsDeliveriesUntilResumed) {
   engine.stop();
 }
 
+TEST(EngineFlow, AnOperatorsPauseFromAnotherProcessHoldsDeliveriesAcrossARestartUntilResumed) {
+  // `ferry pause` writes the switch into the store file; the running engine reads it within a
+  // second. A store opened on the same file here stands for that other process.
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  const runtime::EngineConfig config = test::labConfig(dir, hospital.port());
+  auto engine = std::make_unique<runtime::Engine>(config, quiet.log);
+  engine->start();
+  auto operator_store = store::openSqliteStore(config.store.path);
+  ASSERT_TRUE(operator_store->setChannelPaused("lab", true, "by test: hospital maintenance"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the engine polls every second
+  EXPECT_EQ(sendAndReadMsa1(engine->port("lab"), kAdt), "AA");  // still received and stored
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(hospital.frames().empty());
+
+  engine->stop();
+  engine = std::make_unique<runtime::Engine>(config, quiet.log);
+  engine->start();  // paused before any worker runs
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_TRUE(hospital.frames().empty());
+  EXPECT_EQ(countStatus(engine->store(), "pending"), 1u);
+
+  ASSERT_TRUE(operator_store->setChannelPaused("lab", false, "by test: done"));
+  ASSERT_TRUE(hospital.waitFor(1));
+  EXPECT_EQ(hospital.frames()[0], kAdt);
+  const auto events = engine->store().channelEvents("lab", 10);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].type, "paused");
+  EXPECT_EQ(events[0].detail, "by test: hospital maintenance");
+  EXPECT_EQ(events[1].type, "resumed");
+  engine->stop();
+}
+
 TEST(EngineFlow, EveryStateChangeIsAnEventInTheStore) {
   TempFolder dir;
   StandInReceiver hospital;

@@ -158,7 +158,13 @@ TEST_F(DeliveriesTest, RetryThenDeadThenRequeueThenDelivered) {
   EXPECT_EQ(record->last_error, "gave up after 2 attempts");
   EXPECT_EQ(idsOf(store->deadLetters(10)), (std::vector<std::int64_t>{a}));
 
-  ASSERT_TRUE(store->requeue(a));
+  ASSERT_TRUE(store->requeue(a, "by ops: peer fixed"));
+  const std::vector<Event> events = store->eventsFor(record->message_id);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, "requeued");  // the operator's act is on the record
+  EXPECT_EQ(events.back().delivery_id, a);
+  EXPECT_EQ(events.back().destination, "lab");
+  EXPECT_EQ(events.back().detail, "by ops: peer fixed");
   record = store->delivery(a);
   EXPECT_EQ(record->status, DeliveryStatus::Pending);
   EXPECT_EQ(record->attempts, 0);
@@ -180,7 +186,8 @@ TEST_F(DeliveriesTest, SettlingRequiresTheDeliveryToBeInFlight) {
   EXPECT_FALSE(store->markRetry(a, 0, "x"));
   EXPECT_FALSE(store->markDead(a, "x"));
   EXPECT_FALSE(store->markFailed(a, "x", std::nullopt));
-  EXPECT_FALSE(store->requeue(a));  // only failed or dead ones
+  EXPECT_FALSE(store->requeue(a, "test"));  // only failed or dead ones
+  for (const Event& e : store->eventsFor(store->delivery(a)->message_id)) EXPECT_NE(e.type, "requeued");
   EXPECT_FALSE(store->markDelivered(99999, std::nullopt));
 }
 

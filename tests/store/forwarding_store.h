@@ -74,7 +74,11 @@ class ForwardingStore : public Store {
                                      const std::vector<std::int64_t>& released) override {
     return inner_.settleDeliveries(settlements, released);
   }
-  bool requeue(std::int64_t id) override { return inner_.requeue(id); }
+  bool requeue(std::int64_t id, const std::string& note) override { return inner_.requeue(id, note); }
+  bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) override {
+    return inner_.setChannelPaused(channel, paused, note);
+  }
+  std::set<std::string> pausedChannels() override { return inner_.pausedChannels(); }
   std::optional<DeliveryRecord> delivery(std::int64_t id) override { return inner_.delivery(id); }
   std::vector<DeliveryRecord> deliveriesFor(std::int64_t id) override {
     return inner_.deliveriesFor(id);
@@ -87,6 +91,9 @@ class ForwardingStore : public Store {
     return inner_.appendEvents(e);
   }
   std::vector<Event> eventsFor(std::int64_t id) override { return inner_.eventsFor(id); }
+  std::vector<Event> channelEvents(const std::string& channel, std::size_t limit) override {
+    return inner_.channelEvents(channel, limit);
+  }
   std::map<std::string, std::int64_t> countMessagesByStatus() override {
     return inner_.countMessagesByStatus();
   }

@@ -178,6 +178,25 @@ TEST_F(StoreTest, ListMessagesFiltersAndPagesNewestFirst) {
   EXPECT_EQ(second_page[1].id, ids[0]);
 }
 
+TEST_F(StoreTest, APausedChannelStaysPausedAcrossARestartAndEachChangeIsOnRecord) {
+  EXPECT_TRUE(store->pausedChannels().empty());
+  EXPECT_TRUE(store->setChannelPaused("lab", true, "by ops: hospital maintenance"));
+  EXPECT_FALSE(store->setChannelPaused("lab", true, "again"));  // no change, no event
+  EXPECT_TRUE(store->setChannelPaused("adt", true, "by ops"));
+  EXPECT_TRUE(store->setChannelPaused("adt", false, "by ops: done"));
+  reopen();
+  EXPECT_EQ(store->pausedChannels(), (std::set<std::string>{"lab"}));
+
+  const std::vector<Event> lab = store->channelEvents("lab", 10);
+  ASSERT_EQ(lab.size(), 1u);
+  EXPECT_EQ(lab[0].type, "paused");
+  EXPECT_EQ(lab[0].detail, "by ops: hospital maintenance");
+  EXPECT_FALSE(lab[0].message_id.has_value());
+  const std::vector<Event> adt = store->channelEvents("adt", 1);  // the newest only
+  ASSERT_EQ(adt.size(), 1u);
+  EXPECT_EQ(adt[0].type, "resumed");
+}
+
 TEST_F(StoreTest, MessageCountsCoverEveryStatus) {
   auto empty = store->countMessagesByStatus();
   EXPECT_EQ(empty, (std::map<std::string, std::int64_t>{

@@ -74,7 +74,7 @@ TEST_F(SettlementNotesTest, ASettledBatchLeavesNothingToRecover) {
   // The operator requeues the dead one; it is claimed again and the process dies while it is
   // on the wire. The old note (dead) must not settle the new claim: it is sent again.
   clock.advance(10);
-  ASSERT_TRUE(store->requeue(c[1].id));
+  ASSERT_TRUE(store->requeue(c[1].id, "test"));
   ASSERT_EQ(store->claimDue("lab/hospital", clock.now(), 10).size(), 1u);
   EXPECT_EQ(crashAndRecover(), 1u);
   EXPECT_EQ(store->delivery(c[1].id)->status, DeliveryStatus::Pending);

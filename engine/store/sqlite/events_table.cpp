@@ -1,5 +1,7 @@
 #include "engine/store/sqlite/events_table.h"
 
+#include <algorithm>
+
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
@@ -52,6 +54,18 @@ std::int64_t EventsTable::insert(const Event& event) {
 }
 
 std::vector<Event> EventsTable::forMessage(std::int64_t message_id) {
+  return select("message_id = ? ORDER BY id", message_id);
+}
+
+std::vector<Event> EventsTable::forChannel(const std::string& channel, std::size_t limit) {
+  std::vector<Event> events =
+      select("message_id IS NULL AND channel = ? ORDER BY id DESC LIMIT " + std::to_string(limit), channel);
+  std::reverse(events.begin(), events.end());
+  return events;
+}
+
+template <class Key>
+std::vector<Event> EventsTable::select(const std::string& where_order, const Key& key) {
   std::vector<std::int64_t> ids;
   std::vector<Poco::Nullable<std::int64_t>> message_ids;
   std::vector<Poco::Nullable<std::int64_t>> delivery_ids;
@@ -61,8 +75,8 @@ std::vector<Event> EventsTable::forMessage(std::int64_t message_id) {
   std::vector<std::string> details;
   std::vector<std::int64_t> ats;
   session_ << "SELECT id, message_id, delivery_id, channel, destination, type, detail, at"
-              " FROM events WHERE message_id = ? ORDER BY id",
-      bind(message_id), into(ids), into(message_ids), into(delivery_ids), into(channels),
+              " FROM events WHERE " + where_order,
+      useRef(key), into(ids), into(message_ids), into(delivery_ids), into(channels),
       into(destinations), into(types), into(details), into(ats), now;
   std::vector<Event> events(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {

@@ -27,8 +27,13 @@ class EventsTable {
 
   std::int64_t insert(const Event& event);
   std::vector<Event> forMessage(std::int64_t message_id);
+  // The channel's own events (no message: paused, resumed), the newest `limit`, oldest first.
+  std::vector<Event> forChannel(const std::string& channel, std::size_t limit);
 
  private:
+  template <class Key>
+  std::vector<Event> select(const std::string& where_order, const Key& key);
+
   Poco::Data::Session& session_;
   StatementCache* statements_ = nullptr;
 };

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Statement.h>
 
+#include "engine/store/sqlite/channel_states_table.h"
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
@@ -34,6 +35,7 @@ std::vector<Migration> sqliteMigrations() {
       {1, "messages, deliveries and events",
        concat({MessagesTable::schemaV1(), DeliveriesTable::schemaV1(), EventsTable::schemaV1()})},
       {2, "business keys linking messages", MessageKeysTable::schemaV2()},
+      {3, "operators' channel states", ChannelStatesTable::schemaV3()},
   };
 }
 

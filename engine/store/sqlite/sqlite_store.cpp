@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "engine/store/sqlite/channel_states_table.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
 #include "engine/store/sqlite/message_keys_table.h"
@@ -452,10 +453,38 @@ SettledDeliveries SqliteStore::settle(std::string_view what,
   return result;
 }
 
-bool SqliteStore::requeue(std::int64_t delivery_id) {
+bool SqliteStore::requeue(std::int64_t delivery_id, const std::string& note) {
   return write("requeue a delivery", [&](Session& s, std::int64_t now_ms) {
-    return DeliveriesTable(s).requeue(delivery_id, now_ms);
+    DeliveriesTable deliveries(s);
+    if (!deliveries.requeue(delivery_id, now_ms)) return false;
+    const auto d = deliveries.byId(delivery_id);
+    Event event;
+    event.message_id = d->message_id;
+    event.delivery_id = delivery_id;
+    event.destination = d->destination;
+    event.type = event_type::kRequeued;
+    event.detail = note;
+    event.at_ms = now_ms;
+    EventsTable(s, *statements_).insert(event);
+    return true;
   });
+}
+
+bool SqliteStore::setChannelPaused(const std::string& channel, bool paused, const std::string& note) {
+  return write(paused ? "pause a channel" : "resume a channel", [&](Session& s, std::int64_t now_ms) {
+    if (!ChannelStatesTable(s).setPaused(channel, paused, now_ms)) return false;
+    Event event;
+    event.channel = channel;
+    event.type = paused ? event_type::kPaused : event_type::kResumed;
+    event.detail = note;
+    event.at_ms = now_ms;
+    EventsTable(s, *statements_).insert(event);
+    return true;
+  });
+}
+
+std::set<std::string> SqliteStore::pausedChannels() {
+  return read("read paused channels", [&](Session& s) { return ChannelStatesTable(s).paused(); });
 }
 
 std::optional<DeliveryRecord> SqliteStore::delivery(std::int64_t delivery_id) {
@@ -493,6 +522,11 @@ std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& ev
 std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {
   return read("read the events of a message",
               [&](Session& s) { return EventsTable(s).forMessage(message_id); });
+}
+
+std::vector<Event> SqliteStore::channelEvents(const std::string& channel, std::size_t limit) {
+  return read("read a channel's events",
+              [&](Session& s) { return EventsTable(s).forChannel(channel, limit); });
 }
 
 // --- metrics ---

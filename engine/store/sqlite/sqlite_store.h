@@ -99,7 +99,9 @@ class SqliteStore final : public Store {
   std::size_t release(const std::vector<std::int64_t>& delivery_ids) override;
   SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
                                      const std::vector<std::int64_t>& released = {}) override;
-  bool requeue(std::int64_t delivery_id) override;
+  bool requeue(std::int64_t delivery_id, const std::string& note) override;
+  bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) override;
+  std::set<std::string> pausedChannels() override;
   std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) override;
   std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) override;
   std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id = 0) override;
@@ -107,6 +109,7 @@ class SqliteStore final : public Store {
   std::int64_t appendEvent(const Event& event) override;
   std::vector<std::int64_t> appendEvents(const std::vector<Event>& events) override;
   std::vector<Event> eventsFor(std::int64_t message_id) override;
+  std::vector<Event> channelEvents(const std::string& channel, std::size_t limit) override;
 
   std::map<std::string, std::int64_t> countMessagesByStatus() override;
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override;

@@ -1,0 +1,274 @@
+// Operators' commands on a configuration's store: what happened (status, messages, history)
+// and what to do about it (pause, resume, requeue). They open the store file named by
+// CONFIG/ferry.json, so they work whether or not the engine is running; a running engine
+// applies a pause or resume within a second. Every change is recorded as an event with who
+// asked and why, in the same transaction as the change.
+//
+// They print identifiers, statuses, times and errors from the store, never the message bytes
+// (history --raw excepted: the operator asked for them).
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/cli/command.h"
+#include "engine/runtime/config.h"
+#include "engine/store/sqlite/sqlite_store.h"
+
+namespace ferry::cli {
+
+namespace {
+
+// The store of a configuration folder; nullptr (reported) when the folder or store is unusable.
+std::unique_ptr<store::Store> openStore(const std::string& folder, runtime::EngineConfig* config = nullptr) {
+  runtime::ConfigLoad load = runtime::loadConfig(folder);
+  if (!load.ok()) {
+    for (const auto& e : load.errors) std::cerr << "ferry: " << folder << "/" << e.describe() << '\n';
+    return nullptr;
+  }
+  try {
+    auto opened = store::openSqliteStore(load.config.store.path);
+    if (config != nullptr) *config = std::move(load.config);
+    return opened;
+  } catch (const std::exception& e) {
+    std::cerr << "ferry: cannot open the store: " << e.what() << '\n';
+    return nullptr;
+  }
+}
+
+// "2026-11-26T16:21:08Z" from milliseconds since the epoch.
+std::string isoTime(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// Who asked, for the record: the login name, else the numeric user id.
+std::string operatorName() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "uid " + std::to_string(getuid());
+}
+
+// "by NAME" or "by NAME: REASON" from the --reason option at args[i] (consumed when present).
+std::string noteFrom(const Args& args, std::size_t& i) {
+  std::string note = "by " + operatorName();
+  if (i + 1 < args.size() && args[i] == "--reason") {
+    note += ": " + args[i + 1];
+    i += 2;
+  }
+  return note;
+}
+
+std::optional<std::int64_t> parseId(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 18) {
+    return std::nullopt;
+  }
+  return std::stoll(text);
+}
+
+bool knownChannel(const runtime::EngineConfig& config, const std::string& name) {
+  for (const auto& c : config.channels) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
+int switchChannel(const Args& args, bool pause) {
+  const char* verb = pause ? "pause" : "resume";
+  std::size_t i = 2;
+  if (args.size() < 2 || (args.size() != 2 && !(args.size() == 4 && args[2] == "--reason"))) {
+    std::cerr << "usage: ferry " << verb << " CONFIG CHANNEL [--reason TEXT]\n";
+    return 2;
+  }
+  runtime::EngineConfig config;
+  auto store = openStore(args[0], &config);
+  if (!store) return 1;
+  if (!knownChannel(config, args[1])) {
+    std::cerr << "ferry: " << args[0] << " has no channel \"" << args[1] << "\"\n";
+    return 1;
+  }
+  const std::string note = noteFrom(args, i);
+  const bool changed = store->setChannelPaused(args[1], pause, note);
+  std::cout << "channel " << args[1] << (changed ? (pause ? ": paused" : ": resumed")
+                                                 : (pause ? ": already paused" : ": not paused"))
+            << '\n';
+  return 0;
+}
+
+void printDelivery(const store::DeliveryRecord& d) {
+  std::cout << "  delivery " << d.id << " to " << d.destination << ": " << store::toString(d.status)
+            << ", " << d.attempts << " attempt" << (d.attempts == 1 ? "" : "s");
+  if (d.status == store::DeliveryStatus::Pending) std::cout << ", next at " << isoTime(d.next_attempt_at_ms);
+  if (d.last_error) std::cout << ", last error: " << *d.last_error;
+  std::cout << '\n';
+}
+
+}  // namespace
+
+// ferry pause CONFIG CHANNEL [--reason TEXT]: the channel's deliveries wait (messages are
+// still received, stored and acknowledged) until `ferry resume`; kept across restarts.
+int pauseCommand(const Args& args) { return switchChannel(args, true); }
+int resumeCommand(const Args& args) { return switchChannel(args, false); }
+
+// ferry requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]: failed or dead deliveries
+// become pending again, due now, with their attempts counted from zero.
+int requeueCommand(const Args& args) {
+  if (args.size() < 2) {
+    std::cerr << "usage: ferry requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n";
+    return 2;
+  }
+  std::vector<std::int64_t> ids;
+  bool all_dead = false;
+  std::string reason;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--all-dead") {
+      all_dead = true;
+    } else if (args[i] == "--reason" && i + 1 < args.size()) {
+      reason = args[++i];
+    } else if (const auto id = parseId(args[i])) {
+      ids.push_back(*id);
+    } else {
+      std::cerr << "ferry: \"" << args[i] << "\" is not a delivery id\n";
+      return 2;
+    }
+  }
+  if (all_dead == !ids.empty()) {
+    std::cerr << "usage: ferry requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n";
+    return 2;
+  }
+  auto store = openStore(args[0]);
+  if (!store) return 1;
+  if (all_dead) {
+    // Bounded: at most 100 pages of 500.
+    std::int64_t after = 0;
+    for (int page = 0; page < 100; ++page) {
+      const auto batch = store->deadLetters(500, after);
+      if (batch.empty()) break;
+      for (const auto& d : batch) ids.push_back(d.id);
+      after = batch.back().id;
+    }
+  }
+  const std::string note = "by " + operatorName() + (reason.empty() ? "" : ": " + reason);
+  int refused = 0;
+  for (const std::int64_t id : ids) {
+    if (store->requeue(id, note)) {
+      std::cout << "delivery " << id << ": requeued\n";
+    } else {
+      std::cout << "delivery " << id << ": not requeued (only failed or dead deliveries are)\n";
+      ++refused;
+    }
+  }
+  if (ids.empty()) std::cout << "no failed or dead deliveries\n";
+  return refused == 0 ? 0 : 1;
+}
+
+// ferry status CONFIG: per channel whether it is paused, then messages and deliveries by status.
+int statusCommand(const Args& args) {
+  if (args.size() != 1) {
+    std::cerr << "usage: ferry status CONFIG\n";
+    return 2;
+  }
+  runtime::EngineConfig config;
+  auto store = openStore(args[0], &config);
+  if (!store) return 1;
+  const std::set<std::string> paused = store->pausedChannels();
+  for (const auto& c : config.channels) {
+    std::cout << "channel " << c.name << ": " << (!c.enabled ? "disabled" : paused.contains(c.name) ? "paused" : "running");
+    if (paused.contains(c.name)) {
+      const auto events = store->channelEvents(c.name, 1);
+      if (!events.empty()) std::cout << " since " << isoTime(events.back().at_ms) << " (" << events.back().detail << ")";
+    }
+    std::cout << '\n';
+  }
+  std::cout << "messages:";
+  for (const auto& [status, count] : store->countMessagesByStatus()) std::cout << ' ' << status << '=' << count;
+  std::cout << "\ndeliveries:";
+  for (const auto& [status, count] : store->countDeliveriesByStatus()) std::cout << ' ' << status << '=' << count;
+  std::cout << '\n';
+  return 0;
+}
+
+// ferry messages CONFIG [--channel NAME] [--status STATUS] [--limit N]: newest first.
+int messagesCommand(const Args& args) {
+  if (args.empty()) {
+    std::cerr << "usage: ferry messages CONFIG [--channel NAME] [--status STATUS] [--limit N]\n";
+    return 2;
+  }
+  store::MessageFilter filter;
+  filter.limit = 50;
+  for (std::size_t i = 1; i < args.size(); i += 2) {
+    if (i + 1 >= args.size()) {
+      std::cerr << "ferry: " << args[i] << " needs a value\n";
+      return 2;
+    }
+    const std::string& value = args[i + 1];
+    if (args[i] == "--channel") {
+      filter.channel = value;
+    } else if (args[i] == "--status") {
+      filter.status = store::parseMessageStatus(value);
+      if (!filter.status) {
+        std::cerr << "ferry: --status is received, processed, errored or filtered, not \"" << value << "\"\n";
+        return 2;
+      }
+    } else if (args[i] == "--limit") {
+      const auto limit = parseId(value);
+      if (!limit || *limit < 1 || *limit > 10000) {
+        std::cerr << "ferry: --limit is a number from 1 to 10000\n";
+        return 2;
+      }
+      filter.limit = static_cast<std::size_t>(*limit);
+    } else {
+      std::cerr << "ferry: unknown option " << args[i] << '\n';
+      return 2;
+    }
+  }
+  auto store = openStore(args[0]);
+  if (!store) return 1;
+  for (const auto& m : store->listMessages(filter)) {
+    std::cout << m.id << '\t' << isoTime(m.received_at_ms) << '\t' << m.channel << '\t' << toString(m.status)
+              << '\t' << (m.message_type.empty() ? "-" : m.message_type) << '\t'
+              << (m.control_id.empty() ? "-" : m.control_id) << '\n';
+  }
+  return 0;
+}
+
+// ferry history CONFIG MESSAGE_ID [--raw]: the message's record, its deliveries and every event.
+int historyCommand(const Args& args) {
+  const bool raw = args.size() == 3 && args[2] == "--raw";
+  const auto id = args.size() >= 2 ? parseId(args[1]) : std::nullopt;
+  if (!id || (args.size() != 2 && !raw)) {
+    std::cerr << "usage: ferry history CONFIG MESSAGE_ID [--raw]\n";
+    return 2;
+  }
+  auto store = openStore(args[0]);
+  if (!store) return 1;
+  const auto m = store->message(*id);
+  if (!m) {
+    std::cerr << "ferry: no message " << *id << '\n';
+    return 1;
+  }
+  std::cout << "message " << m->id << " on " << m->channel << ": " << toString(m->status) << ", "
+            << (m->message_type.empty() ? "-" : m->message_type) << ", control id "
+            << (m->control_id.empty() ? "-" : m->control_id) << ", from " << (m->sender.empty() ? "-" : m->sender)
+            << ", received " << isoTime(m->received_at_ms) << ", " << m->raw.size() << " bytes\n";
+  if (m->error) std::cout << "  error: " << *m->error << '\n';
+  for (const auto& d : store->deliveriesFor(*id)) printDelivery(d);
+  for (const auto& e : store->eventsFor(*id)) {
+    std::cout << "  " << isoTime(e.at_ms) << ' ' << e.type;
+    if (!e.destination.empty()) std::cout << " [" << e.destination << ']';
+    if (!e.detail.empty()) std::cout << ": " << e.detail;
+    std::cout << '\n';
+  }
+  if (raw) std::cout << m->raw << '\n';
+  return 0;
+}
+
+}  // namespace ferry::cli
