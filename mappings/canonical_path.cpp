@@ -25,6 +25,23 @@ const char* kindName(FieldKind k) {
 
 using Values = std::pmr::vector<Value>;
 
+// The member f designates inside object, for reading. A boxed member (canonical::Boxed) gives
+// what its box holds, or the model's shared empty value when nothing was stored: reads see an
+// empty member either way, and nothing may write through the pointer.
+char* readable(const FieldInfo& f, char* object) {
+  char* m = object + f.offset;
+  if (!f.boxed()) return m;
+  return const_cast<char*>(static_cast<const char*>(f.box.read(m)));
+}
+
+// The member f designates inside object, for writing: an empty box is filled when create is
+// true; without create, nullptr (there is nothing to change).
+char* writable(const FieldInfo& f, char* object, bool create) {
+  char* m = object + f.offset;
+  if (!f.boxed()) return m;
+  return static_cast<char*>(create ? f.box.write(m) : f.box.find(m));
+}
+
 // The value of a String, Number or Count member; null when it is empty.
 Value scalar(FieldKind kind, const char* m) {
   switch (kind) {
@@ -51,7 +68,7 @@ Value readOne(const CanonicalPath& path, char* object) {
   const PathStep* const end = path.steps.data() + path.steps.size();
   for (const PathStep* s = path.steps.data(); s != end; ++s) {
     const FieldInfo& f = *s->field;
-    char* m = object + f.offset;
+    char* m = readable(f, object);
     const bool last = s + 1 == end;
     switch (f.kind) {
       case FieldKind::String:
@@ -77,7 +94,7 @@ Value readOne(const CanonicalPath& path, char* object) {
 
 void collect(const PathStep* s, const PathStep* end, char* object, Values& out) {
   const FieldInfo& f = *s->field;
-  char* m = object + f.offset;
+  char* m = readable(f, object);
   const bool last = s + 1 == end;
   switch (f.kind) {
     case FieldKind::String:
@@ -132,7 +149,8 @@ void collect(const PathStep* s, const PathStep* end, char* object, Values& out) 
 void slots(const PathStep* s, const PathStep* end, char* object, bool create,
            std::pmr::vector<Slot>& out) {
   const FieldInfo& f = *s->field;
-  char* m = object + f.offset;
+  char* m = writable(f, object, create);
+  if (m == nullptr) return;  // an empty box, not created
   if (s + 1 == end) {
     out.push_back(Slot{&f, m, s->select, s->index});
     return;
@@ -251,13 +269,13 @@ const std::string* findText(const CanonicalPath& path, void* object) {
   // The steps before the last are structs and [n] elements of lists of structs.
   for (const PathStep* s = path.steps.data(); s != &last; ++s) {
     const FieldInfo& f = *s->field;
-    at += f.offset;
+    at = readable(f, at);
     if (f.kind == FieldKind::StructList) {
       at = static_cast<char*>(f.list.find(at, s->index));
       if (at == nullptr) return nullptr;
     }
   }
-  at += last.field->offset;
+  at = readable(*last.field, at);
   if (last.field->kind == FieldKind::String) return reinterpret_cast<const std::string*>(at);
   const auto& list = *reinterpret_cast<const std::vector<std::string>*>(at);  // [n] of text
   return last.index < list.size() ? &list[last.index] : nullptr;
@@ -279,7 +297,8 @@ char* ownerOfLast(const CanonicalPath& path, void* object, bool create) {
   const PathStep& last = path.last();
   for (const PathStep* s = path.steps.data(); s != &last; ++s) {
     const FieldInfo& f = *s->field;
-    char* m = at + f.offset;
+    char* m = writable(f, at, create);
+    if (m == nullptr) return nullptr;  // an empty box, not created
     if (f.kind == FieldKind::Struct) {
       at = m;
       continue;
@@ -302,7 +321,9 @@ Slot findSlot(const CanonicalPath& path, void* object, bool create) {
   char* owner = ownerOfLast(path, object, create);
   if (owner == nullptr) return {};
   const PathStep& last = path.last();
-  return Slot{last.field, owner + last.field->offset, last.select, last.index};
+  char* member = writable(*last.field, owner, create);
+  if (member == nullptr) return {};
+  return Slot{last.field, member, last.select, last.index};
 }
 
 std::string setSlotText(const Slot& slot, std::string_view text) {
@@ -380,7 +401,7 @@ void removeSlot(const Slot& slot) {
 
 void* appendElement(const CanonicalPath& list, void* object) {
   const FieldInfo& f = *list.last().field;
-  return f.list.append(ownerOfLast(list, object, true) + f.offset);
+  return f.list.append(writable(f, ownerOfLast(list, object, true), true));
 }
 
 void* appendToSlot(const Slot& slot, std::string_view text) {

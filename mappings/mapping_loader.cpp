@@ -29,7 +29,8 @@ bool validName(std::string_view s) {
 void prepareMembers(std::vector<Action::Member>& members) {
   for (Action::Member& m : members) {
     const FieldInfo& f = *m.path.last().field;
-    if (m.path.steps.size() == 1 && f.kind == FieldKind::String) m.own_text = &f;
+    // A boxed text (canonical::Boxed) is not a std::string in place: it goes through setMember.
+    if (m.path.steps.size() == 1 && f.kind == FieldKind::String && !f.boxed()) m.own_text = &f;
   }
   for (std::size_t j = 0; j < members.size(); ++j) {
     for (std::size_t i = 0; i < j && members[j].same_key_as < 0; ++i) {

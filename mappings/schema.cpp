@@ -72,6 +72,25 @@ struct SchemaBuilder {
 
     template <class M>
     void field(canonical::Key key, M& member) {
+      FieldInfo f = located(key, member);
+      builder.kindOf<M>(f);
+      info.fields.push_back(std::move(f));
+    }
+
+    // A boxed member has the kind of what it holds, reached through the box.
+    template <class M>
+    void field(canonical::Key key, canonical::Boxed<M>& member) {
+      FieldInfo f = located(key, member);
+      builder.kindOf<M>(f);
+      using Box = canonical::Boxed<M>;
+      f.box.read = [](const void* b) -> const void* { return &**static_cast<const Box*>(b); };
+      f.box.write = [](void* b) -> void* { return &static_cast<Box*>(b)->mut(); };
+      f.box.find = [](void* b) -> void* { return static_cast<Box*>(b)->find(); };
+      info.fields.push_back(std::move(f));
+    }
+
+    template <class M>
+    FieldInfo located(canonical::Key key, const M& member) const {
       FieldInfo f;
       f.json_name = std::string(key.view());
       f.match_key = matchKey(f.json_name);
@@ -79,25 +98,30 @@ struct SchemaBuilder {
       // structs holding std::string, but every object of T has the same layout.
       f.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&member) -
                                           reinterpret_cast<const char*>(&object));
-      if constexpr (std::is_same_v<M, std::string>) {
-        f.kind = FieldKind::String;
-      } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
-        f.kind = FieldKind::StringList;
-      } else if constexpr (std::is_same_v<M, std::optional<double>>) {
-        f.kind = FieldKind::Number;
-      } else if constexpr (std::is_same_v<M, std::optional<std::uint32_t>>) {
-        f.kind = FieldKind::Count;
-      } else if constexpr (IsVector<M>::value) {
-        f.kind = FieldKind::StructList;
-        f.type = builder.describe<typename M::value_type>(typeName<typename M::value_type>());
-        f.list = listOps<M>();
-      } else {
-        f.kind = FieldKind::Struct;
-        f.type = builder.describe<M>(typeName<M>());
-      }
-      info.fields.push_back(std::move(f));
+      return f;
     }
   };
+
+  // The kind of a member of type M (and, for structures, their description).
+  template <class M>
+  void kindOf(FieldInfo& f) {
+    if constexpr (std::is_same_v<M, std::string>) {
+      f.kind = FieldKind::String;
+    } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
+      f.kind = FieldKind::StringList;
+    } else if constexpr (std::is_same_v<M, std::optional<double>>) {
+      f.kind = FieldKind::Number;
+    } else if constexpr (std::is_same_v<M, std::optional<std::uint32_t>>) {
+      f.kind = FieldKind::Count;
+    } else if constexpr (IsVector<M>::value) {
+      f.kind = FieldKind::StructList;
+      f.type = describe<typename M::value_type>(typeName<typename M::value_type>());
+      f.list = listOps<M>();
+    } else {
+      f.kind = FieldKind::Struct;
+      f.type = describe<M>(typeName<M>());
+    }
+  }
 
   // Readable struct names for error messages; typeid names are mangled.
   template <class M>
@@ -171,6 +195,7 @@ bool Schema::isEmpty(const StructInfo& s, const void* object) {
   const auto* base = static_cast<const char*>(object);
   for (const FieldInfo& f : s.fields) {
     const void* m = base + f.offset;
+    if (f.boxed()) m = f.box.read(m);
     switch (f.kind) {
       case FieldKind::String:
         if (!static_cast<const std::string*>(m)->empty()) return false;

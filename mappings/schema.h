@@ -39,6 +39,17 @@ struct ListOps {
   void (*erase_marked)(void* list, const std::vector<bool>& drop) = nullptr;
 };
 
+// Type-erased access to a member kept out of line in a canonical::Boxed (boxed.h). Paths see
+// through the box: its kind and type are those of what it holds.
+struct BoxOps {
+  // The contents, or the shared empty value when nothing was stored: for reading only.
+  const void* (*read)(const void* box) = nullptr;
+  // The contents, allocated on first use: for writing.
+  void* (*write)(void* box) = nullptr;
+  // The contents when something was stored, else nullptr.
+  void* (*find)(void* box) = nullptr;
+};
+
 struct FieldInfo {
   std::string json_name;  // "birthDate"
   std::string match_key;  // "birthdate": lowercase, no '_', for matching rule segments
@@ -46,6 +57,9 @@ struct FieldInfo {
   std::size_t offset = 0;              // of the member inside its struct
   const StructInfo* type = nullptr;    // Struct, StructList: the (element) struct
   ListOps list;                        // StructList
+  BoxOps box;                          // set for a boxed member only
+
+  bool boxed() const { return box.read != nullptr; }
 };
 
 struct StructInfo {

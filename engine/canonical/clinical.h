@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/canonical/boxed.h"
 #include "engine/canonical/datatypes.h"
 
 namespace ferry::canonical {
@@ -44,13 +45,16 @@ struct StructuredNumeric {
 
 /// The value of one observation. Observation::value_type says which member is meaningful; the
 /// others stay empty. Numbers keep the source's decimal text next to their double reading.
+///
+/// Most results are numbers, so NM stays inline and the other kinds are boxed (boxed.h): inline
+/// they would take 248 bytes of every result for the one that uses them.
 struct ObservationValue {
     std::string decimal;            ///< NM as written, e.g. "8.10" (never reformatted)
     std::optional<double> number;   ///< the same NM read as a double, when it parses
-    std::string text;               ///< ST, TX, FT (unescaped), or any type kept as plain text
-    CodeableConcept coded;          ///< CWE, CE, CNE
-    StructuredNumeric structured_numeric;  ///< SN
-    std::string date_time;          ///< DT, DTM, TS as ISO 8601
+    Boxed<std::string> text;        ///< ST, TX, FT (unescaped), or any type kept as plain text
+    Boxed<CodeableConcept> coded;   ///< CWE, CE, CNE
+    Boxed<StructuredNumeric> structured_numeric;  ///< SN
+    Boxed<std::string> date_time;   ///< DT, DTM, TS as ISO 8601
 
     bool operator==(const ObservationValue&) const = default;
 };
@@ -73,10 +77,14 @@ struct Interpretation {
     bool operator==(const Interpretation&) const = default;
 };
 
-/// One result (v2 OBX; FHIR Observation).
+/// One result (v2 OBX; FHIR Observation). A Bundle may hold a hundred thousand of them, so members
+/// most results leave empty are boxed (boxed.h).
 struct Observation {
     std::string set_id;      ///< OBX-1
     std::string value_type;  ///< OBX-2 v2 data type: "NM", "ST", "TX", "FT", "CWE", "CE", "SN", "DT", "TS"...
+    /// FHIR Observation.category ("laboratory", "vital-signs"); v2 has no such field, so results
+    /// read from v2 leave it empty.
+    std::vector<CodeableConcept> category;
     CodeableConcept code;    ///< OBX-3 observation identifier (local code, then LOINC)
     std::string sub_id;      ///< OBX-4
     ObservationValue value;  ///< OBX-5
@@ -87,7 +95,7 @@ struct Observation {
     StatusCode status;
     std::string observation_time;  ///< OBX-14 as ISO 8601
     std::string analysis_time;     ///< OBX-19 as ISO 8601
-    Practitioner performer;        ///< OBX-16 responsible observer
+    Boxed<Practitioner> performer;  ///< OBX-16 responsible observer
     /// Index into Message::orders of the order (OBR) this result belongs to.
     std::optional<std::uint32_t> order_index;
 

@@ -77,6 +77,14 @@ public:
         }
     }
 
+    /// A boxed member is allocated only when its JSON member is there and holds something.
+    template <class T>
+    void field(Key k, Boxed<T>& out) {
+        if (find(k) == nullptr) return;
+        field(k, out.mut());
+        if (*out == Boxed<T>::empty()) out.reset();
+    }
+
     template <class T>
     void field(Key k, T& out) {
         const JsonValue* v = find(k);

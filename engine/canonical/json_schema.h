@@ -7,7 +7,8 @@
 // documents every member listed here; change both together, and never rename a member of v1.
 //
 // A visitor provides field(Key, T&) for: std::string, std::vector<std::string>,
-// std::optional<double>, std::optional<std::uint32_t>, a model struct, and a vector of structs.
+// std::optional<double>, std::optional<std::uint32_t>, a model struct, a vector of structs, and
+// Boxed<T> of a string or a struct (boxed.h), which it reads and writes as the T it holds.
 #pragma once
 
 #include <concepts>
@@ -204,6 +205,7 @@ template <class V, ModelOf<Observation> T>
 void jsonFields(V& v, T& x) {
     v.field("setId", x.set_id);
     v.field("valueType", x.value_type);
+    v.field("category", x.category);
     v.field("code", x.code);
     v.field("subId", x.sub_id);
     v.field("value", x.value);

@@ -33,6 +33,11 @@ public:
     }
 
     template <class T>
+    void field(Key k, const Boxed<T>& box) {
+        field(k, *box);
+    }
+
+    template <class T>
     void field(Key, const T& object) {
         if (empty) jsonFields(*this, object);
     }
@@ -159,6 +164,12 @@ public:
         out_.StartArray();
         for (const T& object : objects) writeObject(object);
         out_.EndArray();
+    }
+
+    /// A boxed member is written as what it holds; an empty box reads as an empty T.
+    template <class T>
+    void field(Key k, const Boxed<T>& box) {
+        field(k, *box);
     }
 
     template <class T>

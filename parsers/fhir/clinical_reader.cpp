@@ -110,6 +110,10 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
     const ItemRef self{ResourceKind::Observation, index};
     canonical::Observation& o = out_.observations.emplace_back();
     o.status = status("0085", dt_.text(&r, "status"));
+    each(Get::get(&r, "category"), [&](const JsonValue& v, rapidjson::SizeType) {
+        canonical::CodeableConcept category = dt_.codeableConcept(&v);
+        if (!(category == canonical::CodeableConcept{})) o.category.push_back(std::move(category));
+    });
     o.code = dt_.codeableConcept(Get::get(&r, "code"));
     o.observation_time = dt_.text(&r, "effectiveDateTime");
     o.analysis_time = dt_.text(&r, "issued");
@@ -154,8 +158,9 @@ void ResourceReader::observationValue(const JsonValue& r, canonical::Observation
         o.units = unitOf(dt_, q);
         if (const std::string comparator = dt_.text(q, "comparator"); !comparator.empty()) {
             o.value_type = "SN";
-            v.structured_numeric.comparator = comparator;
-            v.structured_numeric.num1 = value;
+            canonical::StructuredNumeric& sn = v.structured_numeric.mut();
+            sn.comparator = comparator;
+            sn.num1 = value;
         } else {
             o.value_type = "NM";
             v.number = parseNumber(value);
@@ -169,7 +174,7 @@ void ResourceReader::observationValue(const JsonValue& r, canonical::Observation
         v.text = dt_.text(s);
     } else if (const JsonValue* dt = Get::get(&r, "valueDateTime")) {
         v.date_time = dt_.text(dt);
-        o.value_type = v.date_time.find('T') == std::string::npos ? "DT" : "DTM";
+        o.value_type = v.date_time->find('T') == std::string::npos ? "DT" : "DTM";
     } else if (const JsonValue* range = Get::get(&r, "valueRange")) {
         const JsonValue* low = Get::get(range, "low");
         const JsonValue* high = Get::get(range, "high");

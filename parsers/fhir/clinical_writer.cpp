@@ -86,12 +86,15 @@ Node ResourceWriter::observation(std::uint32_t i) {
     // Observation.status is required; table 0085 leaves B, I, N, O, R, S, U, V unmapped and
     // "unknown" is a valid observation-status: the documented fallback.
     r.set("status", status.empty() ? std::string("unknown") : status);
+    Node categories = Node::array();
+    for (const canonical::CodeableConcept& category : o.category) categories.push(dt_.codeableConcept(category));
+    r.set("category", std::move(categories));
     Node code = dt_.codeableConcept(o.code);
     r.set("code", code.empty() ? unknownConcept() : std::move(code));
     r.set("subject", patientRef(false)).set("encounter", encounterRef());
     r.set("effectiveDateTime", dt_.dateTime(o.observation_time, "Observation.effectiveDateTime"));
     r.set("issued", dt_.instant(o.analysis_time, "Observation.issued"));
-    if (Node p = practitionerRef(o.performer); !p.empty()) r.set("performer", Node::array().push(std::move(p)));
+    if (Node p = practitionerRef(*o.performer); !p.empty()) r.set("performer", Node::array().push(std::move(p)));
     observationValue(o, r);
     Node interpretations = Node::array();
     for (const canonical::Interpretation& in : o.interpretations) {
@@ -136,22 +139,22 @@ void ResourceWriter::observationValue(const canonical::Observation& o, Node& r) 
         return;
     }
     if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-        r.set("valueCodeableConcept", dt_.codeableConcept(v.coded));
+        r.set("valueCodeableConcept", dt_.codeableConcept(*v.coded));
         return;
     }
     if (type == "DT" || type == "DTM" || type == "TS") {
-        r.set("valueDateTime", dt_.dateTime(v.date_time, path + "DateTime"));
+        r.set("valueDateTime", dt_.dateTime(*v.date_time, path + "DateTime"));
         return;
     }
-    if (!v.text.empty()) {
-        r.set("valueString", v.text);
+    if (!v.text->empty()) {
+        r.set("valueString", *v.text);
     } else if (!v.decimal.empty()) {
         r.set("valueString", v.decimal);
     }
 }
 
 void ResourceWriter::observationStructuredNumeric(const canonical::Observation& o, Node& r) {
-    const canonical::StructuredNumeric& sn = o.value.structured_numeric;
+    const canonical::StructuredNumeric& sn = *o.value.structured_numeric;
     const std::string path = "Observation.value";
     const bool fhirComparator =
         sn.comparator == "<" || sn.comparator == "<=" || sn.comparator == ">=" || sn.comparator == ">";

@@ -4,7 +4,7 @@
 // Rather than list per resource what is mapped, the reader writes each resource it has read back
 // from the canonical model (resource_writer.h) and compares: every input element that the
 // rewritten resource lacks, or holds with another value, becomes an Extension whose path is its
-// FHIRPath ("Bundle.entry[1].resource.category[0]", "Patient.extension[0]") and whose raw is its
+// FHIRPath ("Bundle.entry[1].resource.method", "Patient.extension[0]") and whose raw is its
 // JSON. An array element that the rewritten one does not match as a whole is kept whole, so that
 // two different things are never mixed. The writer puts each such element back at its path
 // (overlay). Reading, writing and reading again therefore keeps every element of the input.

@@ -105,21 +105,27 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
     if (!v.decimal.empty() && !v.number) {
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
     }
-  } else if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-    reader_.codeableConcept(values.repetition(1), v.coded);
+    return;
+  }
+  // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
+  if (!values.valued()) return;
+  if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
+    reader_.codeableConcept(values.repetition(1), v.coded.mut());
   } else if (type == "SN") {
     const Element sn = values.repetition(1);
-    reader_.text(sn.component(1), v.structured_numeric.comparator);
-    reader_.text(sn.component(2), v.structured_numeric.num1);
-    reader_.text(sn.component(3), v.structured_numeric.separator);
-    reader_.text(sn.component(4), v.structured_numeric.num2);
+    canonical::StructuredNumeric& out = v.structured_numeric.mut();
+    reader_.text(sn.component(1), out.comparator);
+    reader_.text(sn.component(2), out.num1);
+    reader_.text(sn.component(3), out.separator);
+    reader_.text(sn.component(4), out.num2);
   } else if (type == "DT" || type == "DTM" || type == "TS") {
-    reader_.dateTime(values.repetition(1), 5, v.date_time);
+    reader_.dateTime(values.repetition(1), 5, v.date_time.mut());
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
+    std::string& text = v.text.mut();
     for (int r = 1; r <= values.repetitionCount(); ++r) {
-      if (r > 1) v.text += '\n';
-      reader_.text(values.repetition(r), v.text);
+      if (r > 1) text += '\n';
+      reader_.text(values.repetition(r), text);
     }
   }
 }

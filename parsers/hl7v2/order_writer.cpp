@@ -65,10 +65,10 @@ bool isPlainTextType(std::string_view type) {
 // OBX-2 for a value written without a data type (FHIR gives none): the member that is set.
 std::string inferredType(const canonical::ObservationValue& v) {
   if (!v.decimal.empty() || v.number) return "NM";
-  if (!v.coded.codings.empty() || !v.coded.text.empty()) return "CWE";
-  if (v.structured_numeric != canonical::StructuredNumeric{}) return "SN";
-  if (!v.date_time.empty()) return v.date_time.size() <= 10 ? "DT" : "DTM";
-  if (v.text.find('\n') != std::string::npos) return "TX";
+  if (!v.coded->codings.empty() || !v.coded->text.empty()) return "CWE";
+  if (*v.structured_numeric != canonical::StructuredNumeric{}) return "SN";
+  if (!v.date_time->empty()) return v.date_time->size() <= 10 ? "DT" : "DTM";
+  if (v.text->find('\n') != std::string::npos) return "TX";
   return "ST";
 }
 
@@ -151,7 +151,7 @@ void SegmentWriter::writeObservation(std::uint32_t index, int set_id, bool with_
   obx.set(8, joinRepetitions(flags));
   obx.set(11, types_.text(statusCode("0085", obs.status)));
   obx.set(14, types_.dateTime(obs.observation_time, 14, what + "observation time"));
-  obx.set(16, types_.practitioner(obs.performer));
+  obx.set(16, types_.practitioner(*obs.performer));
   obx.set(19, types_.dateTime(obs.analysis_time, 19, what + "analysis time"));
   end(obx);
   if (with_notes) writeNotes(notes_by_observation_[index]);
@@ -166,20 +166,20 @@ std::string SegmentWriter::observationValue(const canonical::Observation& obs,
     return types_.text(!v.decimal.empty() || !v.number ? v.decimal : formatNumber(*v.number));
   }
   if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
-    return types_.codeableConcept(v.coded);
+    return types_.codeableConcept(*v.coded);
   }
   if (type == "SN") {
-    const canonical::StructuredNumeric& sn = v.structured_numeric;
+    const canonical::StructuredNumeric& sn = *v.structured_numeric;
     return joinPieces({types_.text(sn.comparator), types_.text(sn.num1), types_.text(sn.separator),
                        types_.text(sn.num2)},
                       enc.component);
   }
   if (type == "DT" || type == "DTM" || type == "TS") {
-    return types_.dateTime(v.date_time, 5, what + "value");
+    return types_.dateTime(*v.date_time, 5, what + "value");
   }
-  if (type == "FT") return types_.text(v.text);  // line feeds become \.br\, FT's line break
-  if (isPlainTextType(type)) return lines(v.text, enc);
-  return lines(v.text, enc.repetition,
+  if (type == "FT") return types_.text(*v.text);  // line feeds become \.br\, FT's line break
+  if (isPlainTextType(type)) return lines(*v.text, enc);
+  return lines(*v.text, enc.repetition,
                [&enc](std::string_view line) { return compositeLine(line, enc); });
 }
 

@@ -33,6 +33,11 @@ public:
     }
 
     template <class T>
+    void field(Key k, const Boxed<T>& box) {
+        field(k, *box);
+    }
+
+    template <class T>
     void field(Key k, const T& object) {
         descend(std::string(k.view()), object);
     }

@@ -171,6 +171,7 @@ inline Message everyMemberSet() {
     Observation x;
     x.set_id = "1";
     x.value_type = "NM";
+    x.category = {codeable("laboratory")};
     x.code = codeable("2345-7");
     x.sub_id = "1a";
     x.value.decimal = "8.10";

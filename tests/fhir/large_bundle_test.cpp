@@ -65,11 +65,12 @@ TEST(FhirLargeBundle, ReadsEveryEntryWithinLittleMoreMemoryThanTheResultItself) 
     //
     // What is measured: peak RSS while reading, from before the input existed, everything
     // included: the input (parsed in place, never copied, its pages given back entry by entry),
-    // everything transient, and the returned canonical Message. The Message alone is about 2.3x
-    // the JSON for lab results (a canonical::Observation is 1,016 bytes before its strings, for
-    // about 1,000 bytes of JSON), so the peak cannot come near 2x without a slimmer model; what
-    // is bounded is the peak (under 2.9x; 2.66x measured) and, apart, what reading needs beyond
-    // the returned Message (under 0.5x; 0.33x measured, 1.86x before the input was given back).
+    // everything transient, and the returned canonical Message. The Message is most of it: about
+    // 1.9x the JSON for lab results (a canonical::Observation is 584 bytes before its strings,
+    // for about 1,000 bytes of JSON; it was 1,016 bytes and 2.33x before its rarely-filled members
+    // were boxed and Observation.category got a member of its own). Bounded, each with a small
+    // margin over what was measured: the peak (2.20x), the Message (1.88x) and, apart, what
+    // reading needs beyond the Message (0.33x; 1.86x before the input was given back).
     const std::size_t target = kSanitized ? (10u << 20) : (100u << 20);
     const bool peakReset = resetPeak();
     const std::size_t before = statusBytes("VmRSS");
@@ -107,9 +108,11 @@ TEST(FhirLargeBundle, ReadsEveryEntryWithinLittleMoreMemoryThanTheResultItself) 
         "message keeps %.2fx: reading needed %.2fx more\n",
         input / 1e6, observations, seconds, static_cast<double>(peak) / input, static_cast<double>(kept) / input,
         needed);
-    EXPECT_LT(static_cast<double>(peak) / input, 2.9)
+    EXPECT_LT(static_cast<double>(peak) / input, 2.3)
         << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
-    EXPECT_LT(needed, 0.5) << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
+    EXPECT_LT(static_cast<double>(kept) / input, 1.95)
+        << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
+    EXPECT_LT(needed, 0.4) << "peak " << peak << " B, kept " << kept << " B, input " << bytes << " B";
 }
 
 TEST(FhirLargeBundle, ReferencesToLaterEntriesResolveAfterThePagesBeforeThemWereGivenBack) {
@@ -138,7 +141,7 @@ TEST(FhirLargeBundle, ReferencesToLaterEntriesResolveAfterThePagesBeforeThemWere
     ASSERT_EQ(result.message.observations.size(), kResults);
     for (std::size_t i = 0; i < kResults; ++i) {
         ASSERT_EQ(result.message.observations[i].order_index, 0u) << "observation " << i;
-        ASSERT_EQ(result.message.observations[i].value.text, "as written, result " + std::to_string(i));
+        ASSERT_EQ(*result.message.observations[i].value.text, "as written, result " + std::to_string(i));
     }
     EXPECT_EQ(result.message.header.control_id, "B-after-the-entries");
     EXPECT_FALSE(result.message.header.message_datetime.empty());

@@ -96,7 +96,7 @@ TEST(FhirWriter, WhatIsWrittenReadsBackToTheSameFacts) {
     for (std::size_t i = 0; i < v2.observations.size(); ++i) {
         EXPECT_EQ(back.observations[i].code, v2.observations[i].code);
         EXPECT_EQ(back.observations[i].value.decimal, v2.observations[i].value.decimal);
-        EXPECT_EQ(back.observations[i].value.text, v2.observations[i].value.text);
+        EXPECT_EQ(*back.observations[i].value.text, *v2.observations[i].value.text);
         EXPECT_EQ(back.observations[i].units, v2.observations[i].units);
         EXPECT_EQ(back.observations[i].interpretations, v2.observations[i].interpretations);
         EXPECT_EQ(back.observations[i].reference_range, v2.observations[i].reference_range);
@@ -162,6 +162,23 @@ TEST(FhirWriter, EdgeCaseValuesAreWrittenValid) {
     bool foreign = false;
     for (const Issue& i : issues) foreign = foreign || i.diagnostics.find("another format") != std::string::npos;
     EXPECT_TRUE(foreign) << "the Z-segment extension is reported, not silently dropped";
+}
+
+TEST(FhirWriter, ObservationCategoryIsWrittenInItsPlaceAndReadsBack) {
+    canonical::Message m = test::edgeCaseMessage();
+    const canonical::CodeableConcept vitals{
+        {{"http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", "Vital Signs"}}, ""};
+    m.observations[1].category = {vitals, canonical::CodeableConcept{{}, "bedside"}};
+    const std::string json = writeBundle(m, BundleType::Transaction);
+    EXPECT_TRUE(test::errorsOf(json).empty()) << describe(test::errorsOf(json));
+    EXPECT_NE(json.find(R"("status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/)"
+                        R"(observation-category","code":"vital-signs","display":"Vital Signs"}]},{"text":"bedside"}],"code")"),
+              std::string::npos)
+        << json;
+    const ReadResult back = read(json);
+    ASSERT_EQ(back.message.observations.size(), m.observations.size());
+    EXPECT_EQ(back.message.observations[1].category, m.observations[1].category);
+    EXPECT_TRUE(back.message.observations[0].category.empty());
 }
 
 TEST(FhirWriter, DefaultOffsetCompletesTimesWithoutOne) {

@@ -440,7 +440,7 @@ TEST(CanonicalWriter, StructuredNumericComponents) {
 TEST(CanonicalWriter, CodedAndDateValues) {
   canonical::Message m = oneResult();
   m.observations[0].value_type = "CWE";
-  m.observations[0].value.coded.codings.push_back({"http://snomed.info/sct", "260373001", "Detected"});
+  m.observations[0].value.coded.mut().codings.push_back({"http://snomed.info/sct", "260373001", "Detected"});
   canonical::Observation& date = m.observations.emplace_back();
   date.value_type = "DT";
   date.value.date_time = "2026-11-01";
@@ -542,7 +542,7 @@ TEST(CanonicalWriter, EscapedValuesSurviveNormalizingAgain) {
   ASSERT_TRUE(bytes);
   const canonical::Message back = normalizeBytes(*bytes);
   ASSERT_EQ(back.observations.size(), 1u);
-  EXPECT_EQ(back.observations[0].value.text, kAllDelimiters);
+  EXPECT_EQ(*back.observations[0].value.text, kAllDelimiters);
   EXPECT_EQ(back.patient.names[0].family, kAllDelimiters);
 }
 

@@ -102,7 +102,7 @@ TEST(Normalizer, LabResultGlucoseObservation) {
 TEST(Normalizer, LabResultTextCommentAndNote) {
   const auto m = normalizeSample("oru_r01_lab_result.hl7").message;
   EXPECT_EQ(m.observations[2].value_type, "ST");
-  EXPECT_EQ(m.observations[2].value.text, "Fasting specimen & verified by tech | 2nd draw");
+  EXPECT_EQ(*m.observations[2].value.text, "Fasting specimen & verified by tech | 2nd draw");
   ASSERT_EQ(m.notes.size(), 1u);
   EXPECT_EQ(m.notes[0].text, "Patient reports fasting since 22:00 ^ no medications.");
   EXPECT_EQ(m.notes[0].observation_index, 2u);
@@ -200,9 +200,9 @@ TEST(Normalizer, BatchMessagesNormalizeOneByOne) {
   const auto b = normalizeBytes(batch.substr(second, end - second));
   ASSERT_TRUE(a.ok());
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(a.message.observations[0].value.coded.codings[0].code, "260373001");
-  EXPECT_EQ(b.message.observations[0].value.coded.codings[0].display, "Salmonella");
-  EXPECT_EQ(b.message.observations[0].value.coded.codings[0].system, "http://snomed.info/sct");
+  EXPECT_EQ(a.message.observations[0].value.coded->codings[0].code, "260373001");
+  EXPECT_EQ(b.message.observations[0].value.coded->codings[0].display, "Salmonella");
+  EXPECT_EQ(b.message.observations[0].value.coded->codings[0].system, "http://snomed.info/sct");
 }
 
 TEST(Normalizer, UnsupportedMessageTypeIsCode200) {
@@ -232,10 +232,10 @@ TEST(Normalizer, TypedObservationValues) {
       "OBX|4|NM|N^n^L||8.10\rOBX|5|NM|N^n^L||<5\r");
   const auto& obs = n.message.observations;
   ASSERT_EQ(obs.size(), 5u);
-  EXPECT_EQ(obs[0].value.structured_numeric.comparator, "<");
-  EXPECT_EQ(obs[0].value.structured_numeric.num1, "100");
-  EXPECT_EQ(obs[1].value.date_time, "2026-11-01");
-  EXPECT_EQ(obs[2].value.text, "line one\nline two");
+  EXPECT_EQ(obs[0].value.structured_numeric->comparator, "<");
+  EXPECT_EQ(obs[0].value.structured_numeric->num1, "100");
+  EXPECT_EQ(*obs[1].value.date_time, "2026-11-01");
+  EXPECT_EQ(*obs[2].value.text, "line one\nline two");
   EXPECT_EQ(obs[3].value.decimal, "8.10");  // decimal text never reformatted
   EXPECT_DOUBLE_EQ(*obs[3].value.number, 8.1);
   EXPECT_EQ(obs[4].value.decimal, "<5");

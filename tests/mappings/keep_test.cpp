@@ -91,13 +91,13 @@ TEST(MappingKeep, ReportableResultsOnlyThroughACodeTable) {
   for (const char* value : {"260373001", "260415000"}) {
     auto& o = m.observations.emplace_back();
     o.code.codings.push_back({"http://loinc.org", "94500-6", ""});
-    o.value.coded.codings.push_back({"http://snomed.info/sct", value, ""});
+    o.value.coded.mut().codings.push_back({"http://snomed.info/sct", value, ""});
   }
   apply(R"J([{"name": "reportable results only", "keep": "observations",
       "where": "in_table('notifiable-conditions', concat(code.codings[0].code, '|', value.coded.codings[0].code))"}])J",
         m, tables);
   ASSERT_EQ(m.observations.size(), 1U);
-  EXPECT_EQ(m.observations[0].value.coded.codings[0].code, "260373001");
+  EXPECT_EQ(m.observations[0].value.coded->codings[0].code, "260373001");
 }
 
 TEST(MappingKeep, AnEmptyListStaysEmpty) {
@@ -222,7 +222,7 @@ TEST(MappingKeepLoadErrors, KeepOfAnOutgoingFieldIsAnError) {
 TEST(MappingKeepLoadErrors, WhereIsRelativeToTheElement) {
   EXPECT_EQ(loadError(R"J([{"name": "k", "keep": "observations", "where": "patient.sex == 'F'"}])J"),
             "mappings/test.json:2:65: unknown member 'patient' of Observation (members: setId, "
-            "valueType, code, subId, value, units, referenceRange, interpretations, status, "
+            "valueType, category, code, subId, value, units, referenceRange, interpretations, status, "
             "observationTime, analysisTime, performer, orderIndex); inside for_each and keep, paths are "
             "relative to the element, write '$.patient' to start at the message (rule 'k')");
 }

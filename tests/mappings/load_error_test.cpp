@@ -151,7 +151,7 @@ TEST(MappingLoadErrors, TargetChecks) {
   EXPECT_EQ(firstError(head + "  {\"name\": \"e\", \"for_each\": \"observations[*]\", \"set\": \"$.patient.sex\", \"value\": \"'x'\"}]}"),
             "mappings/test.json:2:55: inside for_each, targets are relative to the element; '$.' paths can be read but not written (rule 'e')");
   EXPECT_EQ(firstError(head + "  {\"name\": \"e\", \"for_each\": \"observations[*]\", \"set\": \"code.text\", \"value\": \"patient.sex\"}]}"),
-            "mappings/test.json:2:78: unknown member 'patient' of Observation (members: setId, valueType, code, subId, "
+            "mappings/test.json:2:78: unknown member 'patient' of Observation (members: setId, valueType, category, code, subId, "
             "value, units, referenceRange, interpretations, status, observationTime, analysisTime, performer, "
             "orderIndex); inside for_each and keep, paths are relative to the element, write '$.patient' to start at the message (rule 'e')");
 }

@@ -122,8 +122,8 @@ TEST(MappingTransforms, CopyMovesAValue) {
 TEST(MappingTransforms, CopyOfAStructureCopiesAllItsMembers) {
   const Applied a = run(R"J({"name": "t", "version": "1", "transforms": [
       {"name": "performer", "copy": "orders[0].ordering_provider", "to": "observations[0].performer"}]})J");
-  EXPECT_EQ(a.message.observations[0].performer, a.message.orders[0].ordering_provider);
-  EXPECT_EQ(a.message.observations[0].performer.identifier.value, "1234567893");
+  EXPECT_EQ(*a.message.observations[0].performer, a.message.orders[0].ordering_provider);
+  EXPECT_EQ(a.message.observations[0].performer->identifier.value, "1234567893");
 }
 
 TEST(MappingTransforms, RemoveClearsAListAnElementOrAMember) {
