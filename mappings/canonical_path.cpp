@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "engine/canonical/code_system.h"
+
 namespace ferry::mappings {
 
 namespace {
@@ -13,7 +15,8 @@ bool isList(FieldKind k) { return k == FieldKind::StringList || k == FieldKind::
 
 const char* kindName(FieldKind k) {
   switch (k) {
-    case FieldKind::String: return "text";
+    case FieldKind::String:
+    case FieldKind::CodeSystem: return "text";
     case FieldKind::StringList: return "a list of text";
     case FieldKind::Number: return "a number";
     case FieldKind::Count: return "a whole number";
@@ -49,6 +52,10 @@ Value scalar(FieldKind kind, const char* m) {
       const auto& str = *reinterpret_cast<const std::string*>(m);
       return str.empty() ? Value::null() : Value::fromText(str);
     }
+    case FieldKind::CodeSystem: {
+      const auto& system = *reinterpret_cast<const canonical::CodeSystem*>(m);
+      return system.empty() ? Value::null() : Value::fromText(system);
+    }
     case FieldKind::Number: {
       const auto& n = *reinterpret_cast<const std::optional<double>*>(m);
       return n ? Value::fromNumber(*n) : Value::null();
@@ -72,6 +79,7 @@ Value readOne(const CanonicalPath& path, char* object) {
     const bool last = s + 1 == end;
     switch (f.kind) {
       case FieldKind::String:
+      case FieldKind::CodeSystem:
       case FieldKind::Number:
       case FieldKind::Count: return scalar(f.kind, m);
       case FieldKind::StringList: {  // always with [n] here
@@ -98,6 +106,7 @@ void collect(const PathStep* s, const PathStep* end, char* object, Values& out) 
   const bool last = s + 1 == end;
   switch (f.kind) {
     case FieldKind::String:
+    case FieldKind::CodeSystem:
     case FieldKind::Number:
     case FieldKind::Count: {
       const Value v = scalar(f.kind, m);
@@ -260,7 +269,8 @@ Value readPath(const CanonicalPath& path, void* object, Arena& arena) {
 
 bool givesOneText(const CanonicalPath& path) {
   const FieldKind k = path.last().field->kind;
-  return !path.many() && (k == FieldKind::String || k == FieldKind::StringList);
+  return !path.many() &&
+         (k == FieldKind::String || k == FieldKind::CodeSystem || k == FieldKind::StringList);
 }
 
 const std::string* findText(const CanonicalPath& path, void* object) {
@@ -277,6 +287,9 @@ const std::string* findText(const CanonicalPath& path, void* object) {
   }
   at = readable(*last.field, at);
   if (last.field->kind == FieldKind::String) return reinterpret_cast<const std::string*>(at);
+  if (last.field->kind == FieldKind::CodeSystem) {
+    return &reinterpret_cast<const canonical::CodeSystem*>(at)->str();
+  }
   const auto& list = *reinterpret_cast<const std::vector<std::string>*>(at);  // [n] of text
   return last.index < list.size() ? &list[last.index] : nullptr;
 }
@@ -331,6 +344,9 @@ std::string setSlotText(const Slot& slot, std::string_view text) {
     case FieldKind::String:
       reinterpret_cast<std::string*>(slot.member)->assign(text);
       return {};
+    case FieldKind::CodeSystem:
+      reinterpret_cast<canonical::CodeSystem*>(slot.member)->assign(text);
+      return {};
     case FieldKind::StringList: {
       auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);
       if (slot.select == PathStep::Select::Index) {
@@ -370,6 +386,9 @@ void removeSlot(const Slot& slot) {
   switch (f.kind) {
     case FieldKind::String:
       reinterpret_cast<std::string*>(slot.member)->clear();
+      return;
+    case FieldKind::CodeSystem:
+      reinterpret_cast<canonical::CodeSystem*>(slot.member)->clear();
       return;
     case FieldKind::StringList: {
       auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);

@@ -29,8 +29,10 @@ bool validName(std::string_view s) {
 void prepareMembers(std::vector<Action::Member>& members) {
   for (Action::Member& m : members) {
     const FieldInfo& f = *m.path.last().field;
-    // A boxed text (canonical::Boxed) is not a std::string in place: it goes through setMember.
-    if (m.path.steps.size() == 1 && f.kind == FieldKind::String && !f.boxed()) m.own_text = &f;
+    // Text of the element itself (a std::string, or the canonical::CodeSystem of a Coding) is
+    // written in place; a boxed one (canonical::Boxed) goes through setMember.
+    const bool text = f.kind == FieldKind::String || f.kind == FieldKind::CodeSystem;
+    if (m.path.steps.size() == 1 && text && !f.boxed()) m.own_text = &f;
   }
   for (std::size_t j = 0; j < members.size(); ++j) {
     for (std::size_t i = 0; i < j && members[j].same_key_as < 0; ++i) {
@@ -434,6 +436,7 @@ class Loader {
     const PathStep& last = path.last();
     switch (last.field->kind) {
       case FieldKind::String:
+      case FieldKind::CodeSystem:
       case FieldKind::Number:
       case FieldKind::Count: return true;
       case FieldKind::StringList:

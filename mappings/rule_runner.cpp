@@ -8,6 +8,7 @@
 #include <memory>
 #include <memory_resource>
 
+#include "engine/canonical/code_system.h"
 #include "mappings/evaluator.h"
 #include "mappings/list_removal.h"
 #include "mappings/mapping.h"
@@ -310,7 +311,7 @@ class Runner {
         if (texts[i].empty()) continue;  // an empty member stays empty
         const Action::Member& m = a.members[i];
         if (m.own_text != nullptr) {
-          setNewText(*reinterpret_cast<std::string*>(element + m.own_text->offset), texts[i]);
+          setOwnText(*m.own_text, element + m.own_text->offset, texts[i]);
         } else if (!setMember(element, m.path, texts[i])) {
           return false;
         }
@@ -323,6 +324,16 @@ class Runner {
     }
     forEachSlot(a.target.path, targetBase(a.target), true,
                 [&](const Slot& s) { return fill(static_cast<char*>(appendToSlot(s, {}))); });
+  }
+
+  // Sets a text member of a new element in place. A Coding.system usually names a well-known
+  // code system ('http://loinc.org'), which CodeSystem shares instead of copying.
+  static void setOwnText(const FieldInfo& f, char* member, std::string_view text) {
+    if (f.kind == FieldKind::CodeSystem) {
+      reinterpret_cast<canonical::CodeSystem*>(member)->assign(text);
+    } else {
+      setNewText(*reinterpret_cast<std::string*>(member), text);
+    }
   }
 
   // Sets an empty text member of a new element: builds it again from the text, at exactly the

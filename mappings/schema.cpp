@@ -107,6 +107,8 @@ struct SchemaBuilder {
   void kindOf(FieldInfo& f) {
     if constexpr (std::is_same_v<M, std::string>) {
       f.kind = FieldKind::String;
+    } else if constexpr (std::is_same_v<M, canonical::CodeSystem>) {
+      f.kind = FieldKind::CodeSystem;
     } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
       f.kind = FieldKind::StringList;
     } else if constexpr (std::is_same_v<M, std::optional<double>>) {
@@ -199,6 +201,9 @@ bool Schema::isEmpty(const StructInfo& s, const void* object) {
     switch (f.kind) {
       case FieldKind::String:
         if (!static_cast<const std::string*>(m)->empty()) return false;
+        break;
+      case FieldKind::CodeSystem:
+        if (!static_cast<const canonical::CodeSystem*>(m)->empty()) return false;
         break;
       case FieldKind::StringList:
         if (!static_cast<const std::vector<std::string>*>(m)->empty()) return false;

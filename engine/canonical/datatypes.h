@@ -10,13 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "engine/canonical/code_system.h"
+
 namespace ferry::canonical {
 
 /// One code in one code system (FHIR Coding; v2 CWE.1-3, or CWE.4-6 for the alternate code).
 struct Coding {
     /// FHIR code system URI where one is known ("http://loinc.org"), else the v2 coding system id
-    /// as given in CWE.3 ("L", "99LAB").
-    std::string system;
+    /// as given in CWE.3 ("L", "99LAB"). A well-known URI is shared, not copied (code_system.h).
+    CodeSystem system;
     std::string code;
     std::string display;
 

@@ -34,6 +34,13 @@ public:
         out.assign(v->GetString(), v->GetStringLength());
     }
 
+    void field(Key k, CodeSystem& out) {
+        const JsonValue* v = find(k);
+        if (!v) return;
+        if (!v->IsString()) return fail(k, "expected a string");
+        out.assign(std::string_view(v->GetString(), v->GetStringLength()));
+    }
+
     void field(Key k, std::vector<std::string>& out) {
         const JsonValue* v = find(k);
         if (!v) return;

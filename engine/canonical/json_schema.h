@@ -6,9 +6,10 @@
 // means the writer and the reader cannot disagree on a name or an order. docs/canonical.md
 // documents every member listed here; change both together, and never rename a member of v1.
 //
-// A visitor provides field(Key, T&) for: std::string, std::vector<std::string>,
-// std::optional<double>, std::optional<std::uint32_t>, a model struct, a vector of structs, and
-// Boxed<T> of a string or a struct (boxed.h), which it reads and writes as the T it holds.
+// A visitor provides field(Key, T&) for: std::string, CodeSystem (code_system.h; a string in
+// JSON), std::vector<std::string>, std::optional<double>, std::optional<std::uint32_t>, a model
+// struct, a vector of structs, and Boxed<T> of a string or a struct (boxed.h), which it reads and
+// writes as the T it holds.
 #pragma once
 
 #include <concepts>

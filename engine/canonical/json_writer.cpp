@@ -23,6 +23,7 @@ public:
     bool empty = true;
 
     void field(Key, const std::string& s) { empty = empty && s.empty(); }
+    void field(Key, const CodeSystem& s) { empty = empty && s.empty(); }
     void field(Key, const std::vector<std::string>& v) { empty = empty && v.empty(); }
     void field(Key, const std::optional<double>& d) { empty = empty && !written(d); }
     void field(Key, const std::optional<std::uint32_t>& n) { empty = empty && !n.has_value(); }
@@ -135,6 +136,8 @@ public:
         key(k);
         string(s);
     }
+
+    void field(Key k, const CodeSystem& s) { field(k, s.str()); }
 
     void field(Key k, const std::vector<std::string>& values) {
         if (values.empty()) return;

@@ -34,7 +34,7 @@ canonical::StatusCode status(std::string_view table, std::string fhir) {
 
 /// A Quantity's unit as a canonical Coding: the UCUM (or other) code, its system, the unit text.
 canonical::Coding unitOf(const DatatypeReader& dt, const JsonValue* quantity) {
-    return {dt.text(quantity, "system"), dt.text(quantity, "code"), dt.text(quantity, "unit")};
+    return {dt.view(quantity, "system"), dt.text(quantity, "code"), dt.text(quantity, "unit")};
 }
 
 }  // namespace
@@ -217,7 +217,7 @@ std::uint32_t ResourceReader::immunization(const JsonValue& r, const std::string
     im.information_source = dt_.codeableConcept(Get::get(&r, "reportOrigin"));
     const JsonValue* manufacturer = Get::get(&r, "manufacturer");
     const JsonValue* mvx = Get::get(manufacturer, "identifier");
-    im.manufacturer = {dt_.text(mvx, "system"), dt_.text(mvx, "value"), mvx ? dt_.text(manufacturer, "display") : ""};
+    im.manufacturer = {dt_.view(mvx, "system"), dt_.text(mvx, "value"), mvx ? dt_.text(manufacturer, "display") : ""};
     im.lot_number = dt_.text(&r, "lotNumber");
     im.expiration_date = dt_.text(&r, "expirationDate");
     im.site = dt_.codeableConcept(Get::get(&r, "site"));

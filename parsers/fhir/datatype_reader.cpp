@@ -22,6 +22,11 @@ std::string DatatypeReader::text(const JsonValue* value) const {
 
 std::string DatatypeReader::text(const JsonValue* object, std::string_view key) const { return text(get(object, key)); }
 
+std::string_view DatatypeReader::view(const JsonValue* object, std::string_view key) const {
+    const JsonValue* value = get(object, key);
+    return value == nullptr ? std::string_view() : in_.stringValue(*value);
+}
+
 std::string DatatypeReader::number(const JsonValue* object, std::string_view key) const {
     const JsonValue* v = get(object, key);
     return v == nullptr ? std::string() : in_.numberText(*v);
@@ -44,7 +49,7 @@ std::optional<std::uint32_t> DatatypeReader::positiveInt(const JsonValue* object
 }
 
 canonical::Coding DatatypeReader::coding(const JsonValue* v) const {
-    return {text(v, "system"), text(v, "code"), text(v, "display")};
+    return {view(v, "system"), text(v, "code"), text(v, "display")};
 }
 
 canonical::CodeableConcept DatatypeReader::codeableConcept(const JsonValue* v) const {

@@ -24,6 +24,9 @@ public:
     /// The string value of member key of object (empty when absent or not a string).
     std::string text(const JsonValue* object, std::string_view key) const;
     std::string text(const JsonValue* value) const;
+    /// As text(), without a copy: for a Coding.system, which shares a well-known URI instead of
+    /// copying it (canonical::CodeSystem). Valid while the input is.
+    std::string_view view(const JsonValue* object, std::string_view key) const;
     /// The JSON text of a number member ("8.10"); empty when absent or not a number.
     std::string number(const JsonValue* object, std::string_view key) const;
     std::optional<double> numberValue(const JsonValue* object, std::string_view key) const;

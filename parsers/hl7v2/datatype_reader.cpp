@@ -111,7 +111,7 @@ void DatatypeReader::coding(const Pieces& cwe, int first, canonical::Coding& c) 
     const std::string_view raw = system.raw();
     const std::string_view uri = terminology::codingSystemUri(raw);
     if (uri.data() == raw.data()) {
-      text(system, c.system);
+      c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
     } else {
       c.system.assign(uri);
     }

@@ -68,8 +68,9 @@ auto& reach(Object& object) { return reach<Rest...>(firstOrNew(object.*Member));
 
 template <Scope S, auto... Path>
 std::string getText(const Entries& entries) {
-  const std::string* value = follow<Path...>(scopeObject<S>(entries));
-  return value != nullptr ? *value : std::string();
+  // A std::string, or a canonical::CodeSystem for Coding.system.
+  const auto* value = follow<Path...>(scopeObject<S>(entries));
+  return value != nullptr ? std::string(std::string_view(*value)) : std::string();
 }
 
 template <Scope S, auto... Path>

@@ -22,6 +22,7 @@ public:
     std::vector<std::string> paths;
 
     void field(Key k, const std::string& s) { check(k, !s.empty()); }
+    void field(Key k, const CodeSystem& s) { check(k, !s.empty()); }
     void field(Key k, const std::vector<std::string>& v) { check(k, !v.empty()); }
     void field(Key k, const std::optional<double>& d) { check(k, d.has_value()); }
     void field(Key k, const std::optional<std::uint32_t>& n) { check(k, n.has_value()); }

@@ -89,6 +89,10 @@ TEST(Normalizer, LabResultGlucoseObservation) {
   EXPECT_EQ(glucose.interpretations[0].fhir.code, "H");
   EXPECT_EQ(glucose.interpretations[0].fhir.system,
             "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+  // Every result repeats these URIs: they are shared, not copied (canonical::CodeSystem).
+  EXPECT_TRUE(glucose.units.system.wellKnown());
+  EXPECT_TRUE(glucose.code.codings[1].system.wellKnown());
+  EXPECT_TRUE(glucose.interpretations[0].fhir.system.wellKnown());
   EXPECT_EQ(glucose.reference_range.text, "70-99");
   EXPECT_EQ(glucose.reference_range.low, 70.0);
   EXPECT_EQ(glucose.reference_range.high, 99.0);

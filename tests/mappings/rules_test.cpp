@@ -137,6 +137,27 @@ TEST(MappingTransforms, RemoveClearsAListAnElementOrAMember) {
   EXPECT_FALSE(a.message.observations[0].value.number.has_value());
 }
 
+// Coding.system is a canonical::CodeSystem, not a std::string: to rules it is text all the same.
+TEST(MappingTransforms, ACodingSystemIsSetCopiedComparedAndRemovedLikeText) {
+  const Applied a = run(R"J({"name": "t", "version": "1", "transforms": [
+      {"name": "systems", "do": [
+        {"set": "observations[0].code.codings[0].system", "value": "'http://loinc.org'"},
+        {"set": "observations[0].units.system", "value": "concat('urn:local:', 'units')"},
+        {"copy": "observations[0].code.codings[0].system", "to": "patient.account_number.system"},
+        {"copy": "observations[0].units.system", "to": "observations[0].code.codings[1].system"}]},
+      {"name": "compare", "when": "observations[0].code.codings[0].system == 'http://loinc.org'",
+       "set": "header.receiving_facility", "value": "observations[0].code.codings[1].system"},
+      {"name": "remove", "remove": "observations[0].units.system"}]})J");
+  const auto& codings = a.message.observations[0].code.codings;
+  ASSERT_EQ(codings.size(), 2U);
+  EXPECT_EQ(codings[0].system, "http://loinc.org");
+  EXPECT_TRUE(codings[0].system.wellKnown());
+  EXPECT_EQ(codings[1].system, "urn:local:units");
+  EXPECT_EQ(a.message.patient.account_number.system, "http://loinc.org");
+  EXPECT_EQ(a.message.header.receiving_facility, "urn:local:units");
+  EXPECT_TRUE(a.message.observations[0].units.system.empty());
+}
+
 TEST(MappingTransforms, AppendAddsAnElementFromAnObject) {
   const Applied a = run(R"J({"name": "t", "version": "1", "transforms": [
       {"name": "add id", "append": "patient.identifiers",

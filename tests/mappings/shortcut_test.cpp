@@ -241,6 +241,7 @@ TEST(MappingShortcut, AppendWithASharedLookupWritesCodeAndDisplay) {
   const canonical::Message m = applied(appendMapping("observations[*]", "code.codings", kLoinc));
   ASSERT_EQ(m.observations[0].code.codings.size(), 2U);
   EXPECT_EQ(m.observations[0].code.codings[1].system, "http://loinc.org");
+  EXPECT_TRUE(m.observations[0].code.codings[1].system.wellKnown());  // written in place, shared
   EXPECT_EQ(m.observations[0].code.codings[1].code, "2345-7");
   EXPECT_EQ(m.observations[0].code.codings[1].display, "Glucose");
   // An empty or missing key gives empty members, not a miss.
@@ -348,7 +349,7 @@ TEST(MappingShortcut, ForEachPrefetchingItsLookupsGivesWhatTheLookupsGive) {
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const canonical::Observation& o = m.observations[i];
     std::vector<std::string> got = {o.code.text};
-    for (const canonical::Coding& c : o.code.codings) got.push_back(c.system + "|" + c.code + "|" + c.display);
+    for (const canonical::Coding& c : o.code.codings) got.push_back(c.system.str() + "|" + c.code + "|" + c.display);
     EXPECT_EQ(got, expected[i]) << "observation " << i;
   }
 }
