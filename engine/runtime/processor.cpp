@@ -10,13 +10,15 @@ namespace ferry::runtime {
 
 Processor::Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
                      const MessageRouter& router,
-                     std::function<void(const std::string& queue)> routed, std::size_t max_batch)
+                     std::function<void(const std::string& queue)> routed, std::size_t max_batch,
+                     std::size_t max_queued_bytes)
     : store_(store),
       bus_(bus),
       decoder_(decoder),
       router_(router),
       routed_(std::move(routed)),
-      max_batch_(std::max<std::size_t>(max_batch, 1)) {}
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
+      max_queued_bytes_(max_queued_bytes) {}
 
 Processor::~Processor() { stop(); }
 
@@ -152,7 +154,12 @@ void Processor::enqueue(std::int64_t id, const std::string& channel) {
 void Processor::enqueue(std::int64_t id, const std::string& channel, std::string raw) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back({id, channel, std::move(raw)});
+    if (queued_bytes_ + raw.size() > max_queued_bytes_) {
+      queue_.push_back({id, channel, std::nullopt});  // read back from the store in its turn
+    } else {
+      queued_bytes_ += raw.size();
+      queue_.push_back({id, channel, std::move(raw)});
+    }
   }
   work_.notify_one();
 }
@@ -186,6 +193,11 @@ std::size_t Processor::queued() const {
   return queue_.size();
 }
 
+std::size_t Processor::queuedBytes() const {
+  std::lock_guard lock(mutex_);
+  return queued_bytes_;
+}
+
 void Processor::run() {
   for (;;) {
     const std::vector<Queued> batch = takeBatch();
@@ -201,6 +213,7 @@ std::vector<Processor::Queued> Processor::takeBatch() {
   // latency and a busy one gets bigger batches by itself.
   std::vector<Queued> batch;
   while (!queue_.empty() && batch.size() < max_batch_) {
+    if (queue_.front().raw) queued_bytes_ -= queue_.front().raw->size();
     batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }

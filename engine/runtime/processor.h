@@ -47,13 +47,18 @@ struct ProcessResult {
 class Processor {
  public:
   static constexpr std::size_t kDefaultMaxBatch = 128;
+  static constexpr std::size_t kDefaultMaxQueuedBytes = 64u << 20;
 
   // `routed` is called with each destination queue that received work. `max_batch` bounds how
-  // many queued messages share one store transaction.
+  // many queued messages share one store transaction. `max_queued_bytes` bounds the raw bytes
+  // the queue holds in memory: when processing falls behind the intake (a burst, a slow disk),
+  // further messages are queued by id alone and read back from the store when their turn comes,
+  // so a backlog costs disk, which holds them anyway, not memory.
   // decoder and router must outlive the processor.
   Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
             const MessageRouter& router, std::function<void(const std::string& queue)> routed,
-            std::size_t max_batch = kDefaultMaxBatch);
+            std::size_t max_batch = kDefaultMaxBatch,
+            std::size_t max_queued_bytes = kDefaultMaxQueuedBytes);
   ~Processor();
   Processor(const Processor&) = delete;
   Processor& operator=(const Processor&) = delete;
@@ -74,6 +79,8 @@ class Processor {
   // Processes what is queued, then stops the thread.
   void stop();
   std::size_t queued() const;
+  // Raw bytes held by the queue now (at most max_queued_bytes).
+  std::size_t queuedBytes() const;
 
  private:
   struct Queued {
@@ -132,10 +139,12 @@ class Processor {
   const MessageRouter& router_;
   const std::function<void(const std::string&)> routed_;
   const std::size_t max_batch_;
+  const std::size_t max_queued_bytes_;
 
   mutable std::mutex mutex_;
   std::condition_variable work_;
   std::deque<Queued> queue_;
+  std::size_t queued_bytes_ = 0;  // sum of the raw sizes in queue_
   bool stopping_ = false;
   std::thread thread_;
 };

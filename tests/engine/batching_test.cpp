@@ -151,6 +151,35 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
   EXPECT_EQ(std::count(events.begin(), events.end(), "errored"), 1);
 }
 
+TEST(ProcessorBatch, ABacklogKeepsOnlyBoundedBytesInMemoryAndStillProcessesEveryMessage) {
+  StoreFolder f;
+  runtime::ChannelConfig lab;
+  lab.name = "lab";
+  runtime::DestinationConfig hospital;
+  hospital.name = "hospital";
+  hospital.format = "original";
+  lab.destinations.push_back(hospital);
+  const runtime::InboundDecoder decoder(nullptr);
+  const runtime::MessageRouter router({lab}, nullptr);
+  const std::size_t size = adt("B0").size();
+  runtime::Processor processor(*f.store, f.bus, decoder, router, nullptr,
+                               runtime::Processor::kDefaultMaxBatch, /*max_queued_bytes=*/3 * size);
+  for (int i = 0; i < 10; ++i) {  // as the intake does: committed, then queued with its bytes
+    store::NewMessage m;
+    m.channel = "lab";
+    m.raw = adt("B" + std::to_string(i));
+    const std::int64_t id = f.store->insertReceived(m).id;
+    processor.enqueue(id, "lab", m.raw);
+  }
+  EXPECT_EQ(processor.queued(), 10u);
+  EXPECT_EQ(processor.queuedBytes(), 3 * size);  // the other seven wait as ids
+  processor.start();
+  processor.stop();  // drains the queue
+  EXPECT_EQ(processor.queuedBytes(), 0u);
+  EXPECT_EQ(f.store->countMessagesByStatus().at("processed"), 10);
+  EXPECT_EQ(f.store->countDeliveriesByStatus()["pending"], 10);
+}
+
 // --- the delivery worker: batches, FIFO retries, interruption ---
 
 // A destination that records what it was sent and answers from a script.
