@@ -9,6 +9,7 @@
 #include <atomic>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "engine/store/sqlite/sqlite_store.h"
@@ -67,32 +68,41 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
 
   pid_t ferry = startFerry(dir.path(), log);
   ASSERT_GT(ferry, 0);
+  std::mutex acked_mutex;  // the client thread adds, this thread counts
   std::set<std::string> acked;
-  std::atomic<int> sent{0};
-  // Send until well after the kill; every message that got an AA is recorded.
+  const auto ackedCount = [&] {
+    std::lock_guard lock(acked_mutex);
+    return acked.size();
+  };
+  std::atomic<bool> gave_up{false};
+  // Send until well after the kill; every message that got an AA is recorded. Bounded by time
+  // (a sanitizer build on a loaded machine may take seconds to start) and by 400 messages.
   std::thread client([&] {
     mllp::SenderConfig config;
     config.host = "127.0.0.1";
     config.port = static_cast<std::uint16_t>(port);
     config.connect_attempts = 1;
     mllp::Sender sender(config, [](std::string_view) {});
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    for (int i = 0; i < 400 && std::chrono::steady_clock::now() < until; ++i) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+    for (int i = 0; i < 400 && std::chrono::steady_clock::now() < until;) {
       const std::string id = "K" + std::to_string(i);
       const std::string m = "MSH|^~\\&|LAB|NORTH|FERRY|CITY|20261126||ADT^A08|" + id +
                             "|P|2.5\rPID|1||P" + std::to_string(i) + "||Test^Crash\rPV1|1|O\r";
-      ++sent;
-      const auto result = sender.send(m, std::chrono::seconds(2));
+      const auto result = sender.send(m, std::chrono::seconds(5));
       if (result.status == mllp::SendStatus::Acked && result.response.find("MSA|AA|" + id) != std::string::npos) {
+        std::lock_guard lock(acked_mutex);
         acked.insert(id);
-      } else if (acked.size() > 40) {
+        ++i;
+      } else if (ackedCount() >= 40) {
         break;  // the engine is gone
       } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // not up yet
+        // Not up yet, or slow: the same message again (a repeat is acknowledged as a duplicate).
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }
+    gave_up = true;
   });
-  ASSERT_TRUE(eventually([&] { return acked.size() >= 40 || sent >= 400; }, std::chrono::seconds(20)));
+  ASSERT_TRUE(eventually([&] { return ackedCount() >= 40 || gave_up; }, std::chrono::seconds(45)));
   ::kill(ferry, SIGKILL);
   int status = 0;
   ::waitpid(ferry, &status, 0);
