@@ -3,6 +3,8 @@
 #include <chrono>
 #include <exception>
 
+#include "engine/runtime/background_thread.h"
+
 namespace ferry::runtime {
 
 namespace {
@@ -51,6 +53,7 @@ void DeliveryWorker::resume() {
 }
 
 void DeliveryWorker::run() {
+  markBackgroundThread();
   while (!stopping_) {
     bool worked = false;
     if (!paused_) {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "engine/canonical/json_writer.h"
+#include "engine/runtime/background_thread.h"
 
 namespace ferry::runtime {
 
@@ -199,6 +200,7 @@ std::size_t Processor::queuedBytes() const {
 }
 
 void Processor::run() {
+  markBackgroundThread();
   for (;;) {
     const std::vector<Queued> batch = takeBatch();
     if (batch.empty()) return;  // stopping, and everything queued is done

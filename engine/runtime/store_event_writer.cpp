@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "engine/runtime/background_thread.h"
+
 namespace ferry::runtime {
 
 StoreEventWriter::StoreEventWriter(store::Store& store)
@@ -39,6 +41,7 @@ void StoreEventWriter::stop() {
 }
 
 void StoreEventWriter::run() {
+  markBackgroundThread();
   for (;;) {
     std::vector<store::Event> batch;
     bool last = false;
