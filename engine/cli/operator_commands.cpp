@@ -57,14 +57,9 @@ std::string operatorName() {
   return "uid " + std::to_string(getuid());
 }
 
-// "by NAME" or "by NAME: REASON" from the --reason option at args[i] (consumed when present).
-std::string noteFrom(const Args& args, std::size_t& i) {
-  std::string note = "by " + operatorName();
-  if (i + 1 < args.size() && args[i] == "--reason") {
-    note += ": " + args[i + 1];
-    i += 2;
-  }
-  return note;
+// What the event of an operator's change says: "by NAME", or "by NAME: REASON".
+std::string noteOf(const std::string& reason) {
+  return "by " + operatorName() + (reason.empty() ? "" : ": " + reason);
 }
 
 std::optional<std::int64_t> parseId(const std::string& text) {
@@ -83,7 +78,6 @@ bool knownChannel(const runtime::EngineConfig& config, const std::string& name) 
 
 int switchChannel(const Args& args, bool pause) {
   const char* verb = pause ? "pause" : "resume";
-  std::size_t i = 2;
   if (args.size() < 2 || (args.size() != 2 && !(args.size() == 4 && args[2] == "--reason"))) {
     std::cerr << "usage: ferry " << verb << " CONFIG CHANNEL [--reason TEXT]\n";
     return 2;
@@ -95,8 +89,7 @@ int switchChannel(const Args& args, bool pause) {
     std::cerr << "ferry: " << args[0] << " has no channel \"" << args[1] << "\"\n";
     return 1;
   }
-  const std::string note = noteFrom(args, i);
-  const bool changed = store->setChannelPaused(args[1], pause, note);
+  const bool changed = store->setChannelPaused(args[1], pause, noteOf(args.size() == 4 ? args[3] : ""));
   std::cout << "channel " << args[1] << (changed ? (pause ? ": paused" : ": resumed")
                                                  : (pause ? ": already paused" : ": not paused"))
             << '\n';
@@ -156,7 +149,7 @@ int requeueCommand(const Args& args) {
       after = batch.back().id;
     }
   }
-  const std::string note = "by " + operatorName() + (reason.empty() ? "" : ": " + reason);
+  const std::string note = noteOf(reason);
   int refused = 0;
   for (const std::int64_t id : ids) {
     if (store->requeue(id, note)) {

@@ -222,10 +222,6 @@ class Store {
   // All in one transaction; results in the order of `messages`. Used by GroupCommitter. A
   // message is checked against those before it in the same batch too.
   virtual std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) = 0;
-  // The id of the newest message from `sender` with `control_id` received at or after since_ms.
-  virtual std::optional<std::int64_t> findDuplicate(const std::string& sender,
-                                                    const std::string& control_id,
-                                                    std::int64_t since_ms) = 0;
   // Status changes apply to a message that is received or errored (a message is routed at most
   // once); false when the message does not exist or is already processed or filtered.
   virtual bool markProcessed(std::int64_t id, const std::string& canonical_json) = 0;

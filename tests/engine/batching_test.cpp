@@ -101,20 +101,27 @@ INSTANTIATE_TEST_SUITE_P(AckModes, ConcurrentSenders,
 
 // --- the processor's queue: one transaction per batch ---
 
+// A store, and a channel "lab" routing every message to "hospital" as it arrived.
 struct StoreFolder {
+  static runtime::ChannelConfig labChannel() {
+    runtime::ChannelConfig lab;
+    lab.name = "lab";
+    runtime::DestinationConfig hospital;
+    hospital.name = "hospital";
+    hospital.format = "original";
+    lab.destinations.push_back(hospital);
+    return lab;
+  }
+
   TempFolder dir;
   std::unique_ptr<store::Store> store = store::openSqliteStore(dir.path() + "/ferry.db");
   runtime::EventBus bus;
+  const runtime::InboundDecoder decoder{nullptr};
+  const runtime::MessageRouter router{{labChannel()}, nullptr};
 };
 
 TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
   StoreFolder f;
-  runtime::ChannelConfig lab;
-  lab.name = "lab";
-  runtime::DestinationConfig hospital;
-  hospital.name = "hospital";
-  hospital.format = "original";
-  lab.destinations.push_back(hospital);
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 50; ++i) {
     store::NewMessage m;
@@ -129,9 +136,7 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
     events.push_back(e.type);
   });
   int wakes = 0;
-  const runtime::InboundDecoder decoder(nullptr);
-  const runtime::MessageRouter router({lab}, nullptr);
-  runtime::Processor processor(*f.store, f.bus, decoder, router,
+  runtime::Processor processor(*f.store, f.bus, f.decoder, f.router,
                                [&](const std::string&) { ++wakes; });
   EXPECT_EQ(processor.recover(), 50u);  // queued before the thread runs: one batch
   const auto before = f.store->transactionsCommitted();
@@ -153,16 +158,8 @@ TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {
 
 TEST(ProcessorBatch, ABacklogKeepsOnlyBoundedBytesInMemoryAndStillProcessesEveryMessage) {
   StoreFolder f;
-  runtime::ChannelConfig lab;
-  lab.name = "lab";
-  runtime::DestinationConfig hospital;
-  hospital.name = "hospital";
-  hospital.format = "original";
-  lab.destinations.push_back(hospital);
-  const runtime::InboundDecoder decoder(nullptr);
-  const runtime::MessageRouter router({lab}, nullptr);
   const std::size_t size = adt("B0").size();
-  runtime::Processor processor(*f.store, f.bus, decoder, router, nullptr,
+  runtime::Processor processor(*f.store, f.bus, f.decoder, f.router, nullptr,
                                runtime::Processor::kDefaultMaxBatch, /*max_queued_bytes=*/3 * size);
   for (int i = 0; i < 10; ++i) {  // as the intake does: committed, then queued with its bytes
     store::NewMessage m;

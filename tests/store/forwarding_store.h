@@ -15,11 +15,6 @@ class ForwardingStore : public Store {
   std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& m) override {
     return inner_.insertReceivedBatch(m);
   }
-  std::optional<std::int64_t> findDuplicate(const std::string& sender,
-                                            const std::string& control_id,
-                                            std::int64_t since_ms) override {
-    return inner_.findDuplicate(sender, control_id, since_ms);
-  }
   bool markProcessed(std::int64_t id, const std::string& json) override {
     return inner_.markProcessed(id, json);
   }

@@ -6,27 +6,6 @@
 namespace ferry::store::test {
 namespace {
 
-TEST_F(StoreTest, DuplicateIsFoundWithinTheWindowOnly) {
-  const auto id = store->insertReceived(sampleMessage("C1", 10'000, "LAB^HOSP")).id;
-
-  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 5'000), id);
-  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 10'000), id);
-  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "C1", 10'001).has_value());
-  EXPECT_FALSE(store->findDuplicate("OTHER^HOSP", "C1", 0).has_value());
-  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "C2", 0).has_value());
-}
-
-TEST_F(StoreTest, DuplicateReturnsTheNewestCopy) {
-  store->insertReceived(sampleMessage("C1", 10'000));
-  const auto newer = store->insertReceived(sampleMessage("C1", 20'000)).id;
-  EXPECT_EQ(store->findDuplicate("LAB^HOSP", "C1", 0), newer);
-}
-
-TEST_F(StoreTest, MessagesWithoutControlIdAreNeverDuplicates) {
-  store->insertReceived(sampleMessage("", 10'000));
-  EXPECT_FALSE(store->findDuplicate("LAB^HOSP", "", 0).has_value());
-}
-
 // The intakes ask the insert itself to check (NewMessage::duplicate_since_ms), so that the
 // check and the insert are one transaction.
 NewMessage withDuplicateCheck(NewMessage message, std::int64_t since_ms) {
@@ -52,6 +31,21 @@ TEST_F(StoreTest, AnInsertWithADuplicateCheckStoresNothingForARepeatWithinTheWin
   EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("", 20'000), 0)).duplicate);
   EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("", 20'000), 0)).duplicate);
   EXPECT_EQ(store->countMessagesByStatus()["received"], 5);
+}
+
+TEST_F(StoreTest, TheDuplicateWindowIncludesItsStart) {
+  const auto id = store->insertReceived(sampleMessage("C1", 10'000)).id;
+  EXPECT_EQ(store->insertReceived(withDuplicateCheck(sampleMessage("C1", 11'000), 10'000)),
+            (ReceivedId{id, true}));
+  EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("C1", 11'000), 10'001)).duplicate);
+  EXPECT_FALSE(store->insertReceived(withDuplicateCheck(sampleMessage("C2", 11'000), 0)).duplicate);
+}
+
+TEST_F(StoreTest, ARepeatIsADuplicateOfTheNewestCopy) {
+  store->insertReceived(sampleMessage("C1", 10'000));
+  const auto newer = store->insertReceived(sampleMessage("C1", 20'000)).id;
+  EXPECT_EQ(store->insertReceived(withDuplicateCheck(sampleMessage("C1", 30'000), 0)),
+            (ReceivedId{newer, true}));
 }
 
 TEST_F(StoreTest, TwoCopiesInOneBatchAreStoredOnce) {

@@ -1,7 +1,6 @@
 #include "engine/store/sqlite/connection.h"
 
 #include <Poco/Data/SQLite/SessionImpl.h>
-#include <Poco/Data/SQLite/Utility.h>
 
 #include <stdexcept>
 
@@ -62,26 +61,23 @@ ReaderPool::ReaderPool(std::string path, std::size_t size, int busy_timeout_ms)
     : path_(std::move(path)), size_(size == 0 ? 1 : size), busy_timeout_ms_(busy_timeout_ms) {}
 
 ReaderPool::Lease::~Lease() {
-  if (reader_.session) pool_->giveBack(std::move(reader_));
+  if (session_) pool_->giveBack(std::move(session_));
 }
 
 ReaderPool::Lease ReaderPool::acquire() {
   std::unique_lock lock(mutex_);
   available_.wait(lock, [&] { return !idle_.empty() || opened_ < size_; });
   if (!idle_.empty()) {
-    Reader reader = std::move(idle_.back());
+    auto session = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(reader));
+    return Lease(*this, std::move(session));
   }
   ++opened_;  // reserve the slot, then open without holding the lock
   lock.unlock();
   try {
-    Reader reader;
-    reader.session = std::make_unique<Poco::Data::Session>(
+    auto session = std::make_unique<Poco::Data::Session>(
         openConnection(path_, ConnectionRole::Reader, busy_timeout_ms_));
-    reader.statements =
-        std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(*reader.session));
-    return Lease(*this, std::move(reader));
+    return Lease(*this, std::move(session));
   } catch (...) {
     lock.lock();
     --opened_;
@@ -90,10 +86,10 @@ ReaderPool::Lease ReaderPool::acquire() {
   }
 }
 
-void ReaderPool::giveBack(Reader reader) {
+void ReaderPool::giveBack(std::unique_ptr<Poco::Data::Session> session) {
   {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(reader));
+    idle_.push_back(std::move(session));
   }
   available_.notify_one();
 }

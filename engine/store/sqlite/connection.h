@@ -17,8 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "engine/store/sqlite/statement_cache.h"
-
 namespace ferry::store::sqlite {
 
 enum class ConnectionRole { Writer, Reader };
@@ -49,39 +47,32 @@ class ReaderPool {
   // Opens at most `size` connections, lazily, with openConnection(path, Reader, ...).
   ReaderPool(std::string path, std::size_t size, int busy_timeout_ms);
 
-  // A connection and, for the reads made on every message (the duplicate check), its own
-  // compiled statements; destroyed statements first.
-  struct Reader {
-    std::unique_ptr<Poco::Data::Session> session;
-    std::unique_ptr<StatementCache> statements;
-  };
-
   class Lease {
    public:
-    Lease(ReaderPool& pool, Reader reader) : pool_(&pool), reader_(std::move(reader)) {}
+    Lease(ReaderPool& pool, std::unique_ptr<Poco::Data::Session> session)
+        : pool_(&pool), session_(std::move(session)) {}
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    Poco::Data::Session& session() { return *reader_.session; }
-    StatementCache& statements() { return *reader_.statements; }
+    Poco::Data::Session& session() { return *session_; }
 
    private:
     ReaderPool* pool_;
-    Reader reader_;
+    std::unique_ptr<Poco::Data::Session> session_;
   };
 
   // Waits while every connection is lent out.
   Lease acquire();
 
  private:
-  void giveBack(Reader reader);
+  void giveBack(std::unique_ptr<Poco::Data::Session> session);
 
   const std::string path_;
   const std::size_t size_;
   const int busy_timeout_ms_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<Reader> idle_;
+  std::vector<std::unique_ptr<Poco::Data::Session>> idle_;
   std::size_t opened_ = 0;
 };
 

@@ -132,16 +132,10 @@ std::optional<std::int64_t> MessagesTable::findDuplicate(const std::string& send
   static constexpr const char* kSql =
       "SELECT id FROM messages WHERE sender = ? AND control_id = ? AND received_at >= ?"
       " ORDER BY received_at DESC, id DESC LIMIT 1";
-  if (statements_ != nullptr) {
-    auto st = statements_->get(kSql);
-    st.bind(1, sender).bind(2, control_id).bind(3, since_ms);
-    if (!st.step()) return std::nullopt;
-    return st.int64(0);
-  }
-  std::vector<std::int64_t> ids;
-  session_ << kSql, useRef(sender), useRef(control_id), bind(since_ms), into(ids), now;
-  if (ids.empty()) return std::nullopt;
-  return ids.front();
+  auto st = writer().get(kSql);
+  st.bind(1, sender).bind(2, control_id).bind(3, since_ms);
+  if (!st.step()) return std::nullopt;
+  return st.int64(0);
 }
 
 std::vector<MessageRecord> MessagesTable::select(

@@ -24,8 +24,8 @@ class MessagesTable {
 
   // Reads only (a reader connection).
   explicit MessagesTable(Poco::Data::Session& session) : session_(session) {}
-  // With compiled statements: the writer's (insert and setOutcome run them), or a reader's
-  // (findDuplicate, asked for every message, runs it).
+  // With the writer's compiled statements (insert, with its duplicate check, and setOutcome
+  // run them).
   MessagesTable(Poco::Data::Session& session, StatementCache& statements)
       : session_(session), statements_(&statements) {}
 
@@ -37,8 +37,6 @@ class MessagesTable {
                   const std::optional<std::string>& canonical_json,
                   const std::optional<std::string>& error, std::int64_t now_ms);
 
-  std::optional<std::int64_t> findDuplicate(const std::string& sender,
-                                            const std::string& control_id, std::int64_t since_ms);
   std::optional<MessageRecord> byId(std::int64_t id);
   std::vector<MessageRecord> withStatus(MessageStatus status, std::size_t limit,
                                         std::int64_t after_id);
@@ -46,6 +44,9 @@ class MessagesTable {
   std::map<std::string, std::int64_t> countByStatus();
 
  private:
+  // The newest message from `sender` with `control_id` received at or after since_ms.
+  std::optional<std::int64_t> findDuplicate(const std::string& sender,
+                                            const std::string& control_id, std::int64_t since_ms);
   std::vector<MessageRecord> select(const std::string& where_order_limit,
                                     std::vector<Poco::Data::AbstractBinding::Ptr> params);
 

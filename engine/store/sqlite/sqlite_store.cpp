@@ -268,22 +268,6 @@ std::vector<ReceivedId> SqliteStore::insertReceivedBatch(const std::vector<NewMe
   });
 }
 
-std::optional<std::int64_t> SqliteStore::findDuplicate(const std::string& sender,
-                                                       const std::string& control_id,
-                                                       std::int64_t since_ms) {
-  // Asked for every message before it is acknowledged: a compiled statement of the reader's
-  // own, not a statement compiled per call.
-  try {
-    auto lease = readers_->acquire();
-    return MessagesTable(lease.session(), lease.statements())
-        .findDuplicate(sender, control_id, since_ms);
-  } catch (const Poco::Exception& e) {
-    fail("look for a duplicate message", e.displayText());
-  } catch (const std::exception& e) {
-    fail("look for a duplicate message", e.what());
-  }
-}
-
 bool SqliteStore::markProcessed(std::int64_t id, const std::string& canonical_json) {
   return markProcessedAndRoute(id, canonical_json, {});
 }

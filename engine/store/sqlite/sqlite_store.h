@@ -67,9 +67,6 @@ class SqliteStore final : public Store {
 
   ReceivedId insertReceived(const NewMessage& message) override;
   std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) override;
-  std::optional<std::int64_t> findDuplicate(const std::string& sender,
-                                            const std::string& control_id,
-                                            std::int64_t since_ms) override;
   bool markProcessed(std::int64_t id, const std::string& canonical_json) override;
   bool markProcessedAndRoute(std::int64_t id, const std::string& canonical_json,
                              const std::vector<NewDelivery>& deliveries) override;
