@@ -80,6 +80,15 @@ class CodeTable {
   }
   std::size_t size() const { return rows_; }
 
+  // Asks the CPU to start loading the bucket a lookup of `key` will read (a hint only: no
+  // observable effect). A for_each issues it for every item's key before running its body, so
+  // the cache misses of a big table's lookups overlap instead of coming one after another.
+  void prefetch(std::string_view key) const {
+    if (buckets_.size() < 2) return;
+    const std::size_t b = hash(key) & (buckets_.size() - 2);  // as rowOf
+    __builtin_prefetch(text_.data() + buckets_[b]);
+  }
+
  private:
   CodeTable() = default;
 

@@ -269,6 +269,15 @@ class Loader {
     } else {
       action(node, s, rule);
     }
+    if (rule.for_each) {
+      // What the items' pre-pass prefetches (TransformRule::item_lookups). Keep's `where` reads
+      // other elements than the item, so it is left out.
+      if (rule.when) collectItemLookups(*rule.when, rule.item_lookups);
+      for (const Action& a : rule.actions) {
+        if (a.value) collectItemLookups(*a.value, rule.item_lookups);
+        for (const Action::Member& m : a.members) collectItemLookups(*m.value, rule.item_lookups);
+      }
+    }
     if (!rule.actions.empty()) program.transforms.push_back(std::move(rule));
   }
 

@@ -45,6 +45,11 @@ struct TransformRule {
   std::optional<CanonicalPath> for_each;
   ExprPtr when;  // may be null: always
   std::vector<Action> actions;
+  // for_each only: the shortcut lookups (TextLookup) of `when` and the actions whose key is read
+  // from the item, one per table and key. Before the body runs, the runner prefetches each
+  // item's table bucket for them, so that the cache misses of a big table overlap (the lookups
+  // themselves then mostly hit). Point into `when` and `actions`.
+  std::vector<const Expr*> item_lookups;
 };
 
 struct RouteRule {

@@ -83,4 +83,18 @@ bool sameLookupKey(const Expr& a, const Expr& b) {
          a.call->table == b.call->table && samePath(lookupKey(a).path, lookupKey(b).path);
 }
 
+void collectItemLookups(const Expr& e, std::vector<const Expr*>& out) {
+  if (e.shape == Expr::Shape::TextLookup && !lookupKey(e).path.rooted) {
+    bool seen = false;
+    for (const Expr* o : out) seen = seen || sameLookupKey(*o, e);
+    if (!seen) out.push_back(&e);
+  }
+  for (const ExprPtr& arg : e.args) collectItemLookups(*arg, out);
+}
+
+void prefetchLookup(const Expr& e, void* item) {
+  const std::string* key = findText(lookupKey(e).path, item);
+  if (key != nullptr && !key->empty()) e.call->table->prefetch(*key);
+}
+
 }  // namespace ferry::mappings

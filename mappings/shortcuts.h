@@ -9,6 +9,7 @@
 // tests/mappings/shortcut_test.cpp checks each shape against it.
 
 #include <string_view>
+#include <vector>
 
 #include "mappings/evaluator.h"
 #include "mappings/expression.h"
@@ -53,5 +54,13 @@ inline bool lookupCell(const Expr& e, const KeyProbe& probe, std::string_view& o
 // True when b (a TextLookup) reads the same key of the same table as a, so that one probe
 // serves both: lookup() and lookup_column() of one code, to append the code and its display.
 bool sameLookupKey(const Expr& a, const Expr& b);
+
+// Adds to `out` each TextLookup in e (e included) whose key path is relative to the current
+// element, once per table and key (sameLookupKey): what a for_each can prefetch for its items.
+void collectItemLookups(const Expr& e, std::vector<const Expr*>& out);
+
+// Prefetches the table bucket the TextLookup e will read for `item` (CodeTable::prefetch): its
+// key is read in place, nothing allocated; a missing or empty key prefetches nothing.
+void prefetchLookup(const Expr& e, void* item);
 
 }  // namespace ferry::mappings

@@ -313,10 +313,11 @@ TEST(MappingShortcut, AppendCopiesTextReadFromTheListItGrows) {
   EXPECT_EQ(m.observations[0].code.codings[1].system, "L");
 }
 
-TEST(MappingShortcut, ForEachLookupsGiveEachItemItsOwnCell) {
-  // The items' keys here are found, repeated, empty, missing altogether (no coding) and absent
-  // from the table (pass_through gives the key back). `when` and a set read lookups too, by the
-  // same key and by another path.
+TEST(MappingShortcut, ForEachPrefetchingItsLookupsGivesWhatTheLookupsGive) {
+  // A for_each prefetches the table bucket of every item's key before running its body
+  // (TransformRule::item_lookups); the items' keys here are found, repeated, empty, missing
+  // altogether (no coding) and absent from the table (pass_through gives the key back).
+  // `when` and a set read lookups too, by the same key and by another path.
   canonical::Message m;
   const char* const codes[] = {"GLU", "K", "", nullptr, "XYZ", "GLU"};
   for (const char* code : codes) {
