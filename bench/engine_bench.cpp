@@ -37,17 +37,21 @@ struct Options {
   std::string ack_mode = "on_commit";
   std::vector<double> rates = {1000.0, 0.0};
   std::string only;  // "baseline", "ferry" or empty for both
+  bool keep = false;  // leave the store of the last scenario for inspection
+  int connections = 1;  // to the destination; more than one makes it unordered
 };
 
 void usage() {
   std::printf(
       "engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]\n"
-      "             [--only baseline|ferry]\n"
+      "             [--only baseline|ferry] [--connections N] [--keep 1]\n"
       "  --senders   concurrent MLLP connections, each waiting for its ACK (default 8)\n"
       "  --seconds   length of each scenario (default 5)\n"
       "  --rate      total offered msgs/s, 0 = saturation (default: both 1000 and 0)\n"
       "  --ack-mode  the channel's ack_mode (default on_commit)\n"
-      "  --only      run only the echo baseline or only Ferry\n");
+      "  --only      run only the echo baseline or only Ferry\n"
+      "  --connections  parallel connections to the destination (unordered when more than 1)\n"
+      "  --keep 1    keep the last scenario's store in /tmp/ferry-engine-bench (write volume, rows)\n");
 }
 
 struct Result {
@@ -151,13 +155,15 @@ int main(int argc, char** argv) {
     else if (k == "--rate") o.rates = {std::atof(argv[i + 1])};
     else if (k == "--ack-mode") o.ack_mode = argv[i + 1];
     else if (k == "--only") o.only = argv[i + 1];
+    else if (k == "--keep") o.keep = std::atoi(argv[i + 1]) != 0;
+    else if (k == "--connections") o.connections = std::max(1, std::atoi(argv[i + 1]));
     else {
       usage();
       return 2;
     }
   }
-  std::printf("senders=%d seconds=%.1f ack_mode=%s cores=%u\n", o.senders, o.seconds, o.ack_mode.c_str(),
-              std::thread::hardware_concurrency());
+  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d cores=%u\n", o.senders,
+              o.seconds, o.ack_mode.c_str(), o.connections, std::thread::hardware_concurrency());
   std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
 
   if (o.only != "ferry") {
@@ -193,6 +199,8 @@ int main(int argc, char** argv) {
     d.format = "original";
     d.host = "127.0.0.1";
     d.port = destination->port();
+    d.connections = o.connections;
+    d.ordered = o.connections == 1;
     lab.destinations.push_back(d);
     config.channels.push_back(lab);
     runtime::JsonLog log(folder + ".log");
@@ -220,6 +228,6 @@ int main(int argc, char** argv) {
                ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) +
                " msgs/s, " + per_message + " store transactions/msg");
   }
-  std::filesystem::remove_all(folder);
+  if (!o.keep) std::filesystem::remove_all(folder);
   return 0;
 }

@@ -57,6 +57,9 @@ struct DestinationConfig {
   std::string extension = ".hl7";
   RetryPolicy retry;
   bool ordered = true;  // FIFO per destination (HL7 feeds depend on order)
+  // Parallel connections, each with its own worker; more than one needs ordered = false, since
+  // messages on different connections overtake each other.
+  int connections = 1;
 };
 
 struct SourceConfig {

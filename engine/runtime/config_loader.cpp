@@ -24,6 +24,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Each connection is a worker thread and a socket on the peer: beyond this it is a misprint.
+constexpr int kMaxDestinationConnections = 32;
+
 std::string readText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;
@@ -150,6 +153,12 @@ class ChannelReader {
     }
     retry(r, prefix, d.retry);
     r.boolean("ordered", d.ordered);
+    r.integer("connections", d.connections, 1, kMaxDestinationConnections);
+    if (const JsonNode* n = node.find("connections"); n && d.connections > 1 && d.ordered) {
+      r.error(*n, prefix + "connections",
+              "more than one connection needs \"ordered\": false (messages on parallel connections"
+              " overtake each other, so FIFO order cannot be kept)");
+    }
     r.rejectUnknownKeys();
   }
 

@@ -3,7 +3,9 @@
 // store, sends them one after another, and records the outcomes (delivered, retry later with
 // backoff, failed, or dead-lettered after the last attempt). One thread keeps the
 // destination's order (FIFO); a retry holds the queue (head-of-line) unless the destination is
-// configured unordered.
+// configured unordered. An unordered destination may have several workers on one queue (its
+// `connections`), each with its own connection: a claim is a store transaction that marks the
+// deliveries in flight, so no two workers ever hold the same delivery.
 //
 // Why batches: every store write waits its turn on the store's single writer, behind the group
 // commits of received messages (each an fsync). Claiming and settling one delivery at a time

@@ -47,7 +47,9 @@ void Engine::start() {
     decoder_ = std::make_unique<InboundDecoder>(profiles_.get());
     router_ = std::make_unique<MessageRouter>(config_.channels, profiles_.get(), config_.mappings.get());
     processor_ = std::make_unique<Processor>(*store_, bus_, *decoder_, *router_, [this](const std::string& queue) {
-      if (const auto it = workers_.find(queue); it != workers_.end()) it->second->wake();
+      if (const auto it = workers_.find(queue); it != workers_.end()) {
+        for (auto& worker : it->second) worker->wake();
+      }
     });
 
     const DestinationRegistry registry = DestinationRegistry::withBuiltins();
@@ -55,14 +57,20 @@ void Engine::start() {
     for (const ChannelConfig& c : config_.channels) {
       if (!c.enabled) continue;
       for (const DestinationConfig& d : c.destinations) {
-        auto destination = registry.make(d, c.name, line);
-        if (!destination) {
-          throw std::runtime_error(c.file + ": destination \"" + d.name + "\" has type \"" + d.type +
-                                   "\", which this build cannot send to");
-        }
         const std::string queue = MessageRouter::queueName(c.name, d.name);
-        workers_[queue] = std::make_unique<DeliveryWorker>(queue, c.name, d, std::move(destination),
-                                                           *store_, bus_);
+        // Each worker has its own connection and claims its own share of the due deliveries,
+        // so together they claim about one batch at a time.
+        const auto connections = static_cast<std::size_t>(std::max(d.connections, 1));
+        const std::size_t batch = std::max<std::size_t>(1, DeliveryWorker::kDefaultMaxBatch / connections);
+        for (std::size_t i = 0; i < connections; ++i) {
+          auto destination = registry.make(d, c.name, line);
+          if (!destination) {
+            throw std::runtime_error(c.file + ": destination \"" + d.name + "\" has type \"" + d.type +
+                                     "\", which this build cannot send to");
+          }
+          workers_[queue].push_back(std::make_unique<DeliveryWorker>(
+              queue, c.name, d, std::move(destination), *store_, bus_, batch));
+        }
       }
     }
     processor_->start();
@@ -70,7 +78,9 @@ void Engine::start() {
     // Channels an operator paused stay paused across restarts: applied before any worker runs.
     std::set<std::string> paused = store_->pausedChannels();
     for (const std::string& channel : paused) pauseChannel(channel);
-    for (auto& [queue, worker] : workers_) worker->start();
+    for (auto& [queue, workers] : workers_) {
+      for (auto& worker : workers) worker->start();
+    }
     switches_ = std::make_unique<ChannelSwitches>(*store_, std::move(paused), [this](const std::string& channel, bool pause) {
       if (pause) {
         pauseChannel(channel);
@@ -169,7 +179,9 @@ void Engine::stop() {
   for (auto& [name, source] : file_sources_) source->stop();
   if (switches_) switches_->stop();
   if (processor_) processor_->stop();                         // drains queued messages
-  for (auto& [queue, worker] : workers_) worker->stop();
+  for (auto& [queue, workers] : workers_) {
+    for (auto& worker : workers) worker->stop();
+  }
   if (committer_) committer_->stop();
   if (event_writer_) event_writer_->stop();
   log_.info("engine.stopped");
@@ -196,14 +208,16 @@ int Engine::port(const std::string& channel) const {
 }
 
 void Engine::pauseChannel(const std::string& channel) {
-  for (auto& [queue, worker] : workers_) {
-    if (queue.rfind(channel + "/", 0) == 0) worker->pause();
+  for (auto& [queue, workers] : workers_) {
+    if (queue.rfind(channel + "/", 0) != 0) continue;
+    for (auto& worker : workers) worker->pause();
   }
 }
 
 void Engine::resumeChannel(const std::string& channel) {
-  for (auto& [queue, worker] : workers_) {
-    if (queue.rfind(channel + "/", 0) == 0) worker->resume();
+  for (auto& [queue, workers] : workers_) {
+    if (queue.rfind(channel + "/", 0) != 0) continue;
+    for (auto& worker : workers) worker->resume();
   }
 }
 

@@ -71,7 +71,8 @@ class Engine {
   std::unique_ptr<InboundDecoder> decoder_;
   std::unique_ptr<MessageRouter> router_;
   std::unique_ptr<Processor> processor_;
-  std::map<std::string, std::unique_ptr<DeliveryWorker>> workers_;  // by queue name
+  // By queue name: one worker a destination, or `connections` of them for an unordered one.
+  std::map<std::string, std::vector<std::unique_ptr<DeliveryWorker>>> workers_;
   std::unique_ptr<ChannelSwitches> switches_;
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel

@@ -112,6 +112,32 @@ TEST(ConfigLoader, MissingRequiredFieldsAndTypeMismatch) {
   EXPECT_NE(all.find("destinations[0].host: is required"), std::string::npos) << all;
 }
 
+TEST(ConfigLoader, ParallelConnectionsNeedAnUnorderedDestination) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  dir.write("channels/a.json", R"({
+  "name": "a", "source": {"type": "mllp", "port": 2575},
+  "destinations": [
+    {"name": "fifo", "type": "mllp", "host": "127.0.0.1", "port": 2576,
+     "connections": 4},
+    {"name": "too-many", "type": "mllp", "host": "127.0.0.1", "port": 2577, "ordered": false,
+     "connections": 33},
+    {"name": "fanned", "type": "mllp", "host": "127.0.0.1", "port": 2578, "ordered": false,
+     "connections": 8}
+  ]
+})");
+  const ConfigLoad load = loadConfig(dir.path());
+  const std::string all = errorsOf(load);
+  EXPECT_NE(all.find("channels/a.json:5: destinations[0].connections: more than one connection"
+                     " needs \"ordered\": false"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("channels/a.json:7: destinations[1].connections: must be between 1 and 32, found 33"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(load.errors.size(), 2u) << all;
+}
+
 TEST(ConfigLoader, DuplicateChannelNamesAndPorts) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

@@ -142,6 +142,59 @@ TEST(EngineFlow, CopiesSentAtTheSameTimeOnSeveralConnectionsAreStoredOnce) {
   engine.stop();
 }
 
+TEST(EngineFlow, AnUnorderedDestinationWithSeveralConnectionsDeliversInParallelEachMessageOnce) {
+  // A slow peer (20 ms a message): with four connections the deliveries overlap, and still each
+  // message arrives once and is recorded as delivered.
+  std::mutex mutex;
+  std::multiset<std::string> received;
+  std::set<std::uint64_t> connections;
+  int busy = 0;
+  int most_busy = 0;
+  mllp::ListenerConfig lc;
+  lc.channel = "slow-peer";
+  mllp::Listener peer(
+      lc,
+      [&](std::string frame, const mllp::Peer& from) {
+        auto m = hl7v2::Message::parse(frame);
+        {
+          std::lock_guard lock(mutex);
+          most_busy = std::max(most_busy, ++busy);
+          connections.insert(from.connection);
+          if (m) received.insert(m->get("MSH-10"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        std::lock_guard lock(mutex);
+        --busy;
+        return m ? hl7v2::buildAck(*m, hl7v2::AcknowledgmentCode::AA, {}, {}) : std::string();
+      },
+      [](std::string_view) {});
+  peer.start();
+  TempFolder dir;
+  Quiet quiet;
+  runtime::EngineConfig config = test::labConfig(dir, peer.port(), "on_commit");
+  config.channels[0].destinations[0].ordered = false;
+  config.channels[0].destinations[0].connections = 4;
+  runtime::Engine engine(config, quiet.log);
+  engine.start();
+  constexpr int kMessages = 40;
+  for (int i = 0; i < kMessages; ++i) {
+    std::string message = kAdt;
+    message.replace(message.find("CTRL-1"), 6, "CTRL-" + std::to_string(100 + i));
+    ASSERT_EQ(sendAndReadMsa1(engine.port("lab"), message), "AA");
+  }
+  ASSERT_TRUE(eventually([&] { return countStatus(engine.store(), "delivered") == kMessages; }));
+  engine.stop();
+  peer.stop();
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(received.size(), static_cast<std::size_t>(kMessages));
+  for (int i = 0; i < kMessages; ++i) {
+    EXPECT_EQ(received.count("CTRL-" + std::to_string(100 + i)), 1u) << i;
+  }
+  EXPECT_GE(most_busy, 2) << "deliveries never overlapped";
+  EXPECT_GE(connections.size(), 2u);
+  EXPECT_LE(connections.size(), 4u);
+}
+
 TEST(EngineFlow, RetriesUntilTheDestinationComesUp) {
   TempFolder dir;
   // Reserve a port for the destination, then close it so the first attempts are refused.

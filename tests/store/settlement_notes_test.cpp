@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include "tests/store/store_test_support.h"
 
@@ -140,6 +141,26 @@ TEST_F(SettlementNotesTest, EachDestinationKeepsItsOwnNotes) {
   EXPECT_EQ(crashAndRecover(), 0u);
   EXPECT_EQ(store->delivery(archive[0].id)->status, DeliveryStatus::Delivered);
   EXPECT_EQ(store->delivery(archive[0].id)->response, "b");
+}
+
+TEST_F(SettlementNotesTest, WorkersOfOneDestinationEachEmptyTheirOwnFile) {
+  // An unordered destination with two connections: two workers note into the same queue. Each
+  // writes its own file, so one worker's settled batch empties its file even while the other's
+  // notes are still outstanding (a shared file would only be emptied when both were idle).
+  const auto c = claimed(2);
+  store->noteSettlement(c[0], DeliverySettlement::delivered(c[0].id, "first worker"));
+  std::thread([&] {
+    store->noteSettlement(c[1], DeliverySettlement::delivered(c[1].id, "second worker"));
+  }).join();
+  ASSERT_EQ(noteFiles().size(), 2u);
+  store->settleDeliveries({DeliverySettlement::delivered(c[0].id, "first worker")});
+  std::size_t empty = 0;
+  for (const auto& file : noteFiles()) empty += std::filesystem::file_size(file) == 0 ? 1 : 0;
+  EXPECT_EQ(empty, 1u);
+  // Killed now: the second worker's note settles its delivery, nothing is sent again.
+  EXPECT_EQ(crashAndRecover(), 0u);
+  EXPECT_EQ(store->delivery(c[1].id)->status, DeliveryStatus::Delivered);
+  EXPECT_EQ(store->delivery(c[1].id)->response, "second worker");
 }
 
 TEST_F(SettlementNotesTest, ANoteMustDescribeTheClaimedDelivery) {

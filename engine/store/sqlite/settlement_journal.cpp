@@ -12,6 +12,7 @@
 #include <iterator>
 #include <optional>
 #include <system_error>
+#include <thread>
 
 namespace ferry::store::sqlite {
 
@@ -181,26 +182,31 @@ SettlementJournal::~SettlementJournal() {
   }
 }
 
-std::string SettlementJournal::fileFor(const std::string& destination) const {
-  // Hex keeps any destination name ("lab/hospital") a plain file name.
-  return (std::filesystem::path(folder_) / (hex(destination) + kExtension)).string();
+std::string SettlementJournal::fileFor(const std::string& destination) {
+  // Hex keeps any destination name ("lab/hospital") a plain file name. Each thread writes its
+  // own file: a destination with several workers would otherwise share one whose notes are
+  // never all forgotten at the same moment, so it would never be emptied under steady load.
+  const auto [it, added] = writers_.emplace(std::this_thread::get_id(), writers_.size() + 1);
+  return hex(destination) + "." + std::to_string(it->second);
 }
 
-SettlementJournal::File* SettlementJournal::open(const std::string& destination) {
-  File& file = files_[destination];
+SettlementJournal::File* SettlementJournal::open(const std::string& name) {
+  File& file = files_[name];
   if (file.fd >= 0) return &file;
   std::error_code ignored;
   std::filesystem::create_directories(folder_, ignored);
-  file.fd = ::open(fileFor(destination).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const std::string path = (std::filesystem::path(folder_) / (name + kExtension)).string();
+  file.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   return file.fd >= 0 ? &file : nullptr;
 }
 
 bool SettlementJournal::note(const std::string& destination, const NotedSettlement& noted) {
   const std::string record = encode(noted);
   std::lock_guard lock(mutex_);
-  File* file = open(destination);
+  const std::string name = fileFor(destination);
+  File* file = open(name);
   if (file == nullptr || !writeAll(file->fd, record)) return false;
-  if (noted_.emplace(noted.settlement.delivery_id, destination).second) ++file->outstanding;
+  if (noted_.emplace(noted.settlement.delivery_id, name).second) ++file->outstanding;
   return true;
 }
 

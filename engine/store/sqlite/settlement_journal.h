@@ -15,13 +15,15 @@
 // time), files are emptied as soon as the database has what they hold, and recovery removes
 // them before it applies them (a lost note costs a duplicate; a stale one could cost a message).
 //
-// One file per destination (one worker each), in the folder "<database>-sent". Records are
-// length-prefixed and checksummed; a torn record ends the file.
+// One file per destination and noting thread (a destination may have several workers), in the
+// folder "<database>-sent". Records are length-prefixed and checksummed; a torn record ends the
+// file.
 
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -59,13 +61,15 @@ class SettlementJournal {
     int fd = -1;
     std::size_t outstanding = 0;  // notes not yet forgotten
   };
-  File* open(const std::string& destination);
-  std::string fileFor(const std::string& destination) const;
+  File* open(const std::string& name);
+  // The file name (without folder and extension) the calling thread notes this destination in.
+  std::string fileFor(const std::string& destination);
 
   const std::string folder_;
   std::mutex mutex_;
-  std::map<std::string, File> files_;                    // by destination
-  std::unordered_map<std::int64_t, std::string> noted_;  // delivery id -> destination
+  std::map<std::string, File> files_;                    // by file name
+  std::unordered_map<std::int64_t, std::string> noted_;  // delivery id -> file name
+  std::map<std::thread::id, std::size_t> writers_;       // a number for each noting thread
 };
 
 }  // namespace ferry::store::sqlite
