@@ -25,5 +25,7 @@ int historyCommand(const Args& args);
 int pauseCommand(const Args& args);
 int resumeCommand(const Args& args);
 int requeueCommand(const Args& args);
+// prune_command.cpp: retention by hand, on the store of a configuration.
+int pruneCommand(const Args& args);
 
 }  // namespace ferry::cli

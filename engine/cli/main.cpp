@@ -32,7 +32,10 @@ void usage() {
                "                            hold the channel's deliveries (still receiving); kept across restarts\n"
                "  resume CONFIG CHANNEL [--reason TEXT]\n"
                "  requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n"
-               "                            send failed or dead deliveries again\n";
+               "                            send failed or dead deliveries again\n"
+               "  prune CONFIG --older-than DAYS [--reason TEXT] [--dry-run]\n"
+               "                            remove messages finished more than DAYS days ago (never one\n"
+               "                            still owed to a destination); each purge is recorded\n";
 }
 
 }  // namespace
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
   if (command == "pause") return ferry::cli::pauseCommand(args);
   if (command == "resume") return ferry::cli::resumeCommand(args);
   if (command == "requeue") return ferry::cli::requeueCommand(args);
+  if (command == "prune") return ferry::cli::pruneCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

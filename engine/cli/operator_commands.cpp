@@ -7,55 +7,18 @@
 // They print identifiers, statuses, times and errors from the store, never the message bytes
 // (history --raw excepted: the operator asked for them).
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "engine/cli/command.h"
+#include "engine/cli/operator_support.h"
 #include "engine/runtime/config.h"
-#include "engine/store/sqlite/sqlite_store.h"
 
 namespace ferry::cli {
 
 namespace {
-
-// The store of a configuration folder; nullptr (reported) when the folder or store is unusable.
-std::unique_ptr<store::Store> openStore(const std::string& folder, runtime::EngineConfig* config = nullptr) {
-  runtime::ConfigLoad load = runtime::loadConfig(folder);
-  if (!load.ok()) {
-    for (const auto& e : load.errors) std::cerr << "ferry: " << folder << "/" << e.describe() << '\n';
-    return nullptr;
-  }
-  try {
-    auto opened = store::openSqliteStore(load.config.store.path);
-    if (config != nullptr) *config = std::move(load.config);
-    return opened;
-  } catch (const std::exception& e) {
-    std::cerr << "ferry: cannot open the store: " << e.what() << '\n';
-    return nullptr;
-  }
-}
-
-// "2026-11-26T16:21:08Z" from milliseconds since the epoch.
-std::string isoTime(std::int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-// Who asked, for the record: the login name, else the numeric user id.
-std::string operatorName() {
-  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
-  return "uid " + std::to_string(getuid());
-}
 
 // What the event of an operator's change says: "by NAME", or "by NAME: REASON".
 std::string noteOf(const std::string& reason) {
@@ -83,7 +46,7 @@ int switchChannel(const Args& args, bool pause) {
     return 2;
   }
   runtime::EngineConfig config;
-  auto store = openStore(args[0], &config);
+  auto store = openOperatorStore(args[0], &config);
   if (!store) return 1;
   if (!knownChannel(config, args[1])) {
     std::cerr << "ferry: " << args[0] << " has no channel \"" << args[1] << "\"\n";
@@ -137,7 +100,7 @@ int requeueCommand(const Args& args) {
     std::cerr << "usage: ferry requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n";
     return 2;
   }
-  auto store = openStore(args[0]);
+  auto store = openOperatorStore(args[0]);
   if (!store) return 1;
   if (all_dead) {
     // Bounded: at most 100 pages of 500.
@@ -170,7 +133,7 @@ int statusCommand(const Args& args) {
     return 2;
   }
   runtime::EngineConfig config;
-  auto store = openStore(args[0], &config);
+  auto store = openOperatorStore(args[0], &config);
   if (!store) return 1;
   const std::set<std::string> paused = store->pausedChannels();
   for (const auto& c : config.channels) {
@@ -223,7 +186,7 @@ int messagesCommand(const Args& args) {
       return 2;
     }
   }
-  auto store = openStore(args[0]);
+  auto store = openOperatorStore(args[0]);
   if (!store) return 1;
   for (const auto& m : store->listMessages(filter)) {
     std::cout << m.id << '\t' << isoTime(m.received_at_ms) << '\t' << m.channel << '\t' << toString(m.status)
@@ -234,6 +197,22 @@ int messagesCommand(const Args& args) {
 }
 
 // ferry history CONFIG MESSAGE_ID [--raw]: the message's record, its deliveries and every event.
+namespace {
+
+// Only purges remove messages: an id inside a purge's range that is gone was purged. Ranges
+// may overlap (a purge takes the oldest finished first), so every purge covering it is named.
+std::string purgedBy(store::Store& store, std::int64_t id) {
+  std::string named;
+  for (const store::PurgeRecord& p : store.purges(1000)) {
+    if (id < p.first_message_id || id > p.last_message_id) continue;
+    named += (named.empty() ? ": removed by purge " : ", purge ") + std::to_string(p.id) + " at " +
+             isoTime(p.at_ms) + " (" + p.actor + ": " + p.reason + ")";
+  }
+  return named;
+}
+
+}  // namespace
+
 int historyCommand(const Args& args) {
   const bool raw = args.size() == 3 && args[2] == "--raw";
   const auto id = args.size() >= 2 ? parseId(args[1]) : std::nullopt;
@@ -241,11 +220,11 @@ int historyCommand(const Args& args) {
     std::cerr << "usage: ferry history CONFIG MESSAGE_ID [--raw]\n";
     return 2;
   }
-  auto store = openStore(args[0]);
+  auto store = openOperatorStore(args[0]);
   if (!store) return 1;
   const auto m = store->message(*id);
   if (!m) {
-    std::cerr << "ferry: no message " << *id << '\n';
+    std::cerr << "ferry: no message " << *id << purgedBy(*store, *id) << '\n';
     return 1;
   }
   std::cout << "message " << m->id << " on " << m->channel << ": " << toString(m->status) << ", "

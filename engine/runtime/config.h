@@ -99,10 +99,19 @@ struct StoreConfig {
   std::string path = "var/ferry.db";
 };
 
+// ferry.json "retention": absent (days 0) keeps every message until an operator prunes.
+struct RetentionConfig {
+  int days = 0;  // finished messages older than this are removed; 0: never
+  int check_interval_minutes = 60;
+  int max_messages_per_transaction = 1000;
+  std::int64_t first_round_ms = 60 * 1000;  // after start (not in ferry.json; tests shorten it)
+};
+
 struct EngineConfig {
   std::string folder;
   StoreConfig store;
   std::int64_t duplicate_window_ms = 24LL * 3600 * 1000;
+  RetentionConfig retention;
   int group_commit_max_batch = 256;
   std::string log_file;  // empty: JSON log lines go to stderr
   // Insurer XML profiles (ferry.json "profiles", relative to the folder; default "profiles"

@@ -278,6 +278,22 @@ void loadMappings(const std::string& folder, ConfigLoad& load) {
   load.config.mappings = std::move(set);
 }
 
+void retention(const JsonNode& node, EngineConfig& config, std::vector<ConfigError>& errors) {
+  ObjectReader r(node, "ferry.json", "retention", errors);
+  RetentionConfig& out = config.retention;
+  r.integer("days", out.days, 1, 36500, true);
+  r.integer("check_interval_minutes", out.check_interval_minutes, 1, 7 * 24 * 60);
+  r.integer("max_messages_per_transaction", out.max_messages_per_transaction, 1, 100000);
+  r.rejectUnknownKeys();
+  // A removed message can no longer be recognised as a duplicate: a copy resent within the
+  // window would be processed and delivered twice.
+  if (out.days > 0 && static_cast<std::int64_t>(out.days) * 86400 * 1000 <= config.duplicate_window_ms) {
+    r.error(*node.find("days"), "retention.days",
+            "must be longer than duplicate_window_seconds, or a resent copy of a removed message"
+            " would be processed again");
+  }
+}
+
 void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& config,
                 std::vector<ConfigError>& errors) {
   ObjectReader r(root, "ferry.json", "", errors);
@@ -291,6 +307,7 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
   std::int64_t window_s = config.duplicate_window_ms / 1000;
   r.integer("duplicate_window_seconds", window_s, 0, 30LL * 86400);
   config.duplicate_window_ms = window_s * 1000;
+  if (const JsonNode* node = r.object("retention")) retention(*node, config, errors);
   r.integer("group_commit_max_batch", config.group_commit_max_batch, 1, 100000);
   r.string("log_file", config.log_file);
   if (!config.log_file.empty()) config.log_file = resolve(folder, config.log_file);

@@ -90,6 +90,7 @@ void Engine::start() {
       log_.info(pause ? "channel.paused" : "channel.resumed", channel);
     });
     switches_->start();
+    startRetention();
     for (const ChannelConfig& c : config_.channels) {
       if (c.enabled) startChannel(c);
     }
@@ -104,6 +105,29 @@ void Engine::start() {
     stop();
     throw;
   }
+}
+
+void Engine::startRetention() {
+  const RetentionConfig& r = config_.retention;
+  if (r.days <= 0) return;
+  Pruner::Options options;
+  options.retention = std::chrono::hours(24) * r.days;
+  options.interval = std::chrono::minutes(r.check_interval_minutes);
+  options.first_round = std::chrono::milliseconds(r.first_round_ms);
+  options.max_messages_per_transaction = static_cast<std::size_t>(r.max_messages_per_transaction);
+  pruner_ = std::make_unique<Pruner>(
+      *store_, options,
+      [this](const store::PurgeResult& result) {
+        const store::PurgeRecord& p = result.purge;
+        log_.info("retention.purged",
+                  "purge=" + std::to_string(p.id) + " messages=" + std::to_string(p.messages) +
+                      " deliveries=" + std::to_string(p.deliveries) + " events=" +
+                      std::to_string(p.events) + " first_id=" + std::to_string(p.first_message_id) +
+                      " last_id=" + std::to_string(p.last_message_id) + " cutoff_ms=" +
+                      std::to_string(p.cutoff_ms));
+      },
+      [this](const std::string& sentence) { log_.error("retention.failed", sentence); });
+  pruner_->start();
 }
 
 void Engine::startChannel(const ChannelConfig& c) {
@@ -178,6 +202,7 @@ void Engine::stop() {
   for (auto& [name, listener] : http_listeners_) listener->stop();
   for (auto& [name, source] : file_sources_) source->stop();
   if (switches_) switches_->stop();
+  if (pruner_) pruner_->stop();
   if (processor_) processor_->stop();                         // drains queued messages
   for (auto& [queue, workers] : workers_) {
     for (auto& worker : workers) worker->stop();
@@ -191,6 +216,7 @@ void Engine::stop() {
   file_sources_.clear();
   intakes_.clear();
   switches_.reset();
+  pruner_.reset();
   workers_.clear();
   processor_.reset();
   router_.reset();

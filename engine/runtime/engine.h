@@ -20,6 +20,7 @@
 #include "engine/runtime/message_router.h"
 #include "engine/runtime/json_log.h"
 #include "engine/runtime/processor.h"
+#include "engine/runtime/pruner.h"
 #include "engine/runtime/store_event_writer.h"
 #include "engine/store/group_committer.h"
 #include "engine/store/store.h"
@@ -58,6 +59,7 @@ class Engine {
   void resumeChannel(const std::string& channel);
 
  private:
+  void startRetention();
   void startChannel(const ChannelConfig& channel);
   void startHttpChannel(const ChannelConfig& channel);
 
@@ -74,6 +76,7 @@ class Engine {
   // By queue name: one worker a destination, or `connections` of them for an unordered one.
   std::map<std::string, std::vector<std::unique_ptr<DeliveryWorker>>> workers_;
   std::unique_ptr<ChannelSwitches> switches_;
+  std::unique_ptr<Pruner> pruner_;  // only with a retention configured
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
   std::vector<std::unique_ptr<HttpIntake>> http_intakes_;

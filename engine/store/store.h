@@ -209,6 +209,28 @@ struct AppliedMigration {
   std::string name;
 };
 
+// One purge of finished messages as the audit trail keeps it (see Store::purgeFinished). The
+// purged messages take their events with them, so this row is what tells an auditor that they
+// existed and were removed on purpose: when, by whom, why, up to which time and how many.
+struct PurgeRecord {
+  std::int64_t id = 0;       // 0 when nothing was old enough (then nothing is recorded)
+  std::int64_t at_ms = 0;    // when it ran (the store's clock)
+  std::string actor;         // who: an operator's login name, or the engine's pruner
+  std::string reason;
+  std::int64_t cutoff_ms = 0;  // messages finished before this time were eligible
+  std::int64_t messages = 0;
+  std::int64_t deliveries = 0;
+  std::int64_t events = 0;
+  // The smallest and largest id removed (0 when none); the ids between are not all removed.
+  std::int64_t first_message_id = 0;
+  std::int64_t last_message_id = 0;
+};
+
+struct PurgeResult {
+  PurgeRecord purge;
+  bool more = false;  // more messages were eligible than this call could remove
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -314,6 +336,23 @@ class Store {
   // --- metrics: every status appears, with 0 when none ---
   virtual std::map<std::string, std::int64_t> countMessagesByStatus() = 0;
   virtual std::map<std::string, std::int64_t> countDeliveriesByStatus() = 0;
+
+  // --- retention ---
+  // Removes, in one transaction, at most `max_messages` messages that are finished and have
+  // been left alone for `older_than_ms` (before cutoff = now - older_than_ms): status processed,
+  // filtered or errored, last changed before the cutoff, and every delivery delivered, failed
+  // or dead and last changed before the cutoff too. A message still received, or with a
+  // delivery pending or in flight, is never removed however old: it is still owed to a
+  // destination. Their deliveries, events and business keys go with them, and a purge record
+  // (who, why, cutoff, counts) is written in the same transaction; nothing is recorded when
+  // nothing was eligible. Oldest first. Throws std::invalid_argument for a negative age, no
+  // max_messages or an empty actor; StoreError when the transaction fails (nothing removed).
+  virtual PurgeResult purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
+                                    std::string_view actor, std::string_view reason) = 0;
+  // How many messages purgeFinished(older_than_ms, ...) would remove now, in all (a read).
+  virtual std::int64_t countPurgeable(std::int64_t older_than_ms) = 0;
+  // The audit trail of purges, newest first.
+  virtual std::vector<PurgeRecord> purges(std::size_t limit) = 0;
 
   // Write transactions committed since open (one per write call, one per batch).
   virtual std::uint64_t transactionsCommitted() const = 0;

@@ -138,6 +138,31 @@ TEST(ConfigLoader, ParallelConnectionsNeedAnUnorderedDestination) {
   EXPECT_EQ(load.errors.size(), 2u) << all;
 }
 
+TEST(ConfigLoader, RetentionIsOffUnlessConfiguredAndOutlastsTheDuplicateWindow) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  ConfigLoad load = loadConfig(dir.path());
+  ASSERT_TRUE(load.ok()) << errorsOf(load);
+  EXPECT_EQ(load.config.retention.days, 0);
+
+  dir.write("ferry.json", R"({"retention": {"days": 90, "check_interval_minutes": 15}})");
+  load = loadConfig(dir.path());
+  ASSERT_TRUE(load.ok()) << errorsOf(load);
+  EXPECT_EQ(load.config.retention.days, 90);
+  EXPECT_EQ(load.config.retention.check_interval_minutes, 15);
+  EXPECT_EQ(load.config.retention.max_messages_per_transaction, 1000);
+
+  dir.write("ferry.json", R"({"duplicate_window_seconds": 172800,
+ "retention": {"days": 2, "every": 5}})");
+  const std::string all = errorsOf(loadConfig(dir.path()));
+  EXPECT_NE(all.find("ferry.json:2: retention.days: must be longer than duplicate_window_seconds"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("ferry.json:2: retention.every: unknown key"), std::string::npos) << all;
+  dir.write("ferry.json", R"({"retention": {}})");
+  EXPECT_NE(errorsOf(loadConfig(dir.path())).find("retention.days: is required"), std::string::npos);
+}
+
 TEST(ConfigLoader, DuplicateChannelNamesAndPorts) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

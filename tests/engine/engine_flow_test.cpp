@@ -2,6 +2,7 @@
 // acknowledge, process, deliver, retry, dead-letter, restart.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <future>
 #include <set>
 
@@ -193,6 +194,51 @@ TEST(EngineFlow, AnUnorderedDestinationWithSeveralConnectionsDeliversInParallelE
   EXPECT_GE(most_busy, 2) << "deliveries never overlapped";
   EXPECT_GE(connections.size(), 2u);
   EXPECT_LE(connections.size(), 4u);
+}
+
+TEST(EngineFlow, RetentionRemovesMessagesFinishedLongAgoAndKeepsTheRest) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::EngineConfig config = test::labConfig(dir, hospital.port());
+  std::filesystem::create_directories(dir.path() + "/var");
+  {
+    // Three messages delivered three days ago, written by a store whose clock says so.
+    store::sqlite::SqliteOptions past;
+    const auto three_days_ago = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(72)).count();
+    past.clock = [three_days_ago] { return three_days_ago; };
+    auto old = store::openSqliteStore(config.store.path, past);
+    for (int i = 0; i < 3; ++i) {
+      store::NewMessage m;
+      m.channel = "lab";
+      m.raw = kAdt;
+      m.control_id = "OLD-" + std::to_string(i);
+      m.received_at_ms = three_days_ago;
+      const auto id = old->insertReceived(m).id;
+      ASSERT_TRUE(old->markProcessedAndRoute(id, "{}", {{"lab/hospital", std::nullopt}}));
+      const auto claimed = old->claimDue("lab/hospital", three_days_ago, 1);
+      ASSERT_EQ(claimed.size(), 1u);
+      ASSERT_TRUE(old->markDelivered(claimed[0].id, "ACK"));
+    }
+  }
+  config.retention.days = 2;
+  config.duplicate_window_ms = 3600 * 1000;
+  config.retention.first_round_ms = 50;
+  runtime::Engine engine(config, quiet.log);
+  engine.start();
+  std::string fresh = kAdt;
+  fresh.replace(fresh.find("CTRL-1"), 6, "NEW-1");
+  ASSERT_EQ(sendAndReadMsa1(engine.port("lab"), fresh), "AA");
+  ASSERT_TRUE(eventually([&] { return engine.store().purges(10).size() == 1; }));
+  const auto purges = engine.store().purges(10);
+  EXPECT_EQ(purges[0].messages, 3);
+  EXPECT_EQ(purges[0].deliveries, 3);
+  EXPECT_EQ(purges[0].actor, "ferry engine (retention)");
+  const auto left = engine.store().listMessages({});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].control_id, "NEW-1");
+  engine.stop();
 }
 
 TEST(EngineFlow, RetriesUntilTheDestinationComesUp) {

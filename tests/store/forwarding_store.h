@@ -95,6 +95,14 @@ class ForwardingStore : public Store {
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override {
     return inner_.countDeliveriesByStatus();
   }
+  PurgeResult purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
+                            std::string_view actor, std::string_view reason) override {
+    return inner_.purgeFinished(older_than_ms, max_messages, actor, reason);
+  }
+  std::int64_t countPurgeable(std::int64_t older_than_ms) override {
+    return inner_.countPurgeable(older_than_ms);
+  }
+  std::vector<PurgeRecord> purges(std::size_t limit) override { return inner_.purges(limit); }
   std::uint64_t transactionsCommitted() const override { return inner_.transactionsCommitted(); }
 
  protected:

@@ -8,6 +8,8 @@
 #include "engine/store/sqlite/events_table.h"
 #include "engine/store/sqlite/message_keys_table.h"
 #include "engine/store/sqlite/messages_table.h"
+#include "engine/store/sqlite/purges_table.h"
+#include "engine/store/sqlite/retention.h"
 
 namespace ferry::store::sqlite {
 
@@ -36,6 +38,8 @@ std::vector<Migration> sqliteMigrations() {
        concat({MessagesTable::schemaV1(), DeliveriesTable::schemaV1(), EventsTable::schemaV1()})},
       {2, "business keys linking messages", MessageKeysTable::schemaV2()},
       {3, "operators' channel states", ChannelStatesTable::schemaV3()},
+      {4, "retention: purges audit trail and finished-messages index",
+       concat({PurgesTable::schemaV4(), Retention::schemaV4()})},
   };
 }
 

@@ -15,6 +15,8 @@
 #include "engine/store/sqlite/events_table.h"
 #include "engine/store/sqlite/message_keys_table.h"
 #include "engine/store/sqlite/messages_table.h"
+#include "engine/store/sqlite/purges_table.h"
+#include "engine/store/sqlite/retention.h"
 
 namespace ferry::store::sqlite {
 
@@ -511,6 +513,33 @@ std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {
 std::vector<Event> SqliteStore::channelEvents(const std::string& channel, std::size_t limit) {
   return read("read a channel's events",
               [&](Session& s) { return EventsTable(s).forChannel(channel, limit); });
+}
+
+// --- retention ---
+
+PurgeResult SqliteStore::purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
+                                       std::string_view actor, std::string_view reason) {
+  if (older_than_ms < 0) throw std::invalid_argument("A retention age cannot be negative.");
+  if (max_messages == 0) throw std::invalid_argument("A purge removes at least one message.");
+  if (actor.empty()) throw std::invalid_argument("A purge names who asked for it.");
+  // Relaxed, like other bookkeeping: the purge and its audit row commit together or not at all,
+  // and it acknowledges nothing to anyone. A power cut right after may undo it, which brings
+  // back finished messages and their audit row together; the next purge removes them again.
+  // The cutoff comes from the clock that stamped updated_at, inside the transaction.
+  return write("purge finished messages", [&](Session& s, std::int64_t now_ms) {
+    return Retention(s, *statements_).purge(now_ms - older_than_ms, max_messages, actor, reason, now_ms);
+  }, /*relaxed=*/true);
+}
+
+std::int64_t SqliteStore::countPurgeable(std::int64_t older_than_ms) {
+  if (older_than_ms < 0) throw std::invalid_argument("A retention age cannot be negative.");
+  const std::int64_t cutoff_ms = now() - older_than_ms;
+  return read("count purgeable messages", [&](Session& s) { return Retention(s).count(cutoff_ms); });
+}
+
+std::vector<PurgeRecord> SqliteStore::purges(std::size_t limit) {
+  if (limit == 0) return {};
+  return read("read the purges", [&](Session& s) { return PurgesTable(s).latest(limit); });
 }
 
 // --- metrics ---

@@ -108,6 +108,11 @@ class SqliteStore final : public Store {
   std::vector<Event> eventsFor(std::int64_t message_id) override;
   std::vector<Event> channelEvents(const std::string& channel, std::size_t limit) override;
 
+  PurgeResult purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
+                            std::string_view actor, std::string_view reason) override;
+  std::int64_t countPurgeable(std::int64_t older_than_ms) override;
+  std::vector<PurgeRecord> purges(std::size_t limit) override;
+
   std::map<std::string, std::int64_t> countMessagesByStatus() override;
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override;
 

@@ -1,0 +1,44 @@
+#include "engine/cli/operator_support.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <iostream>
+
+#include "engine/store/sqlite/sqlite_store.h"
+
+namespace ferry::cli {
+
+std::unique_ptr<store::Store> openOperatorStore(const std::string& folder, runtime::EngineConfig* config) {
+  runtime::ConfigLoad load = runtime::loadConfig(folder);
+  if (!load.ok()) {
+    for (const auto& e : load.errors) std::cerr << "ferry: " << folder << "/" << e.describe() << '\n';
+    return nullptr;
+  }
+  try {
+    auto opened = store::openSqliteStore(load.config.store.path);
+    if (config != nullptr) *config = std::move(load.config);
+    return opened;
+  } catch (const std::exception& e) {
+    std::cerr << "ferry: cannot open the store: " << e.what() << '\n';
+    return nullptr;
+  }
+}
+
+std::string operatorName() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  return "uid " + std::to_string(getuid());
+}
+
+std::string isoTime(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+}  // namespace ferry::cli

@@ -1,0 +1,26 @@
+#pragma once
+// What the operator commands (status, history, pause, requeue, prune, ...) share: the store of
+// a configuration folder, the operator's name for the audit trail, and times as operators read
+// them.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "engine/runtime/config.h"
+#include "engine/store/store.h"
+
+namespace ferry::cli {
+
+// The store of a configuration folder; nullptr (reported on stderr) when the folder's
+// configuration or its store is unusable. `config`, when given, receives the configuration.
+std::unique_ptr<store::Store> openOperatorStore(const std::string& folder,
+                                                runtime::EngineConfig* config = nullptr);
+
+// Who asked, for the record: the login name ($USER), else the numeric user id.
+std::string operatorName();
+
+// "2026-11-26T16:21:08Z" from milliseconds since the epoch.
+std::string isoTime(std::int64_t ms);
+
+}  // namespace ferry::cli
