@@ -24,6 +24,7 @@
 #include "channels/mllp/listener.h"
 #include "channels/mllp/sender.h"
 #include "engine/runtime/engine.h"
+#include "engine/store/sqlite/sqlite_store.h"
 
 namespace {
 
@@ -142,6 +143,25 @@ std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
 
 }  // namespace
 
+// How much of the run the store's single writer was busy, and with what: every write of every
+// thread takes its turn on that one connection, so near 100 % it is the ceiling.
+std::string writerLoad(store::Store& s, Clock::duration wall) {
+  const auto* sqlite = dynamic_cast<const store::sqlite::SqliteStore*>(&s);
+  if (sqlite == nullptr) return {};
+  const auto t = sqlite->writerTime();
+  const double us = std::chrono::duration<double, std::micro>(wall).count();
+  const auto pct = [us](std::uint64_t part) { return 100.0 * static_cast<double>(part) / us; };
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "  store writer busy %.0f %% of the run: received messages %.0f %% statements + %.0f %% "
+                "commits (fsync); bookkeeping %.0f %% statements + %.0f %% commits\n",
+                pct(t.durable_statements_us + t.durable_commit_us + t.bookkeeping_statements_us +
+                    t.bookkeeping_commit_us),
+                pct(t.durable_statements_us), pct(t.durable_commit_us), pct(t.bookkeeping_statements_us),
+                pct(t.bookkeeping_commit_us));
+  return line;
+}
+
 int main(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; i += 2) {
@@ -206,6 +226,7 @@ int main(int argc, char** argv) {
     runtime::JsonLog log(folder + ".log");
     runtime::Engine engine(config, log);
     engine.start();
+    const auto started = Clock::now();
     Options run = o;
     run.rate = rate;
     const Result r = drive(engine.port("lab"), run);
@@ -216,6 +237,7 @@ int main(int argc, char** argv) {
     const double drain = std::chrono::duration<double>(Clock::now() - t0).count();
     const double delivered_rate = static_cast<double>(delivered) / (r.seconds + drain);
     const double transactions = static_cast<double>(engine.store().transactionsCommitted());
+    const std::string writer = writerLoad(engine.store(), Clock::now() - started);
     engine.stop();
     destination->stop();
     char per_message[32];
@@ -227,6 +249,7 @@ int main(int argc, char** argv) {
            "delivered " + std::to_string(delivered.load()) + " of " + std::to_string(r.messages) +
                ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) +
                " msgs/s, " + per_message + " store transactions/msg");
+    std::printf("%s", writer.c_str());
   }
   if (!o.keep) std::filesystem::remove_all(folder);
   return 0;

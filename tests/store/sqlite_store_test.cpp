@@ -87,6 +87,20 @@ TEST_F(StoreTest, FileIsInWalModeWithFullSyncForeignKeysAndBusyTimeout) {
   EXPECT_EQ(mode, "wal");
 }
 
+TEST_F(StoreTest, WriterTimeIsCountedByKindOfTransaction) {
+  const auto before = store->writerTime();
+  EXPECT_EQ(before.durable_statements_us + before.durable_commit_us, 0u);
+  const auto id = store->insertReceived(sampleMessage("W1")).id;  // durable: fsynced
+  const auto received = store->writerTime();
+  EXPECT_GT(received.durable_commit_us, 0u);  // an fsync takes time on any disk
+  EXPECT_EQ(received.bookkeeping_statements_us, before.bookkeeping_statements_us);
+  ASSERT_TRUE(store->markErrored(id, "test"));  // bookkeeping: no fsync of its own
+  const auto bookkept = store->writerTime();
+  EXPECT_EQ(bookkept.durable_commit_us, received.durable_commit_us);
+  EXPECT_GT(bookkept.bookkeeping_statements_us + bookkept.bookkeeping_commit_us,
+            received.bookkeeping_statements_us + received.bookkeeping_commit_us);
+}
+
 TEST_F(StoreTest, CommittedMessagesSurviveCloseAndReopen) {
   NewMessage message = sampleMessage("DURABLE");
   message.raw = rawWithEveryByte();

@@ -152,6 +152,11 @@ void exec(sqlite3* db, const char* sql) {
 
 }  // namespace
 
+SqliteStore::WriterTime SqliteStore::writerTime() const {
+  return {writer_us_[1][0].load(), writer_us_[1][1].load(), writer_us_[0][0].load(),
+          writer_us_[0][1].load()};
+}
+
 std::exception_ptr SqliteStore::failure(std::string_view what) const {
   try {
     throw;
@@ -198,12 +203,20 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
       exec(db, durable ? "PRAGMA main.synchronous = FULL" : "PRAGMA main.synchronous = NORMAL");
       synchronous_full_ = durable;
     }
+    const auto started = std::chrono::steady_clock::now();
     exec(db, "BEGIN IMMEDIATE");
     open = true;
     for (WriteJob* job : batch) job->run();
+    const auto ran = std::chrono::steady_clock::now();
     exec(db, "COMMIT");
     open = false;
+    const auto committed = std::chrono::steady_clock::now();
     transactions_.fetch_add(1, std::memory_order_relaxed);
+    const auto us = [](auto d) {
+      return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+    };
+    writer_us_[durable][0].fetch_add(us(ran - started), std::memory_order_relaxed);
+    writer_us_[durable][1].fetch_add(us(committed - ran), std::memory_order_relaxed);
     return true;
   } catch (...) {
     if (open) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -119,6 +119,18 @@ class SqliteStore final : public Store {
   std::uint64_t transactionsCommitted() const override { return transactions_.load(); }
   std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
 
+  // How long the single writer has been busy since open, in microseconds, by kind of
+  // transaction: running its statements, and committing (writing the WAL; with its fsync for
+  // durable ones). Against wall time this shows how close the store is to its ceiling: every
+  // write of every thread takes its turn on this one connection.
+  struct WriterTime {
+    std::uint64_t durable_statements_us = 0;
+    std::uint64_t durable_commit_us = 0;
+    std::uint64_t bookkeeping_statements_us = 0;
+    std::uint64_t bookkeeping_commit_us = 0;
+  };
+  WriterTime writerTime() const;
+
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
   // callers' writes; returns once that transaction has committed.
@@ -152,6 +164,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes
   SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
+  // WriterTime, [durable][0: statements, 1: commit]; written under write_mutex_.
+  std::atomic<std::uint64_t> writer_us_[2][2] = {};
 };
 
 }  // namespace ferry::store::sqlite
