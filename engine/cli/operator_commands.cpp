@@ -196,7 +196,6 @@ int messagesCommand(const Args& args) {
   return 0;
 }
 
-// ferry history CONFIG MESSAGE_ID [--raw]: the message's record, its deliveries and every event.
 namespace {
 
 // Only purges remove messages: an id inside a purge's range that is gone was purged. Ranges
@@ -213,11 +212,24 @@ std::string purgedBy(store::Store& store, std::int64_t id) {
 
 }  // namespace
 
+// ferry history CONFIG MESSAGE_ID [--raw] [--canonical]: the message's record, its deliveries
+// and every event; the bytes and the stored canonical JSON only when asked for.
 int historyCommand(const Args& args) {
-  const bool raw = args.size() == 3 && args[2] == "--raw";
-  const auto id = args.size() >= 2 ? parseId(args[1]) : std::nullopt;
-  if (!id || (args.size() != 2 && !raw)) {
-    std::cerr << "usage: ferry history CONFIG MESSAGE_ID [--raw]\n";
+  bool raw = false;
+  bool canonical = false;
+  bool usable = args.size() >= 2;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--raw") {
+      raw = true;
+    } else if (args[i] == "--canonical") {
+      canonical = true;
+    } else {
+      usable = false;
+    }
+  }
+  const auto id = usable ? parseId(args[1]) : std::nullopt;
+  if (!id) {
+    std::cerr << "usage: ferry history CONFIG MESSAGE_ID [--raw] [--canonical]\n";
     return 2;
   }
   auto store = openOperatorStore(args[0]);
@@ -240,6 +252,12 @@ int historyCommand(const Args& args) {
     std::cout << '\n';
   }
   if (raw) std::cout << m->raw << '\n';
+  if (canonical) {
+    std::cout << (m->canonical_json ? *m->canonical_json
+                                    : "(no canonical form stored: not processed yet, or the channel's"
+                                      " store_canonical)")
+              << '\n';
+  }
   return 0;
 }
 

@@ -91,6 +91,10 @@ struct ChannelConfig {
   // filters, transforms and routes this channel's messages. Empty: every message goes to every
   // destination.
   std::string mapping;
+  // Which messages keep their canonical JSON (after the mapping's transforms) in the store:
+  // "always", "on_error" (errored ones only) or "never". The raw bytes and every delivery's
+  // payload are stored whatever this says; canonical JSON is typically 3-5x the raw size.
+  std::string store_canonical = "always";
   std::vector<DestinationConfig> destinations;
 };
 

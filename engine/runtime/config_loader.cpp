@@ -172,6 +172,7 @@ class ChannelReader {
     if (const JsonNode* s = r.object("source", true)) source(*s, c.source);
     r.oneOf("ack_mode", c.ack_mode, {"on_commit", "after_parse"});
     r.string("mapping", c.mapping);
+    r.oneOf("store_canonical", c.store_canonical, {"always", "on_error", "never"});
     if (const JsonNode* list = r.array("destinations")) {
       std::set<std::string> names;
       for (std::size_t i = 0; i < list->items.size(); ++i) {

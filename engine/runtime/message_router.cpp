@@ -51,6 +51,11 @@ std::string MessageRouter::queueName(const std::string& channel, const std::stri
   return channel + "/" + destination;
 }
 
+const ChannelConfig* MessageRouter::channel(const std::string& name) const {
+  const auto it = channels_.find(name);
+  return it == channels_.end() ? nullptr : &it->second.config;
+}
+
 RouteDecision MessageRouter::route(const std::string& channel, canonical::Message& message,
                                    std::string_view original, const hl7v2::Message* parsed) const {
   const auto it = channels_.find(channel);

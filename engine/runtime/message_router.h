@@ -45,6 +45,9 @@ class MessageRouter {
                 const mappings::MappingSet* mappings = nullptr,
                 mappings::Environment environment = mappings::Environment::system());
 
+  // The configuration of a channel this router knows; nullptr otherwise.
+  const ChannelConfig* channel(const std::string& name) const;
+
   // The queue a destination of a channel is delivered from.
   static std::string queueName(const std::string& channel, const std::string& destination);
 

@@ -67,6 +67,12 @@ Processor::Decision Processor::decide(std::int64_t id, const std::string& channe
   return decide(id, channel, message.bytes(), decoder_.decode(message), &message);
 }
 
+bool Processor::keepsCanonical(const std::string& channel, RouteDecision::Kind kind) const {
+  const ChannelConfig* config = router_.channel(channel);
+  const std::string_view policy = config != nullptr ? std::string_view(config->store_canonical) : "always";
+  return policy == "always" || (policy == "on_error" && kind == RouteDecision::Kind::Errored);
+}
+
 Processor::Decision Processor::decide(std::int64_t id, const std::string& channel,
                                       std::string_view raw, Decoded decoded,
                                       const hl7v2::Message* parsed) const {
@@ -86,8 +92,9 @@ Processor::Decision Processor::decide(std::int64_t id, const std::string& channe
   RouteDecision routed = router_.route(channel, decoded.message, raw, parsed);
   decision.detail = routed.kind == RouteDecision::Kind::Routed ? std::move(routed.detail)
                                                                 : std::move(routed.summary);
-  // The canonical form is stored in every case: after the mapping's transforms when it ran.
-  decision.outcome.canonical_json = canonical::toJson(decoded.message);
+  // The canonical form, after the mapping's transforms when it ran, as the channel's
+  // store_canonical says: not writing it when it is not kept also saves the JSON's cost.
+  if (keepsCanonical(channel, routed.kind)) decision.outcome.canonical_json = canonical::toJson(decoded.message);
   switch (routed.kind) {
     case RouteDecision::Kind::Errored:
       decision.outcome.status = store::MessageStatus::Errored;

@@ -109,6 +109,8 @@ class Processor {
                   const hl7v2::Message& message) const;
   Decision decide(std::int64_t id, const std::string& channel, std::string_view raw,
                   Decoded decoded, const hl7v2::Message* parsed) const;
+  // The channel's store_canonical for a message routed (or filtered, or errored) this way.
+  bool keepsCanonical(const std::string& channel, RouteDecision::Kind kind) const;
   // Claim and submission ids, recorded so that a remittance finds its claim's message.
   static std::vector<store::MessageKey> businessKeys(const canonical::Message& message);
   // "claim X of message N" for each claim response whose claim arrived earlier.

@@ -49,7 +49,7 @@ class OperatorCommands : public ::testing::Test {
     m.received_at_ms = nowMs();
     message_ = s->insertReceived(m).id;
     delivery_ = s->addDeliveries(message_, {{"lab/hospital", std::nullopt}}).front();
-    ASSERT_TRUE(s->markProcessed(message_, "{}"));
+    ASSERT_TRUE(s->markProcessed(message_, R"({"schema":"ferry.canonical/v1"})"));
     ASSERT_EQ(s->claimDue("lab/hospital", nowMs() + 1000, 1).size(), 1u);
     ASSERT_TRUE(s->markDead(delivery_, "gave up after 5 attempts: connection refused"));
   }
@@ -120,8 +120,12 @@ TEST_F(OperatorCommands, MessagesAndHistoryTellWhatHappenedWithoutTheMessageByte
             std::string::npos)
       << r.out;
   EXPECT_EQ(r.out.find("Testperson"), std::string::npos);  // no patient data unless --raw
+  EXPECT_EQ(r.out.find("ferry.canonical/v1"), std::string::npos);  // nor the canonical form
   r = run(ferryCommand("history " + config() + " " + std::to_string(message_) + " --raw"));
   EXPECT_NE(r.out.find("Testperson^Ada"), std::string::npos);
+  r = run(ferryCommand("history " + config() + " " + std::to_string(message_) + " --canonical"));
+  EXPECT_NE(r.out.find("\n{\"schema\":\"ferry.canonical/v1\"}\n"), std::string::npos) << r.out;
+  EXPECT_EQ(run(ferryCommand("history " + config() + " " + std::to_string(message_) + " --json")).status, 2);
 }
 
 TEST_F(OperatorCommands, RequeueSendsDeadLettersAgainAndSaysWhoAskedWhy) {

@@ -13,6 +13,47 @@
 namespace ferry::test {
 namespace {
 
+// store_canonical: "on_error" keeps the canonical JSON of errored messages only, "never" of none;
+// the raw bytes are kept either way.
+TEST(MappingErrors, StoreCanonicalKeepsTheCanonicalFormOnlyWhereTheChannelSaysSo) {
+  for (const std::string policy : {"on_error", "never"}) {
+    SCOPED_TRACE(policy);
+    TempFolder dir;
+    dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
+    dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 1},
+      "ack_mode": "after_parse", "mapping": "strict@1", "store_canonical": ")" + policy + R"(",
+      "destinations": [{"name": "out", "type": "file", "folder": "out", "format": "hl7v2"}]})");
+    dir.write("tables/codes.csv", "local,loinc\nGLU,2345-7\n");
+    dir.write("mappings/strict.json", R"J({"name": "strict", "version": "1",
+      "transforms": [{"name": "local code to LOINC", "for_each": "observations[*]",
+                      "set": "code.codings[0].code", "value": "lookup('codes', code.codings[0].code)"}],
+      "routes": [{"name": "all", "when": "true", "to": ["out"]}]})J");
+    runtime::ConfigLoad load = runtime::loadConfig(dir.path());
+    for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
+    ASSERT_TRUE(load.ok());
+    load.config.channels[0].source.port = 0;
+    runtime::JsonLog log(dir.path() + "/ferry.log");
+    runtime::Engine engine(load.config, log);
+    engine.start();
+    const std::string failing = sample("hl7v2/oru_r01_local_codes.hl7");
+    std::string glucose_only = failing.substr(0, failing.find("OBX|2|"));
+    glucose_only.replace(glucose_only.find("NL-000190001"), 12, "NL-000190009");
+    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), failing), "AE");
+    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucose_only), "AA");
+    const auto rows = engine.store().listMessages({});
+    engine.stop();
+    ASSERT_EQ(rows.size(), 2u);
+    for (const auto& row : rows) {
+      const bool errored = row.status == store::MessageStatus::Errored;
+      EXPECT_EQ(row.canonical_json.has_value(), errored && policy == "on_error") << row.id;
+      if (row.canonical_json) {
+        EXPECT_NE(row.canonical_json->find("ferry.canonical/v1"), std::string::npos);
+      }
+      EXPECT_EQ(row.raw, errored ? failing : glucose_only);
+    }
+  }
+}
+
 TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
   TempFolder dir;
   dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
