@@ -40,18 +40,21 @@ struct Options {
   std::string only;  // "baseline", "ferry" or empty for both
   bool keep = false;  // leave the store of the last scenario for inspection
   int connections = 1;  // to the destination; more than one makes it unordered
+  std::string store_canonical = "always";
 };
 
 void usage() {
   std::printf(
       "engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]\n"
-      "             [--only baseline|ferry] [--connections N] [--keep 1]\n"
+      "             [--only baseline|ferry] [--connections N] [--store-canonical always|on_error|never]\n"
+      "             [--keep 1]\n"
       "  --senders   concurrent MLLP connections, each waiting for its ACK (default 8)\n"
       "  --seconds   length of each scenario (default 5)\n"
       "  --rate      total offered msgs/s, 0 = saturation (default: both 1000 and 0)\n"
       "  --ack-mode  the channel's ack_mode (default on_commit)\n"
       "  --only      run only the echo baseline or only Ferry\n"
       "  --connections  parallel connections to the destination (unordered when more than 1)\n"
+      "  --store-canonical  the channel's store_canonical (default always)\n"
       "  --keep 1    keep the last scenario's store in /tmp/ferry-engine-bench (write volume, rows)\n");
 }
 
@@ -177,13 +180,15 @@ int main(int argc, char** argv) {
     else if (k == "--only") o.only = argv[i + 1];
     else if (k == "--keep") o.keep = std::atoi(argv[i + 1]) != 0;
     else if (k == "--connections") o.connections = std::max(1, std::atoi(argv[i + 1]));
+    else if (k == "--store-canonical") o.store_canonical = argv[i + 1];
     else {
       usage();
       return 2;
     }
   }
-  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d cores=%u\n", o.senders,
-              o.seconds, o.ack_mode.c_str(), o.connections, std::thread::hardware_concurrency());
+  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d store_canonical=%s cores=%u\n",
+              o.senders, o.seconds, o.ack_mode.c_str(), o.connections, o.store_canonical.c_str(),
+              std::thread::hardware_concurrency());
   std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
 
   if (o.only != "ferry") {
@@ -213,6 +218,7 @@ int main(int argc, char** argv) {
     lab.source.type = "mllp";
     lab.source.max_connections = 256;
     lab.ack_mode = o.ack_mode;
+    lab.store_canonical = o.store_canonical;
     runtime::DestinationConfig d;
     d.name = "hospital";
     d.type = "mllp";
