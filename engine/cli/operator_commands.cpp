@@ -148,6 +148,13 @@ int statusCommand(const Args& args) {
   for (const auto& [status, count] : store->countMessagesByStatus()) std::cout << ' ' << status << '=' << count;
   std::cout << "\ndeliveries:";
   for (const auto& [status, count] : store->countDeliveriesByStatus()) std::cout << ' ' << status << '=' << count;
+  std::cout << "\nretention: "
+            << (config.retention.days > 0 ? std::to_string(config.retention.days) + " days" : "none (every message kept)");
+  if (const auto last = store->purges(1); !last.empty()) {
+    const store::PurgeRecord& p = last.front();
+    std::cout << ", last purge " << p.id << " at " << isoTime(p.at_ms) << " removed " << p.messages
+              << " messages finished before " << isoTime(p.cutoff_ms) << " (" << p.actor << ")";
+  }
   std::cout << '\n';
   return 0;
 }

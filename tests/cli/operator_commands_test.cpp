@@ -69,6 +69,7 @@ TEST_F(OperatorCommands, StatusShowsChannelsAndCountsAndPauseResumeAreRecorded) 
   EXPECT_NE(r.out.find("channel lab: running\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("processed=1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dead=1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nretention: none (every message kept)\n"), std::string::npos) << r.out;
 
   r = run("USER=alice " + ferryCommand("pause " + config() + " lab --reason 'hospital maintenance'"));
   ASSERT_EQ(r.status, 0) << r.err;

@@ -113,6 +113,12 @@ TEST_F(PruneCommand, RemovesOldFinishedMessagesAndRecordsWhoAndWhy) {
             std::string::npos)
       << history.err;
   EXPECT_NE(history.err.find("(alice: yearly clean-up)"), std::string::npos) << history.err;
+  const auto status = run(ferryCommand("status " + config()));
+  EXPECT_NE(status.out.find("retention: none (every message kept), last purge " + std::to_string(purges[0].id) +
+                            " at "),
+            std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find(" removed 3 messages finished before "), std::string::npos) << status.out;
 }
 
 TEST_F(PruneCommand, ADryRunCountsAndRemovesNothing) {
