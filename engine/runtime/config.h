@@ -107,7 +107,7 @@ struct StoreConfig {
 struct RetentionConfig {
   int days = 0;  // finished messages older than this are removed; 0: never
   int check_interval_minutes = 60;
-  int max_messages_per_transaction = 1000;
+  int max_messages_per_transaction = 200;  // each purge holds the store's single writer
   std::int64_t first_round_ms = 60 * 1000;  // after start (not in ferry.json; tests shorten it)
 };
 

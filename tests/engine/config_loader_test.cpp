@@ -150,7 +150,7 @@ TEST(ConfigLoader, RetentionIsOffUnlessConfiguredAndOutlastsTheDuplicateWindow) 
   ASSERT_TRUE(load.ok()) << errorsOf(load);
   EXPECT_EQ(load.config.retention.days, 90);
   EXPECT_EQ(load.config.retention.check_interval_minutes, 15);
-  EXPECT_EQ(load.config.retention.max_messages_per_transaction, 1000);
+  EXPECT_EQ(load.config.retention.max_messages_per_transaction, 200);
 
   dir.write("ferry.json", R"({"duplicate_window_seconds": 172800,
  "retention": {"days": 2, "every": 5}})");
