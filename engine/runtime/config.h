@@ -111,11 +111,20 @@ struct RetentionConfig {
   std::int64_t first_round_ms = 60 * 1000;  // after start (not in ferry.json; tests shorten it)
 };
 
+// ferry.json "admin": the engine's health and metrics endpoint (admin_endpoint.h); none unless
+// configured.
+struct AdminConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  int port = 0;  // 0 (tests only): an ephemeral port
+};
+
 struct EngineConfig {
   std::string folder;
   StoreConfig store;
   std::int64_t duplicate_window_ms = 24LL * 3600 * 1000;
   RetentionConfig retention;
+  AdminConfig admin;
   int group_commit_max_batch = 256;
   std::string log_file;  // empty: JSON log lines go to stderr
   // Insurer XML profiles (ferry.json "profiles", relative to the folder; default "profiles"

@@ -309,6 +309,13 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
   r.integer("duplicate_window_seconds", window_s, 0, 30LL * 86400);
   config.duplicate_window_ms = window_s * 1000;
   if (const JsonNode* node = r.object("retention")) retention(*node, config, errors);
+  if (const JsonNode* node = r.object("admin")) {
+    ObjectReader a(*node, "ferry.json", "admin", errors);
+    config.admin.enabled = true;
+    a.string("host", config.admin.host);
+    a.integer("port", config.admin.port, 1, 65535, true);
+    a.rejectUnknownKeys();
+  }
   r.integer("group_commit_max_batch", config.group_commit_max_batch, 1, 100000);
   r.string("log_file", config.log_file);
   if (!config.log_file.empty()) config.log_file = resolve(folder, config.log_file);

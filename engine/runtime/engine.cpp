@@ -94,6 +94,11 @@ void Engine::start() {
     for (const ChannelConfig& c : config_.channels) {
       if (c.enabled) startChannel(c);
     }
+    if (config_.admin.enabled) {
+      admin_ = std::make_unique<AdminEndpoint>(config_.admin, config_.channels, *store_,
+                                               [this](std::string_view json) { log_.line(json); });
+      admin_->start();
+    }
     running_ = true;
     const std::size_t sources = listeners_.size() + http_listeners_.size() + file_sources_.size();
     log_.info("engine.started", "channels=" + std::to_string(sources) +
@@ -198,6 +203,7 @@ void Engine::startHttpChannel(const ChannelConfig& c) {
 void Engine::stop() {
   if (!running_) return;
   running_ = false;
+  if (admin_) admin_->stop();
   for (auto& [name, listener] : listeners_) listener->stop();  // in-flight handlers finish
   for (auto& [name, listener] : http_listeners_) listener->stop();
   for (auto& [name, source] : file_sources_) source->stop();
@@ -217,6 +223,7 @@ void Engine::stop() {
   intakes_.clear();
   switches_.reset();
   pruner_.reset();
+  admin_.reset();
   workers_.clear();
   processor_.reset();
   router_.reset();
@@ -232,6 +239,8 @@ int Engine::port(const std::string& channel) const {
   const auto it = listeners_.find(channel);
   return it == listeners_.end() ? 0 : it->second->port();
 }
+
+int Engine::adminPort() const { return admin_ ? admin_->port() : 0; }
 
 void Engine::pauseChannel(const std::string& channel) {
   for (auto& [queue, workers] : workers_) {

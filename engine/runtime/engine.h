@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/runtime/admin_endpoint.h"
 #include "engine/runtime/channel_switches.h"
 #include "engine/runtime/config.h"
 #include "engine/runtime/delivery_worker.h"
@@ -52,6 +53,8 @@ class Engine {
   EventBus& bus() { return bus_; }
   // The bound port of a channel's listener (useful with port 0 in tests); 0 when none.
   int port(const std::string& channel) const;
+  // The health and metrics endpoint's port; 0 when ferry.json configures none.
+  int adminPort() const;
   // Pause or resume the deliveries of a channel in this process only; operators use the
   // store's switch (Store::setChannelPaused, `ferry pause`), which the engine applies within a
   // second and keeps across restarts.
@@ -77,6 +80,7 @@ class Engine {
   std::map<std::string, std::vector<std::unique_ptr<DeliveryWorker>>> workers_;
   std::unique_ptr<ChannelSwitches> switches_;
   std::unique_ptr<Pruner> pruner_;  // only with a retention configured
+  std::unique_ptr<AdminEndpoint> admin_;  // only with ferry.json "admin"
   std::vector<std::unique_ptr<Hl7Intake>> intakes_;
   std::map<std::string, std::unique_ptr<mllp::Listener>> listeners_;  // by channel
   std::vector<std::unique_ptr<HttpIntake>> http_intakes_;

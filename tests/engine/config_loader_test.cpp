@@ -163,6 +163,20 @@ TEST(ConfigLoader, RetentionIsOffUnlessConfiguredAndOutlastsTheDuplicateWindow) 
   EXPECT_NE(errorsOf(loadConfig(dir.path())).find("retention.days: is required"), std::string::npos);
 }
 
+TEST(ConfigLoader, AdminEndpointOnlyWhenConfiguredAndOnLoopbackByDefault) {
+  TempFolder dir;
+  dir.write("ferry.json", "{}");
+  EXPECT_FALSE(loadConfig(dir.path()).config.admin.enabled);
+  dir.write("ferry.json", R"({"admin": {"port": 9090}})");
+  ConfigLoad load = loadConfig(dir.path());
+  ASSERT_TRUE(load.ok()) << errorsOf(load);
+  EXPECT_TRUE(load.config.admin.enabled);
+  EXPECT_EQ(load.config.admin.host, "127.0.0.1");
+  EXPECT_EQ(load.config.admin.port, 9090);
+  dir.write("ferry.json", R"({"admin": {"host": "0.0.0.0"}})");
+  EXPECT_NE(errorsOf(loadConfig(dir.path())).find("ferry.json:1: admin.port: is required"), std::string::npos);
+}
+
 TEST(ConfigLoader, DuplicateChannelNamesAndPorts) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

@@ -92,6 +92,7 @@ class SampleFlows : public ::testing::Test {
     runtime::ConfigLoad load = runtime::loadConfig(dir_.path());
     for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
     ASSERT_TRUE(load.ok());
+    load.config.admin.port = 0;  // tests run side by side: an ephemeral port
     for (auto& c : load.config.channels) {
       for (auto& d : c.destinations) {  // a failed send in a test retries quickly
         d.retry.initial_backoff_ms = 50;

@@ -1,0 +1,114 @@
+#include "engine/runtime/admin_endpoint.h"
+
+#include <cstdio>
+#include <exception>
+#include <set>
+#include <sstream>
+
+#include "engine/runtime/json_log.h"
+#include "engine/store/sqlite/sqlite_store.h"
+
+namespace ferry::runtime {
+
+namespace {
+
+http::Response json(int status, std::string body) {
+  return {status, "application/json", {}, std::move(body)};
+}
+
+// One Prometheus sample line: name{label="value"} number.
+void sample(std::ostringstream& out, const char* name, const char* label, const std::string& value,
+            double number) {
+  out << name;
+  if (label != nullptr) out << '{' << label << "=\"" << value << "\"}";
+  char text[32];
+  std::snprintf(text, sizeof text, " %.15g\n", number);
+  out << text;
+}
+
+void header(std::ostringstream& out, const char* name, const char* type, const char* help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+}  // namespace
+
+AdminEndpoint::AdminEndpoint(const AdminConfig& config, std::vector<ChannelConfig> channels,
+                             store::Store& store, http::LogSink log)
+    : channels_(std::move(channels)), store_(store) {
+  http::Listener::Config lc;
+  lc.name = "admin";
+  lc.host = config.host;
+  lc.port = static_cast<std::uint16_t>(config.port);
+  lc.max_body_bytes = 1024;  // GET only: nothing to read
+  lc.max_threads = 2;
+  lc.max_queued = 16;
+  lc.log = std::move(log);
+  listener_ = std::make_unique<http::Listener>(std::move(lc));
+  listener_->route("GET", "/health", [this](const http::Request&) { return health(); });
+  listener_->route("GET", "/metrics", [this](const http::Request&) { return metrics(); });
+}
+
+AdminEndpoint::~AdminEndpoint() { stop(); }
+
+void AdminEndpoint::start() { listener_->start(); }
+void AdminEndpoint::stop() { listener_->stop(); }
+std::uint16_t AdminEndpoint::port() const { return listener_->port(); }
+
+std::string AdminEndpoint::stateOf(const ChannelConfig& channel, const std::set<std::string>& paused) const {
+  if (!channel.enabled) return "disabled";
+  return paused.contains(channel.name) ? "paused" : "running";
+}
+
+http::Response AdminEndpoint::health() const {
+  std::set<std::string> paused;
+  std::string store_state = "ok";
+  try {
+    paused = store_.pausedChannels();  // a small read: the store answers
+  } catch (const std::exception& e) {
+    store_state = e.what();
+  }
+  std::string channels;
+  for (const ChannelConfig& c : channels_) {
+    channels += (channels.empty() ? "\"" : ",\"") + jsonEscape(c.name) + "\":\"" + stateOf(c, paused) + '"';
+  }
+  const bool ok = store_state == "ok";
+  return json(ok ? 200 : 503, std::string("{\"status\":\"") + (ok ? "ok" : "unavailable") +
+                                  "\",\"store\":\"" + jsonEscape(store_state) + "\",\"channels\":{" +
+                                  channels + "}}\n");
+}
+
+http::Response AdminEndpoint::metrics() const {
+  std::ostringstream out;
+  try {
+    header(out, "ferry_messages", "gauge", "Messages in the store by status.");
+    for (const auto& [status, count] : store_.countMessagesByStatus()) {
+      sample(out, "ferry_messages", "status", status, static_cast<double>(count));
+    }
+    header(out, "ferry_deliveries", "gauge", "Deliveries in the store by status.");
+    for (const auto& [status, count] : store_.countDeliveriesByStatus()) {
+      sample(out, "ferry_deliveries", "status", status, static_cast<double>(count));
+    }
+    const std::set<std::string> paused = store_.pausedChannels();
+    header(out, "ferry_channel_paused", "gauge", "1 while an operator has paused the channel's deliveries.");
+    for (const ChannelConfig& c : channels_) {
+      sample(out, "ferry_channel_paused", "channel", c.name, paused.contains(c.name) ? 1 : 0);
+    }
+  } catch (const std::exception& e) {
+    return json(503, "{\"status\":\"unavailable\",\"store\":\"" + jsonEscape(e.what()) + "\"}\n");
+  }
+  header(out, "ferry_store_transactions_total", "counter", "Store write transactions committed since the engine started.");
+  sample(out, "ferry_store_transactions_total", nullptr, {}, static_cast<double>(store_.transactionsCommitted()));
+  if (const auto* sqlite = dynamic_cast<const store::sqlite::SqliteStore*>(&store_)) {
+    const auto t = sqlite->writerTime();
+    header(out, "ferry_store_writer_busy_seconds_total", "counter",
+           "Time the store's single writer spent, by kind of transaction and step.");
+    const auto seconds = [](std::uint64_t us) { return static_cast<double>(us) / 1e6; };
+    sample(out, "ferry_store_writer_busy_seconds_total", "part", "received_statements", seconds(t.durable_statements_us));
+    sample(out, "ferry_store_writer_busy_seconds_total", "part", "received_commits", seconds(t.durable_commit_us));
+    sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_statements", seconds(t.bookkeeping_statements_us));
+    sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_commits", seconds(t.bookkeeping_commit_us));
+  }
+  return {200, "text/plain; version=0.0.4", {}, out.str()};
+}
+
+}  // namespace ferry::runtime
