@@ -14,6 +14,7 @@
 
 #include "engine/cli/command.h"
 #include "engine/cli/operator_support.h"
+#include "engine/runtime/channel_switches.h"
 #include "engine/runtime/config.h"
 
 namespace ferry::cli {
@@ -137,7 +138,7 @@ int statusCommand(const Args& args) {
   if (!store) return 1;
   const std::set<std::string> paused = store->pausedChannels();
   for (const auto& c : config.channels) {
-    std::cout << "channel " << c.name << ": " << (!c.enabled ? "disabled" : paused.contains(c.name) ? "paused" : "running");
+    std::cout << "channel " << c.name << ": " << runtime::channelState(c, paused);
     if (paused.contains(c.name)) {
       const auto events = store->channelEvents(c.name, 1);
       if (!events.empty()) std::cout << " since " << isoTime(events.back().at_ms) << " (" << events.back().detail << ")";

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/runtime/channel_switches.h"
 #include "engine/runtime/json_log.h"
 #include "engine/store/sqlite/sqlite_store.h"
 
@@ -54,11 +55,6 @@ void AdminEndpoint::start() { listener_->start(); }
 void AdminEndpoint::stop() { listener_->stop(); }
 std::uint16_t AdminEndpoint::port() const { return listener_->port(); }
 
-std::string AdminEndpoint::stateOf(const ChannelConfig& channel, const std::set<std::string>& paused) const {
-  if (!channel.enabled) return "disabled";
-  return paused.contains(channel.name) ? "paused" : "running";
-}
-
 http::Response AdminEndpoint::health() const {
   std::set<std::string> paused;
   std::string store_state = "ok";
@@ -69,7 +65,8 @@ http::Response AdminEndpoint::health() const {
   }
   std::string channels;
   for (const ChannelConfig& c : channels_) {
-    channels += (channels.empty() ? "\"" : ",\"") + jsonEscape(c.name) + "\":\"" + stateOf(c, paused) + '"';
+    channels += (channels.empty() ? "\"" : ",\"") + jsonEscape(c.name) + "\":\"" +
+                std::string(channelState(c, paused)) + '"';
   }
   const bool ok = store_state == "ok";
   return json(ok ? 200 : 503, std::string("{\"status\":\"") + (ok ? "ok" : "unavailable") +

@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -40,8 +39,6 @@ class AdminEndpoint {
  private:
   http::Response health() const;
   http::Response metrics() const;
-  // "running", "paused" (by an operator's switch in the store) or "disabled".
-  std::string stateOf(const ChannelConfig& channel, const std::set<std::string>& paused) const;
 
   const std::vector<ChannelConfig> channels_;
   store::Store& store_;

@@ -5,6 +5,11 @@
 
 namespace ferry::runtime {
 
+std::string_view channelState(const ChannelConfig& channel, const std::set<std::string>& paused) {
+  if (!channel.enabled) return "disabled";
+  return paused.contains(channel.name) ? "paused" : "running";
+}
+
 ChannelSwitches::ChannelSwitches(store::Store& store, std::set<std::string> paused, Apply apply,
                                  std::chrono::milliseconds interval)
     : store_(store), paused_(std::move(paused)), apply_(std::move(apply)), interval_(interval) {}

@@ -10,11 +10,17 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 
+#include "engine/runtime/config.h"
 #include "engine/store/store.h"
 
 namespace ferry::runtime {
+
+// What operators are told of a channel: "disabled" (in its configuration), "paused" (by a
+// switch in the store, `paused` as Store::pausedChannels returns them) or "running".
+std::string_view channelState(const ChannelConfig& channel, const std::set<std::string>& paused);
 
 class ChannelSwitches {
  public:

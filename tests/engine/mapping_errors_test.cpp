@@ -13,33 +13,45 @@
 namespace ferry::test {
 namespace {
 
+// A lab channel whose mapping `strict@1` maps local codes to LOINC through a table that holds
+// glucose only; a missing key is an error (the default policy). `channel_keys` are added to the
+// channel's JSON. Returns the configuration with the listener on any free port.
+runtime::EngineConfig strictLab(const TempFolder& dir, const std::string& channel_keys = {}) {
+  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
+  dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 1},
+    "ack_mode": "after_parse", "mapping": "strict@1",)" + channel_keys + R"(
+    "destinations": [{"name": "out", "type": "file", "folder": "out", "format": "hl7v2"}]})");
+  dir.write("tables/codes.csv", "local,loinc\nGLU,2345-7\n");
+  dir.write("mappings/strict.json", R"J({"name": "strict", "version": "1",
+    "transforms": [{"name": "local code to LOINC", "for_each": "observations[*]",
+                    "set": "code.codings[0].code", "value": "lookup('codes', code.codings[0].code)"}],
+    "routes": [{"name": "all", "when": "true", "to": ["out"]}]})J");
+  runtime::ConfigLoad load = runtime::loadConfig(dir.path());
+  for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
+  load.config.channels[0].source.port = 0;
+  return load.config;
+}
+
+// The sample with local codes fails the mapping (potassium is not in the table); its first
+// result alone, under another control id, passes.
+const std::string kFailing = sample("hl7v2/oru_r01_local_codes.hl7");
+std::string glucoseOnly() {
+  std::string message = kFailing.substr(0, kFailing.find("OBX|2|"));
+  message.replace(message.find("NL-000190001"), 12, "NL-000190009");
+  return message;
+}
+
 // store_canonical: "on_error" keeps the canonical JSON of errored messages only, "never" of none;
 // the raw bytes are kept either way.
 TEST(MappingErrors, StoreCanonicalKeepsTheCanonicalFormOnlyWhereTheChannelSaysSo) {
   for (const std::string policy : {"on_error", "never"}) {
     SCOPED_TRACE(policy);
     TempFolder dir;
-    dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
-    dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 1},
-      "ack_mode": "after_parse", "mapping": "strict@1", "store_canonical": ")" + policy + R"(",
-      "destinations": [{"name": "out", "type": "file", "folder": "out", "format": "hl7v2"}]})");
-    dir.write("tables/codes.csv", "local,loinc\nGLU,2345-7\n");
-    dir.write("mappings/strict.json", R"J({"name": "strict", "version": "1",
-      "transforms": [{"name": "local code to LOINC", "for_each": "observations[*]",
-                      "set": "code.codings[0].code", "value": "lookup('codes', code.codings[0].code)"}],
-      "routes": [{"name": "all", "when": "true", "to": ["out"]}]})J");
-    runtime::ConfigLoad load = runtime::loadConfig(dir.path());
-    for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
-    ASSERT_TRUE(load.ok());
-    load.config.channels[0].source.port = 0;
     runtime::JsonLog log(dir.path() + "/ferry.log");
-    runtime::Engine engine(load.config, log);
+    runtime::Engine engine(strictLab(dir, R"( "store_canonical": ")" + policy + R"(",)"), log);
     engine.start();
-    const std::string failing = sample("hl7v2/oru_r01_local_codes.hl7");
-    std::string glucose_only = failing.substr(0, failing.find("OBX|2|"));
-    glucose_only.replace(glucose_only.find("NL-000190001"), 12, "NL-000190009");
-    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), failing), "AE");
-    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucose_only), "AA");
+    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kFailing), "AE");
+    EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucoseOnly()), "AA");
     const auto rows = engine.store().listMessages({});
     engine.stop();
     ASSERT_EQ(rows.size(), 2u);
@@ -49,33 +61,19 @@ TEST(MappingErrors, StoreCanonicalKeepsTheCanonicalFormOnlyWhereTheChannelSaysSo
       if (row.canonical_json) {
         EXPECT_NE(row.canonical_json->find("ferry.canonical/v1"), std::string::npos);
       }
-      EXPECT_EQ(row.raw, errored ? failing : glucose_only);
+      EXPECT_EQ(row.raw, errored ? kFailing : glucoseOnly());
     }
   }
 }
 
 TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
   TempFolder dir;
-  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
-  dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 1},
-    "ack_mode": "after_parse", "mapping": "strict@1",
-    "destinations": [{"name": "out", "type": "file", "folder": "out", "format": "hl7v2"}]})");
-  // Only glucose is in the table, and a missing key is an error (the default policy).
-  dir.write("tables/codes.csv", "local,loinc\nGLU,2345-7\n");
-  dir.write("mappings/strict.json", R"J({"name": "strict", "version": "1",
-    "transforms": [{"name": "local code to LOINC", "for_each": "observations[*]",
-                    "set": "code.codings[0].code", "value": "lookup('codes', code.codings[0].code)"}],
-    "routes": [{"name": "all", "when": "true", "to": ["out"]}]})J");
-  runtime::ConfigLoad load = runtime::loadConfig(dir.path());
-  for (const auto& e : load.errors) ADD_FAILURE() << e.describe();
-  ASSERT_TRUE(load.ok());
-  load.config.channels[0].source.port = 0;  // any free port
   runtime::JsonLog log(dir.path() + "/ferry.log");
-  runtime::Engine engine(load.config, log);
+  runtime::Engine engine(strictLab(dir), log);
   engine.start();
 
   std::string ack;
-  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), sample("hl7v2/oru_r01_local_codes.hl7"), &ack), "AE");
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), kFailing, &ack), "AE");
   auto parsed = hl7v2::Message::parse(ack);
   ASSERT_TRUE(parsed) << ack;
   EXPECT_EQ(parsed->get("MSA-2"), "NL-000190001");
@@ -93,10 +91,7 @@ TEST(MappingErrors, AFailingRuleIsAnsweredAEAndStoredErroredWithTheRuleName) {
   EXPECT_TRUE(engine.store().deliveriesFor(rows[0].id).empty());
 
   // The engine goes on: a message every rule can handle is accepted.
-  std::string glucose_only = sample("hl7v2/oru_r01_local_codes.hl7");
-  glucose_only = glucose_only.substr(0, glucose_only.find("OBX|2|"));
-  glucose_only.replace(glucose_only.find("NL-000190001"), 12, "NL-000190009");
-  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucose_only), "AA");
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), glucoseOnly()), "AA");
   engine.stop();
   // The log names the rule but holds no value from the message.
   const std::string lines = readFile(dir.path() + "/ferry.log");

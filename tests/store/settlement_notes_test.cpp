@@ -31,6 +31,11 @@ class SettlementNotesTest : public StoreTest {
       files.push_back(e.path());
     return files;
   }
+  std::size_t emptyNoteFiles() const {
+    std::size_t empty = 0;
+    for (const auto& file : noteFiles()) empty += std::filesystem::file_size(file) == 0 ? 1 : 0;
+    return empty;
+  }
   // The process dies: nothing is settled, nothing is flushed on purpose. Then the next start.
   std::size_t crashAndRecover() {
     reopen();
@@ -135,9 +140,7 @@ TEST_F(SettlementNotesTest, EachDestinationKeepsItsOwnNotes) {
   EXPECT_EQ(noteFiles().size(), 2u);
   // Settling one destination's batch empties its file only.
   store->settleDeliveries({DeliverySettlement::delivered(lab[0].id, "a")});
-  std::size_t empty = 0;
-  for (const auto& file : noteFiles()) empty += std::filesystem::file_size(file) == 0 ? 1 : 0;
-  EXPECT_EQ(empty, 1u);
+  EXPECT_EQ(emptyNoteFiles(), 1u);
   EXPECT_EQ(crashAndRecover(), 0u);
   EXPECT_EQ(store->delivery(archive[0].id)->status, DeliveryStatus::Delivered);
   EXPECT_EQ(store->delivery(archive[0].id)->response, "b");
@@ -154,9 +157,7 @@ TEST_F(SettlementNotesTest, WorkersOfOneDestinationEachEmptyTheirOwnFile) {
   }).join();
   ASSERT_EQ(noteFiles().size(), 2u);
   store->settleDeliveries({DeliverySettlement::delivered(c[0].id, "first worker")});
-  std::size_t empty = 0;
-  for (const auto& file : noteFiles()) empty += std::filesystem::file_size(file) == 0 ? 1 : 0;
-  EXPECT_EQ(empty, 1u);
+  EXPECT_EQ(emptyNoteFiles(), 1u);
   // Killed now: the second worker's note settles its delivery, nothing is sent again.
   EXPECT_EQ(crashAndRecover(), 0u);
   EXPECT_EQ(store->delivery(c[1].id)->status, DeliveryStatus::Delivered);
