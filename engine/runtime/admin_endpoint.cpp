@@ -104,6 +104,12 @@ http::Response AdminEndpoint::metrics() const {
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "received_commits", seconds(t.durable_commit_us));
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_statements", seconds(t.bookkeeping_statements_us));
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_commits", seconds(t.bookkeeping_commit_us));
+    // Pages per transaction is what a commit costs: each page is 4 KB written to the WAL, and
+    // every received message's fsync flushes those written since the one before.
+    header(out, "ferry_store_wal_pages_total", "counter",
+           "Database pages the store's writer wrote to the WAL, by kind of transaction.");
+    sample(out, "ferry_store_wal_pages_total", "kind", "received", static_cast<double>(t.durable_pages));
+    sample(out, "ferry_store_wal_pages_total", "kind", "bookkeeping", static_cast<double>(t.bookkeeping_pages));
   }
   return {200, "text/plain; version=0.0.4", {}, out.str()};
 }

@@ -65,6 +65,9 @@ TEST(AdminEndpoint, MetricsCountWhatTheStoreHoldsWithoutMessageContents) {
   EXPECT_NE(r.body.find("# TYPE ferry_store_transactions_total counter\n"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("ferry_store_writer_busy_seconds_total{part=\"received_commits\"} "), std::string::npos)
       << r.body;
+  // The message's commit wrote at least its row's page (never 0 pages).
+  EXPECT_NE(r.body.find("ferry_store_wal_pages_total{kind=\"received\"} "), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("ferry_store_wal_pages_total{kind=\"received\"} 0\n"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("Testperson"), std::string::npos);
   EXPECT_EQ(r.body.find("ADMIN-1"), std::string::npos);
 }

@@ -132,5 +132,72 @@ TEST(WriteCombinerBatches, DurableAndBookkeepingWritesTakeTurnsInBatchesOfTheirO
   EXPECT_EQ(batches[2], (std::vector<bool>{true, true, true}));
 }
 
+// A combiner whose executor records each batch (the durable flag of each job) and when it ran.
+struct RecordingCombiner {
+  using Clock = std::chrono::steady_clock;
+  std::mutex mutex;
+  std::vector<std::vector<bool>> batches;
+  std::vector<Clock::time_point> ran_at;
+  WriteCombiner combiner;
+
+  explicit RecordingCombiner(Clock::duration linger)
+      : combiner(
+            [this](WriteCombiner::Batch& batch) {
+              std::lock_guard lock(mutex);
+              std::vector<bool> kinds;
+              for (const WriteJob* job : batch) kinds.push_back(job->durable);
+              batches.push_back(kinds);
+              ran_at.push_back(Clock::now());
+            },
+            /*max_batch=*/64, linger) {}
+
+  // Submits one write and returns when it has run.
+  Clock::time_point submit(bool durable) {
+    auto body = [] {};
+    WriteJob job("test write", durable, body);
+    combiner.submit(job);
+    EXPECT_TRUE(job.done);
+    return Clock::now();
+  }
+};
+
+// While received messages arrive, bookkeeping from several threads waits for company and
+// shares one transaction; a received message meanwhile is committed at once, not after it.
+TEST(WriteCombinerBatches, BookkeepingLingersForCompanyWhileReceivedMessagesArrive) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kLinger = std::chrono::milliseconds(400);
+  RecordingCombiner r(kLinger);
+  r.submit(true);  // a received message: from now on bookkeeping lingers
+
+  const auto started = Clock::now();
+  std::vector<std::thread> bookkeepers;
+  for (int i = 0; i < 3; ++i) {
+    bookkeepers.emplace_back([&] { r.submit(false); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  const auto durable_done = r.submit(true);  // arrives while the three linger
+  for (auto& thread : bookkeepers) thread.join();
+
+  ASSERT_EQ(r.batches.size(), 3u);
+  EXPECT_EQ(r.batches[0], (std::vector<bool>{true}));
+  EXPECT_EQ(r.batches[1], (std::vector<bool>{true}));  // not held back by the lingering three
+  EXPECT_EQ(r.batches[2], (std::vector<bool>{false, false, false}));
+  EXPECT_LT(durable_done - started, kLinger);
+  // The bookkeeping ran once the first of them had waited the linger, not before.
+  EXPECT_GE(r.ran_at[2] - started, kLinger);
+}
+
+// With no received message lately (an operator's command, a single caller) bookkeeping runs at
+// once: lingering would only slow down a caller that nobody will join.
+TEST(WriteCombinerBatches, BookkeepingDoesNotLingerWhenNoMessagesArrive) {
+  using Clock = std::chrono::steady_clock;
+  constexpr auto kLinger = std::chrono::seconds(5);
+  RecordingCombiner r(kLinger);
+  const auto started = Clock::now();
+  for (int i = 0; i < 5; ++i) r.submit(false);
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(1));
+  EXPECT_EQ(r.batches.size(), 5u);
+}
+
 }  // namespace
 }  // namespace ferry::store::sqlite

@@ -67,6 +67,10 @@ bool applyOutcome(Session& session, StatementCache& statements, const ProcessedM
   return true;
 }
 
+// A bookkeeping write of this many rows fills a transaction well enough alone: it need not
+// linger for others to share it (write_combiner.h).
+bool fillsATransaction(std::size_t rows) { return rows >= 16; }
+
 DeliveriesTable::Outcome settledState(const DeliverySettlement& settlement) {
   DeliveriesTable::Outcome outcome;
   outcome.status = settlement.status;
@@ -132,11 +136,12 @@ void SqliteStore::fail(std::string_view what, const std::string& cause) const {
 }
 
 template <typename Body>
-auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
+auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed, bool prompt) {
   using Result = std::invoke_result_t<Body&, Session&, std::int64_t>;
   std::optional<Result> result;
   auto run = [&] { result.emplace(body(*writer_, now())); };
   WriteJob job(what, /*durable=*/!relaxed, run);
+  job.may_linger = !prompt;
   writes_.submit(job);
   if (job.error) std::rethrow_exception(job.error);
   return std::move(*result);
@@ -153,8 +158,8 @@ void exec(sqlite3* db, const char* sql) {
 }  // namespace
 
 SqliteStore::WriterTime SqliteStore::writerTime() const {
-  return {writer_us_[1][0].load(), writer_us_[1][1].load(), writer_us_[0][0].load(),
-          writer_us_[0][1].load()};
+  return {writer_stats_[1][0].load(), writer_stats_[1][1].load(), writer_stats_[0][0].load(), writer_stats_[0][1].load(),
+          writer_stats_[1][2].load(), writer_stats_[0][2].load(), writer_stats_[1][3].load(), writer_stats_[0][3].load()};
 }
 
 std::exception_ptr SqliteStore::failure(std::string_view what) const {
@@ -204,6 +209,9 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
       synchronous_full_ = durable;
     }
     const auto started = std::chrono::steady_clock::now();
+    int pages = 0;
+    int unused = 0;
+    sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &unused, /*reset=*/1);  // from zero
     exec(db, "BEGIN IMMEDIATE");
     open = true;
     for (WriteJob* job : batch) job->run();
@@ -215,8 +223,12 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
     const auto us = [](auto d) {
       return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
     };
-    writer_us_[durable][0].fetch_add(us(ran - started), std::memory_order_relaxed);
-    writer_us_[durable][1].fetch_add(us(committed - ran), std::memory_order_relaxed);
+    sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &pages, &unused, /*reset=*/1);
+    auto& counters = writer_stats_[durable];
+    counters[0].fetch_add(us(ran - started), std::memory_order_relaxed);
+    counters[1].fetch_add(us(committed - ran), std::memory_order_relaxed);
+    counters[2].fetch_add(1, std::memory_order_relaxed);
+    counters[3].fetch_add(static_cast<std::uint64_t>(pages), std::memory_order_relaxed);
     return true;
   } catch (...) {
     if (open) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -318,7 +330,7 @@ std::vector<bool> SqliteStore::recordProcessed(const std::vector<ProcessedMessag
     applied.reserve(outcomes.size());
     for (const auto& outcome : outcomes) applied.push_back(applyOutcome(s, *statements_, outcome, now_ms));
     return applied;
-  }, /*relaxed=*/true);
+  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(outcomes.size()));
 }
 
 std::vector<MessageRecord> SqliteStore::messagesWithStatus(MessageStatus status, std::size_t limit,
@@ -369,7 +381,7 @@ std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination
   if (!any_due) return {};
   return write("claim due deliveries", [&](Session& s, std::int64_t) {
     return DeliveriesTable(s, *statements_).claimDue(destination, now_ms, limit, order);
-  }, /*relaxed=*/true);
+  }, /*relaxed=*/true, /*prompt=*/true);  // the worker waits for it to send anything
 }
 
 std::size_t SqliteStore::recoverInFlight() {
@@ -444,7 +456,7 @@ SettledDeliveries SqliteStore::settle(std::string_view what,
     }
     for (std::int64_t id : released) settled.released += table.release(id, now_ms) ? 1 : 0;
     return settled;
-  }, /*relaxed=*/true);
+  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(settlements.size() + released.size()));
   // Committed: the database now has what the notes of these deliveries held.
   std::vector<std::int64_t> ids = released;
   for (const auto& settlement : settlements) ids.push_back(settlement.delivery_id);
@@ -515,7 +527,7 @@ std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& ev
     ids.reserve(events.size());
     for (const auto& event : events) ids.push_back(table.insert(event));
     return ids;
-  }, /*relaxed=*/true);
+  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(events.size()));
 }
 
 std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {

@@ -17,6 +17,7 @@
 #include <Poco/Data/Session.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,9 @@ struct SqliteOptions {
   std::function<std::int64_t()> clock;  // ms since the epoch for updated_at; system clock if empty
   std::vector<Migration> migrations = sqliteMigrations();
   std::size_t max_writes_per_transaction = 64;  // writes of different callers merged at most
+  // How long bookkeeping may wait for more to share its transaction while received messages
+  // arrive (write_combiner.h): fewer pages rewritten, smaller fsyncs for the ACKs.
+  std::chrono::microseconds bookkeeping_linger{5000};
   Checkpointer::Options checkpoints;  // WAL checkpoints run on their own thread (checkpointer.h)
 };
 
@@ -123,20 +127,27 @@ class SqliteStore final : public Store {
   // transaction: running its statements, and committing (writing the WAL; with its fsync for
   // durable ones). Against wall time this shows how close the store is to its ceiling: every
   // write of every thread takes its turn on this one connection.
+  // Transactions and pages written to the WAL by kind say why: a commit's time grows with
+  // the pages it writes (and an fsync with every page written since the last one).
   struct WriterTime {
     std::uint64_t durable_statements_us = 0;
     std::uint64_t durable_commit_us = 0;
     std::uint64_t bookkeeping_statements_us = 0;
     std::uint64_t bookkeeping_commit_us = 0;
+    std::uint64_t durable_transactions = 0;
+    std::uint64_t bookkeeping_transactions = 0;
+    std::uint64_t durable_pages = 0;
+    std::uint64_t bookkeeping_pages = 0;
   };
   WriterTime writerTime() const;
 
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
   // callers' writes; returns once that transaction has committed.
-  // relaxed: the write alone needs no fsync (see runBatch).
+  // relaxed: the write alone needs no fsync (see runBatch). prompt: relaxed, but it must not
+  // linger for company (write_combiner.h): its caller waits for it to go on, or it is big.
   template <typename Body>
-  auto write(std::string_view what, Body&& body, bool relaxed = false);
+  auto write(std::string_view what, Body&& body, bool relaxed = false, bool prompt = false);
   // The WriteCombiner's executor: one transaction for the batch, errors into the jobs.
   void runBatch(WriteCombiner::Batch& batch);
   // One transaction for all of `batch`; false (every job given an error) when any failed.
@@ -158,14 +169,15 @@ class SqliteStore final : public Store {
   std::unique_ptr<Poco::Data::Session> writer_;
   bool synchronous_full_ = true;  // the writer's current setting, under write_mutex_
   WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
-                        options_.max_writes_per_transaction};
+                        options_.max_writes_per_transaction, options_.bookkeeping_linger};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes
   SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
-  // WriterTime, [durable][0: statements, 1: commit]; written under write_mutex_.
-  std::atomic<std::uint64_t> writer_us_[2][2] = {};
+  // WriterTime, [durable][0: statements µs, 1: commit µs, 2: transactions, 3: pages written];
+  // written under write_mutex_.
+  std::atomic<std::uint64_t> writer_stats_[2][4] = {};
 };
 
 }  // namespace ferry::store::sqlite
