@@ -27,5 +27,7 @@ int resumeCommand(const Args& args);
 int requeueCommand(const Args& args);
 // prune_command.cpp: retention by hand, on the store of a configuration.
 int pruneCommand(const Args& args);
+// config_history_command.cpp: the recorded revisions of a configuration, for auditors.
+int configHistoryCommand(const Args& args);
 
 }  // namespace ferry::cli

@@ -35,7 +35,9 @@ void usage() {
                "                            send failed or dead deliveries again\n"
                "  prune CONFIG --older-than DAYS [--reason TEXT] [--dry-run]\n"
                "                            remove messages finished more than DAYS days ago (never one\n"
-               "                            still owed to a destination); each purge is recorded\n";
+               "                            still owed to a destination); each purge is recorded\n"
+               "  config-history CONFIG [--limit N] | --show ID [--file PATH] | --diff ID\n"
+               "                            the configuration revisions `run` recorded: who, when, what changed\n";
 }
 
 }  // namespace
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
   if (command == "resume") return ferry::cli::resumeCommand(args);
   if (command == "requeue") return ferry::cli::requeueCommand(args);
   if (command == "prune") return ferry::cli::pruneCommand(args);
+  if (command == "config-history") return ferry::cli::configHistoryCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

@@ -156,6 +156,14 @@ int statusCommand(const Args& args) {
     std::cout << ", last purge " << p.id << " at " << isoTime(p.at_ms) << " removed " << p.messages
               << " messages finished before " << isoTime(p.cutoff_ms) << " (" << p.actor << ")";
   }
+  std::cout << "\nconfig: ";
+  if (const auto latest = store->configRevisions(1); !latest.empty()) {
+    const store::ConfigRevision& r = latest.front();
+    std::cout << "revision " << r.id << " recorded " << isoTime(r.recorded_at_ms) << ", digest "
+              << r.digest.substr(0, 12) << " (" << r.actor << ", " << r.reason << ")";
+  } else {
+    std::cout << "no revision recorded yet (ferry run records one)";
+  }
   std::cout << '\n';
   return 0;
 }

@@ -2,13 +2,50 @@
 #include <iostream>
 
 #include "engine/cli/command.h"
+#include "engine/cli/operator_support.h"
 #include "engine/runtime/config.h"
+#include "engine/runtime/config_revision.h"
 #include "engine/runtime/engine.h"
+#include "engine/store/sqlite/sqlite_store.h"
 
 namespace ferry::cli {
 
-// ferry run CONFIG : starts the engine and runs until SIGTERM or SIGINT, then stops accepting,
-// finishes in-flight work, flushes and exits 0.
+namespace {
+
+std::string jsonNames(const std::vector<std::string>& paths) {
+  std::string out = "[";
+  for (const auto& path : paths) out += (out.size() > 1 ? ",\"" : "\"") + runtime::jsonEscape(path) + "\"";
+  return out + "]";
+}
+
+// The audit trail's record of this start: the configuration as a revision in the store, when it
+// changed since the latest one, before the engine accepts anything. A configuration that cannot
+// be recorded does not run (false, reported). The log line names files, never their contents.
+bool recordConfiguration(const runtime::EngineConfig& config, runtime::JsonLog& log) {
+  try {
+    // Its own short-lived store handle: the engine opens the store again as it starts.
+    const auto store = store::openSqliteStore(config.store.path);
+    const runtime::RecordedConfig r =
+        runtime::recordConfigRevision(*store, config, operatorName(), "engine start");
+    log.line("{\"at\":" + std::to_string(runtime::nowMs()) + ",\"level\":\"info\",\"event\":\"" +
+             (r.recorded ? "config.revision_recorded" : "config.unchanged") +
+             "\",\"revision\":" + std::to_string(r.id) + ",\"digest\":\"" + r.digest.substr(0, 12) +
+             "\",\"changed\":" + jsonNames(r.changes.changed) + ",\"added\":" + jsonNames(r.changes.added) +
+             ",\"removed\":" + jsonNames(r.changes.removed) + "}");
+    return true;
+  } catch (const std::exception& e) {
+    log.error("config.revision_failed", e.what());
+    std::cerr << "ferry: cannot start: the configuration could not be recorded in the store, and an"
+                 " unaudited configuration does not run: " << e.what() << '\n';
+    return false;
+  }
+}
+
+}  // namespace
+
+// ferry run CONFIG : records the configuration as a revision when it changed, starts the engine
+// and runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight work, flushes and
+// exits 0.
 int runCommand(const Args& args) {
   if (args.size() != 1) {
     std::cerr << "usage: ferry run CONFIG_FOLDER\n";
@@ -29,6 +66,7 @@ int runCommand(const Args& args) {
   std::signal(SIGPIPE, SIG_IGN);
 
   runtime::JsonLog log(load.config.log_file);
+  if (!recordConfiguration(load.config, log)) return 1;
   runtime::Engine engine(load.config, log);
   try {
     engine.start();

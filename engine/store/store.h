@@ -231,6 +231,42 @@ struct PurgeResult {
   bool more = false;  // more messages were eligible than this call could remove
 };
 
+// One file of a recorded configuration (see Store::recordConfigRevision). What is stored is
+// what an auditor may read: secret values inside a file are already replaced by a marker, and
+// a file that is itself a secret (a key file) keeps no content at all.
+struct ConfigFile {
+  std::string path;      // relative to the configuration folder, '/' separators
+  std::string sha256;    // hex SHA-256 of the stored content; a secret: its keyed fingerprint
+  std::int64_t size = 0;  // bytes of the stored content (0 for a secret)
+  bool secret = false;   // content never stored
+  std::optional<std::string> content;  // when read with configRevision(id) and not secret
+
+  bool operator==(const ConfigFile&) const = default;
+};
+
+// A revision of the configuration folder as recorded when it changed: when, who, why, a
+// digest over all of its files, a short summary of what changed against the revision before,
+// and the files themselves (only from configRevision(id)).
+struct ConfigRevision {
+  std::int64_t id = 0;
+  std::int64_t recorded_at_ms = 0;  // the store's clock
+  std::string actor;   // the login name of whoever started the engine
+  std::string reason;  // e.g. "engine start"
+  std::string digest;  // hex SHA-256 over every file's path, secret flag and sha256
+  std::string summary;  // e.g. "changed channels/lab.json; added tables/loinc.csv"
+  std::vector<ConfigFile> files;  // by path
+};
+
+// What recordConfigRevision did. Recorded: `id` is the new revision. Unchanged: the latest
+// revision has the same digest, `id` is that one, nothing recorded. Stale: the latest revision
+// is no longer the one the summary was made against (another process recorded one meanwhile),
+// nothing recorded; read the latest again and retry.
+struct ConfigRevisionResult {
+  enum class Outcome { Recorded, Unchanged, Stale };
+  Outcome outcome = Outcome::Recorded;
+  std::int64_t id = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -353,6 +389,24 @@ class Store {
   virtual std::int64_t countPurgeable(std::int64_t older_than_ms) = 0;
   // The audit trail of purges, newest first.
   virtual std::vector<PurgeRecord> purges(std::size_t limit) = 0;
+
+  // --- configuration revisions (the trail of configuration changes) ---
+  // Records `revision` (its id and recorded_at are the store's) in one transaction, only when
+  // its digest differs from the latest revision's and the latest is still `based_on_id` (0:
+  // none yet), so two engines starting at once on the same change record it once. Throws
+  // std::invalid_argument for an empty actor or a digest that is not 64 hex characters;
+  // StoreError when the transaction fails (nothing recorded).
+  virtual ConfigRevisionResult recordConfigRevision(const ConfigRevision& revision,
+                                                    std::int64_t based_on_id) = 0;
+  // Newest first, ids below before_id (0: from the latest), without their files.
+  virtual std::vector<ConfigRevision> configRevisions(std::size_t limit,
+                                                      std::int64_t before_id = 0) = 0;
+  // One revision with its files and their stored contents; nullopt when there is none.
+  virtual std::optional<ConfigRevision> configRevision(std::int64_t id) = 0;
+  // A random value made once per store: the key of the fingerprints of secrets, so that a
+  // fingerprint of a short secret cannot be looked up in a precomputed table or compared
+  // between installations (config_revision.h).
+  virtual std::string configSecretSalt() = 0;
 
   // Write transactions committed since open (one per write call, one per batch).
   virtual std::uint64_t transactionsCommitted() const = 0;

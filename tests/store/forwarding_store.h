@@ -103,6 +103,17 @@ class ForwardingStore : public Store {
     return inner_.countPurgeable(older_than_ms);
   }
   std::vector<PurgeRecord> purges(std::size_t limit) override { return inner_.purges(limit); }
+  ConfigRevisionResult recordConfigRevision(const ConfigRevision& revision,
+                                            std::int64_t based_on_id) override {
+    return inner_.recordConfigRevision(revision, based_on_id);
+  }
+  std::vector<ConfigRevision> configRevisions(std::size_t limit, std::int64_t before_id) override {
+    return inner_.configRevisions(limit, before_id);
+  }
+  std::optional<ConfigRevision> configRevision(std::int64_t id) override {
+    return inner_.configRevision(id);
+  }
+  std::string configSecretSalt() override { return inner_.configSecretSalt(); }
   std::uint64_t transactionsCommitted() const override { return inner_.transactionsCommitted(); }
 
  protected:

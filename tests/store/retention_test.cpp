@@ -273,7 +273,7 @@ TEST_F(RetentionTest, MigrationFourUpgradesAStoreOfVersionThreeKeepingItsMessage
     ASSERT_TRUE(old.markProcessed(id, "{}"));
   }
   sqlite::SqliteStore upgraded(file, options());
-  EXPECT_EQ(sqlite::sqliteMigrations().size(), 4u);
+  EXPECT_GE(sqlite::sqliteMigrations().size(), 4u);  // later migrations are appended
   EXPECT_TRUE(upgraded.message(id));
   clock.advance(2 * kDay);
   const auto result = upgraded.purgeFinished(kDay, 10, "alice", "");

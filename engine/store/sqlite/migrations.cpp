@@ -3,6 +3,7 @@
 #include <Poco/Data/Statement.h>
 
 #include "engine/store/sqlite/channel_states_table.h"
+#include "engine/store/sqlite/config_revisions_table.h"
 #include "engine/store/sqlite/connection.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
@@ -40,6 +41,8 @@ std::vector<Migration> sqliteMigrations() {
       {3, "operators' channel states", ChannelStatesTable::schemaV3()},
       {4, "retention: purges audit trail and finished-messages index",
        concat({PurgesTable::schemaV4(), Retention::schemaV4()})},
+      {5, "configuration revisions: the trail of configuration changes",
+       ConfigRevisionsTable::schemaV5()},
   };
 }
 

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "engine/store/sqlite/channel_states_table.h"
+#include "engine/store/sqlite/config_revisions_table.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
 #include "engine/store/sqlite/message_keys_table.h"
@@ -565,6 +566,44 @@ std::int64_t SqliteStore::countPurgeable(std::int64_t older_than_ms) {
 std::vector<PurgeRecord> SqliteStore::purges(std::size_t limit) {
   if (limit == 0) return {};
   return read("read the purges", [&](Session& s) { return PurgesTable(s).latest(limit); });
+}
+
+// --- configuration revisions ---
+
+ConfigRevisionResult SqliteStore::recordConfigRevision(const ConfigRevision& revision,
+                                                       std::int64_t based_on_id) {
+  if (revision.actor.empty()) throw std::invalid_argument("A configuration revision names who made it.");
+  if (!ConfigRevisionsTable::isDigest(revision.digest)) {
+    throw std::invalid_argument("A configuration digest is 64 lowercase hex characters.");
+  }
+  // The latest digest is compared inside the write transaction, which SQLite runs one at a
+  // time across processes: two engines starting on the same change record it once. Relaxed,
+  // like other bookkeeping: the first durable commit after it (the first message received)
+  // makes it durable too, and a power cut before that one only means it is recorded again at
+  // the next start.
+  using Outcome = ConfigRevisionResult::Outcome;
+  return write("record a configuration revision", [&](Session& s, std::int64_t now_ms) {
+    ConfigRevisionsTable table(s);
+    const std::optional<ConfigRevision> latest = table.latest();
+    const std::int64_t latest_id = latest ? latest->id : 0;
+    if (latest && latest->digest == revision.digest) return ConfigRevisionResult{Outcome::Unchanged, latest_id};
+    if (latest_id != based_on_id) return ConfigRevisionResult{Outcome::Stale, latest_id};
+    return ConfigRevisionResult{Outcome::Recorded, table.insert(revision, now_ms)};
+  }, /*relaxed=*/true);
+}
+
+std::vector<ConfigRevision> SqliteStore::configRevisions(std::size_t limit, std::int64_t before_id) {
+  if (limit == 0) return {};
+  return read("list configuration revisions",
+              [&](Session& s) { return ConfigRevisionsTable(s).list(limit, before_id); });
+}
+
+std::optional<ConfigRevision> SqliteStore::configRevision(std::int64_t id) {
+  return read("read a configuration revision", [&](Session& s) { return ConfigRevisionsTable(s).byId(id); });
+}
+
+std::string SqliteStore::configSecretSalt() {
+  return read("read the configuration secret salt", [&](Session& s) { return ConfigRevisionsTable(s).salt(); });
 }
 
 // --- metrics ---

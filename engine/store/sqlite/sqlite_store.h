@@ -117,6 +117,12 @@ class SqliteStore final : public Store {
   std::int64_t countPurgeable(std::int64_t older_than_ms) override;
   std::vector<PurgeRecord> purges(std::size_t limit) override;
 
+  ConfigRevisionResult recordConfigRevision(const ConfigRevision& revision,
+                                            std::int64_t based_on_id) override;
+  std::vector<ConfigRevision> configRevisions(std::size_t limit, std::int64_t before_id = 0) override;
+  std::optional<ConfigRevision> configRevision(std::int64_t id) override;
+  std::string configSecretSalt() override;
+
   std::map<std::string, std::int64_t> countMessagesByStatus() override;
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override;
 
