@@ -1,5 +1,7 @@
 #include "parsers/hl7v2/datatype_reader.h"
 
+#include <span>
+
 #include "parsers/hl7v2/escape.h"
 #include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
@@ -17,15 +19,45 @@ std::string_view mappedCode(std::string_view table, std::string_view v2) {
   return row != nullptr ? row->fhir_code : std::string_view();
 }
 
+// Coding system ids of table 0396 ("LN", "UCUM", "SCT") and their canonical systems, built once.
+// A coding copies its system from here: a well-known URI is then shared without hashing and
+// comparing the URI again, which CodeSystem::assign does on every call.
+class CodingSystems {
+ public:
+  CodingSystems() : rows_(terminology::conceptMap(kTable)) {
+    systems_.reserve(rows_.size());
+    for (const terminology::ConceptMapping& row : rows_) systems_.emplace_back(row.fhir_code);
+  }
+
+  // The system for a v2 coding system id, nullptr for an id the table does not know.
+  const canonical::CodeSystem* find(std::string_view id) const {
+    const terminology::ConceptMapping* row = terminology::findFhir(kTable, id);
+    return row != nullptr ? &systems_[static_cast<std::size_t>(row - rows_.data())] : nullptr;
+  }
+
+ private:
+  static constexpr std::string_view kTable = "0396";
+  std::span<const terminology::ConceptMapping> rows_;
+  std::vector<canonical::CodeSystem> systems_;
+};
+
+const CodingSystems& codingSystems() {
+  static const CodingSystems systems;
+  return systems;
+}
+
+// Coding system ids are a few bytes: an inline loop beats a memcmp call.
+bool sameBytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-void DatatypeReader::text(const Element& e, std::string& out) const {
-  if (!e.valued()) return;
-  const std::string_view raw = e.raw();
-  if (charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding())) {
-    out.append(raw);  // the common case: nothing to decode
-    return;
-  }
+void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const {
   if (charset_ == CharacterSet::Latin1) {
     appendUtf8(unescape(raw, message_.encoding()), charset_, out);
   } else {
@@ -33,13 +65,13 @@ void DatatypeReader::text(const Element& e, std::string& out) const {
   }
 }
 
-std::string_view DatatypeReader::decoded(const Element& e, std::string& scratch) const {
-  if (!e.valued()) return {};
-  const std::string_view raw = e.raw();
-  if (charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding())) return raw;
-  scratch.clear();
-  text(e, scratch);
-  return scratch;
+const canonical::CodeSystem* DatatypeReader::knownCodingSystem(std::string_view id) const {
+  for (const RecentSystem& recent : recent_systems_) {
+    if (sameBytes(recent.id, id)) return recent.system;
+  }
+  const canonical::CodeSystem* system = codingSystems().find(id);
+  recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{id, system};
+  return system;
 }
 
 std::string DatatypeReader::text(const Element& e) const {
@@ -108,12 +140,10 @@ void DatatypeReader::coding(const Pieces& cwe, int first, canonical::Coding& c) 
   const Element system = cwe[first + 2];
   if (system.valued()) {
     // Coding system ids are plain ASCII table values: no decoding needed to look them up.
-    const std::string_view raw = system.raw();
-    const std::string_view uri = terminology::codingSystemUri(raw);
-    if (uri.data() == raw.data()) {
-      c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
+    if (const canonical::CodeSystem* known = knownCodingSystem(system.raw())) {
+      c.system = *known;
     } else {
-      c.system.assign(uri);
+      c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
     }
   }
 }
@@ -172,6 +202,8 @@ canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
   const Pieces parts(xpn);
   // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
   text(parts[first].subcomponent(1), n.family);
+  // Given and middle name: one allocation for both.
+  n.given.reserve(static_cast<std::size_t>(parts[first + 1].valued() + parts[first + 2].valued()));
   for (int c : {first + 1, first + 2}) {
     if (parts[c].valued()) n.given.push_back(text(parts[c]));
   }
@@ -244,6 +276,7 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
   assignSystem(parts[9].subcomponent(1), p.identifier.system);
   text(parts[13], p.identifier.type);
   text(parts[2].subcomponent(1), p.name.family);
+  p.name.given.reserve(static_cast<std::size_t>(parts[3].valued() + parts[4].valued()));
   for (int c : {3, 4}) {
     if (parts[c].valued()) p.name.given.push_back(text(parts[c]));
   }

@@ -6,11 +6,14 @@
 // is a warning: the message is still usable, and the raw value is kept as an extension so
 // nothing is lost.
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "engine/canonical/datatypes.h"
 #include "engine/canonical/extension.h"
+#include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
 
@@ -31,7 +34,16 @@ class DatatypeReader {
 
   // Decoded UTF-8 text of a leaf element.
   std::string text(const Element& e) const;
-  void text(const Element& e, std::string& out) const;
+  // Appends it to out. Inline, with the decoding out of line: readers call this a hundred times
+  // a message, nearly always for a value that is appended as it is.
+  void text(const Element& e, std::string& out) const {
+    if (!e.valued()) return;
+    if (readsAsWritten(e.raw())) {
+      out.append(e.raw());
+      return;
+    }
+    appendDecoded(e.raw(), out);
+  }
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
   std::string dateTime(const Element& e, int field) const;
@@ -60,7 +72,32 @@ class DatatypeReader {
  private:
   // The decoded text of e as a view: the raw bytes themselves when decoding would not change
   // them (the common case, no copy), else the decoded text written to scratch.
-  std::string_view decoded(const Element& e, std::string& scratch) const;
+  std::string_view decoded(const Element& e, std::string& scratch) const {
+    if (!e.valued()) return {};
+    if (readsAsWritten(e.raw())) return e.raw();
+    scratch.clear();
+    appendDecoded(e.raw(), scratch);
+    return scratch;
+  }
+  // True when decoding raw would not change it: no escape, and UTF-8 or ASCII already.
+  bool readsAsWritten(std::string_view raw) const {
+    return charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
+  }
+  // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
+  void appendDecoded(std::string_view raw, std::string& out) const;
+
+  // The system for a v2 coding system id (table 0396); nullptr when the table does not know it.
+  const canonical::CodeSystem* knownCodingSystem(std::string_view id) const;
+
+  // A message names the same few coding systems on every result ("LN" in OBX-3, "UCUM" in
+  // OBX-6): the ids looked up last and their answers, so a repeat costs a comparison instead of
+  // a hash look-up. The views point into the message, which outlives the reader.
+  struct RecentSystem {
+    std::string_view id;
+    const canonical::CodeSystem* system = nullptr;
+  };
+  mutable std::array<RecentSystem, 4> recent_systems_{};
+  mutable std::size_t next_recent_ = 0;
 
   const Message& message_;
   CharacterSet charset_;

@@ -3,10 +3,6 @@
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/scan.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace ferry::hl7v2 {
 
 std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
@@ -49,15 +45,15 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
     return true;
   };
 #if defined(__SSE2__)
-  // Every coded value, identifier and name goes through here, so it takes 16 bytes a step: one
-  // mask of separators (and one of the stop character) per block, then one cut per set bit.
+  // Every coded value, identifier and name goes through here, so it takes up to 16 bytes a step
+  // (the last partial block too, see scan.h): one mask of separators (and one of the stop
+  // character) per block, then one cut per set bit.
   const __m128i separators = _mm_set1_epi8(sep);
   const __m128i stops = _mm_set1_epi8(stop);
-  while (end - p >= 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    auto seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, separators)));
-    const auto stop_mask =
-        stop != '\0' ? static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, stops))) : 0u;
+  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const Block block(p, static_cast<std::size_t>(end - p));
+    unsigned seps = block.matches(separators);
+    const unsigned stop_mask = stop != '\0' ? block.matches(stops) : 0u;
     if (stop_mask != 0) {
       const int at = __builtin_ctz(stop_mask);
       end = p + at;
@@ -66,11 +62,7 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
     for (; seps != 0; seps &= seps - 1) {
       if (!cut(p + __builtin_ctz(seps))) return;
     }
-    if (stop_mask != 0) {
-      p = end;
-      break;
-    }
-    p += 16;
+    p = stop_mask != 0 ? end : p + block.n;
   }
 #endif
   for (; p < end; ++p) {
@@ -83,15 +75,8 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
   if (count_ < kMax) parts_[count_++] = Span{start, static_cast<std::size_t>(end - start)};
 }
 
-Element Pieces::operator[](int n) const {
-  if (n < 1) return {};
-  if (n <= count_) {
-    return Element(std::string_view(parts_[n - 1].data, parts_[n - 1].size), enc_, child_level_);
-  }
-  if (count_ == kMax) {
-    return child_level_ == Element::Level::Component ? whole_.component(n) : whole_.subcomponent(n);
-  }
-  return {};
+Element Pieces::beyondKmax(int n) const {
+  return child_level_ == Element::Level::Component ? whole_.component(n) : whole_.subcomponent(n);
 }
 
 int countPieces(std::string_view text, char sep) {

@@ -61,10 +61,18 @@ class Element {
 class Pieces {
  public:
   explicit Pieces(const Element& composite);
-  Element operator[](int n) const;  // 1-based; absent when the composite has fewer
+  // 1-based; absent when the composite has fewer. Inline: readers take a dozen pieces a segment.
+  Element operator[](int n) const {
+    if (n >= 1 && n <= count_) {
+      return Element(std::string_view(parts_[n - 1].data, parts_[n - 1].size), enc_, child_level_);
+    }
+    return n >= 1 && count_ == kMax ? beyondKmax(n) : Element();
+  }
   int count() const { return count_; }
 
  private:
+  Element beyondKmax(int n) const;  // piece n > kMax of a composite cut at kMax
+
   static constexpr int kMax = 24;
   // A plain pointer/length pair rather than std::string_view: string_view's constructor would
   // zero all 24 entries on every split, which cost more than the split itself. Only the first

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "parsers/hl7v2/encoding_characters.h"
+#include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
 
@@ -17,9 +18,11 @@ std::string unescape(std::string_view raw, const EncodingCharacters& enc);
 // Appends the decoded form of raw to out (no allocation when out has capacity).
 void appendUnescaped(std::string_view raw, const EncodingCharacters& enc, std::string& out);
 
-// True when raw holds the escape character, i.e. decoding would change it.
+// True when raw holds the escape character, i.e. decoding would change it. Asked for nearly
+// every value read, most of them a few bytes long: an inline scan, not a memchr call.
 inline bool needsUnescape(std::string_view raw, const EncodingCharacters& enc) {
-  return raw.find(enc.escape) != std::string_view::npos;
+  const char* end = raw.data() + raw.size();
+  return findChar(raw.data(), end, enc.escape) != end;
 }
 
 // Escapes every delimiter in value so it can be placed in a field: the inverse of unescape for

@@ -31,6 +31,10 @@ class Segment {
   Element field(int n) const;                   // absent Element when n > fieldCount()
 
  private:
+  // field() of MSH/FHS/BHS, whose numbering is shifted by MSH-1; out of line so that field()
+  // stays small enough to inline everywhere else.
+  Element headerField(int n) const;
+
   const Message* message_;
   std::size_t index_;
 };
@@ -122,20 +126,10 @@ inline int Segment::fieldCount() const {
 inline Element Segment::field(int n) const {
   const auto& s = message_->segments_[index_];
   if (n < 1) return {};
-  const EncodingCharacters* enc = &message_->encoding_;
-  if (message_->isHeaderSegment(s)) {
-    // MSH-1 is the separator itself; MSH-2 the encoding characters; MSH-n is piece n-1.
-    if (s.sep_count == 0) return {};
-    if (n == 1) {
-      return Element(std::string_view(message_->buffer_.data() + message_->separators_[s.first_sep], 1),
-                     enc, Element::Level::Literal);
-    }
-    if (n == 2) return Element(message_->piece(s, 1), enc, Element::Level::Literal);
-    if (static_cast<std::uint32_t>(n - 1) > s.sep_count) return {};
-    return Element(message_->piece(s, static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
-  }
+  if (message_->isHeaderSegment(s)) return headerField(n);
   if (static_cast<std::uint32_t>(n) > s.sep_count) return {};
-  return Element(message_->piece(s, static_cast<std::uint32_t>(n)), enc, Element::Level::Field);
+  return Element(message_->piece(s, static_cast<std::uint32_t>(n)), &message_->encoding_,
+                 Element::Level::Field);
 }
 
 }  // namespace ferry::hl7v2

@@ -120,6 +120,7 @@ Normalized normalize(const Message& message) {
   }
 
   result.message.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
+  result.message.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
   SegmentNormalizer segments(reader, result.message);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);

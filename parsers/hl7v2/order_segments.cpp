@@ -1,5 +1,6 @@
 // Orders and results: ORC, OBR, OBX, NTE, SPM.
 #include <charconv>
+#include <cstdint>
 
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
@@ -8,10 +9,41 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+// The usual shape of a lab number, [-]digits[.digits] with at most 15 digits, read without
+// std::from_chars: the digits as an integer and the power of ten are then both exact doubles,
+// so one IEEE division rounds correctly and gives the very double from_chars would. Other
+// shapes (exponents, longer mantissas, ".5", "inf") answer nullopt and take the general path.
+std::optional<double> readPlainDecimal(std::string_view text) {
+  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
+                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  constexpr int kMaxDigits = 15;
+  const bool negative = !text.empty() && text.front() == '-';
+  std::size_t i = negative ? 1 : 0;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  int decimals = -1;  // digits after the point; -1 while no point was seen
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > kMaxDigits) return std::nullopt;
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+      if (decimals >= 0) ++decimals;
+    } else if (c == '.' && decimals < 0 && digits > 0) {
+      decimals = 0;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0 || decimals == 0) return std::nullopt;  // "", "-", "5."
+  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals < 0 ? 0 : decimals];
+  return negative ? -value : value;
+}
+
 std::optional<double> readNumber(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (const std::optional<double> plain = readPlainDecimal(text)) return plain;
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
@@ -33,6 +65,13 @@ canonical::ReferenceRange readRange(std::string text) {
   }
   range.text = std::move(text);
   return range;
+}
+
+// Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
+// CodeSystem made once shares the URI without looking it up again for every result.
+canonical::CodeSystem interpretationSystem(std::string_view uri) {
+  static const canonical::CodeSystem kInterpretation(terminology::kObservationInterpretation);
+  return uri == kInterpretation.str() ? kInterpretation : canonical::CodeSystem(uri);
 }
 
 canonical::StatusCode mapStatus(std::string_view table, std::string v2) {
@@ -98,7 +137,8 @@ void SegmentNormalizer::readObr(const Segment& s) {
 void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observation& obs) {
   const Element values = s.field(5);
   canonical::ObservationValue& v = obs.value;
-  const std::string& type = obs.value_type;
+  // A view: its == checks the length before the bytes, so most comparisons below cost no memcmp.
+  const std::string_view type = obs.value_type;
   if (type == "NM") {
     reader_.text(values.repetition(1), v.decimal);
     v.number = readNumber(v.decimal);
@@ -123,7 +163,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
     std::string& text = v.text.mut();
-    for (int r = 1; r <= values.repetitionCount(); ++r) {
+    for (int r = 1, count = values.repetitionCount(); r <= count; ++r) {
       if (r > 1) text += '\n';
       reader_.text(values.repetition(r), text);
     }
@@ -146,7 +186,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
     reader_.text(flags.repetition(r).component(1), interpretation.v2);
     if (interpretation.v2.empty()) continue;
     if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      interpretation.fhir.system.assign(mapped->fhir_system);
+      interpretation.fhir.system = interpretationSystem(mapped->fhir_system);
       interpretation.fhir.code.assign(mapped->fhir_code);
       interpretation.fhir.display.assign(mapped->display);
     }
@@ -165,7 +205,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
 void SegmentNormalizer::readNte(const Segment& s) {
   canonical::Note note;
   const Element comments = s.field(3);
-  for (int r = 1; r <= comments.repetitionCount(); ++r) {
+  for (int r = 1, count = comments.repetitionCount(); r <= count; ++r) {
     if (r > 1) note.text += '\n';
     reader_.text(comments.repetition(r), note.text);
   }

@@ -1,7 +1,13 @@
 #pragma once
 // Finding delimiters fast: 16 bytes at a time with SSE2 where the CPU has it.
+//
+// Most spans searched are short (a component, a date, a code of a few bytes), so the last
+// partial block matters as much as the full ones: from 8 bytes on it is compared in the vector
+// unit too, read with two overlapping loads that never touch memory past the span (see Block).
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -9,17 +15,57 @@
 
 namespace ferry::hl7v2 {
 
+#if defined(__SSE2__)
+
+// 8 to 16 bytes [p, p + n) in a vector. A partial block (n < 16) is read as two overlapping
+// 8-byte loads, one at p and one ending at p + n, so nothing past the span is read; matches()
+// maps the lanes of the second load back to their offsets. Spans under 8 bytes are cheaper to
+// scan byte by byte.
+constexpr std::size_t kMinBlock = 8;
+
+struct Block {
+  __m128i bytes;
+  unsigned n;
+
+  Block(const char* p, std::size_t size) : n(size < 16 ? static_cast<unsigned>(size) : 16u) {
+    if (n == 16) {
+      bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    } else {
+      std::uint64_t low = 0;
+      std::uint64_t high = 0;
+      std::memcpy(&low, p, 8);
+      std::memcpy(&high, p + n - 8, 8);
+      bytes = _mm_set_epi64x(static_cast<long long>(high), static_cast<long long>(low));
+    }
+  }
+
+  // Bit i set when byte i of the span equals every lane of v (an _mm_set1_epi8), for i < n.
+  unsigned matches(__m128i v) const {
+    const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, v)));
+    return n == 16 ? m : (m & 0xFFu) | ((m >> 8) << (n - 8));
+  }
+};
+
+// Set bits of a 16-bit mask; separators are rare within a block, so clearing the lowest set bit
+// beats a popcount, which without -mpopcnt is a library call.
+inline int bitCount(unsigned mask) {
+  int n = 0;
+  for (; mask != 0; mask &= mask - 1) ++n;
+  return n;
+}
+
+#endif
+
 // First position in [p, end) holding a or b; end when there is none.
 inline const char* findEither(const char* p, const char* end, char a, char b) {
 #if defined(__SSE2__)
   const __m128i va = _mm_set1_epi8(a);
   const __m128i vb = _mm_set1_epi8(b);
-  while (end - p >= 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const int mask =
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
+  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const Block block(p, static_cast<std::size_t>(end - p));
+    const unsigned mask = block.matches(va) | block.matches(vb);
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += block.n;
   }
 #endif
   while (p < end && *p != a && *p != b) ++p;
@@ -32,11 +78,11 @@ inline const char* findEither(const char* p, const char* end, char a, char b) {
 inline const char* findChar(const char* p, const char* end, char c) {
 #if defined(__SSE2__)
   const __m128i vc = _mm_set1_epi8(c);
-  while (end - p >= 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, vc));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
+  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const Block block(p, static_cast<std::size_t>(end - p));
+    const unsigned mask = block.matches(vc);
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += block.n;
   }
 #endif
   while (p < end && *p != c) ++p;
@@ -48,10 +94,10 @@ inline int countChar(const char* p, const char* end, char c) {
   int n = 0;
 #if defined(__SSE2__)
   const __m128i vc = _mm_set1_epi8(c);
-  while (end - p >= 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    n += __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, vc))));
-    p += 16;
+  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const Block block(p, static_cast<std::size_t>(end - p));
+    n += bitCount(block.matches(vc));
+    p += block.n;
   }
 #endif
   for (; p < end; ++p) n += *p == c;

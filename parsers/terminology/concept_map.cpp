@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "parsers/terminology/v2_tables_administration.h"
 #include "parsers/terminology/v2_tables_coding_systems.h"
@@ -76,31 +77,52 @@ std::span<const ConceptMapping> conceptMap(std::string_view table) {
 
 namespace {
 
+// Every table number has four digits ("0001"), so a table is named by one 32-bit word: it is
+// hashed and compared in one step instead of a loop over its characters.
+constexpr std::size_t kTableNumberSize = 4;
+
+constexpr bool tableNumbersHaveFourDigits() {
+    for (const TableEntry& entry : kTables) {
+        if (entry.table.size() != kTableNumberSize) return false;
+    }
+    return true;
+}
+static_assert(tableNumbersHaveFourDigits(), "ForwardIndex keys tables by a four-character number");
+
+std::uint32_t tableWord(std::string_view number) {
+    std::uint32_t word = 0;
+    std::memcpy(&word, number.data(), kTableNumberSize);
+    return word;
+}
+
 // Normalizers look codes up several times per result segment, so the forward direction gets a
 // hash index built once from the tables (the tables stay the single source of truth). It is an
-// open-addressing table of row pointers keyed by string_view, so a look-up hashes a few bytes
-// and compares in place: no key string is built. The first row wins for a repeated key, as in a
-// linear search (wellFormed() rules duplicates out anyway).
+// open-addressing table of row pointers keyed by (table word, code), so a look-up hashes a few
+// bytes and compares in place: no key string is built. The first row wins for a repeated key, as
+// in a linear search (wellFormed() rules duplicates out anyway).
 class ForwardIndex {
 public:
     ForwardIndex() {
         for (const TableEntry& entry : kTables) {
+            const std::uint32_t table = tableWord(entry.table);
             for (const ConceptMapping& row : entry.rows) {
-                std::size_t slot = hash(entry.table, row.v2_code) & kMask;
-                while (slots_[slot] != nullptr) {
-                    if (slots_[slot]->table == entry.table && slots_[slot]->v2_code == row.v2_code) break;
+                std::size_t slot = hash(table, row.v2_code) & kMask;
+                while (slots_[slot].row != nullptr) {
+                    if (slots_[slot].table == table && slots_[slot].row->v2_code == row.v2_code) break;
                     slot = (slot + 1) & kMask;
                 }
-                if (slots_[slot] == nullptr) slots_[slot] = &row;
+                if (slots_[slot].row == nullptr) slots_[slot] = Slot{&row, table};
             }
         }
     }
 
-    const ConceptMapping* find(std::string_view table, std::string_view code) const {
+    const ConceptMapping* find(std::string_view number, std::string_view code) const {
+        if (number.size() != kTableNumberSize) return nullptr;  // no such table
+        const std::uint32_t table = tableWord(number);
         for (std::size_t slot = hash(table, code) & kMask;; slot = (slot + 1) & kMask) {
-            const ConceptMapping* row = slots_[slot];
-            if (row == nullptr) return nullptr;
-            if (same(row->v2_code, code) && same(row->table, table)) return row;
+            const Slot& s = slots_[slot];
+            if (s.row == nullptr) return nullptr;
+            if (s.table == table && same(s.row->v2_code, code)) return s.row;
         }
     }
 
@@ -110,7 +132,12 @@ private:
     static constexpr std::size_t kSlots = 2048;
     static constexpr std::size_t kMask = kSlots - 1;
 
-    // Codes and table numbers are a few bytes: an inline loop beats a memcmp call.
+    struct Slot {
+        const ConceptMapping* row = nullptr;
+        std::uint32_t table = 0;  // tableWord() of the row's table
+    };
+
+    // Codes are a few bytes: an inline loop beats a memcmp call.
     static bool same(std::string_view a, std::string_view b) {
         if (a.size() != b.size()) return false;
         for (std::size_t i = 0; i < a.size(); ++i) {
@@ -119,16 +146,14 @@ private:
         return true;
     }
 
-    // FNV-1a over the table number and the code.
-    static std::size_t hash(std::string_view table, std::string_view code) {
-        std::uint32_t h = 2166136261u;
-        for (char c : table) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-        h = (h ^ 0xFFu) * 16777619u;  // keeps ("01","23") apart from ("012","3")
+    // FNV-1a over the code, started from the table word.
+    static std::size_t hash(std::uint32_t table, std::string_view code) {
+        std::uint32_t h = (2166136261u ^ table) * 16777619u;
         for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-        return h;
+        return h ^ (h >> 15);
     }
 
-    std::array<const ConceptMapping*, kSlots> slots_{};
+    std::array<Slot, kSlots> slots_{};
 };
 
 const ForwardIndex& forwardIndex() {

@@ -1,6 +1,8 @@
 #include "parsers/terminology/datetime.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace ferry::terminology {
 namespace {
@@ -132,13 +134,28 @@ std::string formatHl7(const DateTimeParts& p) {
     return out;
 }
 
+/// True when the 8 bytes at p are all ASCII digits, checked as one 64-bit word: a byte is a
+/// digit when its high nibble is 3 and stays 3 after adding 6 (low nibble at most 9).
+bool eightDigits(const char* p) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
+    return ((word & kHigh) | (((word + 0x0606060606060606u) & kHigh) >> 4)) == 0x3333333333333333u;
+}
+
+/// Number of leading digits of s; dates have 4 to 14, so the first 8 are checked at once.
+std::size_t leadingDigits(std::string_view s) {
+    std::size_t digits = s.size() >= 8 && eightDigits(s.data()) ? 8 : 0;
+    while (digits < s.size() && isDigit(s[digits])) ++digits;
+    return digits;
+}
+
 }  // namespace
 
 bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
     // Dates are on every result segment, so this direction reads the digits in place and writes
     // into a stack buffer: no parts struct, no temporary string. The checks are those of valid().
-    std::size_t digits = 0;
-    while (digits < s.size() && isDigit(s[digits])) ++digits;
+    const std::size_t digits = leadingDigits(s);
     if (digits < 4 || digits > 14 || digits % 2 != 0) return false;
 
     std::size_t pos = digits;
@@ -175,27 +192,31 @@ bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
     if (digits >= 14 && twoDigits(d + 12) > 59) return false;
     if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return false;
 
-    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", 30 characters.
+    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", 30 characters. Each pair of digits after
+    // the year follows its separator: -MM -DD Thh :mm :ss.
+    static constexpr char kSeparators[] = {'-', '-', 'T', ':', ':'};
     char buffer[32];
-    char* o = buffer;
-    auto put = [&o](char separator, const char* from, std::size_t n) {
-        if (separator != 0) *o++ = separator;
-        for (std::size_t i = 0; i < n; ++i) *o++ = from[i];
-    };
-    put(0, d, 4);
-    if (digits >= 6) put('-', d + 4, 2);
-    if (digits >= 8) put('-', d + 6, 2);
+    std::memcpy(buffer, d, 4);
+    std::size_t n = 4;
+    for (std::size_t pair = 4; pair < digits; pair += 2) {
+        buffer[n] = kSeparators[(pair - 4) / 2];
+        std::memcpy(buffer + n + 1, d + pair, 2);
+        n += 3;
+    }
     if (digits >= 10) {  // a date alone carries no time zone in ISO 8601
-        put('T', d + 8, 2);
-        if (digits >= 12) put(':', d + 10, 2);
-        if (digits >= 14) put(':', d + 12, 2);
-        if (fraction_size != 0) put('.', d + fraction_begin, fraction_size);
+        if (fraction_size != 0) {
+            buffer[n++] = '.';
+            for (std::size_t i = 0; i < fraction_size; ++i) buffer[n++] = d[fraction_begin + i];
+        }
         if (sign != 0) {
-            put(sign, d + zone, 2);
-            put(':', d + zone + 2, 2);
+            buffer[n] = sign;
+            std::memcpy(buffer + n + 1, d + zone, 2);
+            buffer[n + 3] = ':';
+            std::memcpy(buffer + n + 4, d + zone + 2, 2);
+            n += 6;
         }
     }
-    out.append(buffer, static_cast<std::size_t>(o - buffer));
+    out.append(buffer, n);
     return true;
 }
 
