@@ -41,14 +41,13 @@ struct Options {
   bool keep = false;  // leave the store of the last scenario for inspection
   int connections = 1;  // to the destination; more than one makes it unordered
   std::string store_canonical = "always";
-  int linger_ms = runtime::StoreConfig{}.bookkeeping_linger_ms;
 };
 
 void usage() {
   std::printf(
       "engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]\n"
       "             [--only baseline|ferry] [--connections N] [--store-canonical always|on_error|never]\n"
-      "             [--linger-ms MS] [--keep 1]\n"
+      "             [--keep 1]\n"
       "  --senders   concurrent MLLP connections, each waiting for its ACK (default 8)\n"
       "  --seconds   length of each scenario (default 5)\n"
       "  --rate      total offered msgs/s, 0 = saturation (default: both 1000 and 0)\n"
@@ -56,7 +55,6 @@ void usage() {
       "  --only      run only the echo baseline or only Ferry\n"
       "  --connections  parallel connections to the destination (unordered when more than 1)\n"
       "  --store-canonical  the channel's store_canonical (default always)\n"
-      "  --linger-ms  ferry.json store.bookkeeping_linger_ms (default 5)\n"
       "  --keep 1    keep the last scenario's store in /tmp/ferry-engine-bench (write volume, rows)\n");
 }
 
@@ -194,15 +192,14 @@ int main(int argc, char** argv) {
     else if (k == "--keep") o.keep = std::atoi(argv[i + 1]) != 0;
     else if (k == "--connections") o.connections = std::max(1, std::atoi(argv[i + 1]));
     else if (k == "--store-canonical") o.store_canonical = argv[i + 1];
-    else if (k == "--linger-ms") o.linger_ms = std::atoi(argv[i + 1]);
     else {
       usage();
       return 2;
     }
   }
-  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d store_canonical=%s linger_ms=%d cores=%u\n",
+  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d store_canonical=%s cores=%u\n",
               o.senders, o.seconds, o.ack_mode.c_str(), o.connections, o.store_canonical.c_str(),
-              o.linger_ms, std::thread::hardware_concurrency());
+              std::thread::hardware_concurrency());
   std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
 
   if (o.only != "ferry") {
@@ -226,7 +223,6 @@ int main(int argc, char** argv) {
     auto destination = echo(delivered);
     runtime::EngineConfig config;
     config.store.path = folder + "/ferry.db";
-    config.store.bookkeeping_linger_ms = o.linger_ms;
     // The default duplicate window (a day): every message is checked, inside its insert.
     runtime::ChannelConfig lab;
     lab.name = "lab";

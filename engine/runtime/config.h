@@ -101,10 +101,6 @@ struct ChannelConfig {
 struct StoreConfig {
   std::string kind = "sqlite";
   std::string path = "var/ferry.db";
-  // How long bookkeeping (outcomes, settlements, events) may wait to share a transaction while
-  // messages arrive: fewer pages in the WAL and smaller fsyncs for ACKs, against that much
-  // more time before a message is delivered (store/sqlite/write_combiner.h).
-  int bookkeeping_linger_ms = 5;
 };
 
 // ferry.json "retention": absent (days 0) keeps every message until an operator prunes.

@@ -302,7 +302,6 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
     ObjectReader s(*store, "ferry.json", "store", errors);
     s.oneOf("kind", config.store.kind, {"sqlite"});
     s.string("path", config.store.path);
-    s.integer("bookkeeping_linger_ms", config.store.bookkeeping_linger_ms, 0, 100);
     s.rejectUnknownKeys();
   }
   config.store.path = resolve(folder, config.store.path);

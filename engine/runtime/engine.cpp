@@ -32,7 +32,6 @@ void Engine::start() {
     const auto max_batch = static_cast<std::size_t>(config_.group_commit_max_batch);
     store::sqlite::SqliteOptions store_options;
     store_options.max_writes_per_transaction = max_batch;
-    store_options.bookkeeping_linger = std::chrono::milliseconds(config_.store.bookkeeping_linger_ms);
     store_ = store::openSqliteStore(config_.store.path, std::move(store_options));
     const std::size_t recovered_deliveries = store_->recoverInFlight();
     // The SQLite store merges concurrent writes into shared transactions by itself, so each

@@ -102,21 +102,6 @@ TEST(ConfigLoader, ReportsEveryProblemNotJustTheFirst) {
   EXPECT_NE(all.find("destinations[0].url: must start with http:// or https://"), std::string::npos) << all;
 }
 
-TEST(ConfigLoader, StoreBookkeepingLingerIsReadAndBounded) {
-  TempFolder dir;
-  dir.write("channels/a.json", R"({"name": "a", "source": {"type": "mllp", "port": 2575}})");
-  EXPECT_EQ(loadConfig(dir.path()).config.store.bookkeeping_linger_ms, 5);
-  dir.write("ferry.json", R"({"store": {"bookkeeping_linger_ms": 0}})");
-  const ConfigLoad off = loadConfig(dir.path());
-  EXPECT_TRUE(off.ok()) << errorsOf(off);
-  EXPECT_EQ(off.config.store.bookkeeping_linger_ms, 0);
-  // Beyond 100 ms deliveries would wait noticeably for nothing a larger batch still saves.
-  dir.write("ferry.json", R"({"store": {"bookkeeping_linger_ms": 500}})");
-  EXPECT_NE(errorsOf(loadConfig(dir.path())).find("store.bookkeeping_linger_ms: must be between 0 and 100, found 500"),
-            std::string::npos)
-      << errorsOf(loadConfig(dir.path()));
-}
-
 TEST(ConfigLoader, MissingRequiredFieldsAndTypeMismatch) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

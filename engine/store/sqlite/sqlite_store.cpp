@@ -68,10 +68,6 @@ bool applyOutcome(Session& session, StatementCache& statements, const ProcessedM
   return true;
 }
 
-// A bookkeeping write of this many rows fills a transaction well enough alone: it need not
-// linger for others to share it (write_combiner.h).
-bool fillsATransaction(std::size_t rows) { return rows >= 16; }
-
 DeliveriesTable::Outcome settledState(const DeliverySettlement& settlement) {
   DeliveriesTable::Outcome outcome;
   outcome.status = settlement.status;
@@ -137,12 +133,11 @@ void SqliteStore::fail(std::string_view what, const std::string& cause) const {
 }
 
 template <typename Body>
-auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed, bool prompt) {
+auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
   using Result = std::invoke_result_t<Body&, Session&, std::int64_t>;
   std::optional<Result> result;
   auto run = [&] { result.emplace(body(*writer_, now())); };
   WriteJob job(what, /*durable=*/!relaxed, run);
-  job.may_linger = !prompt;
   writes_.submit(job);
   if (job.error) std::rethrow_exception(job.error);
   return std::move(*result);
@@ -331,7 +326,7 @@ std::vector<bool> SqliteStore::recordProcessed(const std::vector<ProcessedMessag
     applied.reserve(outcomes.size());
     for (const auto& outcome : outcomes) applied.push_back(applyOutcome(s, *statements_, outcome, now_ms));
     return applied;
-  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(outcomes.size()));
+  }, /*relaxed=*/true);
 }
 
 std::vector<MessageRecord> SqliteStore::messagesWithStatus(MessageStatus status, std::size_t limit,
@@ -382,7 +377,7 @@ std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination
   if (!any_due) return {};
   return write("claim due deliveries", [&](Session& s, std::int64_t) {
     return DeliveriesTable(s, *statements_).claimDue(destination, now_ms, limit, order);
-  }, /*relaxed=*/true, /*prompt=*/true);  // the worker waits for it to send anything
+  }, /*relaxed=*/true);
 }
 
 std::size_t SqliteStore::recoverInFlight() {
@@ -457,7 +452,7 @@ SettledDeliveries SqliteStore::settle(std::string_view what,
     }
     for (std::int64_t id : released) settled.released += table.release(id, now_ms) ? 1 : 0;
     return settled;
-  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(settlements.size() + released.size()));
+  }, /*relaxed=*/true);
   // Committed: the database now has what the notes of these deliveries held.
   std::vector<std::int64_t> ids = released;
   for (const auto& settlement : settlements) ids.push_back(settlement.delivery_id);
@@ -528,7 +523,7 @@ std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& ev
     ids.reserve(events.size());
     for (const auto& event : events) ids.push_back(table.insert(event));
     return ids;
-  }, /*relaxed=*/true, /*prompt=*/fillsATransaction(events.size()));
+  }, /*relaxed=*/true);
 }
 
 std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {

@@ -17,7 +17,6 @@
 #include <Poco/Data/Session.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,9 +42,6 @@ struct SqliteOptions {
   std::function<std::int64_t()> clock;  // ms since the epoch for updated_at; system clock if empty
   std::vector<Migration> migrations = sqliteMigrations();
   std::size_t max_writes_per_transaction = 64;  // writes of different callers merged at most
-  // How long bookkeeping may wait for more to share its transaction while received messages
-  // arrive (write_combiner.h): fewer pages rewritten, smaller fsyncs for the ACKs.
-  std::chrono::microseconds bookkeeping_linger{5000};
   Checkpointer::Options checkpoints;  // WAL checkpoints run on their own thread (checkpointer.h)
 };
 
@@ -133,8 +129,8 @@ class SqliteStore final : public Store {
   // transaction: running its statements, and committing (writing the WAL; with its fsync for
   // durable ones). Against wall time this shows how close the store is to its ceiling: every
   // write of every thread takes its turn on this one connection.
-  // Transactions and pages written to the WAL by kind say why: a commit's time grows with
-  // the pages it writes (and an fsync with every page written since the last one).
+  // Transactions and the pages they wrote to the WAL, by kind: what each kind costs the disk
+  // (every page is 4 KB in the WAL, then again in the database file at the checkpoint).
   struct WriterTime {
     std::uint64_t durable_statements_us = 0;
     std::uint64_t durable_commit_us = 0;
@@ -150,10 +146,9 @@ class SqliteStore final : public Store {
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
   // callers' writes; returns once that transaction has committed.
-  // relaxed: the write alone needs no fsync (see runBatch). prompt: relaxed, but it must not
-  // linger for company (write_combiner.h): its caller waits for it to go on, or it is big.
+  // relaxed: the write alone needs no fsync (see runBatch).
   template <typename Body>
-  auto write(std::string_view what, Body&& body, bool relaxed = false, bool prompt = false);
+  auto write(std::string_view what, Body&& body, bool relaxed = false);
   // The WriteCombiner's executor: one transaction for the batch, errors into the jobs.
   void runBatch(WriteCombiner::Batch& batch);
   // One transaction for all of `batch`; false (every job given an error) when any failed.
@@ -175,7 +170,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<Poco::Data::Session> writer_;
   bool synchronous_full_ = true;  // the writer's current setting, under write_mutex_
   WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
-                        options_.max_writes_per_transaction, options_.bookkeeping_linger};
+                        options_.max_writes_per_transaction};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes
