@@ -1,5 +1,7 @@
 #include "engine/runtime/secret_redaction.h"
 
+#include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "engine/json/located_json.h"
@@ -79,7 +81,9 @@ class Redactor {
     // An empty value hides nothing, and showing it tells the auditor that none was set.
     if (inner.empty()) return std::string(quoted);
     if (valueIsSecret()) return "\"" + fingerprint_.marker(inner) + "\"";
-    if (!frames_.empty() && frames_.back().object && endsWith(key_, "url")) return withoutUserInfo(quoted);
+    if (!frames_.empty() && frames_.back().object && endsWith(key_, "url")) {
+      return withoutQuerySecrets(withoutUserInfo(quoted));
+    }
     return std::string(quoted);
   }
 
@@ -93,6 +97,36 @@ class Redactor {
     if (at == std::string_view::npos || at < host) return std::string(quoted);
     return std::string(quoted.substr(0, host)) + fingerprint_.marker(quoted.substr(host, at - host)) +
            std::string(quoted.substr(at));
+  }
+
+  // "...?api_key=abc&token=xyz&page=2": values of secret-named query parameters are credentials
+  // too (many insurer gateways take a key in the URL).
+  std::string withoutQuerySecrets(std::string url) const {
+    const std::size_t query = url.find('?');
+    if (query == std::string::npos) return url;
+    const std::size_t query_end = std::min(url.find('#', query), url.size() - 1);  // before the quote
+    std::string out = url.substr(0, query + 1);
+    std::size_t start = query + 1;
+    while (start < query_end) {
+      const std::size_t end = std::min(url.find('&', start), query_end);
+      const std::string_view parameter(url.data() + start, end - start);
+      const std::size_t equals = parameter.find('=');
+      if (equals != std::string_view::npos && equals + 1 < parameter.size() &&
+          isSecretQueryName(parameter.substr(0, equals))) {
+        out += std::string(parameter.substr(0, equals + 1)) + fingerprint_.marker(parameter.substr(equals + 1));
+      } else {
+        out += parameter;
+      }
+      if (end < query_end) out += '&';
+      start = end + 1;
+    }
+    return out + url.substr(query_end);
+  }
+
+  static bool isSecretQueryName(std::string_view name) {
+    std::string lower(name);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return isSecretKey(lower) || endsWith(lower, "key") || lower == "sig" || lower == "signature";
   }
 
   std::string_view text_;

@@ -183,6 +183,16 @@ TEST_F(ConfigRevision, CredentialsInAUrlAreRedactedTheRestOfItKept) {
                            R"(@insurer.example/claims?x=a@b", "other_url": "http://h/p"})");
 }
 
+TEST_F(ConfigRevision, SecretQueryParametersOfAUrlAreRedactedTheOthersKept) {
+  const runtime::SecretFingerprint fingerprint("s");
+  const auto redacted = runtime::redactSecrets(
+      R"({"url": "https://gw.example/claims?page=2&API_KEY=k-123&access_token=t-456&empty_token=#top"})", fingerprint);
+  ASSERT_TRUE(redacted);
+  EXPECT_EQ(*redacted, R"({"url": "https://gw.example/claims?page=2&API_KEY=)" + fingerprint.marker("k-123") +
+                           "&access_token=" + fingerprint.marker("t-456") + R"(&empty_token=#top"})");
+  EXPECT_EQ(redacted->find("k-123"), std::string::npos);
+}
+
 TEST_F(ConfigRevision, StartingTwiceOnAnUnchangedFolderRecordsOneRevision) {
   const auto first = record();
   EXPECT_TRUE(first.recorded);
