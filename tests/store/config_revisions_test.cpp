@@ -148,13 +148,8 @@ TEST_F(ConfigRevisionsTest, MigrationFiveUpgradesAStoreOfVersionFourKeepingItsMe
   store.reset();
   TempDir other;
   const std::string file = other.file("ferry.db");
-  auto up_to_four = options();
-  up_to_four.migrations.resize(4);
   std::int64_t id = 0;
-  {
-    sqlite::SqliteStore old(file, up_to_four);
-    id = old.insertReceived(sampleMessage("V4")).id;
-  }
+  makeOlderStore(file, 4, [&](sqlite::SqliteStore& old) { id = old.insertReceived(sampleMessage("V4")).id; });
   sqlite::SqliteStore upgraded(file, options());
   EXPECT_EQ(sqlite::sqliteMigrations()[4].version, 5);
   EXPECT_TRUE(upgraded.message(id));

@@ -264,14 +264,11 @@ TEST_F(RetentionTest, MigrationFourUpgradesAStoreOfVersionThreeKeepingItsMessage
   store.reset();
   TempDir other;
   const std::string file = other.file("ferry.db");
-  auto up_to_three = options();
-  up_to_three.migrations.resize(3);
   std::int64_t id = 0;
-  {
-    sqlite::SqliteStore old(file, up_to_three);
+  makeOlderStore(file, 3, [&](sqlite::SqliteStore& old) {
     id = old.insertReceived(sampleMessage("V3")).id;
     ASSERT_TRUE(old.markProcessed(id, "{}"));
-  }
+  });
   sqlite::SqliteStore upgraded(file, options());
   EXPECT_GE(sqlite::sqliteMigrations().size(), 4u);  // later migrations are appended
   EXPECT_TRUE(upgraded.message(id));

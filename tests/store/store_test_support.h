@@ -82,6 +82,16 @@ class StoreTest : public ::testing::Test {
   }
   std::string path() const { return dir.file("ferry.db"); }
 
+  // A store at `file` made by an older build, which knew only the first `migrations`: `fill`
+  // writes to it as that build would. Upgrade tests open the file with options() afterwards.
+  template <typename Fill>
+  void makeOlderStore(const std::string& file, std::size_t migrations, Fill fill) const {
+    auto older = options();
+    older.migrations.resize(migrations);
+    sqlite::SqliteStore old(file, older);
+    fill(old);
+  }
+
   TempDir dir;
   ManualClock clock;
   std::unique_ptr<sqlite::SqliteStore> store;
