@@ -11,13 +11,11 @@
 #include <type_traits>
 
 #include "engine/store/sqlite/channel_states_table.h"
-#include "engine/store/sqlite/config_revisions_table.h"
 #include "engine/store/sqlite/deliveries_table.h"
 #include "engine/store/sqlite/events_table.h"
 #include "engine/store/sqlite/message_keys_table.h"
 #include "engine/store/sqlite/messages_table.h"
-#include "engine/store/sqlite/purges_table.h"
-#include "engine/store/sqlite/retention.h"
+#include "engine/store/sqlite/sqlite_store_calls.h"
 
 namespace ferry::store::sqlite {
 
@@ -132,17 +130,6 @@ void SqliteStore::fail(std::string_view what, const std::string& cause) const {
                               cause + ".");
 }
 
-template <typename Body>
-auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
-  using Result = std::invoke_result_t<Body&, Session&, std::int64_t>;
-  std::optional<Result> result;
-  auto run = [&] { result.emplace(body(*writer_, now())); };
-  WriteJob job(what, /*durable=*/!relaxed, run);
-  writes_.submit(job);
-  if (job.error) std::rethrow_exception(job.error);
-  return std::move(*result);
-}
-
 namespace {
 
 void exec(sqlite3* db, const char* sql) {
@@ -232,20 +219,6 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
     // unless runBatch runs it again alone.
     for (WriteJob* job : batch) job->error = failure(job->what);
     return false;
-  }
-}
-
-template <typename Body>
-auto SqliteStore::read(std::string_view what, Body&& body) {
-  try {
-    auto lease = readers_->acquire();
-    return body(lease.session());
-  } catch (const StoreError&) {
-    throw;
-  } catch (const Poco::Exception& e) {
-    fail(what, e.displayText());
-  } catch (const std::exception& e) {
-    fail(what, e.what());
   }
 }
 
@@ -534,71 +507,6 @@ std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {
 std::vector<Event> SqliteStore::channelEvents(const std::string& channel, std::size_t limit) {
   return read("read a channel's events",
               [&](Session& s) { return EventsTable(s).forChannel(channel, limit); });
-}
-
-// --- retention ---
-
-PurgeResult SqliteStore::purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
-                                       std::string_view actor, std::string_view reason) {
-  if (older_than_ms < 0) throw std::invalid_argument("A retention age cannot be negative.");
-  if (max_messages == 0) throw std::invalid_argument("A purge removes at least one message.");
-  if (actor.empty()) throw std::invalid_argument("A purge names who asked for it.");
-  // Relaxed, like other bookkeeping: the purge and its audit row commit together or not at all,
-  // and it acknowledges nothing to anyone. A power cut right after may undo it, which brings
-  // back finished messages and their audit row together; the next purge removes them again.
-  // The cutoff comes from the clock that stamped updated_at, inside the transaction.
-  return write("purge finished messages", [&](Session& s, std::int64_t now_ms) {
-    return Retention(s, *statements_).purge(now_ms - older_than_ms, max_messages, actor, reason, now_ms);
-  }, /*relaxed=*/true);
-}
-
-std::int64_t SqliteStore::countPurgeable(std::int64_t older_than_ms) {
-  if (older_than_ms < 0) throw std::invalid_argument("A retention age cannot be negative.");
-  const std::int64_t cutoff_ms = now() - older_than_ms;
-  return read("count purgeable messages", [&](Session& s) { return Retention(s).count(cutoff_ms); });
-}
-
-std::vector<PurgeRecord> SqliteStore::purges(std::size_t limit) {
-  if (limit == 0) return {};
-  return read("read the purges", [&](Session& s) { return PurgesTable(s).latest(limit); });
-}
-
-// --- configuration revisions ---
-
-ConfigRevisionResult SqliteStore::recordConfigRevision(const ConfigRevision& revision,
-                                                       std::int64_t based_on_id) {
-  if (revision.actor.empty()) throw std::invalid_argument("A configuration revision names who made it.");
-  if (!ConfigRevisionsTable::isDigest(revision.digest)) {
-    throw std::invalid_argument("A configuration digest is 64 lowercase hex characters.");
-  }
-  // The latest digest is compared inside the write transaction, which SQLite runs one at a
-  // time across processes: two engines starting on the same change record it once. Relaxed,
-  // like other bookkeeping: the first durable commit after it (the first message received)
-  // makes it durable too, and a power cut before that one only means it is recorded again at
-  // the next start.
-  using Outcome = ConfigRevisionResult::Outcome;
-  return write("record a configuration revision", [&](Session& s, std::int64_t now_ms) {
-    ConfigRevisionsTable table(s);
-    const std::optional<ConfigRevision> latest = table.latest();
-    const std::int64_t latest_id = latest ? latest->id : 0;
-    if (latest && latest->digest == revision.digest) return ConfigRevisionResult{Outcome::Unchanged, latest_id};
-    if (latest_id != based_on_id) return ConfigRevisionResult{Outcome::Stale, latest_id};
-    return ConfigRevisionResult{Outcome::Recorded, table.insert(revision, now_ms)};
-  }, /*relaxed=*/true);
-}
-
-std::vector<ConfigRevision> SqliteStore::configRevisions(std::size_t limit, std::int64_t before_id) {
-  if (limit == 0) return {};
-  return read("list configuration revisions",
-              [&](Session& s) { return ConfigRevisionsTable(s).list(limit, before_id); });
-}
-
-std::optional<ConfigRevision> SqliteStore::configRevision(std::int64_t id) {
-  return read("read a configuration revision", [&](Session& s) { return ConfigRevisionsTable(s).byId(id); });
-}
-
-std::string SqliteStore::configSecretSalt() {
-  return read("read the configuration secret salt", [&](Session& s) { return ConfigRevisionsTable(s).salt(); });
 }
 
 // --- metrics ---

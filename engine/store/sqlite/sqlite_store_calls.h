@@ -1,0 +1,46 @@
+#pragma once
+// How SqliteStore's operations reach the database, shared by the files that define them
+// (sqlite_store.cpp, sqlite_store_audit.cpp): write() takes a turn on the single writer through
+// the WriteCombiner, read() borrows a pooled read-only connection. Both turn any failure into
+// the StoreError a caller receives. Include only from those files.
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "engine/store/sqlite/sqlite_store.h"
+
+namespace ferry::store::sqlite {
+
+template <typename Body>
+auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
+  using Result = std::invoke_result_t<Body&, Poco::Data::Session&, std::int64_t>;
+  std::optional<Result> result;
+  auto run = [&] { result.emplace(body(*writer_, now())); };
+  WriteJob job(what, /*durable=*/!relaxed, run);
+  writes_.submit(job);
+  if (job.error) std::rethrow_exception(job.error);
+  return std::move(*result);
+}
+
+template <typename Body>
+auto SqliteStore::read(std::string_view what, Body&& body) {
+  try {
+    auto lease = readers_->acquire();
+    return body(lease.session());
+  } catch (const StoreError&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    fail(what, e.displayText());
+  } catch (const std::exception& e) {
+    fail(what, e.what());
+  }
+}
+
+}  // namespace ferry::store::sqlite
