@@ -110,6 +110,13 @@ http::Response AdminEndpoint::metrics() const {
            "Database pages the store's writer wrote to the WAL, by kind of transaction.");
     sample(out, "ferry_store_wal_pages_total", "kind", "received", static_cast<double>(t.durable_pages));
     sample(out, "ferry_store_wal_pages_total", "kind", "bookkeeping", static_cast<double>(t.bookkeeping_pages));
+    // The WAL grows without bound if checkpoints cannot keep up: worth an alert.
+    header(out, "ferry_store_wal_bytes", "gauge", "Size of the store's write-ahead log file.");
+    sample(out, "ferry_store_wal_bytes", nullptr, {}, static_cast<double>(sqlite->walBytes()));
+    header(out, "ferry_store_checkpoints_total", "counter",
+           "WAL checkpoints since the engine started: on the checkpointer's thread, and the writer's catch-ups.");
+    sample(out, "ferry_store_checkpoints_total", "by", "checkpointer", static_cast<double>(sqlite->checkpoints()));
+    sample(out, "ferry_store_checkpoints_total", "by", "writer", static_cast<double>(sqlite->writerCheckpoints()));
   }
   return {200, "text/plain; version=0.0.4", {}, out.str()};
 }

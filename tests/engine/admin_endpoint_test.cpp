@@ -68,6 +68,10 @@ TEST(AdminEndpoint, MetricsCountWhatTheStoreHoldsWithoutMessageContents) {
   // The message's commit wrote at least its row's page (never 0 pages).
   EXPECT_NE(r.body.find("ferry_store_wal_pages_total{kind=\"received\"} "), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("ferry_store_wal_pages_total{kind=\"received\"} 0\n"), std::string::npos) << r.body;
+  // The engine is running, so its WAL file exists and holds at least that commit.
+  EXPECT_NE(r.body.find("# TYPE ferry_store_wal_bytes gauge\nferry_store_wal_bytes "), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("ferry_store_wal_bytes 0\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("ferry_store_checkpoints_total{by=\"writer\"} "), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("Testperson"), std::string::npos);
   EXPECT_EQ(r.body.find("ADMIN-1"), std::string::npos);
 }

@@ -27,6 +27,13 @@ Checkpointer::Checkpointer(sqlite3* writer, const std::string& path, Options opt
     sqlite3_close(own_);
     throw std::runtime_error("cannot read the journal mode on the checkpoint connection: " + why);
   }
+  const std::string limit =
+      "PRAGMA main.journal_size_limit = " + std::to_string(std::int64_t{options_.restart_pages} * 4096);
+  if (sqlite3_exec(writer_, limit.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    const std::string why = sqlite3_errmsg(writer_);
+    sqlite3_close(own_);
+    throw std::runtime_error("cannot limit the WAL's size: " + why);
+  }
   sqlite3_wal_hook(writer_, &Checkpointer::onCommit, this);
   thread_ = std::thread([this] { run(); });
 }
@@ -47,8 +54,17 @@ void Checkpointer::stop() {
   own_ = nullptr;
 }
 
-int Checkpointer::onCommit(void* self, sqlite3*, const char*, int wal_pages) {
+int Checkpointer::onCommit(void* self, sqlite3* writer, const char* schema, int wal_pages) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
+  if (wal_pages >= checkpointer->options_.restart_pages) {
+    // The catch-up (see the header). Busy when the background checkpoint holds the lock: the
+    // next commit tries again.
+    int frames = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    if (rc == SQLITE_OK && frames >= 0) checkpointer->writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    return SQLITE_OK;
+  }
   // Runs on the writer's thread after every commit: only a flag test unless the WAL is large,
   // and one notification per checkpoint rather than per commit.
   if (wal_pages >= checkpointer->options_.wal_pages && !checkpointer->signalled_.exchange(true)) {

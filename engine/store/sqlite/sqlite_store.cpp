@@ -145,6 +145,12 @@ SqliteStore::WriterTime SqliteStore::writerTime() const {
           writer_stats_[1][2].load(), writer_stats_[0][2].load(), writer_stats_[1][3].load(), writer_stats_[0][3].load()};
 }
 
+std::uint64_t SqliteStore::walBytes() const {
+  std::error_code missing;
+  const auto size = std::filesystem::file_size(path_ + "-wal", missing);
+  return missing ? 0 : size;
+}
+
 std::exception_ptr SqliteStore::failure(std::string_view what) const {
   try {
     throw;

@@ -124,6 +124,12 @@ class SqliteStore final : public Store {
 
   std::uint64_t transactionsCommitted() const override { return transactions_.load(); }
   std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
+  std::uint64_t writerCheckpoints() const {
+    return checkpointer_ ? checkpointer_->writerCheckpoints() : 0;
+  }
+  // Size of the WAL file now (0 when there is none): bounded by the checkpoints
+  // (checkpointer.h), so an operator can alert on it.
+  std::uint64_t walBytes() const;
 
   // How long the single writer has been busy since open, in microseconds, by kind of
   // transaction: running its statements, and committing (writing the WAL; with its fsync for
