@@ -173,6 +173,14 @@ std::string writerLoad(store::Store& s, Clock::duration wall) {
                 per(t.bookkeeping_pages, t.bookkeeping_transactions),
                 per(t.bookkeeping_statements_us, t.bookkeeping_transactions),
                 per(t.bookkeeping_commit_us, t.bookkeeping_transactions));
+  out += line;
+  std::snprintf(line, sizeof line,
+                "  checkpoints: %llu in the background, %llu catch-ups by the writer (%.0f us each, inside "
+                "commits); WAL %.1f MB at the end\n",
+                static_cast<unsigned long long>(sqlite->checkpoints()),
+                static_cast<unsigned long long>(sqlite->writerCheckpoints()),
+                per(sqlite->writerCheckpointMicros(), sqlite->writerCheckpoints()),
+                static_cast<double>(sqlite->walBytes()) / 1e6);
   return out + line;
 }
 

@@ -61,8 +61,13 @@ int Checkpointer::onCommit(void* self, sqlite3* writer, const char* schema, int 
     // next commit tries again.
     int frames = 0;
     int copied = 0;
+    const auto start = std::chrono::steady_clock::now();
     const int rc = sqlite3_wal_checkpoint_v2(writer, schema, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
-    if (rc == SQLITE_OK && frames >= 0) checkpointer->writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+    if (rc == SQLITE_OK && frames >= 0) {
+      const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      checkpointer->writer_checkpoints_.fetch_add(1, std::memory_order_relaxed);
+      checkpointer->writer_checkpoint_us_.fetch_add(static_cast<std::uint64_t>(took.count()), std::memory_order_relaxed);
+    }
     return SQLITE_OK;
   }
   // Runs on the writer's thread after every commit: only a flag test unless the WAL is large,

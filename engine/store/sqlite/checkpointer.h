@@ -56,6 +56,8 @@ class Checkpointer {
   // writer's catch-ups.
   std::uint64_t checkpoints() const { return checkpoints_.load(); }
   std::uint64_t writerCheckpoints() const { return writer_checkpoints_.load(); }
+  // Time the writer's catch-ups took (part of the commits that ran them), in microseconds.
+  std::uint64_t writerCheckpointMicros() const { return writer_checkpoint_us_.load(); }
 
  private:
   static int onCommit(void* self, sqlite3* db, const char* schema, int wal_pages);
@@ -72,6 +74,7 @@ class Checkpointer {
   std::atomic<bool> signalled_{false};
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoints_{0};
+  std::atomic<std::uint64_t> writer_checkpoint_us_{0};
   std::thread thread_;
 };
 

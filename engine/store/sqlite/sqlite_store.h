@@ -127,6 +127,9 @@ class SqliteStore final : public Store {
   std::uint64_t writerCheckpoints() const {
     return checkpointer_ ? checkpointer_->writerCheckpoints() : 0;
   }
+  std::uint64_t writerCheckpointMicros() const {
+    return checkpointer_ ? checkpointer_->writerCheckpointMicros() : 0;
+  }
   // Size of the WAL file now (0 when there is none): bounded by the checkpoints
   // (checkpointer.h), so an operator can alert on it.
   std::uint64_t walBytes() const;
