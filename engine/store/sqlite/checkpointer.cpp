@@ -27,8 +27,11 @@ Checkpointer::Checkpointer(sqlite3* writer, const std::string& path, Options opt
     sqlite3_close(own_);
     throw std::runtime_error("cannot read the journal mode on the checkpoint connection: " + why);
   }
+  // Twice the restart bound: a WAL that restarts on time is reused as it is (cutting it back
+  // each time would make the next commits extend the file again, each fsync then also writing
+  // its size); only one a burst made larger is cut back.
   const std::string limit =
-      "PRAGMA main.journal_size_limit = " + std::to_string(std::int64_t{options_.restart_pages} * 4096);
+      "PRAGMA main.journal_size_limit = " + std::to_string(std::int64_t{options_.restart_pages} * 2 * 4096);
   if (sqlite3_exec(writer_, limit.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     const std::string why = sqlite3_errmsg(writer_);
     sqlite3_close(own_);

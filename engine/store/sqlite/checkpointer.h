@@ -37,8 +37,8 @@ class Checkpointer {
   struct Options {
     int wal_pages = 1000;  // checkpoint once the WAL holds this many pages (SQLite's default)
     std::chrono::milliseconds idle_interval{1000};  // and at this pace in any case
-    // Past this many pages the writer catches up itself (see above); also the size, in pages
-    // of 4 KB, that a restarted WAL file is cut back to.
+    // Past this many pages the writer catches up itself (see above). A restarted WAL file
+    // larger than twice this (in 4 KB pages) is cut back to that size.
     int restart_pages = 4000;
   };
 
