@@ -25,6 +25,8 @@ int historyCommand(const Args& args);
 int pauseCommand(const Args& args);
 int resumeCommand(const Args& args);
 int requeueCommand(const Args& args);
+// reprocess_command.cpp: errored (or filtered) messages through the current configuration again.
+int reprocessCommand(const Args& args);
 // prune_command.cpp: retention by hand, on the store of a configuration.
 int pruneCommand(const Args& args);
 // config_history_command.cpp: the recorded revisions of a configuration, for auditors.

@@ -33,6 +33,10 @@ void usage() {
                "  resume CONFIG CHANNEL [--reason TEXT]\n"
                "  requeue CONFIG (DELIVERY_ID... | --all-dead) [--reason TEXT]\n"
                "                            send failed or dead deliveries again\n"
+               "  reprocess CONFIG (MESSAGE_ID... | --errored [--channel NAME] [--limit N])\n"
+               "            [--reason TEXT] [--dry-run]\n"
+               "                            run errored (or filtered) messages through the current\n"
+               "                            mappings and routes again, once their cause is fixed\n"
                "  prune CONFIG --older-than DAYS [--reason TEXT] [--dry-run]\n"
                "                            remove messages finished more than DAYS days ago (never one\n"
                "                            still owed to a destination); each purge is recorded\n"
@@ -64,6 +68,7 @@ int main(int argc, char** argv) {
   if (command == "pause") return ferry::cli::pauseCommand(args);
   if (command == "resume") return ferry::cli::resumeCommand(args);
   if (command == "requeue") return ferry::cli::requeueCommand(args);
+  if (command == "reprocess") return ferry::cli::reprocessCommand(args);
   if (command == "prune") return ferry::cli::pruneCommand(args);
   if (command == "config-history") return ferry::cli::configHistoryCommand(args);
   if (command == "--help" || command == "help") {

@@ -21,18 +21,6 @@ namespace ferry::cli {
 
 namespace {
 
-// What the event of an operator's change says: "by NAME", or "by NAME: REASON".
-std::string noteOf(const std::string& reason) {
-  return "by " + operatorName() + (reason.empty() ? "" : ": " + reason);
-}
-
-std::optional<std::int64_t> parseId(const std::string& text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 18) {
-    return std::nullopt;
-  }
-  return std::stoll(text);
-}
-
 bool knownChannel(const runtime::EngineConfig& config, const std::string& name) {
   for (const auto& c : config.channels) {
     if (c.name == name) return true;

@@ -32,6 +32,17 @@ std::string operatorName() {
   return "uid " + std::to_string(getuid());
 }
 
+std::string noteOf(const std::string& reason) {
+  return "by " + operatorName() + (reason.empty() ? "" : ": " + reason);
+}
+
+std::optional<std::int64_t> parseId(const std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 18) {
+    return std::nullopt;
+  }
+  return std::stoll(text);
+}
+
 std::string isoTime(std::int64_t ms) {
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/runtime/config.h"
@@ -19,6 +20,12 @@ std::unique_ptr<store::Store> openOperatorStore(const std::string& folder,
 
 // Who asked, for the record: the login name ($USER), else the numeric user id.
 std::string operatorName();
+
+// What the event of an operator's change says: "by NAME", or "by NAME: REASON".
+std::string noteOf(const std::string& reason);
+
+// A message or delivery id as typed (digits only); nullopt otherwise.
+std::optional<std::int64_t> parseId(const std::string& text);
 
 // "2026-11-26T16:21:08Z" from milliseconds since the epoch.
 std::string isoTime(std::int64_t ms);

@@ -65,6 +65,7 @@ inline constexpr std::string_view kFailed = "failed";
 inline constexpr std::string_view kDeadLettered = "dead_lettered";
 inline constexpr std::string_view kDuplicate = "duplicate";
 inline constexpr std::string_view kRequeued = "requeued";
+inline constexpr std::string_view kReprocess = "reprocess";
 inline constexpr std::string_view kPaused = "paused";
 inline constexpr std::string_view kResumed = "resumed";
 }  // namespace event_type
@@ -348,6 +349,12 @@ class Store {
   // "requeued" event with `note` (who asked, why) is recorded in the same transaction. False
   // (nothing recorded) when the delivery is not failed or dead.
   virtual bool requeue(std::int64_t delivery_id, const std::string& note) = 0;
+  // Operator reprocess of an errored or filtered message (once the mapping or the channel that
+  // stopped it is fixed): back to 'received', its error and canonical JSON cleared, with a
+  // "reprocess" event holding `note` (who asked, why) in the same transaction. The caller then
+  // processes it as the engine would; if it cannot, the next start does (it is 'received').
+  // False (nothing recorded) when the message is not errored or filtered.
+  virtual bool reopenForReprocessing(std::int64_t message_id, const std::string& note) = 0;
   virtual std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) = 0;
   virtual std::vector<DeliveryRecord> deliveriesFor(std::int64_t message_id) = 0;
   // Failed and dead deliveries, oldest first.

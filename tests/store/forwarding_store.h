@@ -70,6 +70,9 @@ class ForwardingStore : public Store {
     return inner_.settleDeliveries(settlements, released);
   }
   bool requeue(std::int64_t id, const std::string& note) override { return inner_.requeue(id, note); }
+  bool reopenForReprocessing(std::int64_t id, const std::string& note) override {
+    return inner_.reopenForReprocessing(id, note);
+  }
   bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) override {
     return inner_.setChannelPaused(channel, paused, note);
   }

@@ -97,6 +97,48 @@ TEST_F(StoreTest, MarkFilteredKeepsTheReason) {
   EXPECT_EQ(record->error, "rule drop-test-patients");
 }
 
+TEST_F(StoreTest, AnErroredOrFilteredMessageIsReopenedForReprocessingWithTheOperatorsNote) {
+  const auto errored = store->insertReceived(sampleMessage("C1")).id;
+  ASSERT_TRUE(store->markErrored(errored, "no route for ORU^R01"));
+  const auto filtered = store->insertReceived(sampleMessage("C2")).id;
+  ASSERT_TRUE(store->markFiltered(filtered, "rule drop-test-patients"));
+  clock.advance(5'000);
+
+  ASSERT_TRUE(store->reopenForReprocessing(errored, "by ops: mapping fixed"));
+  auto record = store->message(errored);
+  EXPECT_EQ(record->status, MessageStatus::Received);
+  EXPECT_FALSE(record->error.has_value());
+  EXPECT_FALSE(record->canonical_json.has_value());
+  EXPECT_EQ(record->updated_at_ms, clock.now());
+  const std::vector<Event> events = store->eventsFor(errored);
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().type, "reprocess");
+  EXPECT_EQ(events.back().detail, "by ops: mapping fixed");
+  EXPECT_EQ(events.back().channel, record->channel);
+  // Received again: restart recovery finds it, and processing records its new outcome.
+  EXPECT_EQ(store->messagesWithStatus(MessageStatus::Received, 10).size(), 1u);
+  EXPECT_TRUE(store->markProcessedAndRoute(errored, "{}", {{"lab-out", std::nullopt}}));
+
+  EXPECT_TRUE(store->reopenForReprocessing(filtered, "by ops"));
+  EXPECT_EQ(store->message(filtered)->status, MessageStatus::Received);
+}
+
+TEST_F(StoreTest, OnlyErroredOrFilteredMessagesAreReopened) {
+  const auto processed = store->insertReceived(sampleMessage("C1")).id;
+  ASSERT_TRUE(store->markProcessedAndRoute(processed, "{}", {{"lab-out", std::nullopt}}));
+  const auto received = store->insertReceived(sampleMessage("C2")).id;
+  const auto events_before = store->eventsFor(processed).size();
+
+  // A processed message has its deliveries already (requeue those instead); a received one is
+  // still owed processing.
+  EXPECT_FALSE(store->reopenForReprocessing(processed, "by ops"));
+  EXPECT_FALSE(store->reopenForReprocessing(received, "by ops"));
+  EXPECT_FALSE(store->reopenForReprocessing(999, "by ops"));
+  EXPECT_EQ(store->message(processed)->status, MessageStatus::Processed);
+  EXPECT_EQ(store->eventsFor(processed).size(), events_before);
+  EXPECT_EQ(store->deliveriesFor(processed).size(), 1u);
+}
+
 TEST_F(StoreTest, AMessageIsRoutedAtMostOnce) {
   const auto id = store->insertReceived(sampleMessage("C1")).id;
   EXPECT_TRUE(store->markProcessedAndRoute(id, "{}", {{"lab-out", std::nullopt}}));

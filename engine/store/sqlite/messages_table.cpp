@@ -124,6 +124,14 @@ bool MessagesTable::setOutcome(std::int64_t id, MessageStatus status,
   return st.changes() > 0;
 }
 
+bool MessagesTable::reopen(std::int64_t id, std::int64_t now_ms) {
+  Poco::Data::Statement st(session_);
+  st << "UPDATE messages SET status = 'received', canonical = NULL, error = NULL, updated_at = ?"
+        " WHERE id = ? AND status IN ('errored', 'filtered')",
+      bind(now_ms), bind(id);
+  return st.execute() > 0;
+}
+
 std::optional<std::int64_t> MessagesTable::findDuplicate(const std::string& sender,
                                                          const std::string& control_id,
                                                          std::int64_t since_ms) {

@@ -36,6 +36,9 @@ class MessagesTable {
   bool setOutcome(std::int64_t id, MessageStatus status,
                   const std::optional<std::string>& canonical_json,
                   const std::optional<std::string>& error, std::int64_t now_ms);
+  // An errored or filtered message back to 'received', error and canonical JSON cleared;
+  // false when it is neither.
+  bool reopen(std::int64_t id, std::int64_t now_ms);
 
   std::optional<MessageRecord> byId(std::int64_t id);
   std::vector<MessageRecord> withStatus(MessageStatus status, std::size_t limit,

@@ -456,6 +456,21 @@ bool SqliteStore::requeue(std::int64_t delivery_id, const std::string& note) {
   });
 }
 
+bool SqliteStore::reopenForReprocessing(std::int64_t message_id, const std::string& note) {
+  return write("reopen a message for reprocessing", [&](Session& s, std::int64_t now_ms) {
+    MessagesTable messages(s, *statements_);
+    if (!messages.reopen(message_id, now_ms)) return false;
+    Event event;
+    event.message_id = message_id;
+    event.channel = messages.byId(message_id)->channel;
+    event.type = event_type::kReprocess;
+    event.detail = note;
+    event.at_ms = now_ms;
+    EventsTable(s, *statements_).insert(event);
+    return true;
+  });
+}
+
 bool SqliteStore::setChannelPaused(const std::string& channel, bool paused, const std::string& note) {
   return write(paused ? "pause a channel" : "resume a channel", [&](Session& s, std::int64_t now_ms) {
     if (!ChannelStatesTable(s).setPaused(channel, paused, now_ms)) return false;

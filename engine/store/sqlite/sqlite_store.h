@@ -97,6 +97,7 @@ class SqliteStore final : public Store {
   SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
                                      const std::vector<std::int64_t>& released = {}) override;
   bool requeue(std::int64_t delivery_id, const std::string& note) override;
+  bool reopenForReprocessing(std::int64_t message_id, const std::string& note) override;
   bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) override;
   std::set<std::string> pausedChannels() override;
   std::optional<DeliveryRecord> delivery(std::int64_t delivery_id) override;
