@@ -101,8 +101,10 @@ TEST(Checkpointer, TheWalStaysBoundedUnderASteadyFeedWithNoPause) {
   writing = false;
   reader.join();
 
-  // ~9 MB went through the WAL; it never held more than a few restart bounds of it.
-  const std::uintmax_t bound = 3 * 400 * 4096;
+  // ~24 MB went through the WAL (the size it reaches without the catch-up); it never held
+  // more than a few restart bounds of it (a catch-up that finds the background checkpoint
+  // running waits for the next commit, so the bound is not exact).
+  const std::uintmax_t bound = 5 * 400 * 4096;
   EXPECT_LT(largest_wal, bound) << written << " messages written";
   EXPECT_GT(store.writerCheckpoints(), 0u);
   EXPECT_EQ(store.countMessagesByStatus().at("received"), static_cast<std::int64_t>(written));
