@@ -31,5 +31,7 @@ int reprocessCommand(const Args& args);
 int pruneCommand(const Args& args);
 // config_history_command.cpp: the recorded revisions of a configuration, for auditors.
 int configHistoryCommand(const Args& args);
+// migrate_command.cpp: the store's schema migrations, listed and applied on an operator's word.
+int migrateCommand(const Args& args);
 
 }  // namespace ferry::cli

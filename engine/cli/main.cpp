@@ -41,7 +41,10 @@ void usage() {
                "                            remove messages finished more than DAYS days ago (never one\n"
                "                            still owed to a destination); each purge is recorded\n"
                "  config-history CONFIG [--limit N] | --show ID [--file PATH] | --diff ID\n"
-               "                            the configuration revisions `run` recorded: who, when, what changed\n";
+               "                            the configuration revisions `run` recorded: who, when, what changed\n"
+               "  migrate CONFIG [--dry-run]\n"
+               "                            the store's schema migrations, applied or pending; applies the\n"
+               "                            pending ones (needed when ferry.json has \"migrations\": \"manual\")\n";
 }
 
 }  // namespace
@@ -71,6 +74,7 @@ int main(int argc, char** argv) {
   if (command == "reprocess") return ferry::cli::reprocessCommand(args);
   if (command == "prune") return ferry::cli::pruneCommand(args);
   if (command == "config-history") return ferry::cli::configHistoryCommand(args);
+  if (command == "migrate") return ferry::cli::migrateCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

@@ -16,6 +16,7 @@
 #include "engine/cli/operator_support.h"
 #include "engine/runtime/channel_switches.h"
 #include "engine/runtime/config.h"
+#include "engine/runtime/store_schema.h"
 
 namespace ferry::cli {
 
@@ -115,7 +116,8 @@ int requeueCommand(const Args& args) {
   return refused == 0 ? 0 : 1;
 }
 
-// ferry status CONFIG: per channel whether it is paused, then messages and deliveries by status.
+// ferry status CONFIG: per channel whether it is paused, then messages and deliveries by status,
+// retention, the configuration revision and the store's schema version.
 int statusCommand(const Args& args) {
   if (args.size() != 1) {
     std::cerr << "usage: ferry status CONFIG\n";
@@ -151,6 +153,14 @@ int statusCommand(const Args& args) {
               << r.digest.substr(0, 12) << " (" << r.actor << ", " << r.reason << ")";
   } else {
     std::cout << "no revision recorded yet (ferry run records one)";
+  }
+  const auto schema = store->schemaMigrations();
+  const std::size_t pending = runtime::pendingOf(schema).size();
+  std::cout << "\nschema: version " << runtime::schemaVersion(schema);
+  if (pending == 0) {
+    std::cout << " (up to date)";
+  } else {
+    std::cout << ", " << pending << " pending (run ferry migrate " << args[0] << ")";
   }
   std::cout << '\n';
   return 0;

@@ -7,6 +7,7 @@
 #include <exception>
 #include <iostream>
 
+#include "engine/runtime/store_schema.h"
 #include "engine/store/sqlite/sqlite_store.h"
 
 namespace ferry::cli {
@@ -18,9 +19,22 @@ std::unique_ptr<store::Store> openOperatorStore(const std::string& folder, runti
     return nullptr;
   }
   try {
-    auto opened = store::openSqliteStore(load.config.store.path);
+    store::sqlite::SqliteOptions options;
+    options.migrate_on_open = false;  // store.migrations decides (store_schema.h)
+    auto opened = store::openSqliteStore(load.config.store.path, std::move(options));
+    const runtime::SchemaUpgrade upgrade = runtime::upgradeSchema(*opened, load.config);
+    // Upgrading an existing store is worth a word: the operator asked for something else.
+    if (!upgrade.created) {
+      for (const auto& m : upgrade.applied) {
+        std::cerr << "ferry: store " << load.config.store.path << ": applied schema migration "
+                  << m.version << " (" << m.name << ")\n";
+      }
+    }
     if (config != nullptr) *config = std::move(load.config);
     return opened;
+  } catch (const runtime::SchemaUpgradeRequired& e) {
+    std::cerr << "ferry: " << e.what() << '\n';
+    return nullptr;
   } catch (const std::exception& e) {
     std::cerr << "ferry: cannot open the store: " << e.what() << '\n';
     return nullptr;

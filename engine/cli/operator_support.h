@@ -13,8 +13,10 @@
 
 namespace ferry::cli {
 
-// The store of a configuration folder; nullptr (reported on stderr) when the folder's
-// configuration or its store is unusable. `config`, when given, receives the configuration.
+// The store of a configuration folder, its schema brought up to date as store.migrations
+// allows (store_schema.h); nullptr (reported on stderr) when the folder's configuration or its
+// store is unusable, or when pending migrations are left to `ferry migrate`. `config`, when
+// given, receives the configuration.
 std::unique_ptr<store::Store> openOperatorStore(const std::string& folder,
                                                 runtime::EngineConfig* config = nullptr);
 

@@ -1,11 +1,13 @@
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "engine/cli/command.h"
 #include "engine/cli/operator_support.h"
 #include "engine/runtime/config.h"
 #include "engine/runtime/config_revision.h"
 #include "engine/runtime/engine.h"
+#include "engine/runtime/store_schema.h"
 #include "engine/store/sqlite/sqlite_store.h"
 
 namespace ferry::cli {
@@ -19,14 +21,12 @@ std::string jsonNames(const std::vector<std::string>& paths) {
 }
 
 // The audit trail's record of this start: the configuration as a revision in the store, when it
-// changed since the latest one, before the engine accepts anything. A configuration that cannot
-// be recorded does not run (false, reported). The log line names files, never their contents.
-bool recordConfiguration(const runtime::EngineConfig& config, runtime::JsonLog& log) {
+// changed since the latest one. A configuration that cannot be recorded does not run (false,
+// reported). The log line names files, never their contents.
+bool recordConfiguration(store::Store& store, const runtime::EngineConfig& config, runtime::JsonLog& log) {
   try {
-    // Its own short-lived store handle: the engine opens the store again as it starts.
-    const auto store = store::openSqliteStore(config.store.path);
     const runtime::RecordedConfig r =
-        runtime::recordConfigRevision(*store, config, operatorName(), "engine start");
+        runtime::recordConfigRevision(store, config, operatorName(), "engine start");
     log.line("{\"at\":" + std::to_string(runtime::nowMs()) + ",\"level\":\"info\",\"event\":\"" +
              (r.recorded ? "config.revision_recorded" : "config.unchanged") +
              "\",\"revision\":" + std::to_string(r.id) + ",\"digest\":\"" + r.digest.substr(0, 12) +
@@ -41,11 +41,35 @@ bool recordConfiguration(const runtime::EngineConfig& config, runtime::JsonLog& 
   }
 }
 
+// The store as this start needs it, before the engine accepts anything: its schema brought up
+// to date as store.migrations allows (store_schema.h; a "manual" store with pending migrations
+// is left as it is and does not run), then the configuration recorded. False, reported, when
+// either fails.
+bool prepareStore(const runtime::EngineConfig& config, runtime::JsonLog& log) {
+  std::unique_ptr<store::Store> store;  // its own short-lived handle: the engine opens it again
+  try {
+    store::sqlite::SqliteOptions options;
+    options.migrate_on_open = false;
+    store = store::openSqliteStore(config.store.path, std::move(options));
+    runtime::logMigrations(log, config.store.path, runtime::upgradeSchema(*store, config));
+  } catch (const runtime::SchemaUpgradeRequired& e) {
+    log.error("store.migrations_pending", e.what());
+    std::cerr << "ferry: cannot start: " << e.what() << '\n';
+    return false;
+  } catch (const std::exception& e) {
+    log.error("engine.start_failed", e.what());
+    std::cerr << "ferry: cannot start: " << e.what() << '\n';
+    return false;
+  }
+  return recordConfiguration(*store, config, log);
+}
+
 }  // namespace
 
-// ferry run CONFIG : records the configuration as a revision when it changed, starts the engine
-// and runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight work, flushes and
-// exits 0.
+// ferry run CONFIG : upgrades the store's schema when store.migrations allows it (and refuses
+// to start when it does not), records the configuration as a revision when it changed, starts
+// the engine and runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight work,
+// flushes and exits 0.
 int runCommand(const Args& args) {
   if (args.size() != 1) {
     std::cerr << "usage: ferry run CONFIG_FOLDER\n";
@@ -66,7 +90,7 @@ int runCommand(const Args& args) {
   std::signal(SIGPIPE, SIG_IGN);
 
   runtime::JsonLog log(load.config.log_file);
-  if (!recordConfiguration(load.config, log)) return 1;
+  if (!prepareStore(load.config, log)) return 1;
   runtime::Engine engine(load.config, log);
   try {
     engine.start();

@@ -101,6 +101,9 @@ struct ChannelConfig {
 struct StoreConfig {
   std::string kind = "sqlite";
   std::string path = "var/ferry.db";
+  // What a process that finds the store's schema older than its own does (store_schema.h):
+  // "automatic" upgrades it, "manual" refuses to run until an operator runs `ferry migrate`.
+  std::string migrations = "automatic";
 };
 
 // ferry.json "retention": absent (days 0) keeps every message until an operator prunes.

@@ -302,6 +302,7 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
     ObjectReader s(*store, "ferry.json", "store", errors);
     s.oneOf("kind", config.store.kind, {"sqlite"});
     s.string("path", config.store.path);
+    s.oneOf("migrations", config.store.migrations, {"automatic", "manual"});
     s.rejectUnknownKeys();
   }
   config.store.path = resolve(folder, config.store.path);

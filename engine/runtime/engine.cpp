@@ -6,6 +6,7 @@
 
 #include "channels/http/listener.h"
 #include "channels/mllp/listener.h"
+#include "engine/runtime/store_schema.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "parsers/xml/profile_set.h"
 
@@ -32,7 +33,9 @@ void Engine::start() {
     const auto max_batch = static_cast<std::size_t>(config_.group_commit_max_batch);
     store::sqlite::SqliteOptions store_options;
     store_options.max_writes_per_transaction = max_batch;
+    store_options.migrate_on_open = false;  // store.migrations decides (store_schema.h)
     store_ = store::openSqliteStore(config_.store.path, std::move(store_options));
+    logMigrations(log_, config_.store.path, upgradeSchema(*store_, config_));
     const std::size_t recovered_deliveries = store_->recoverInFlight();
     // The SQLite store merges concurrent writes into shared transactions by itself, so each
     // intake thread commits its message inline: no hand-off to a writer thread and back on the

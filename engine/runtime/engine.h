@@ -45,7 +45,9 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Throws std::runtime_error (store cannot open, port in use) after undoing what it started.
+  // Throws std::runtime_error (store cannot open, its schema is older and store.migrations is
+  // "manual", port in use) after undoing what it started. Applies pending schema migrations
+  // when store.migrations allows it, logging each as "store.migrated".
   void start();
   void stop();
 

@@ -5,6 +5,7 @@
 // so is a store migrated by a newer build. Shared by every Store implementation: each keeps its
 // own list (sqlite/migrations.h) and applies the pending ones in its own transaction.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct RecordedMigration {
   int version = 0;
   std::string name;
   std::string checksum;
+  std::int64_t applied_at_ms = 0;
 };
 
 // Checks what the store recorded against the code's list and returns the migrations still to

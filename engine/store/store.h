@@ -210,6 +210,14 @@ struct AppliedMigration {
   std::string name;
 };
 
+// A schema migration this build knows, and whether the store has it: what an operator checks
+// before upgrading (`ferry migrate --dry-run`, `ferry status`).
+struct SchemaMigration {
+  int version = 0;
+  std::string name;
+  std::optional<std::int64_t> applied_at_ms;  // when it was applied; none while pending
+};
+
 // One purge of finished messages as the audit trail keeps it (see Store::purgeFinished). The
 // purged messages take their events with them, so this row is what tells an auditor that they
 // existed and were removed on purpose: when, by whom, why, up to which time and how many.
@@ -273,8 +281,12 @@ class Store {
   virtual ~Store() = default;
 
   // Applies the schema migrations not applied yet, in order, and returns them (empty when the
-  // schema is current). Implementations run it when they open.
+  // schema is current). Implementations may run it when they open (SQLite: migrate_on_open);
+  // whether a process upgrades a store by itself is ferry.json's store.migrations.
   virtual std::vector<AppliedMigration> migrate() = 0;
+  // Every migration this build knows, in order, with its state; applies nothing. StoreError
+  // when the store's history does not match this build (as at open).
+  virtual std::vector<SchemaMigration> schemaMigrations() = 0;
 
   // --- messages ---
   virtual ReceivedId insertReceived(const NewMessage& message) = 0;

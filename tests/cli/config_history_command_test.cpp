@@ -2,24 +2,17 @@
 // trail: the real binary against a real store file. Secrets never reach the store, the log or
 // the screen.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <Poco/Data/SQLite/SessionImpl.h>
 #include <Poco/Data/Session.h>
 
-#include <chrono>
-#include <thread>
-
+#include "tests/support/engine_process.h"
 #include "tests/support/files.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_folder.h"
 
-extern char** environ;
-
+using ferry::test::countIn;
 using ferry::test::ferryCommand;
 using ferry::test::readFile;
 using ferry::test::run;
@@ -48,44 +41,7 @@ class ConfigHistory : public ::testing::Test {
   std::string config() const { return folder_.path(); }
   std::string log() const { return folder_.path() + "/engine.log"; }
 
-  // `ferry run` until it has started (or exited), then SIGTERM; its exit status.
-  int runEngineOnce() {
-    const std::string binary = FERRY_BINARY;
-    std::vector<std::string> args = {binary, "run", config()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return -1;
-    const std::size_t starts = countIn(log(), "engine.started");
-    int status = 0;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < until) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      if (countIn(log(), "engine.started") > starts) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid, SIGTERM);
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  static std::size_t countIn(const std::string& path, const std::string& what) {
-    std::string text;
-    try {
-      text = readFile(path);
-    } catch (const std::exception&) {
-      return 0;
-    }
-    std::size_t count = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
-    return count;
-  }
+  int runEngineOnce() { return ferry::test::runEngineOnce(config(), log()); }
 
   // Two revisions: the first configuration, then lab.json with another poll interval.
   void recordTwoRevisions() {

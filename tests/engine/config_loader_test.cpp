@@ -102,6 +102,25 @@ TEST(ConfigLoader, ReportsEveryProblemNotJustTheFirst) {
   EXPECT_NE(all.find("destinations[0].url: must start with http:// or https://"), std::string::npos) << all;
 }
 
+TEST(ConfigLoader, StoreMigrationsAreAutomaticUnlessSetToManual) {
+  TempFolder dir;
+  dir.write("ferry.json", kEngine);
+  EXPECT_EQ(loadConfig(dir.path()).config.store.migrations, "automatic");
+  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db", "migrations": "manual"}})");
+  const ConfigLoad load = loadConfig(dir.path());
+  ASSERT_TRUE(load.ok()) << errorsOf(load);
+  EXPECT_EQ(load.config.store.migrations, "manual");
+}
+
+TEST(ConfigLoader, AnUnknownStoreMigrationsPolicyIsAnErrorWithFileLineAndField) {
+  TempFolder dir;
+  dir.write("ferry.json", "{\"store\": {\n  \"path\": \"var/ferry.db\",\n  \"migrations\": \"sometimes\"}}");
+  const ConfigLoad load = loadConfig(dir.path());
+  ASSERT_EQ(load.errors.size(), 1u) << errorsOf(load);
+  EXPECT_EQ(load.errors[0].describe(),
+            "ferry.json:3: store.migrations: \"sometimes\" is not one of \"automatic\", \"manual\"");
+}
+
 TEST(ConfigLoader, MissingRequiredFieldsAndTypeMismatch) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

@@ -11,6 +11,7 @@ class ForwardingStore : public Store {
   explicit ForwardingStore(Store& inner) : inner_(inner) {}
 
   std::vector<AppliedMigration> migrate() override { return inner_.migrate(); }
+  std::vector<SchemaMigration> schemaMigrations() override { return inner_.schemaMigrations(); }
   ReceivedId insertReceived(const NewMessage& m) override { return inner_.insertReceived(m); }
   std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& m) override {
     return inner_.insertReceivedBatch(m);

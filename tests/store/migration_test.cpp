@@ -177,6 +177,51 @@ TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
   EXPECT_EQ(tables, 0);
 }
 
+// schemaMigrations(): what an operator sees before upgrading (`ferry migrate --dry-run`).
+class SchemaMigrations : public StoreTest {};
+
+TEST_F(SchemaMigrations, ListEveryKnownMigrationWithWhenItWasAppliedAndApplyNothing) {
+  const std::string older = dir.file("older.db");
+  const auto code = sqlite::sqliteMigrations();
+  makeOlderStore(older, code.size() - 1, [](Store&) {});
+  clock.advance(60'000);
+  auto unmigrated = options();
+  unmigrated.migrate_on_open = false;
+  sqlite::SqliteStore reopened(older, unmigrated);  // an older store opens without migrating
+
+  auto listed = reopened.schemaMigrations();
+  ASSERT_EQ(listed.size(), code.size());
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    EXPECT_EQ(listed[i].version, code[i].version);
+    EXPECT_EQ(listed[i].name, code[i].name);
+  }
+  for (std::size_t i = 0; i + 1 < code.size(); ++i) EXPECT_EQ(listed[i].applied_at_ms, 1'000'000) << i;
+  EXPECT_FALSE(listed.back().applied_at_ms);
+  EXPECT_EQ(recordedMigrations(older).versions.size(), code.size() - 1) << "listing applies nothing";
+
+  ASSERT_EQ(reopened.migrate().size(), 1u);
+  listed = reopened.schemaMigrations();
+  EXPECT_EQ(listed.back().applied_at_ms, 1'060'000);
+  EXPECT_EQ(listed.front().applied_at_ms, 1'000'000);
+}
+
+TEST_F(SchemaMigrations, AreCurrentInAStoreOpenedWithTheDefaults) {
+  for (const auto& m : store->schemaMigrations()) EXPECT_EQ(m.applied_at_ms, clock.now()) << m.version;
+}
+
+TEST_F(SchemaMigrations, RefuseAHistoryEditedSinceTheStoreWasOpened) {
+  {
+    auto session = rawSession(path());
+    session << "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 2", now;
+  }
+  try {
+    store->schemaMigrations();
+    ADD_FAILURE() << "listed an edited history";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("migration 2"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MigrationChecksum, ChangesWithAnyStatementButNotWithTheName) {
   Migration a{1, "one", {"CREATE TABLE t (x)", "CREATE INDEX i ON t (x)"}};
   Migration renamed = a;

@@ -50,11 +50,29 @@ std::vector<RecordedMigration> Migrator::recorded() {
   std::vector<int> versions;
   std::vector<std::string> names;
   std::vector<std::string> checksums;
-  session_ << "SELECT version, name, checksum FROM schema_migrations ORDER BY version",
-      into(versions), into(names), into(checksums), now;
+  std::vector<std::int64_t> applied_at;
+  session_ << "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+      into(versions), into(names), into(checksums), into(applied_at), now;
   std::vector<RecordedMigration> rows(versions.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = {versions[i], names[i], checksums[i]};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = {versions[i], names[i], checksums[i], applied_at[i]};
+  }
   return rows;
+}
+
+std::vector<SchemaMigration> Migrator::list() {
+  const std::vector<RecordedMigration> rows = recorded();
+  pendingMigrations(migrations_, rows, location_);  // throws when the history does not match
+  std::vector<SchemaMigration> out;
+  out.reserve(migrations_.size());
+  for (const Migration& migration : migrations_) {
+    out.push_back({migration.version, migration.name, std::nullopt});
+  }
+  // Checked above: every recorded version is one of the list's, 1..n.
+  for (const RecordedMigration& row : rows) {
+    out[static_cast<std::size_t>(row.version) - 1].applied_at_ms = row.applied_at_ms;
+  }
+  return out;
 }
 
 std::vector<const Migration*> Migrator::check() {

@@ -30,6 +30,10 @@ class Migrator {
   std::vector<const Migration*> check();
   // check(), then applies the pending migrations and records each; returns them.
   std::vector<AppliedMigration> apply(std::int64_t now_ms);
+  // Every migration of the list with when it was applied; changes nothing, so it runs on a
+  // read-only connection too (schema_migrations exists once the store has been opened). Throws
+  // StoreError like check().
+  std::vector<SchemaMigration> list();
 
  private:
   std::vector<RecordedMigration> recorded();

@@ -251,6 +251,13 @@ std::vector<AppliedMigration> SqliteStore::migrate() {
   }
 }
 
+std::vector<SchemaMigration> SqliteStore::schemaMigrations() {
+  // A reader: listing must not wait behind the writer's transactions, and changes nothing.
+  return read("read the schema migrations", [&](Session& s) {
+    return Migrator(s, options_.migrations, path_).list();
+  });
+}
+
 // --- messages ---
 
 ReceivedId SqliteStore::insertReceived(const NewMessage& message) {

@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
   SqliteSettings settings();
 
   std::vector<AppliedMigration> migrate() override;
+  std::vector<SchemaMigration> schemaMigrations() override;
 
   ReceivedId insertReceived(const NewMessage& message) override;
   std::vector<ReceivedId> insertReceivedBatch(const std::vector<NewMessage>& messages) override;
@@ -195,7 +196,8 @@ class SqliteStore final : public Store {
 
 namespace ferry::store {
 
-// Opens (creating when missing) the SQLite store at `path` and applies pending migrations.
+// Opens (creating when missing) the SQLite store at `path` and applies pending migrations,
+// unless options.migrate_on_open is false (then it only checks the history).
 std::unique_ptr<Store> openSqliteStore(const std::string& path,
                                        sqlite::SqliteOptions options = {});
 

@@ -1,0 +1,63 @@
+#pragma once
+// Runs the real `ferry run CONFIG` as a child process, its stderr (and so its JSON log lines,
+// unless ferry.json names a log_file) appended to a file, until it has logged engine.started or
+// exited; then SIGTERM. For tests of what a start does to the store and the log.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/files.h"
+
+extern char** environ;
+
+namespace ferry::test {
+
+// How often `what` occurs in the file at `path` (0 when it cannot be read).
+inline std::size_t countIn(const std::string& path, const std::string& what) {
+  std::string text;
+  try {
+    text = readFile(path);
+  } catch (const std::exception&) {
+    return 0;
+  }
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// `ferry run config` until it has started (at most 30 s) or exited, then SIGTERM; its exit
+// status (-1 when it could not be spawned or did not exit normally).
+inline int runEngineOnce(const std::string& config, const std::string& log) {
+  const std::string binary = FERRY_BINARY;
+  std::vector<std::string> args = {binary, "run", config};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return -1;
+  const std::size_t starts = countIn(log, "engine.started");
+  int status = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (countIn(log, "engine.started") > starts) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace ferry::test
