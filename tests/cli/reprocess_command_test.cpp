@@ -2,23 +2,16 @@
 // through the fixed configuration again and reaches its destination. The real binary, a real
 // store file, and the real engine before and after.
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 
-#include <chrono>
 #include <filesystem>
 #include <functional>
-#include <thread>
 
 #include "engine/store/sqlite/sqlite_store.h"
+#include "tests/support/engine_process.h"
 #include "tests/support/files.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_folder.h"
-
-extern char** environ;
 
 using ferry::test::ferryCommand;
 using ferry::test::readFile;
@@ -60,31 +53,8 @@ class Reprocess : public ::testing::Test {
   std::string config() const { return folder_.path(); }
   std::string storePath() const { return folder_.path() + "/var/ferry.db"; }
 
-  // `ferry run` until `done` holds (checked every 50 ms, at most 20 s), then SIGTERM; its exit
-  // status, or -1.
   int runEngineUntil(const std::function<bool()>& done) {
-    const std::string binary = FERRY_BINARY;
-    const std::string log = folder_.path() + "/engine.log";
-    std::vector<std::string> args = {binary, "run", config()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return -1;
-    int status = 0;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < until && !done()) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) return -1;  // it stopped by itself
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ::kill(pid, SIGTERM);
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ferry::test::runEngineUntil(config(), folder_.path() + "/engine.log", done);
   }
 
   // The status of message `id` as a fresh store connection reads it ("" when absent).

@@ -1,7 +1,8 @@
 #pragma once
 // Runs the real `ferry run CONFIG` as a child process, its stderr (and so its JSON log lines,
 // unless ferry.json names a log_file) appended to a file, until it has logged engine.started or
-// exited; then SIGTERM. For tests of what a start does to the store and the log.
+// exited, or until a condition of the test holds; then SIGTERM. For tests of what a start does
+// to the store and the log.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,9 +34,10 @@ inline std::size_t countIn(const std::string& path, const std::string& what) {
   return count;
 }
 
-// `ferry run config` until it has started (at most 30 s) or exited, then SIGTERM; its exit
-// status (-1 when it could not be spawned or did not exit normally).
-inline int runEngineOnce(const std::string& config, const std::string& log) {
+// `ferry run config` until `done()` holds (checked every 20 ms, at most 30 s) or it exits,
+// then SIGTERM; its exit status (-1 when it could not be spawned, did not exit normally, or
+// exited by itself before `done`).
+inline int runEngineUntil(const std::string& config, const std::string& log, const std::function<bool()>& done) {
   const std::string binary = FERRY_BINARY;
   std::vector<std::string> args = {binary, "run", config};
   std::vector<char*> argv;
@@ -47,17 +50,23 @@ inline int runEngineOnce(const std::string& config, const std::string& log) {
   const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return -1;
-  const std::size_t starts = countIn(log, "engine.started");
   int status = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < until) {
     if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (countIn(log, "engine.started") > starts) break;
+    if (done()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ::kill(pid, SIGTERM);
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// `ferry run config` until it has logged engine.started (at most 30 s) or exited, then SIGTERM;
+// its exit status.
+inline int runEngineOnce(const std::string& config, const std::string& log) {
+  const std::size_t starts = countIn(log, "engine.started");
+  return runEngineUntil(config, log, [&] { return countIn(log, "engine.started") > starts; });
 }
 
 }  // namespace ferry::test
