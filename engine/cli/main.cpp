@@ -25,7 +25,7 @@ void usage() {
                "                            post FHIR JSON or insurer XML files; prints status and answer\n"
                "operators (on CONFIG's store, engine running or not; changes are recorded with who and why):\n"
                "  status CONFIG             channels (running, paused), messages and deliveries by status\n"
-               "  messages CONFIG [--channel NAME] [--status STATUS] [--limit N]\n"
+               "  messages CONFIG [--channel NAME] [--status STATUS] [--control-id ID] [--limit N]\n"
                "                            newest messages: id, time, channel, status, type, control id\n"
                "  history CONFIG ID [--raw] one message: its record, deliveries and every event\n"
                "  pause CONFIG CHANNEL [--reason TEXT]\n"

@@ -166,10 +166,10 @@ int statusCommand(const Args& args) {
   return 0;
 }
 
-// ferry messages CONFIG [--channel NAME] [--status STATUS] [--limit N]: newest first.
+// ferry messages CONFIG [--channel NAME] [--status STATUS] [--control-id ID] [--limit N]: newest first.
 int messagesCommand(const Args& args) {
   if (args.empty()) {
-    std::cerr << "usage: ferry messages CONFIG [--channel NAME] [--status STATUS] [--limit N]\n";
+    std::cerr << "usage: ferry messages CONFIG [--channel NAME] [--status STATUS] [--control-id ID] [--limit N]\n";
     return 2;
   }
   store::MessageFilter filter;
@@ -188,6 +188,8 @@ int messagesCommand(const Args& args) {
         std::cerr << "ferry: --status is received, processed, errored or filtered, not \"" << value << "\"\n";
         return 2;
       }
+    } else if (args[i] == "--control-id") {
+      filter.control_id = value;
     } else if (args[i] == "--limit") {
       const auto limit = parseId(value);
       if (!limit || *limit < 1 || *limit > 10000) {

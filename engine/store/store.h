@@ -114,6 +114,8 @@ struct MessageFilter {
   std::optional<MessageStatus> status;
   std::size_t limit = 100;
   std::optional<std::int64_t> before_id;  // paging: only ids below this, newest first
+  // The sender's message control id (MSH-10): "did CTRL-123 arrive?"
+  std::optional<std::string> control_id;
 };
 
 struct NewDelivery {

@@ -110,6 +110,12 @@ TEST_F(OperatorCommands, MessagesAndHistoryTellWhatHappenedWithoutTheMessageByte
   EXPECT_NE(r.out.find(std::to_string(message_) + "\t"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\tlab\tprocessed\tADT^A08\tCTRL-77\n"), std::string::npos) << r.out;
   EXPECT_EQ(run(ferryCommand("messages " + config() + " --status errored")).out, "");
+  // "Did CTRL-77 arrive?": found by the sender's control id; another id finds nothing.
+  r = run(ferryCommand("messages " + config() + " --control-id CTRL-77"));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find(std::to_string(message_) + "\t"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\tlab\tprocessed\tADT^A08\tCTRL-77\n"), std::string::npos) << r.out;
+  EXPECT_EQ(run(ferryCommand("messages " + config() + " --control-id CTRL-7")).out, "");
 
   r = run(ferryCommand("history " + config() + " " + std::to_string(message_)));
   ASSERT_EQ(r.status, 0) << r.err;

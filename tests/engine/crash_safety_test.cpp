@@ -125,7 +125,9 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
 
   auto store = store::openSqliteStore(dir.path() + "/var/ferry.db");
   std::set<std::string> stored;
-  for (const auto& m : store->listMessages(store::MessageFilter{std::nullopt, std::nullopt, 10000, std::nullopt})) {
+  store::MessageFilter every;
+  every.limit = 10000;
+  for (const auto& m : store->listMessages(every)) {
     stored.insert(m.control_id);
   }
   for (const auto& id : acked) EXPECT_TRUE(stored.count(id)) << id << " was acknowledged but is not stored";

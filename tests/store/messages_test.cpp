@@ -181,6 +181,39 @@ TEST_F(StoreTest, ReceivedMessagesAreListedOldestFirstForRecovery) {
   EXPECT_EQ(page[1].id, ids[4]);
 }
 
+TEST_F(StoreTest, ListMessagesFindsAControlIdFromAnySenderNewestFirst) {
+  const auto first = store->insertReceived(sampleMessage("CTRL-7", 1'000, "LAB^HOSP")).id;
+  store->insertReceived(sampleMessage("CTRL-8", 2'000, "LAB^HOSP"));
+  NewMessage other = sampleMessage("CTRL-7", 3'000, "RAD^HOSP");
+  other.channel = "rad-in";
+  const auto second = store->insertReceived(other).id;
+  store->insertReceived(sampleMessage("CTRL-70", 4'000));
+  ASSERT_TRUE(store->markErrored(second, "bad"));
+
+  MessageFilter filter;
+  filter.control_id = "CTRL-7";
+  auto found = store->listMessages(filter);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].id, second);
+  EXPECT_EQ(found[1].id, first);
+  EXPECT_EQ(found[1].control_id, "CTRL-7");
+
+  // With the other filters: the channel, the status.
+  filter.channel = "lab-in";
+  found = store->listMessages(filter);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, first);
+  filter.channel.reset();
+  filter.status = MessageStatus::Errored;
+  found = store->listMessages(filter);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, second);
+
+  filter.status.reset();
+  filter.control_id = "CTRL-9";
+  EXPECT_TRUE(store->listMessages(filter).empty());
+}
+
 TEST_F(StoreTest, ListMessagesFiltersAndPagesNewestFirst) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 6; ++i) {

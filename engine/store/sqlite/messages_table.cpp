@@ -175,6 +175,13 @@ std::vector<MessageRecord> MessagesTable::list(const MessageFilter& filter) {
   if (filter.limit == 0) return {};
   std::string where = "WHERE 1 = 1";
   std::vector<Poco::Data::AbstractBinding::Ptr> params;
+  if (filter.control_id) {
+    // No index starts with the control id, but the duplicate check's (sender, control_id,
+    // received_at) holds it: scanning that small index finds the few matches without reading
+    // a single message row (each holds its raw bytes), which a table scan would.
+    where = "INDEXED BY messages_duplicate WHERE control_id = ?";
+    params.push_back(bind(*filter.control_id));
+  }
   if (filter.channel) {
     where += " AND channel = ?";
     params.push_back(bind(*filter.channel));
