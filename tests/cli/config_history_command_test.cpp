@@ -15,6 +15,7 @@
 using ferry::test::countIn;
 using ferry::test::ferryCommand;
 using ferry::test::readFile;
+using ferry::test::splitLines;
 using ferry::test::run;
 
 namespace {
@@ -50,16 +51,6 @@ class ConfigHistory : public ::testing::Test {
     ASSERT_EQ(runEngineOnce(), 0) << readFile(log());
   }
 
-  static std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
-      out.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
-    return out;
-  }
-
   ferry::test::TempFolder folder_;
 };
 
@@ -68,14 +59,14 @@ TEST_F(ConfigHistory, RunRecordsARevisionOnlyWhenTheConfigurationChanged) {
   ASSERT_EQ(runEngineOnce(), 0) << readFile(log());
   auto r = run(ferryCommand("config-history " + config()));
   ASSERT_EQ(r.status, 0) << r.err;
-  ASSERT_EQ(lines(r.out).size(), 1u) << r.out;
+  ASSERT_EQ(splitLines(r.out).size(), 1u) << r.out;
   EXPECT_EQ(countIn(log(), "config.revision_recorded"), 1u);
   EXPECT_EQ(countIn(log(), "config.unchanged"), 1u);
 
   folder_.write("channels/lab.json", labChannel(250));
   ASSERT_EQ(runEngineOnce(), 0) << readFile(log());
   r = run(ferryCommand("config-history " + config()));
-  const auto listed = lines(r.out);
+  const auto listed = splitLines(r.out);
   ASSERT_EQ(listed.size(), 2u) << r.out;
   EXPECT_EQ(listed[0].rfind("2  ", 0), 0u) << "newest first: " << r.out;
   EXPECT_NE(listed[0].find("engine start"), std::string::npos) << r.out;
@@ -136,7 +127,7 @@ TEST_F(ConfigHistory, AnUnknownRevisionExits1AndBadArgumentsExit2) {
     EXPECT_NE(r.err.find("usage: ferry config-history"), std::string::npos) << bad;
   }
   r = run(ferryCommand("config-history " + config() + " --limit 1"));
-  ASSERT_EQ(lines(r.out).size(), 1u) << r.out;
+  ASSERT_EQ(splitLines(r.out).size(), 1u) << r.out;
   EXPECT_EQ(r.out.rfind("2  ", 0), 0u) << r.out;
 }
 

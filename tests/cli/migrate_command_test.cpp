@@ -23,6 +23,7 @@
 using ferry::test::countIn;
 using ferry::test::ferryCommand;
 using ferry::test::readFile;
+using ferry::test::splitLines;
 using ferry::test::run;
 
 namespace {
@@ -80,16 +81,6 @@ class MigrateCommand : public ::testing::Test {
   std::string log() const { return folder_.path() + "/engine.log"; }
   int runEngineOnce() const { return ferry::test::runEngineOnce(config(), log()); }
 
-  static std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
-      out.push_back(text.substr(start, end - start));
-      start = end + 1;
-    }
-    return out;
-  }
-
   ferry::test::TempFolder folder_;
 };
 
@@ -97,7 +88,7 @@ TEST_F(MigrateCommand, DryRunListsAppliedAndPendingMigrationsAndChangesNothing) 
   makeOlderStore();
   const auto r = run(ferryCommand("migrate " + config() + " --dry-run"));
   ASSERT_EQ(r.status, 0) << r.err;
-  const auto listed = lines(r.out);
+  const auto listed = splitLines(r.out);
   ASSERT_EQ(listed.size(), kMigrations.size() + 2) << r.out;
   EXPECT_EQ(listed.front(), "store: " + storePath());
   const std::regex applied(" +\\d+  applied \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ  .+");

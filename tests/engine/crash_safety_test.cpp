@@ -3,7 +3,6 @@
 // twice except the one delivery that may have been in flight at the kill.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -14,11 +13,11 @@
 
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixture.h"
-
-extern char** environ;
+#include "tests/support/engine_process.h"
 
 using namespace ferry;
 using ferry::test::eventually;
+using ferry::test::spawnFerryRun;
 using ferry::test::StandInReceiver;
 using ferry::test::TempFolder;
 
@@ -29,21 +28,6 @@ int freePort() {
   const int port = probe.port();
   probe.stop();
   return port;
-}
-
-pid_t startFerry(const std::string& config, const std::string& log) {
-  const std::string binary = FERRY_BINARY;
-  std::vector<std::string> args = {binary, "run", config};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_t pid = 0;
-  posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
 }
 
 std::string controlIdOf(const std::string& frame) {
@@ -66,7 +50,7 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
       "retry": {"initial_backoff_ms": 50, "max_backoff_ms": 200}}]})");
   const std::string log = dir.path() + "/ferry.log";
 
-  pid_t ferry = startFerry(dir.path(), log);
+  pid_t ferry = spawnFerryRun(dir.path(), log);
   ASSERT_GT(ferry, 0);
   std::mutex acked_mutex;  // the client thread adds, this thread counts
   std::set<std::string> acked;
@@ -109,7 +93,7 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
   client.join();
   ASSERT_GE(acked.size(), 40u);
 
-  ferry = startFerry(dir.path(), log);
+  ferry = spawnFerryRun(dir.path(), log);
   const bool all_arrived = eventually([&] {
     std::set<std::string> seen;
     for (const auto& f : hospital.frames()) seen.insert(controlIdOf(f));

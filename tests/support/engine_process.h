@@ -34,10 +34,8 @@ inline std::size_t countIn(const std::string& path, const std::string& what) {
   return count;
 }
 
-// `ferry run config` until `done()` holds (checked every 20 ms, at most 30 s) or it exits,
-// then SIGTERM; its exit status (-1 when it could not be spawned, did not exit normally, or
-// exited by itself before `done`).
-inline int runEngineUntil(const std::string& config, const std::string& log, const std::function<bool()>& done) {
+// Starts `ferry run config` with its stderr appended to `log`; its pid, or -1.
+inline pid_t spawnFerryRun(const std::string& config, const std::string& log) {
   const std::string binary = FERRY_BINARY;
   std::vector<std::string> args = {binary, "run", config};
   std::vector<char*> argv;
@@ -49,7 +47,15 @@ inline int runEngineUntil(const std::string& config, const std::string& log, con
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
+  return spawned == 0 ? pid : -1;
+}
+
+// `ferry run config` until `done()` holds (checked every 20 ms, at most 30 s) or it exits,
+// then SIGTERM; its exit status (-1 when it could not be spawned, did not exit normally, or
+// exited by itself before `done`).
+inline int runEngineUntil(const std::string& config, const std::string& log, const std::function<bool()>& done) {
+  const pid_t pid = spawnFerryRun(config, log);
+  if (pid <= 0) return -1;
   int status = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < until) {

@@ -1,10 +1,11 @@
 #pragma once
-// Test helpers to read the repository's sample files.
+// Test helpers to read files (the repository's samples among them) and command output.
 
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace ferry::test {
 
@@ -14,6 +15,18 @@ inline std::string readFile(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+// The lines of `text`, each without its '\n'; a last line without one is left out (command
+// output always ends its lines).
+inline std::vector<std::string> splitLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 inline std::string sample(const std::string& relative) {

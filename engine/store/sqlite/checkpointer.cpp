@@ -59,9 +59,13 @@ void Checkpointer::stop() {
 
 int Checkpointer::onCommit(void* self, sqlite3* writer, const char* schema, int wal_pages) {
   auto* checkpointer = static_cast<Checkpointer*>(self);
-  if (wal_pages >= checkpointer->options_.restart_pages) {
-    // The catch-up (see the header). Busy when the background checkpoint holds the lock: the
-    // next commit tries again.
+  // Tested at every commit, so it is true only at the first commit after a background
+  // checkpoint ended: the moment when the fewest pages are left for a catch-up to copy.
+  const bool just_checkpointed = checkpointer->just_checkpointed_.exchange(false, std::memory_order_relaxed);
+  const int bound = checkpointer->options_.restart_pages;
+  if (wal_pages >= bound && (just_checkpointed || wal_pages >= 2 * bound)) {
+    // The catch-up (see the header); past twice the bound without waiting for that moment.
+    // Busy when the background checkpoint holds the lock: a later commit tries again.
     int frames = 0;
     int copied = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -93,6 +97,7 @@ void Checkpointer::run() {
     due_ = false;
     lock.unlock();
     checkpoint();
+    just_checkpointed_.store(true, std::memory_order_relaxed);
     signalled_.store(false);
     std::this_thread::sleep_for(kMinimumPause);
     lock.lock();

@@ -17,7 +17,8 @@
 // 8 s, measured), each fsync also extending it. So once the WAL passes `restart_pages`, the
 // writer's own commit finishes the job (a PASSIVE checkpoint in its WAL hook, copying only what
 // arrived since the background one, with no writer appending meanwhile), and the next write
-// starts the WAL over. `journal_size_limit` then shrinks a file that a burst made large. The
+// starts the WAL over. It waits for the first commit after a background checkpoint has ended,
+// when the least is left to copy (past twice the bound it does not wait). `journal_size_limit` then shrinks a file that a burst made large. The
 // writer closing last checkpoints what is left.
 
 #include <sqlite3.h>
@@ -38,7 +39,7 @@ class Checkpointer {
     int wal_pages = 1000;  // checkpoint once the WAL holds this many pages (SQLite's default)
     std::chrono::milliseconds idle_interval{1000};  // and at this pace in any case
     // Past this many pages (64 MB) the writer catches up itself (see above). A catch-up costs
-    // its commit 2-3 ms whatever this is (it copies only what arrived since the background
+    // its commit a few ms whatever this is (it copies only what arrived since the background
     // checkpoint), so a larger bound means fewer ACKs delayed by one. A restarted WAL file
     // larger than twice this (in 4 KB pages) is cut back to that size.
     int restart_pages = 16000;
@@ -74,6 +75,7 @@ class Checkpointer {
   bool due_ = false;
   bool stopping_ = false;
   std::atomic<bool> signalled_{false};
+  std::atomic<bool> just_checkpointed_{false};  // a background checkpoint ended since the last commit
   std::atomic<std::uint64_t> checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoints_{0};
   std::atomic<std::uint64_t> writer_checkpoint_us_{0};
