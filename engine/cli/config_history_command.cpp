@@ -4,7 +4,6 @@
 // content exactly as stored); --diff what changed against the revision before it, with the
 // differing lines of text files. Stored contents hold no secrets, so none are printed.
 
-#include <charconv>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -31,13 +30,6 @@ struct HistoryArgs {
   std::optional<std::string> file;
 };
 
-std::optional<std::int64_t> positive(const std::string& text) {
-  std::int64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || value < 1) return std::nullopt;
-  return value;
-}
-
 std::optional<HistoryArgs> parseArgs(const Args& args) {
   if (args.empty() || args[0].rfind("--", 0) == 0) return std::nullopt;
   HistoryArgs parsed;
@@ -47,7 +39,8 @@ std::optional<HistoryArgs> parseArgs(const Args& args) {
     if (i + 1 >= args.size()) return std::nullopt;
     const std::string& flag = args[i];
     const std::string& value = args[i + 1];
-    const auto number = positive(value);
+    auto number = parseId(value);
+    if (number && *number < 1) number.reset();
     if (flag == "--file") {
       parsed.file = value;
     } else if (!number) {

@@ -22,13 +22,6 @@ namespace ferry::cli {
 
 namespace {
 
-bool knownChannel(const runtime::EngineConfig& config, const std::string& name) {
-  for (const auto& c : config.channels) {
-    if (c.name == name) return true;
-  }
-  return false;
-}
-
 int switchChannel(const Args& args, bool pause) {
   const char* verb = pause ? "pause" : "resume";
   if (args.size() < 2 || (args.size() != 2 && !(args.size() == 4 && args[2] == "--reason"))) {
@@ -154,15 +147,9 @@ int statusCommand(const Args& args) {
   } else {
     std::cout << "no revision recorded yet (ferry run records one)";
   }
-  const auto schema = store->schemaMigrations();
-  const std::size_t pending = runtime::pendingOf(schema).size();
-  std::cout << "\nschema: version " << runtime::schemaVersion(schema);
-  if (pending == 0) {
-    std::cout << " (up to date)";
-  } else {
-    std::cout << ", " << pending << " pending (run ferry migrate " << args[0] << ")";
-  }
-  std::cout << '\n';
+  // Always current here: openOperatorStore applied what was pending, or refused the store
+  // (store.migrations "manual").
+  std::cout << "\nschema: version " << runtime::schemaVersion(store->schemaMigrations()) << " (up to date)\n";
   return 0;
 }
 

@@ -41,6 +41,13 @@ std::unique_ptr<store::Store> openOperatorStore(const std::string& folder, runti
   }
 }
 
+bool knownChannel(const runtime::EngineConfig& config, const std::string& name) {
+  for (const auto& c : config.channels) {
+    if (c.name == name) return true;
+  }
+  return false;
+}
+
 std::string operatorName() {
   if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
   return "uid " + std::to_string(getuid());

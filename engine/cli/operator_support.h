@@ -20,6 +20,9 @@ namespace ferry::cli {
 std::unique_ptr<store::Store> openOperatorStore(const std::string& folder,
                                                 runtime::EngineConfig* config = nullptr);
 
+// Whether the configuration has a channel of that name.
+bool knownChannel(const runtime::EngineConfig& config, const std::string& name);
+
 // Who asked, for the record: the login name ($USER), else the numeric user id.
 std::string operatorName();
 

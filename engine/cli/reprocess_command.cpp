@@ -103,11 +103,6 @@ std::vector<std::int64_t> erroredIds(store::Store& store, const Request& r) {
   return ids;
 }
 
-bool hasChannel(const runtime::EngineConfig& config, const std::string& name) {
-  return std::any_of(config.channels.begin(), config.channels.end(),
-                     [&](const runtime::ChannelConfig& c) { return c.name == name; });
-}
-
 // The outcome as the operator reads it: "processed, routed to a, b", "filtered (why)",
 // "errored again: why".
 std::string outcomeOf(store::Store& store, std::int64_t id, const runtime::ProcessResult& result) {
@@ -129,7 +124,7 @@ int reprocessCommand(const Args& args) {
   runtime::EngineConfig config;
   auto store = openOperatorStore(request->folder, &config);
   if (!store) return 1;
-  if (request->channel && !hasChannel(config, *request->channel)) {
+  if (request->channel && !knownChannel(config, *request->channel)) {
     std::cerr << "ferry: " << request->folder << " has no channel \"" << *request->channel << "\"\n";
     return 1;
   }
@@ -162,7 +157,7 @@ int reprocessCommand(const Args& args) {
       std::cout << "not reprocessed (it is " << store::toString(message->status)
                 << "; only errored or filtered messages are)\n";
       ++problems;
-    } else if (!hasChannel(config, message->channel)) {
+    } else if (!knownChannel(config, message->channel)) {
       std::cout << "not reprocessed (its channel \"" << message->channel << "\" is not in this configuration)\n";
       ++problems;
     } else if (request->dry_run) {
