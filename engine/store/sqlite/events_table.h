@@ -18,6 +18,8 @@ class EventsTable {
  public:
   // Migration 1: the table and its index.
   static std::vector<std::string> schemaV1();
+  // Migration 6: the delivery index leaves out the events of messages (no delivery).
+  static std::vector<std::string> schemaV6();
 
   // Reads only (a reader connection).
   explicit EventsTable(Poco::Data::Session& session) : session_(session) {}

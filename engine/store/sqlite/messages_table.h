@@ -21,6 +21,8 @@ class MessagesTable {
  public:
   // Migration 1: the table and its indexes.
   static std::vector<std::string> schemaV1();
+  // Migration 6: a status index only for the states a query looks for (see the .cpp).
+  static std::vector<std::string> schemaV6();
 
   // Reads only (a reader connection).
   explicit MessagesTable(Poco::Data::Session& session) : session_(session) {}

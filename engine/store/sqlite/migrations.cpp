@@ -43,6 +43,8 @@ std::vector<Migration> sqliteMigrations() {
        concat({PurgesTable::schemaV4(), Retention::schemaV4()})},
       {5, "configuration revisions: the trail of configuration changes",
        ConfigRevisionsTable::schemaV5()},
+      {6, "leaner indexes: only the message and delivery states a query looks for",
+       concat({MessagesTable::schemaV6(), DeliveriesTable::schemaV6(), EventsTable::schemaV6()})},
   };
 }
 
