@@ -1,7 +1,9 @@
 // End-to-end throughput and ACK latency of the engine: N concurrent MLLP senders -> Ferry
 // (durable SQLite, ACK after commit) -> an MLLP destination on loopback. The baseline, measured
 // in the same run with the same clients and frames, is a plain MLLP echo that answers each frame
-// with a fixed ACK and stores nothing: the cost of the sockets alone.
+// with a fixed ACK and stores nothing: the cost of the sockets alone; and a relay that ACKs at
+// once and forwards to the same kind of destination (class Relay): Ferry's two hops of sockets
+// without Ferry's work.
 //
 // Usage: engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]
 //                     [--only baseline|ferry]
@@ -13,6 +15,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <iterator>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -128,6 +132,78 @@ void report(const char* name, const Result& r, const std::string& extra = {}) {
   std::fflush(stdout);
 }
 
+// The second baseline, Ferry's network path with nothing else: each frame is answered with a
+// fixed AA at once and queued, and one connection forwards the queue to the destination in
+// order, waiting for each ACK, as Ferry's ordered MLLP destination does. Two hops of sockets and
+// one hand-off between threads; no store, no parsing, no normalizing, no routing. What Ferry
+// reaches against it is the share of the machine's network ceiling its own work leaves.
+class Relay {
+ public:
+  explicit Relay(std::uint16_t destination_port) {
+    mllp::ListenerConfig c;
+    c.channel = "relay";
+    c.max_connections = 256;
+    listener_ = std::make_unique<mllp::Listener>(
+        c, [this](std::string frame, const mllp::Peer&) { return take(std::move(frame)); },
+        [](std::string_view) {});
+    listener_->start();
+    forwarder_ = std::thread([this, destination_port] { forward(destination_port); });
+  }
+  ~Relay() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    room_.notify_all();
+    listener_->stop();
+    forwarder_.join();
+  }
+  std::uint16_t port() const { return listener_->port(); }
+
+ private:
+  static constexpr std::size_t kMaxQueued = 100'000;  // past it the senders wait (backpressure)
+
+  std::string take(std::string frame) {
+    {
+      std::unique_lock lock(mutex_);
+      room_.wait(lock, [&] { return queue_.size() < kMaxQueued || stopping_; });
+      queue_.push_back(std::move(frame));
+    }
+    ready_.notify_one();
+    return "MSH|^~\\&|RELAY|RELAY|LAB|LAB|20261126||ACK^R01^ACK|1|P|2.5.1\rMSA|AA|1\r";
+  }
+
+  void forward(std::uint16_t port) {
+    mllp::SenderConfig c;
+    c.host = "127.0.0.1";
+    c.port = port;
+    mllp::Sender sender(c, [](std::string_view) {});
+    std::vector<std::string> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+        if (stopping_) return;
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_.clear();
+      }
+      room_.notify_all();
+      for (const std::string& frame : batch) {
+        if (sender.send(frame, std::chrono::seconds(10)).status != mllp::SendStatus::Acked) return;
+      }
+    }
+  }
+
+  std::unique_ptr<mllp::Listener> listener_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable room_;
+  std::vector<std::string> queue_;
+  bool stopping_ = false;
+  std::thread forwarder_;
+};
+
 // A stand-in destination or the echo baseline: answers every frame with a fixed AA.
 std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
   mllp::ListenerConfig c;
@@ -221,6 +297,31 @@ int main(int argc, char** argv) {
       report(name.c_str(), drive(baseline->port(), run));
     }
     baseline->stop();
+    for (double rate : o.rates) {
+      std::atomic<std::size_t> delivered{0};
+      auto destination = echo(delivered);
+      Options run = o;
+      run.rate = rate;
+      Result r;
+      double drain = 0;
+      {
+        Relay relay(destination->port());
+        r = drive(relay.port(), run);
+        const auto t0 = Clock::now();
+        while (delivered < r.messages && Clock::now() - t0 < std::chrono::seconds(60)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        drain = std::chrono::duration<double>(Clock::now() - t0).count();
+      }
+      destination->stop();
+      const std::string name = rate > 0 ? "baseline relay @" + std::to_string(static_cast<int>(rate)) + "/s"
+                                        : "baseline relay, saturation";
+      report(name.c_str(), r,
+             "delivered " + std::to_string(delivered.load()) + " of " + std::to_string(r.messages) +
+                 ", end-to-end " +
+                 std::to_string(static_cast<int>(static_cast<double>(delivered) / (r.seconds + drain))) +
+                 " msgs/s");
+    }
   }
   if (o.only == "baseline") return 0;
 
