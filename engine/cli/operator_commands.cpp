@@ -110,7 +110,7 @@ int requeueCommand(const Args& args) {
 }
 
 // ferry status CONFIG: per channel whether it is paused, then messages and deliveries by status,
-// retention, the configuration revision and the store's schema version.
+// each destination's open queue, retention, the configuration revision and the store's schema version.
 int statusCommand(const Args& args) {
   if (args.size() != 1) {
     std::cerr << "usage: ferry status CONFIG\n";
@@ -132,6 +132,13 @@ int statusCommand(const Args& args) {
   for (const auto& [status, count] : store->countMessagesByStatus()) std::cout << ' ' << status << '=' << count;
   std::cout << "\ndeliveries:";
   for (const auto& [status, count] : store->countDeliveriesByStatus()) std::cout << ' ' << status << '=' << count;
+  // Each destination's open queue: one that grows, or whose oldest entry ages, is down or slow.
+  const auto queues = store->openQueues();
+  if (queues.empty()) std::cout << "\nqueues: none open";
+  for (const store::DeliveryQueue& q : queues) {
+    std::cout << "\nqueue " << q.destination << ": " << q.pending << " pending, " << q.in_flight
+              << " in flight, oldest created " << isoTime(q.oldest_created_at_ms);
+  }
   std::cout << "\nretention: "
             << (config.retention.days > 0 ? std::to_string(config.retention.days) + " days" : "none (every message kept)");
   if (const auto last = store->purges(1); !last.empty()) {

@@ -1,5 +1,6 @@
 #include "engine/runtime/admin_endpoint.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <set>
@@ -7,6 +8,7 @@
 
 #include "engine/runtime/channel_switches.h"
 #include "engine/runtime/json_log.h"
+#include "engine/runtime/prometheus_text.h"
 #include "engine/store/sqlite/sqlite_store.h"
 
 namespace ferry::runtime {
@@ -17,25 +19,23 @@ http::Response json(int status, std::string body) {
   return {status, "application/json", {}, std::move(body)};
 }
 
-// One Prometheus sample line: name{label="value"} number.
-void sample(std::ostringstream& out, const char* name, const char* label, const std::string& value,
+// The endpoint's samples have at most one label; an empty label name means none.
+void sample(std::ostream& out, const char* name, const char* label, const std::string& value,
             double number) {
-  out << name;
-  if (label != nullptr) out << '{' << label << "=\"" << value << "\"}";
-  char text[32];
-  std::snprintf(text, sizeof text, " %.15g\n", number);
-  out << text;
+  if (label == nullptr) {
+    prometheus::sample(out, name, {}, number);
+  } else {
+    prometheus::sample(out, name, {{label, value}}, number);
+  }
 }
 
-void header(std::ostringstream& out, const char* name, const char* type, const char* help) {
-  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
-}
+using prometheus::header;
 
 }  // namespace
 
 AdminEndpoint::AdminEndpoint(const AdminConfig& config, std::vector<ChannelConfig> channels,
-                             store::Store& store, http::LogSink log)
-    : channels_(std::move(channels)), store_(store) {
+                             store::Store& store, http::LogSink log, const EngineMetrics* engine_metrics)
+    : channels_(std::move(channels)), store_(store), metrics_(engine_metrics) {
   http::Listener::Config lc;
   lc.name = "admin";
   lc.host = config.host;
@@ -46,7 +46,7 @@ AdminEndpoint::AdminEndpoint(const AdminConfig& config, std::vector<ChannelConfi
   lc.log = std::move(log);
   listener_ = std::make_unique<http::Listener>(std::move(lc));
   listener_->route("GET", "/health", [this](const http::Request&) { return health(); });
-  listener_->route("GET", "/metrics", [this](const http::Request&) { return metrics(); });
+  listener_->route("GET", "/metrics", [this](const http::Request&) { return this->metrics(); });
 }
 
 AdminEndpoint::~AdminEndpoint() { stop(); }
@@ -85,6 +85,23 @@ http::Response AdminEndpoint::metrics() const {
     for (const auto& [status, count] : store_.countDeliveriesByStatus()) {
       sample(out, "ferry_deliveries", "status", status, static_cast<double>(count));
     }
+    // Per destination, what waits and for how long: a destination that is down shows here
+    // first, long before the message counts look unusual.
+    const std::int64_t now = nowMs();
+    const auto queues = store_.openQueues();
+    header(out, "ferry_destination_queue", "gauge", "Open deliveries of each destination, by status.");
+    for (const store::DeliveryQueue& q : queues) {
+      prometheus::sample(out, "ferry_destination_queue", {{"destination", q.destination}, {"status", "pending"}},
+                         static_cast<double>(q.pending));
+      prometheus::sample(out, "ferry_destination_queue", {{"destination", q.destination}, {"status", "in_flight"}},
+                         static_cast<double>(q.in_flight));
+    }
+    header(out, "ferry_destination_oldest_open_seconds", "gauge",
+           "Age of the oldest open delivery of each destination (absent when none is open).");
+    for (const store::DeliveryQueue& q : queues) {
+      sample(out, "ferry_destination_oldest_open_seconds", "destination", q.destination,
+             static_cast<double>(std::max<std::int64_t>(now - q.oldest_created_at_ms, 0)) / 1000.0);
+    }
     const std::set<std::string> paused = store_.pausedChannels();
     header(out, "ferry_channel_paused", "gauge", "1 while an operator has paused the channel's deliveries.");
     for (const ChannelConfig& c : channels_) {
@@ -118,6 +135,7 @@ http::Response AdminEndpoint::metrics() const {
     sample(out, "ferry_store_checkpoints_total", "by", "checkpointer", static_cast<double>(sqlite->checkpoints()));
     sample(out, "ferry_store_checkpoints_total", "by", "writer", static_cast<double>(sqlite->writerCheckpoints()));
   }
+  if (metrics_ != nullptr) metrics_->write(out);
   return {200, "text/plain; version=0.0.4", {}, out.str()};
 }
 

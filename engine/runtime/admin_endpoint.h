@@ -19,14 +19,16 @@
 
 #include "channels/http/listener.h"
 #include "engine/runtime/config.h"
+#include "engine/runtime/engine_metrics.h"
 #include "engine/store/store.h"
 
 namespace ferry::runtime {
 
 class AdminEndpoint {
  public:
+  // `metrics` (may be null) adds the engine's event counters and ACK histograms.
   AdminEndpoint(const AdminConfig& config, std::vector<ChannelConfig> channels, store::Store& store,
-                http::LogSink log);
+                http::LogSink log, const EngineMetrics* metrics = nullptr);
   ~AdminEndpoint();  // stop()
   AdminEndpoint(const AdminEndpoint&) = delete;
   AdminEndpoint& operator=(const AdminEndpoint&) = delete;
@@ -42,6 +44,7 @@ class AdminEndpoint {
 
   const std::vector<ChannelConfig> channels_;
   store::Store& store_;
+  const EngineMetrics* metrics_;
   std::unique_ptr<http::Listener> listener_;
 };
 

@@ -1,6 +1,7 @@
 #include "engine/runtime/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
 
@@ -45,6 +46,10 @@ void Engine::start() {
     event_writer_ = std::make_unique<StoreEventWriter>(*store_);
     bus_.subscribe([this](const Event& e) { event_writer_->add(e); });
     bus_.subscribe([this](const Event& e) { log_.event(e); });
+    std::vector<std::string> channel_names;
+    for (const ChannelConfig& c : config_.channels) channel_names.push_back(c.name);
+    metrics_ = std::make_unique<EngineMetrics>(channel_names);
+    bus_.subscribe([this](const Event& e) { metrics_->count(e); });
 
     profiles_ = std::make_unique<xml::ProfileSet>(loadProfiles(config_.profiles_folder));
     decoder_ = std::make_unique<InboundDecoder>(profiles_.get());
@@ -99,7 +104,8 @@ void Engine::start() {
     }
     if (config_.admin.enabled) {
       admin_ = std::make_unique<AdminEndpoint>(config_.admin, config_.channels, *store_,
-                                               [this](std::string_view json) { log_.line(json); });
+                                               [this](std::string_view json) { log_.line(json); },
+                                               metrics_.get());
       admin_->start();
     }
     running_ = true;
@@ -167,8 +173,16 @@ void Engine::startChannel(const ChannelConfig& c) {
   lc.tls.ca_file = c.source.tls.ca_file;
   lc.tls.require_client_cert = c.source.tls.require_client_cert;
   Hl7Intake* handler = intake.get();
+  EngineMetrics* metrics = metrics_.get();
+  const std::string channel = c.name;
   auto listener = std::make_unique<mllp::Listener>(
-      lc, [handler](std::string frame, const mllp::Peer&) { return handler->receive(std::move(frame)); },
+      lc,
+      [handler, metrics, channel](std::string frame, const mllp::Peer&) {
+        const auto received = std::chrono::steady_clock::now();
+        std::string ack = handler->receive(std::move(frame));
+        metrics->observeAck(channel, std::chrono::steady_clock::now() - received);
+        return ack;
+      },
       [this](std::string_view json) { log_.line(json); });
   listener->start();
   listeners_[c.name] = std::move(listener);
@@ -195,7 +209,13 @@ void Engine::startHttpChannel(const ChannelConfig& c) {
   auto listener = std::make_unique<http::Listener>(std::move(lc));
   HttpIntake* handler = intake.get();
   try {
-    listener->route("POST", c.source.path, [handler](const http::Request& r) { return handler->receive(r); });
+    EngineMetrics* metrics = metrics_.get();
+    listener->route("POST", c.source.path, [handler, metrics, channel = c.name](const http::Request& r) {
+      const auto received = std::chrono::steady_clock::now();
+      http::Response answer = handler->receive(r);
+      metrics->observeAck(channel, std::chrono::steady_clock::now() - received);
+      return answer;
+    });
     listener->start();
   } catch (const std::invalid_argument& e) {  // path, TLS files or limits: broken configuration
     throw std::runtime_error(c.file + ": " + e.what());

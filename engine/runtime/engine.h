@@ -13,6 +13,7 @@
 #include "engine/runtime/channel_switches.h"
 #include "engine/runtime/config.h"
 #include "engine/runtime/delivery_worker.h"
+#include "engine/runtime/engine_metrics.h"
 #include "engine/runtime/event_bus.h"
 #include "engine/runtime/file_source.h"
 #include "engine/runtime/hl7_intake.h"
@@ -74,6 +75,7 @@ class Engine {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::GroupCommitter> committer_;
   std::unique_ptr<StoreEventWriter> event_writer_;
+  std::unique_ptr<EngineMetrics> metrics_;  // outlives the channels that count into it
   std::unique_ptr<xml::ProfileSet> profiles_;
   std::unique_ptr<InboundDecoder> decoder_;
   std::unique_ptr<MessageRouter> router_;

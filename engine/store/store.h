@@ -123,6 +123,18 @@ struct NewDelivery {
   std::optional<std::string> payload;  // serialized outbound bytes, when made at routing time
 };
 
+// One destination's open queue: what waits to go (pending) or is on the wire (in_flight), and
+// when the oldest of them was created. A queue that keeps growing, or whose oldest entry keeps
+// ageing, is a destination that is down or too slow: what an operator is paged for.
+struct DeliveryQueue {
+  std::string destination;  // the queue name, "channel/destination"
+  std::int64_t pending = 0;
+  std::int64_t in_flight = 0;
+  std::int64_t oldest_created_at_ms = 0;
+
+  bool operator==(const DeliveryQueue&) const = default;
+};
+
 struct DeliveryRecord {
   std::int64_t id = 0;
   std::int64_t message_id = 0;
@@ -393,6 +405,8 @@ class Store {
   // --- metrics: every status appears, with 0 when none ---
   virtual std::map<std::string, std::int64_t> countMessagesByStatus() = 0;
   virtual std::map<std::string, std::int64_t> countDeliveriesByStatus() = 0;
+  // Every destination with open deliveries, by name; an empty queue is not listed.
+  virtual std::vector<DeliveryQueue> openQueues() = 0;
 
   // --- retention ---
   // Removes, in one transaction, at most `max_messages` messages that are finished and have

@@ -69,6 +69,7 @@ TEST_F(OperatorCommands, StatusShowsChannelsAndCountsAndPauseResumeAreRecorded) 
   EXPECT_NE(r.out.find("channel lab: running\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("processed=1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("dead=1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nqueues: none open\n"), std::string::npos) << r.out;  // a dead letter waits for no one
   EXPECT_NE(r.out.find("\nretention: none (every message kept)\n"), std::string::npos) << r.out;
 
   r = run("USER=alice " + ferryCommand("pause " + config() + " lab --reason 'hospital maintenance'"));
@@ -147,6 +148,11 @@ TEST_F(OperatorCommands, RequeueSendsDeadLettersAgainAndSaysWhoAskedWhy) {
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().type, "requeued");
   EXPECT_EQ(events.back().detail, "by carol: hospital back up");
+  // Requeued, it is open again: status names its queue and when its oldest entry was created.
+  r = run(ferryCommand("status " + config()));
+  EXPECT_NE(r.out.find("\nqueue lab/hospital: 1 pending, 0 in flight, oldest created 20"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("queues: none open"), std::string::npos) << r.out;
 
   // Pending now: not requeued again, and the operator hears so.
   r = run(ferryCommand("requeue " + config() + " " + std::to_string(delivery_)));

@@ -76,6 +76,42 @@ TEST(AdminEndpoint, MetricsCountWhatTheStoreHoldsWithoutMessageContents) {
   EXPECT_EQ(r.body.find("ADMIN-1"), std::string::npos);
 }
 
+// What an operator is paged for: a destination's queue growing and its oldest entry ageing
+// (here behind a pause), events by type, and how long senders waited for their ACKs.
+TEST(AdminEndpoint, MetricsShowEachDestinationsQueueEventCountsAndAckTimes) {
+  AdminFixture f;
+  f.engine->pauseChannel("lab");  // at once, where the store's switch takes up to a second
+  ASSERT_EQ(sendAndReadMsa1(f.engine->port("lab"), kAdt), "AA");
+  ASSERT_TRUE(eventually([&] { return f.engine->store().countDeliveriesByStatus()["pending"] == 1; }));
+  auto body = f.get("/metrics").body;
+  EXPECT_NE(body.find("# TYPE ferry_destination_queue gauge\n"
+                      "ferry_destination_queue{destination=\"lab/hospital\",status=\"pending\"} 1\n"
+                      "ferry_destination_queue{destination=\"lab/hospital\",status=\"in_flight\"} 0\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("ferry_destination_oldest_open_seconds{destination=\"lab/hospital\"} "), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("ferry_events_total{type=\"received\",channel=\"lab\",destination=\"\"} 1\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("ferry_ack_seconds_bucket{channel=\"lab\",le=\"+Inf\"} 1\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("ferry_ack_seconds_count{channel=\"lab\"} 1\n"), std::string::npos) << body;
+  EXPECT_EQ(body.find("delivered\",channel"), std::string::npos) << body;
+
+  f.engine->resumeChannel("lab");
+  ASSERT_TRUE(f.hospital.waitFor(1));
+  ASSERT_TRUE(eventually([&] {
+    return f.get("/metrics").body.find(
+               "ferry_events_total{type=\"delivered\",channel=\"lab\",destination=\"lab/hospital\"} 1\n") !=
+           std::string::npos;
+  }));
+  body = f.get("/metrics").body;
+  // Delivered: the queue is empty, so neither of its samples is there.
+  EXPECT_EQ(body.find("ferry_destination_queue{"), std::string::npos) << body;
+  EXPECT_EQ(body.find("ferry_destination_oldest_open_seconds{"), std::string::npos) << body;
+  EXPECT_EQ(body.find("Testperson"), std::string::npos);
+}
+
 // A store that cannot be read (a disk gone bad): the health check says so with 503, and so do
 // the metrics, instead of answering ok or hanging.
 class UnreadableStore : public store::test::ForwardingStore {

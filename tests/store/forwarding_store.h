@@ -99,6 +99,7 @@ class ForwardingStore : public Store {
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override {
     return inner_.countDeliveriesByStatus();
   }
+  std::vector<DeliveryQueue> openQueues() override { return inner_.openQueues(); }
   PurgeResult purgeFinished(std::int64_t older_than_ms, std::size_t max_messages,
                             std::string_view actor, std::string_view reason) override {
     return inner_.purgeFinished(older_than_ms, max_messages, actor, reason);

@@ -149,5 +149,31 @@ TEST(StatusIndexes, CountsFollowEveryChangeOfState) {
             std::vector<std::int64_t>{f.errored});
 }
 
+TEST(StatusIndexes, OpenQueuesCountEachDestinationAndGiveItsOldestEntry) {
+  TempDir dir;
+  ManualClock clock;
+  sqlite::SqliteOptions options;
+  options.clock = clock.function();
+  sqlite::SqliteStore store(dir.file("ferry.db"), options);
+  EXPECT_TRUE(store.openQueues().empty());
+  const auto first = store.insertReceived(sampleMessage("Q1")).id;
+  const auto lab = store.addDeliveries(first, {{"lab/hospital", {}}, {"lab/registry", {}}});
+  clock.advance(5'000);
+  const auto second = store.insertReceived(sampleMessage("Q2")).id;
+  const auto later = store.addDeliveries(second, {{"lab/hospital", {}}, {"lab/registry", {}}});
+  ASSERT_EQ(store.claimDue("lab/hospital", clock.now(), 1).size(), 1u);  // the first, in flight
+  ASSERT_EQ(store.claimDue("lab/registry", clock.now(), 2).size(), 2u);
+  ASSERT_TRUE(store.markDelivered(lab[1], std::nullopt));
+
+  const std::vector<DeliveryQueue> expected{
+      {"lab/hospital", 1, 1, 1'000'000},  // its oldest is the first message's, in flight
+      {"lab/registry", 0, 1, 1'005'000},  // the first was delivered: the second is the oldest
+  };
+  EXPECT_EQ(store.openQueues(), expected);
+  ASSERT_TRUE(store.markDelivered(later[1], std::nullopt));
+  ASSERT_EQ(store.openQueues().size(), 1u);  // an empty queue is not listed
+  EXPECT_EQ(store.openQueues()[0].destination, "lab/hospital");
+}
+
 }  // namespace
 }  // namespace ferry::store::test

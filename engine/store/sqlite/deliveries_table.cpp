@@ -318,4 +318,26 @@ std::map<std::string, std::int64_t> DeliveriesTable::countByStatus() {
   return counts;
 }
 
+std::vector<DeliveryQueue> DeliveriesTable::openQueues() {
+  // Counted from the open queue index alone (it holds destination, id and status); only each
+  // queue's head is read from the table, for its creation time: ids grow with time, so the
+  // smallest open id is the oldest entry.
+  std::vector<std::string> destinations;
+  std::vector<std::int64_t> pending;
+  std::vector<std::int64_t> in_flight;
+  std::vector<std::int64_t> oldest;
+  session_ << "SELECT q.destination, q.pending, q.in_flight, head.created_at FROM"
+              " (SELECT destination, SUM(status = 'pending') AS pending,"
+              "  SUM(status = 'in_flight') AS in_flight, MIN(id) AS head_id FROM deliveries"
+              "  WHERE status IN ('pending', 'in_flight') GROUP BY destination) q"
+              " JOIN deliveries head ON head.id = q.head_id ORDER BY q.destination",
+      into(destinations), into(pending), into(in_flight), into(oldest), now;
+  std::vector<DeliveryQueue> queues;
+  queues.reserve(destinations.size());
+  for (std::size_t i = 0; i < destinations.size(); ++i) {
+    queues.push_back({destinations[i], pending[i], in_flight[i], oldest[i]});
+  }
+  return queues;
+}
+
 }  // namespace ferry::store::sqlite

@@ -62,6 +62,7 @@ class DeliveriesTable {
   std::vector<DeliveryRecord> forMessage(std::int64_t message_id);
   std::vector<DeliveryRecord> deadLetters(std::size_t limit, std::int64_t after_id);
   std::map<std::string, std::int64_t> countByStatus();
+  std::vector<DeliveryQueue> openQueues();
 
  private:
   std::vector<DeliveryRecord> select(const std::string& where_order_limit,

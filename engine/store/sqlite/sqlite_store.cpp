@@ -547,6 +547,10 @@ std::map<std::string, std::int64_t> SqliteStore::countDeliveriesByStatus() {
   return read("count deliveries", [&](Session& s) { return DeliveriesTable(s).countByStatus(); });
 }
 
+std::vector<DeliveryQueue> SqliteStore::openQueues() {
+  return read("read the delivery queues", [&](Session& s) { return DeliveriesTable(s).openQueues(); });
+}
+
 }  // namespace ferry::store::sqlite
 
 namespace ferry::store {

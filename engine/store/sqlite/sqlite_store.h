@@ -123,6 +123,7 @@ class SqliteStore final : public Store {
 
   std::map<std::string, std::int64_t> countMessagesByStatus() override;
   std::map<std::string, std::int64_t> countDeliveriesByStatus() override;
+  std::vector<DeliveryQueue> openQueues() override;
 
   std::uint64_t transactionsCommitted() const override { return transactions_.load(); }
   std::uint64_t checkpoints() const { return checkpointer_ ? checkpointer_->checkpoints() : 0; }
