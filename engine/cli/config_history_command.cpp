@@ -39,18 +39,17 @@ std::optional<HistoryArgs> parseArgs(const Args& args) {
     if (i + 1 >= args.size()) return std::nullopt;
     const std::string& flag = args[i];
     const std::string& value = args[i + 1];
-    auto number = parseId(value);
-    if (number && *number < 1) number.reset();
+    const std::int64_t number = parseId(value).value_or(0);  // 0: not a positive number
     if (flag == "--file") {
       parsed.file = value;
-    } else if (!number) {
+    } else if (number < 1) {
       return std::nullopt;
-    } else if (flag == "--limit" && *number <= static_cast<std::int64_t>(kMaxLimit)) {
-      parsed.limit = static_cast<std::size_t>(*number);
+    } else if (flag == "--limit" && number <= static_cast<std::int64_t>(kMaxLimit)) {
+      parsed.limit = static_cast<std::size_t>(number);
       limit_given = true;
     } else if ((flag == "--show" || flag == "--diff") && parsed.mode == HistoryArgs::Mode::List) {
       parsed.mode = flag == "--show" ? HistoryArgs::Mode::Show : HistoryArgs::Mode::Diff;
-      parsed.id = *number;
+      parsed.id = number;
     } else {
       return std::nullopt;
     }
