@@ -19,7 +19,7 @@ http::Response json(int status, std::string body) {
   return {status, "application/json", {}, std::move(body)};
 }
 
-// The endpoint's samples have at most one label; an empty label name means none.
+// Most of the endpoint's samples have at most one label; a null label means none.
 void sample(std::ostream& out, const char* name, const char* label, const std::string& value,
             double number) {
   if (label == nullptr) {
