@@ -3,8 +3,10 @@
 #include <Poco/Data/Statement.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "engine/store/sqlite/blob.h"
+#include "engine/store/sqlite/status_counts.h"
 
 namespace ferry::store::sqlite {
 
@@ -305,17 +307,7 @@ std::map<std::string, std::int64_t> DeliveriesTable::countByStatus() {
               " WHERE status IN ('failed', 'dead') GROUP BY status"
               " UNION ALL SELECT '', COUNT(*) FROM deliveries",
       into(statuses), into(numbers), now;
-  std::int64_t rest = 0;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    if (statuses[i].empty()) {
-      rest += numbers[i];
-    } else {
-      counts[statuses[i]] = numbers[i];
-      rest -= numbers[i];
-    }
-  }
-  counts[std::string(toString(DeliveryStatus::Delivered))] = rest;
-  return counts;
+  return countsWithRest(std::move(counts), statuses, numbers, std::string(toString(DeliveryStatus::Delivered)));
 }
 
 std::vector<DeliveryQueue> DeliveriesTable::openQueues() {

@@ -3,8 +3,10 @@
 #include <Poco/Data/Statement.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "engine/store/sqlite/blob.h"
+#include "engine/store/sqlite/status_counts.h"
 
 namespace ferry::store::sqlite {
 
@@ -232,17 +234,7 @@ std::map<std::string, std::int64_t> MessagesTable::countByStatus() {
   }
   sql += "SELECT '', COUNT(*) FROM messages";
   session_ << sql, into(statuses), into(numbers), now;
-  std::int64_t rest = 0;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    if (statuses[i].empty()) {
-      rest += numbers[i];
-    } else {
-      counts[statuses[i]] = numbers[i];
-      rest -= numbers[i];
-    }
-  }
-  counts[std::string(toString(MessageStatus::Processed))] = rest;
-  return counts;
+  return countsWithRest(std::move(counts), statuses, numbers, std::string(toString(MessageStatus::Processed)));
 }
 
 }  // namespace ferry::store::sqlite
