@@ -123,7 +123,7 @@ void SegmentNormalizer::readObr(const Segment& s) {
     o.filler_order_number = reader_.entityIdentifier(filler);
   }
   reader_.codeableConcept(s.field(4).repetition(1), o.code);
-  if (std::string requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
+  if (canonical::DateTime requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
   reader_.dateTime(s.field(7), 7, o.observation_time);
