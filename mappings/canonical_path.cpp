@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "engine/canonical/code_system.h"
+#include "engine/canonical/date_time.h"
 
 namespace ferry::mappings {
 
@@ -16,7 +17,8 @@ bool isList(FieldKind k) { return k == FieldKind::StringList || k == FieldKind::
 const char* kindName(FieldKind k) {
   switch (k) {
     case FieldKind::String:
-    case FieldKind::CodeSystem: return "text";
+    case FieldKind::CodeSystem:
+    case FieldKind::DateTime: return "text";
     case FieldKind::StringList: return "a list of text";
     case FieldKind::Number: return "a number";
     case FieldKind::Count: return "a whole number";
@@ -56,6 +58,10 @@ Value scalar(FieldKind kind, const char* m) {
       const auto& system = *reinterpret_cast<const canonical::CodeSystem*>(m);
       return system.empty() ? Value::null() : Value::fromText(system);
     }
+    case FieldKind::DateTime: {
+      const auto& time = *reinterpret_cast<const canonical::DateTime*>(m);
+      return time.empty() ? Value::null() : Value::fromText(time);
+    }
     case FieldKind::Number: {
       const auto& n = *reinterpret_cast<const std::optional<double>*>(m);
       return n ? Value::fromNumber(*n) : Value::null();
@@ -80,6 +86,7 @@ Value readOne(const CanonicalPath& path, char* object) {
     switch (f.kind) {
       case FieldKind::String:
       case FieldKind::CodeSystem:
+      case FieldKind::DateTime:
       case FieldKind::Number:
       case FieldKind::Count: return scalar(f.kind, m);
       case FieldKind::StringList: {  // always with [n] here
@@ -107,6 +114,7 @@ void collect(const PathStep* s, const PathStep* end, char* object, Values& out) 
   switch (f.kind) {
     case FieldKind::String:
     case FieldKind::CodeSystem:
+    case FieldKind::DateTime:
     case FieldKind::Number:
     case FieldKind::Count: {
       const Value v = scalar(f.kind, m);
@@ -270,10 +278,11 @@ Value readPath(const CanonicalPath& path, void* object, Arena& arena) {
 bool givesOneText(const CanonicalPath& path) {
   const FieldKind k = path.last().field->kind;
   return !path.many() &&
-         (k == FieldKind::String || k == FieldKind::CodeSystem || k == FieldKind::StringList);
+         (k == FieldKind::String || k == FieldKind::CodeSystem || k == FieldKind::DateTime ||
+          k == FieldKind::StringList);
 }
 
-const std::string* findText(const CanonicalPath& path, void* object) {
+std::string_view findText(const CanonicalPath& path, void* object) {
   auto* at = static_cast<char*>(object);
   const PathStep& last = path.last();
   // The steps before the last are structs and [n] elements of lists of structs.
@@ -282,16 +291,18 @@ const std::string* findText(const CanonicalPath& path, void* object) {
     at = readable(f, at);
     if (f.kind == FieldKind::StructList) {
       at = static_cast<char*>(f.list.find(at, s->index));
-      if (at == nullptr) return nullptr;
+      if (at == nullptr) return {};
     }
   }
   at = readable(*last.field, at);
-  if (last.field->kind == FieldKind::String) return reinterpret_cast<const std::string*>(at);
-  if (last.field->kind == FieldKind::CodeSystem) {
-    return &reinterpret_cast<const canonical::CodeSystem*>(at)->str();
+  switch (last.field->kind) {
+    case FieldKind::String: return *reinterpret_cast<const std::string*>(at);
+    case FieldKind::CodeSystem: return *reinterpret_cast<const canonical::CodeSystem*>(at);
+    case FieldKind::DateTime: return *reinterpret_cast<const canonical::DateTime*>(at);
+    default: break;
   }
   const auto& list = *reinterpret_cast<const std::vector<std::string>*>(at);  // [n] of text
-  return last.index < list.size() ? &list[last.index] : nullptr;
+  return last.index < list.size() ? std::string_view(list[last.index]) : std::string_view();
 }
 
 void findSlots(const CanonicalPath& path, void* object, bool create,
@@ -347,6 +358,9 @@ std::string setSlotText(const Slot& slot, std::string_view text) {
     case FieldKind::CodeSystem:
       reinterpret_cast<canonical::CodeSystem*>(slot.member)->assign(text);
       return {};
+    case FieldKind::DateTime:
+      reinterpret_cast<canonical::DateTime*>(slot.member)->assign(text);
+      return {};
     case FieldKind::StringList: {
       auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);
       if (slot.select == PathStep::Select::Index) {
@@ -389,6 +403,9 @@ void removeSlot(const Slot& slot) {
       return;
     case FieldKind::CodeSystem:
       reinterpret_cast<canonical::CodeSystem*>(slot.member)->clear();
+      return;
+    case FieldKind::DateTime:
+      reinterpret_cast<canonical::DateTime*>(slot.member)->clear();
       return;
     case FieldKind::StringList: {
       auto& list = *reinterpret_cast<std::vector<std::string>*>(slot.member);

@@ -72,10 +72,10 @@ Value readPath(const CanonicalPath& path, void* object, Arena& arena);
 // member (or at one element of a list of text). Comparisons and lookup keys are mostly such paths.
 bool givesOneText(const CanonicalPath& path);
 
-// The text member such a path designates (givesOneText), found without building a Value; nullptr
+// The text member such a path designates (givesOneText), found without building a Value; empty
 // when a list element on the way (or the [n] text itself) is missing. readPath gives the same
-// text, or null where this gives nullptr or an empty string.
-const std::string* findText(const CanonicalPath& path, void* object);
+// text, or null where this gives an empty text.
+std::string_view findText(const CanonicalPath& path, void* object);
 
 // The member(s) the last step of a path designates, found for writing.
 struct Slot {

@@ -29,9 +29,11 @@ bool validName(std::string_view s) {
 void prepareMembers(std::vector<Action::Member>& members) {
   for (Action::Member& m : members) {
     const FieldInfo& f = *m.path.last().field;
-    // Text of the element itself (a std::string, or the canonical::CodeSystem of a Coding) is
-    // written in place; a boxed one (canonical::Boxed) goes through setMember.
-    const bool text = f.kind == FieldKind::String || f.kind == FieldKind::CodeSystem;
+    // Text of the element itself (a std::string, the canonical::CodeSystem of a Coding, a
+    // canonical::DateTime) is written in place; a boxed one (canonical::Boxed) goes through
+    // setMember.
+    const bool text = f.kind == FieldKind::String || f.kind == FieldKind::CodeSystem ||
+                      f.kind == FieldKind::DateTime;
     if (m.path.steps.size() == 1 && text && !f.boxed()) m.own_text = &f;
   }
   for (std::size_t j = 0; j < members.size(); ++j) {
@@ -437,6 +439,7 @@ class Loader {
     switch (last.field->kind) {
       case FieldKind::String:
       case FieldKind::CodeSystem:
+      case FieldKind::DateTime:
       case FieldKind::Number:
       case FieldKind::Count: return true;
       case FieldKind::StringList:

@@ -9,6 +9,7 @@
 #include <memory_resource>
 
 #include "engine/canonical/code_system.h"
+#include "engine/canonical/date_time.h"
 #include "mappings/evaluator.h"
 #include "mappings/list_removal.h"
 #include "mappings/mapping.h"
@@ -331,6 +332,8 @@ class Runner {
   static void setOwnText(const FieldInfo& f, char* member, std::string_view text) {
     if (f.kind == FieldKind::CodeSystem) {
       reinterpret_cast<canonical::CodeSystem*>(member)->assign(text);
+    } else if (f.kind == FieldKind::DateTime) {
+      reinterpret_cast<canonical::DateTime*>(member)->assign(text);
     } else {
       setNewText(*reinterpret_cast<std::string*>(member), text);
     }

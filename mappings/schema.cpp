@@ -109,6 +109,8 @@ struct SchemaBuilder {
       f.kind = FieldKind::String;
     } else if constexpr (std::is_same_v<M, canonical::CodeSystem>) {
       f.kind = FieldKind::CodeSystem;
+    } else if constexpr (std::is_same_v<M, canonical::DateTime>) {
+      f.kind = FieldKind::DateTime;
     } else if constexpr (std::is_same_v<M, std::vector<std::string>>) {
       f.kind = FieldKind::StringList;
     } else if constexpr (std::is_same_v<M, std::optional<double>>) {
@@ -204,6 +206,9 @@ bool Schema::isEmpty(const StructInfo& s, const void* object) {
         break;
       case FieldKind::CodeSystem:
         if (!static_cast<const canonical::CodeSystem*>(m)->empty()) return false;
+        break;
+      case FieldKind::DateTime:
+        if (!static_cast<const canonical::DateTime*>(m)->empty()) return false;
         break;
       case FieldKind::StringList:
         if (!static_cast<const std::vector<std::string>*>(m)->empty()) return false;

@@ -17,6 +17,7 @@ namespace ferry::mappings {
 enum class FieldKind : std::uint8_t {
   String,      // std::string
   CodeSystem,  // canonical::CodeSystem (Coding.system): text to rules, like String
+  DateTime,    // canonical::DateTime (ISO 8601 dates and times): text to rules, like String
   StringList,  // std::vector<std::string>
   Number,      // std::optional<double>
   Count,       // std::optional<std::uint32_t>

@@ -31,7 +31,7 @@ Expr::Shape shapeOf(const Expr& e) {
   return Expr::Shape::General;
 }
 
-const std::string* findText(const CanonicalPath& path, const EvalState& state) {
+std::string_view findText(const CanonicalPath& path, const EvalState& state) {
   return findText(path, path.rooted ? state.root : state.current);
 }
 
@@ -54,20 +54,20 @@ void recognizeShapes(Expr& e) {
 
 bool compareText(const Expr& e, EvalState& state) {
   const bool path_first = e.args[0]->kind == Expr::Kind::Path;
-  const std::string* text = findText(e.args[path_first ? 0 : 1]->path, state);
+  const std::string_view text = findText(e.args[path_first ? 0 : 1]->path, state);
   const std::string& literal = e.args[path_first ? 1 : 0]->text;
   // As equalValues: an empty (or missing) member equals only the empty literal.
-  const bool equal = text == nullptr || text->empty() ? literal.empty() : *text == literal;
+  const bool equal = text == literal;
   return equal == (e.compare == Expr::Compare::Equal);
 }
 
 KeyProbe probeKey(const Expr& e, EvalState& state) {
   KeyProbe probe;
-  const std::string* key = findText(lookupKey(e).path, state);
-  if (key == nullptr || key->empty()) {
+  const std::string_view key = findText(lookupKey(e).path, state);
+  if (key.empty()) {
     probe.empty_key = true;
   } else {
-    probe.row = e.call->table->row(*key);
+    probe.row = e.call->table->row(key);
   }
   return probe;
 }
@@ -93,8 +93,8 @@ void collectItemLookups(const Expr& e, std::vector<const Expr*>& out) {
 }
 
 void prefetchLookup(const Expr& e, void* item) {
-  const std::string* key = findText(lookupKey(e).path, item);
-  if (key != nullptr && !key->empty()) e.call->table->prefetch(*key);
+  const std::string_view key = findText(lookupKey(e).path, item);
+  if (!key.empty()) e.call->table->prefetch(key);
 }
 
 }  // namespace ferry::mappings

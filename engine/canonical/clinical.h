@@ -26,9 +26,9 @@ struct Order {
     StatusCode result_status;
     CodeableConcept code;            ///< OBR-4 universal service identifier
     Practitioner ordering_provider;  ///< ORC-12 / OBR-16
-    std::string requested_time;      ///< ORC-9 / OBR-6 as ISO 8601
-    std::string observation_time;    ///< OBR-7 (specimen collection / observation start)
-    std::string results_time;        ///< OBR-22 results reported or status changed
+    DateTime requested_time;         ///< ORC-9 / OBR-6 as ISO 8601
+    DateTime observation_time;       ///< OBR-7 (specimen collection / observation start)
+    DateTime results_time;           ///< OBR-22 results reported or status changed
 
     bool operator==(const Order&) const = default;
 };
@@ -54,7 +54,7 @@ struct ObservationValue {
     Boxed<std::string> text;        ///< ST, TX, FT (unescaped), or any type kept as plain text
     Boxed<CodeableConcept> coded;   ///< CWE, CE, CNE
     Boxed<StructuredNumeric> structured_numeric;  ///< SN
-    Boxed<std::string> date_time;   ///< DT, DTM, TS as ISO 8601
+    Boxed<DateTime> date_time;      ///< DT, DTM, TS as ISO 8601
 
     bool operator==(const ObservationValue&) const = default;
 };
@@ -93,8 +93,8 @@ struct Observation {
     std::vector<Interpretation> interpretations;  ///< OBX-8 repetitions
     /// OBX-11 result status (table 0085) and its FHIR observation-status.
     StatusCode status;
-    std::string observation_time;  ///< OBX-14 as ISO 8601
-    std::string analysis_time;     ///< OBX-19 as ISO 8601
+    DateTime observation_time;     ///< OBX-14 as ISO 8601
+    DateTime analysis_time;        ///< OBX-19 as ISO 8601
     Boxed<Practitioner> performer;  ///< OBX-16 responsible observer
     /// Index into Message::orders of the order (OBR) this result belongs to.
     std::optional<std::uint32_t> order_index;
@@ -106,7 +106,7 @@ struct Observation {
 struct Specimen {
     Identifier identifier;        ///< SPM-2
     CodeableConcept type;         ///< SPM-4
-    std::string collection_time;  ///< SPM-17 start, as ISO 8601
+    DateTime collection_time;     ///< SPM-17 start, as ISO 8601
     CodeableConcept source_site;  ///< SPM-8
     std::optional<std::uint32_t> order_index;  ///< Message::orders index of its order
 

@@ -4,13 +4,15 @@
 // data types (Coding, CodeableConcept, Identifier, HumanName, Address, ContactPoint). Codecs fill
 // them from either side, so the field names follow FHIR and the comments name the v2 components
 // they usually come from. Dates and times everywhere in the model are ISO 8601 text with the
-// precision and offset the source gave (see parsers/terminology/datetime.h).
+// precision and offset the source gave (see parsers/terminology/datetime.h), kept in a DateTime
+// (date_time.h).
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "engine/canonical/code_system.h"
+#include "engine/canonical/date_time.h"
 
 namespace ferry::canonical {
 

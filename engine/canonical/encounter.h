@@ -30,8 +30,8 @@ struct Encounter {
     Location location;                    ///< PV1-3
     std::vector<Practitioner> attending;  ///< PV1-7
     std::vector<Practitioner> admitting;  ///< PV1-17
-    std::string admit_time;               ///< PV1-44 as ISO 8601
-    std::string discharge_time;           ///< PV1-45 as ISO 8601
+    DateTime admit_time;                  ///< PV1-44 as ISO 8601
+    DateTime discharge_time;              ///< PV1-45 as ISO 8601
     Identifier visit_number;              ///< PV1-19
 
     bool operator==(const Encounter&) const = default;

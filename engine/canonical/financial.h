@@ -27,8 +27,8 @@ struct Coverage {
     /// Relationship of the patient to the subscriber: FHIR subscriber-relationship ("self",
     /// "spouse", "child"...) mapped from IN1-17 (table 0063).
     Coding relationship;
-    std::string period_start;      ///< IN1-12 plan effective date, ISO 8601
-    std::string period_end;        ///< IN1-13 plan expiration date, ISO 8601
+    DateTime period_start;         ///< IN1-12 plan effective date, ISO 8601
+    DateTime period_end;           ///< IN1-13 plan expiration date, ISO 8601
 
     bool operator==(const Coverage&) const = default;
 };
@@ -48,7 +48,7 @@ struct ClaimItem {
     std::string quantity;                   ///< decimal text
     std::string unit_price;                 ///< money, decimal text
     std::string net;                        ///< line charge (quantity x unit price), decimal text
-    std::string service_date;               ///< ISO 8601
+    DateTime service_date;                  ///< ISO 8601
 
     bool operator==(const ClaimItem&) const = default;
 };
@@ -112,7 +112,7 @@ struct ClaimResponse {
     std::string total_allowed;
     std::string total_paid;
     std::string total_patient_share;
-    std::string payment_date;        ///< ISO 8601
+    DateTime payment_date;           ///< ISO 8601
     std::string payment_reference;   ///< check or EFT trace number
     std::string currency;            ///< ISO 4217
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/canonical/date_time.h"
+
 namespace ferry::canonical {
 
 /// Values of Header::source_format.
@@ -26,7 +28,7 @@ struct Header {
     std::string sending_facility;       ///< MSH-4 namespace id
     std::string receiving_application;  ///< MSH-5 namespace id
     std::string receiving_facility;     ///< MSH-6 namespace id
-    std::string message_datetime;       ///< MSH-7 as ISO 8601
+    DateTime message_datetime;          ///< MSH-7 as ISO 8601
     std::string processing_id;          ///< MSH-11: "P", "T", "D"
     std::string character_set;          ///< MSH-18, e.g. "UNICODE UTF-8"
     std::string accept_ack_type;        ///< MSH-15 (table 0155): "AL", "NE", "ER", "SU"

@@ -10,11 +10,11 @@ namespace ferry::canonical {
 /// One administered vaccine (v2 RXA + RXR; FHIR Immunization).
 struct Immunization {
     CodeableConcept vaccine_code;  ///< RXA-5, usually CVX
-    std::string administered_time; ///< RXA-3 as ISO 8601
+    DateTime administered_time;    ///< RXA-3 as ISO 8601
     std::string dose;              ///< RXA-6 amount as decimal text ("0.5"); "999" means unknown in v2
     Coding dose_unit;              ///< RXA-7, usually UCUM
     std::string lot_number;        ///< RXA-15
-    std::string expiration_date;   ///< RXA-16 as ISO 8601
+    DateTime expiration_date;      ///< RXA-16 as ISO 8601
     Coding manufacturer;           ///< RXA-17, usually MVX
     CodeableConcept route;         ///< RXR-1 (table 0162 or NCIT)
     CodeableConcept site;          ///< RXR-2 (table 0163)

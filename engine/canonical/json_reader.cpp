@@ -41,6 +41,13 @@ public:
         out.assign(std::string_view(v->GetString(), v->GetStringLength()));
     }
 
+    void field(Key k, DateTime& out) {
+        const JsonValue* v = find(k);
+        if (!v) return;
+        if (!v->IsString()) return fail(k, "expected a string");
+        out.assign(std::string_view(v->GetString(), v->GetStringLength()));
+    }
+
     void field(Key k, std::vector<std::string>& out) {
         const JsonValue* v = find(k);
         if (!v) return;

@@ -24,6 +24,7 @@ public:
 
     void field(Key, const std::string& s) { empty = empty && s.empty(); }
     void field(Key, const CodeSystem& s) { empty = empty && s.empty(); }
+    void field(Key, const DateTime& d) { empty = empty && d.empty(); }
     void field(Key, const std::vector<std::string>& v) { empty = empty && v.empty(); }
     void field(Key, const std::optional<double>& d) { empty = empty && !written(d); }
     void field(Key, const std::optional<std::uint32_t>& n) { empty = empty && !n.has_value(); }
@@ -138,6 +139,12 @@ public:
     }
 
     void field(Key k, const CodeSystem& s) { field(k, s.str()); }
+
+    void field(Key k, const DateTime& d) {
+        if (d.empty()) return;
+        key(k);
+        out_.string(d.view());
+    }
 
     void field(Key k, const std::vector<std::string>& values) {
         if (values.empty()) return;

@@ -17,7 +17,7 @@ namespace ferry::canonical {
 struct Patient {
     std::vector<Identifier> identifiers;  ///< PID-3 repetitions, e.g. MRN then SSN
     std::vector<HumanName> names;         ///< PID-5 repetitions
-    std::string birth_date;               ///< PID-7 as ISO 8601 ("1972-03-14")
+    DateTime birth_date;                  ///< PID-7 as ISO 8601 ("1972-03-14")
     /// FHIR administrative-gender code ("female", "male", "other", "unknown"), mapped from PID-8
     /// through v2 table 0001.
     std::string sex;

@@ -154,7 +154,8 @@ const LayoutEntry* BundleLayout::entryOf(ItemRef item) const {
 }
 
 BundleReferences::BundleReferences(const BundleLayout& layout, const canonical::Message& message) : layout_(layout) {
-    seed_ = message.header.control_id + "|" + message.header.message_datetime + "|";
+    seed_ = message.header.control_id + "|";
+    (seed_ += message.header.message_datetime) += "|";
     if (!message.patient.identifiers.empty()) seed_ += message.patient.identifiers[0].value;
 }
 

@@ -174,7 +174,7 @@ void ResourceReader::observationValue(const JsonValue& r, canonical::Observation
         v.text = dt_.text(s);
     } else if (const JsonValue* dt = Get::get(&r, "valueDateTime")) {
         v.date_time = dt_.text(dt);
-        o.value_type = v.date_time->find('T') == std::string::npos ? "DT" : "DTM";
+        o.value_type = v.date_time->view().find('T') == std::string_view::npos ? "DT" : "DTM";
     } else if (const JsonValue* range = Get::get(&r, "valueRange")) {
         const JsonValue* low = Get::get(range, "low");
         const JsonValue* high = Get::get(range, "high");

@@ -220,7 +220,9 @@ Result<std::string> writeV2(const canonical::Message& message, const WriteOption
 
   DatatypeWriter types;
   types.at("MSH", 1);
-  const std::string& iso = chosen(options.message_datetime, message.header.message_datetime);
+  const std::string_view iso = options.message_datetime.empty()
+                                   ? std::string_view(message.header.message_datetime)
+                                   : std::string_view(options.message_datetime);
   const std::string dtm = iso.empty() ? currentDateTime()
                                       : types.dateTime(iso, 7, "the message date/time");
 

@@ -105,20 +105,26 @@ void DatatypeReader::recordError(ErrorCode code, int field, const Element& e,
   errors_.push_back(std::move(error));
 }
 
-std::string DatatypeReader::dateTime(const Element& e, int field) const {
-  std::string iso;
+canonical::DateTime DatatypeReader::dateTime(const Element& e, int field) const {
+  canonical::DateTime iso;
   dateTime(e, field, iso);
   return iso;
 }
 
-void DatatypeReader::dateTime(const Element& e, int field, std::string& out) const {
+void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& out) const {
+  // Every text the conversion writes fits the DateTime itself: no allocation.
+  static_assert(terminology::kMaxIsoDateTimeSize <= canonical::DateTime::kInlineCapacity);
   out.clear();
   const Element value = e.level() == Element::Level::Field ? e.component(1) : e;
   if (!value.valued() || value.isNull()) return;
   std::string scratch;
-  if (!terminology::appendHl7DateTimeAsIso(decoded(value, scratch), out)) {
+  char iso[terminology::kMaxIsoDateTimeSize];
+  const std::size_t size = terminology::writeHl7DateTimeAsIso(decoded(value, scratch), iso);
+  if (size == 0) {
     recordUnreadable(field, value, "expected a date/time as YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]");
+    return;
   }
+  out.assign(std::string_view(iso, size));
 }
 
 canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {

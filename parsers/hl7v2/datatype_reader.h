@@ -46,9 +46,9 @@ class DatatypeReader {
   }
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
-  std::string dateTime(const Element& e, int field) const;
-  // The same, assigned to out (left as it is when the element is empty or malformed).
-  void dateTime(const Element& e, int field, std::string& out) const;
+  canonical::DateTime dateTime(const Element& e, int field) const;
+  // The same, assigned to out (emptied when the element is empty or malformed).
+  void dateTime(const Element& e, int field, canonical::DateTime& out) const;
 
   canonical::Coding coding(const Element& cwe, int first_component = 1) const;
   canonical::Coding coding(const Pieces& cwe, int first_component) const;

@@ -1,5 +1,7 @@
 #include "parsers/hl7v2/escape.h"
 
+#include <algorithm>
+
 namespace ferry::hl7v2 {
 
 namespace {
@@ -48,6 +50,15 @@ bool appendSequence(std::string_view body, const EncodingCharacters& enc, std::s
   return false;
 }
 
+// Makes room in out for what decoding raw appends, which is never longer than raw (every escape
+// sequence decodes to fewer bytes than it takes, or is kept as written): a text with escapes (a
+// comment, an address) is then appended piece by piece without a reallocation at each piece.
+// Capacity at least doubles, so callers that append many values to one string stay linear.
+void reserveFor(std::size_t raw_size, std::string& out) {
+  const std::size_t needed = out.size() + raw_size;
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
+}
+
 }  // namespace
 
 void appendUnescaped(std::string_view raw, const EncodingCharacters& enc, std::string& out) {
@@ -55,6 +66,7 @@ void appendUnescaped(std::string_view raw, const EncodingCharacters& enc, std::s
   while (pos < raw.size()) {
     const std::size_t open = raw.find(enc.escape, pos);
     if (open == std::string_view::npos) break;
+    if (pos == 0) reserveFor(raw.size(), out);
     out.append(raw.substr(pos, open - pos));
     const std::size_t close = raw.find(enc.escape, open + 1);
     if (close == std::string_view::npos) {  // unterminated: keep the rest as it is

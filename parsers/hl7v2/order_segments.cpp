@@ -50,10 +50,14 @@ std::optional<double> readNumber(std::string_view text) {
   return value;
 }
 
-// "70-99" gives both bounds, "<5" or "<=5" an upper one, ">10" a lower one; other text none.
-canonical::ReferenceRange readRange(std::string text) {
-  canonical::ReferenceRange range;
-  const std::string_view t = text;
+// OBX-7 read in place: the text as sent, then its bounds. "70-99" gives both bounds, "<5" or
+// "<=5" an upper one, ">10" a lower one; other text none.
+void readRange(const DatatypeReader& reader, const Element& e, canonical::ReferenceRange& range) {
+  range.text.clear();
+  range.low.reset();
+  range.high.reset();
+  reader.text(e, range.text);
+  const std::string_view t = range.text;
   if (!t.empty() && (t.front() == '<' || t.front() == '>')) {
     const std::size_t skip = t.size() > 1 && t[1] == '=' ? 2 : 1;
     const auto bound = readNumber(t.substr(skip));
@@ -63,8 +67,6 @@ canonical::ReferenceRange readRange(std::string text) {
     range.high = readNumber(t.substr(dash + 1));
     if (!range.low || !range.high) range.low = range.high = std::nullopt;
   }
-  range.text = std::move(text);
-  return range;
 }
 
 // Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
@@ -74,13 +76,35 @@ canonical::CodeSystem interpretationSystem(std::string_view uri) {
   return uri == kInterpretation.str() ? kInterpretation : canonical::CodeSystem(uri);
 }
 
-canonical::StatusCode mapStatus(std::string_view table, std::string v2) {
-  canonical::StatusCode status;
-  if (!v2.empty()) {
-    if (const auto* mapped = terminology::findFhir(table, v2)) status.fhir.assign(mapped->fhir_code);
+// OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
+// skipped. Each is built in place (an Interpretation is 136 bytes), and apart from readObx so
+// that the compiler keeps inlining the field look-ups there. No reserve() from the repetition
+// count: a field of empty repetitions ("~~~~") must not allocate room for thousands.
+void readInterpretations(const DatatypeReader& reader, const Element& flags,
+                         std::vector<canonical::Interpretation>& out) {
+  for (int r = 1, count = flags.repetitionCount(); r <= count; ++r) {
+    canonical::Interpretation& interpretation = out.emplace_back();
+    reader.text(flags.repetition(r).component(1), interpretation.v2);
+    if (interpretation.v2.empty()) {
+      out.pop_back();
+      continue;
+    }
+    if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
+      interpretation.fhir.system = interpretationSystem(mapped->fhir_system);
+      interpretation.fhir.code.assign(mapped->fhir_code);
+      interpretation.fhir.display.assign(mapped->display);
+    }
   }
-  status.v2 = std::move(v2);
-  return status;
+}
+
+// A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
+void readStatus(const DatatypeReader& reader, const Element& e, std::string_view table,
+                canonical::StatusCode& status) {
+  status.v2.clear();
+  status.fhir.clear();
+  reader.text(e, status.v2);
+  if (status.v2.empty()) return;
+  if (const auto* mapped = terminology::findFhir(table, status.v2)) status.fhir.assign(mapped->fhir_code);
 }
 
 }  // namespace
@@ -123,7 +147,7 @@ void SegmentNormalizer::readObr(const Segment& s) {
     o.filler_order_number = reader_.entityIdentifier(filler);
   }
   reader_.codeableConcept(s.field(4).repetition(1), o.code);
-  if (std::string requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
+  if (canonical::DateTime requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
   reader_.dateTime(s.field(7), 7, o.observation_time);
@@ -131,7 +155,7 @@ void SegmentNormalizer::readObr(const Segment& s) {
     o.ordering_provider = reader_.practitioner(provider.repetition(1));
   }
   reader_.dateTime(s.field(22), 22, o.results_time);
-  o.result_status = mapStatus("0123", reader_.text(s.field(25)));
+  readStatus(reader_, s.field(25), "0123", o.result_status);
 }
 
 void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observation& obs) {
@@ -179,20 +203,11 @@ void SegmentNormalizer::readObx(const Segment& s) {
   reader_.text(s.field(4), obs.sub_id);
   readObservationValue(s, obs);
   if (const Element units = s.field(6); units.valued()) reader_.coding(Pieces(units), 1, obs.units);
-  if (const Element range = s.field(7); range.valued()) obs.reference_range = readRange(reader_.text(range));
-  const Element flags = s.field(8);
-  for (int r = 1, count = flags.repetitionCount(); r <= count; ++r) {
-    canonical::Interpretation interpretation;
-    reader_.text(flags.repetition(r).component(1), interpretation.v2);
-    if (interpretation.v2.empty()) continue;
-    if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      interpretation.fhir.system = interpretationSystem(mapped->fhir_system);
-      interpretation.fhir.code.assign(mapped->fhir_code);
-      interpretation.fhir.display.assign(mapped->display);
-    }
-    obs.interpretations.push_back(std::move(interpretation));
+  if (const Element range = s.field(7); range.valued()) readRange(reader_, range, obs.reference_range);
+  if (const Element flags = s.field(8); flags.valued()) {
+    readInterpretations(reader_, flags, obs.interpretations);
   }
-  obs.status = mapStatus("0085", reader_.text(s.field(11)));
+  readStatus(reader_, s.field(11), "0085", obs.status);
   reader_.dateTime(s.field(14), 14, obs.observation_time);
   if (const Element performer = s.field(16); performer.valued()) {
     obs.performer = reader_.practitioner(performer.repetition(1));

@@ -152,50 +152,50 @@ std::size_t leadingDigits(std::string_view s) {
 
 }  // namespace
 
-bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
+std::size_t writeHl7DateTimeAsIso(std::string_view s, char* buffer) {
     // Dates are on every result segment, so this direction reads the digits in place and writes
-    // into a stack buffer: no parts struct, no temporary string. The checks are those of valid().
+    // straight into the caller's buffer: no parts struct, no temporary string. The checks are
+    // those of valid(); every failure returns 0.
     const std::size_t digits = leadingDigits(s);
-    if (digits < 4 || digits > 14 || digits % 2 != 0) return false;
+    if (digits < 4 || digits > 14 || digits % 2 != 0) return 0;
 
     std::size_t pos = digits;
     std::size_t fraction_begin = 0;
     std::size_t fraction_size = 0;
     if (pos < s.size() && s[pos] == '.') {
-        if (digits != 14) return false;  // a fraction only follows seconds
+        if (digits != 14) return 0;  // a fraction only follows seconds
         fraction_begin = ++pos;
         while (pos < s.size() && isDigit(s[pos])) ++pos;
         fraction_size = pos - fraction_begin;
-        if (fraction_size == 0 || fraction_size > 4) return false;
+        if (fraction_size == 0 || fraction_size > 4) return 0;
     }
     char sign = 0;
     std::size_t zone = 0;
     if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        if (s.size() - pos - 1 != 4 || !allDigits(s.substr(pos + 1))) return false;
+        if (s.size() - pos - 1 != 4 || !allDigits(s.substr(pos + 1))) return 0;
         sign = s[pos];
         zone = pos + 1;
         pos = s.size();
     }
-    if (pos != s.size()) return false;
+    if (pos != s.size()) return 0;
 
     const char* d = s.data();
     if (digits >= 6) {
         const int month = twoDigits(d + 4);
-        if (month < 1 || month > 12) return false;
+        if (month < 1 || month > 12) return 0;
         if (digits >= 8) {
             const int day = twoDigits(d + 6);
-            if (day < 1 || day > daysInMonth(number(s.substr(0, 4)), month)) return false;
+            if (day < 1 || day > daysInMonth(number(s.substr(0, 4)), month)) return 0;
         }
     }
-    if (digits >= 10 && twoDigits(d + 8) > 23) return false;
-    if (digits >= 12 && twoDigits(d + 10) > 59) return false;
-    if (digits >= 14 && twoDigits(d + 12) > 59) return false;
-    if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return false;
+    if (digits >= 10 && twoDigits(d + 8) > 23) return 0;
+    if (digits >= 12 && twoDigits(d + 10) > 59) return 0;
+    if (digits >= 14 && twoDigits(d + 12) > 59) return 0;
+    if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return 0;
 
-    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", 30 characters. Each pair of digits after
-    // the year follows its separator: -MM -DD Thh :mm :ss.
+    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", kMaxIsoDateTimeSize characters. Each pair
+    // of digits after the year follows its separator: -MM -DD Thh :mm :ss.
     static constexpr char kSeparators[] = {'-', '-', 'T', ':', ':'};
-    char buffer[32];
     std::memcpy(buffer, d, 4);
     std::size_t n = 4;
     for (std::size_t pair = 4; pair < digits; pair += 2) {
@@ -216,6 +216,13 @@ bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
             n += 6;
         }
     }
+    return n;
+}
+
+bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
+    char buffer[kMaxIsoDateTimeSize];
+    const std::size_t n = writeHl7DateTimeAsIso(s, buffer);
+    if (n == 0) return false;
     out.append(buffer, n);
     return true;
 }

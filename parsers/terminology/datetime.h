@@ -6,6 +6,7 @@
 // calendar dates or times instead of guessing. No regex, no allocation but the returned string.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,14 @@ std::optional<std::string> hl7DateTimeToIso(std::string_view dtm);
 /// temporary string, at most one allocation for out). Returns false, with out unchanged, where
 /// hl7DateTimeToIso() returns nullopt.
 bool appendHl7DateTimeAsIso(std::string_view dtm, std::string& out);
+
+/// The longest text the conversion writes: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm".
+inline constexpr std::size_t kMaxIsoDateTimeSize = 30;
+
+/// The same conversion written to iso, which has room for kMaxIsoDateTimeSize characters: for
+/// readers that keep the text in a fixed buffer (canonical::DateTime). Returns the number of
+/// characters written, 0 where hl7DateTimeToIso() returns nullopt.
+std::size_t writeHl7DateTimeAsIso(std::string_view dtm, char* iso);
 
 /// ISO 8601 "YYYY[-MM[-DD[Thh[:mm[:ss[.s+]]][Z|+hh:mm|-hh:mm]]]]" to HL7 v2 DTM:
 ///   "2026-11-20T08:30:15-05:00" -> "20261120083015-0500", "Z" -> "+0000".

@@ -103,6 +103,23 @@ TEST(Hl7DateTimeToIso, RejectsStrayCharacters) {
     EXPECT_FALSE(hl7DateTimeToIso("2026-11-20")) << "already ISO";
 }
 
+TEST(WriteHl7DateTimeAsIso, TheLongestFormFillsTheBufferExactly) {
+    char buffer[kMaxIsoDateTimeSize];
+    const std::size_t n = writeHl7DateTimeAsIso("20261120083015.1234-0500", buffer);
+    ASSERT_EQ(n, kMaxIsoDateTimeSize);
+    EXPECT_EQ(std::string_view(buffer, n), "2026-11-20T08:30:15.1234-05:00");
+}
+
+TEST(WriteHl7DateTimeAsIso, WritesWhatHl7DateTimeToIsoReturnsAndZeroForARejection) {
+    for (const char* dtm : {"2026", "197203", "2026111914", "20261120083015+0100", "20261120-0500",
+                            "20240229", "20230229", "2026112008301", "20261120083015.12345", ""}) {
+        char buffer[kMaxIsoDateTimeSize];
+        const std::size_t n = writeHl7DateTimeAsIso(dtm, buffer);
+        const std::optional<std::string> expected = hl7DateTimeToIso(dtm);
+        EXPECT_EQ(n == 0 ? std::optional<std::string>() : std::string(buffer, n), expected) << dtm;
+    }
+}
+
 TEST(IsoToHl7DateTime, EveryPrecisionIsKept) {
     EXPECT_EQ(hl7("2026"), "2026");
     EXPECT_EQ(hl7("1972-03"), "197203");

@@ -23,6 +23,7 @@ public:
 
     void field(Key k, const std::string& s) { check(k, !s.empty()); }
     void field(Key k, const CodeSystem& s) { check(k, !s.empty()); }
+    void field(Key k, const DateTime& d) { check(k, !d.empty()); }
     void field(Key k, const std::vector<std::string>& v) { check(k, !v.empty()); }
     void field(Key k, const std::optional<double>& d) { check(k, d.has_value()); }
     void field(Key k, const std::optional<std::uint32_t>& n) { check(k, n.has_value()); }
