@@ -24,6 +24,7 @@
 #include "engine/cli/command.h"
 #include "engine/cli/operator_support.h"
 #include "engine/runtime/event_bus.h"
+#include "engine/runtime/json_log.h"
 #include "engine/runtime/inbound_decoder.h"
 #include "engine/runtime/message_router.h"
 #include "engine/runtime/processor.h"
@@ -139,7 +140,11 @@ int reprocessCommand(const Args& args) {
       config.profiles_folder.empty() ? xml::ProfileSet{} : xml::ProfileSet::load(config.profiles_folder);
   const runtime::InboundDecoder decoder(&profiles);
   const runtime::MessageRouter router(config.channels, &profiles, config.mappings.get());
+  // This run's processing is logged where the engine's is (ferry.json "log_file"; without one,
+  // this command's stderr), so a message's trail in the log does not end at "errored".
+  runtime::JsonLog log(config.log_file);
   runtime::EventBus bus;
+  bus.subscribe([&log](const runtime::Event& e) { log.event(e); });
   runtime::StoreEventWriter events(*store);
   bus.subscribe([&events](const runtime::Event& e) { events.add(e); });
   runtime::Processor processor(*store, bus, decoder, router, [](const std::string&) {});
@@ -167,6 +172,8 @@ int reprocessCommand(const Args& args) {
       std::cout << "not reprocessed (its status changed meanwhile)\n";
       ++problems;
     } else {
+      // The store holds the operator's note; the log gets the fact alone (a reason is free text).
+      log.event(runtime::Event{"reprocess", message->channel, "", id, 0, "", runtime::nowMs()});
       const runtime::ProcessResult result = processor.process(id, message->channel, message->raw);
       std::cout << outcomeOf(*store, id, result) << '\n';
       if (!result.ok) ++problems;

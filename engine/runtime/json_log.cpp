@@ -1,6 +1,7 @@
 #include "engine/runtime/json_log.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace ferry::runtime {
 
@@ -41,6 +42,10 @@ JsonLog::JsonLog(const std::string& path)
     out_ = stderr;
     owned_ = false;
   }
+  // Lines are gathered in pending_ and written together; unbuffered, each flush is then one
+  // write() to a file opened for appending, so when the engine and an operator's command (ferry
+  // reprocess) log to the same file, neither splits the other's lines.
+  if (owned_) std::setvbuf(out_, nullptr, _IONBF, 0);
   flusher_ = std::thread([this] { runFlusher(); });
 }
 

@@ -37,7 +37,7 @@ constexpr const char* kMapping = R"json({
 class Reprocess : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
+    folder_.write("ferry.json", R"({"store": {"path": "var/ferry.db"}, "log_file": "var/ferry.log"})");
     folder_.write("channels/lab.json", R"({
   "name": "lab",
   "source": {"type": "file", "folder": "in", "interval_ms": 100},
@@ -105,6 +105,18 @@ TEST_F(Reprocess, AnErroredMessageReachesItsDestinationOnceItsCauseIsFixed) {
   ASSERT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "message 1: processed, routed to lab/archive\n");
   EXPECT_EQ(r.out.find("Testperson"), std::string::npos);
+  // The engine's log (ferry.json "log_file") carries the reprocessing on: the request without
+  // its free-text reason, then the new outcome; never the message's contents.
+  {
+    const std::string log = ferry::test::readFile(folder_.path() + "/var/ferry.log");
+    const auto request = log.rfind("\"event\":\"reprocess\",\"channel\":\"lab\",\"message_id\":1}");
+    ASSERT_NE(request, std::string::npos) << log;
+    const std::string routed =
+        "\"event\":\"routed\",\"channel\":\"lab\",\"destination\":\"lab/archive\",\"message_id\":1";
+    EXPECT_NE(log.find(routed, request), std::string::npos) << log;
+    EXPECT_EQ(log.find("facility table fixed"), std::string::npos) << log;
+    EXPECT_EQ(log.find("Testperson"), std::string::npos) << log;
+  }
 
   {
     auto store = ferry::store::openSqliteStore(storePath());
