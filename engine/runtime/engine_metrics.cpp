@@ -12,8 +12,15 @@ EngineMetrics::EngineMetrics(const std::vector<std::string>& channels) {
 }
 
 void EngineMetrics::count(const Event& event) {
+  const std::tuple<std::string_view, std::string_view, std::string_view> key{event.type, event.channel,
+                                                                            event.destination};
   std::lock_guard lock(mutex_);
-  ++events_[{event.type, event.channel, event.destination}];
+  const auto it = events_.find(key);
+  if (it != events_.end()) {
+    ++it->second;
+  } else {
+    events_.emplace(std::tuple(event.type, event.channel, event.destination), 1);
+  }
 }
 
 void EngineMetrics::observeAck(const std::string& channel, std::chrono::nanoseconds waited) {

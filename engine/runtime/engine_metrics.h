@@ -16,11 +16,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -52,7 +54,9 @@ class EngineMetrics {
   // Built once for the configured channels, then only read: no lock to find one.
   std::map<std::string, std::unique_ptr<AckHistogram>> acks_;
   mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> events_;  // type, channel, destination
+  // (type, channel, destination). Looked up by string_views (std::less<>): counting an event
+  // that was seen before copies no strings.
+  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t, std::less<>> events_;
 };
 
 }  // namespace ferry::runtime
