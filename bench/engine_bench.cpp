@@ -248,7 +248,7 @@ std::string writerLoad(store::Store& s, Clock::duration wall) {
   char line[256];
   std::snprintf(line, sizeof line,
                 "  store writer busy %.0f %% of the run: received messages %.0f %% statements + %.0f %% "
-                "commits (fsync); bookkeeping %.0f %% statements + %.0f %% commits\n",
+                "commits; bookkeeping %.0f %% statements + %.0f %% commits\n",
                 pct(t.durable_statements_us + t.durable_commit_us + t.bookkeeping_statements_us +
                     t.bookkeeping_commit_us),
                 pct(t.durable_statements_us), pct(t.durable_commit_us), pct(t.bookkeeping_statements_us),
@@ -264,6 +264,11 @@ std::string writerLoad(store::Store& s, Clock::duration wall) {
                 per(t.bookkeeping_pages, t.bookkeeping_transactions),
                 per(t.bookkeeping_statements_us, t.bookkeeping_transactions),
                 per(t.bookkeeping_commit_us, t.bookkeeping_transactions));
+  out += line;
+  std::snprintf(line, sizeof line,
+                "  WAL fsyncs after commit (off the writer): %llu, %.0f us each, %.1f waiting callers each\n",
+                static_cast<unsigned long long>(t.wal_syncs), per(t.wal_sync_us, t.wal_syncs),
+                per(t.wal_sync_waits, t.wal_syncs));
   out += line;
   std::snprintf(line, sizeof line,
                 "  checkpoints: %llu in the background, %llu catch-ups by the writer (%.0f us each, inside "

@@ -121,6 +121,12 @@ http::Response AdminEndpoint::metrics() const {
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "received_commits", seconds(t.durable_commit_us));
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_statements", seconds(t.bookkeeping_statements_us));
     sample(out, "ferry_store_writer_busy_seconds_total", "part", "bookkeeping_commits", seconds(t.bookkeeping_commit_us));
+    // The fsyncs that make received messages durable, after their commits: their count and
+    // time say what an ACK waits for beyond its turn on the writer.
+    header(out, "ferry_store_wal_syncs_total", "counter", "WAL fsyncs that made received messages durable.");
+    sample(out, "ferry_store_wal_syncs_total", nullptr, {}, static_cast<double>(t.wal_syncs));
+    header(out, "ferry_store_wal_sync_seconds_total", "counter", "Time spent in those WAL fsyncs.");
+    sample(out, "ferry_store_wal_sync_seconds_total", nullptr, {}, seconds(t.wal_sync_us));
     // Pages per transaction is what a commit costs: each page is 4 KB written to the WAL, and
     // every received message's fsync flushes those written since the one before.
     header(out, "ferry_store_wal_pages_total", "counter",

@@ -216,7 +216,7 @@ TEST_F(StoreTest, ABadMessageFailsOnlyItsOwnCaller) {
 // The child commits through a GroupCommitter from 4 threads and reports every id the moment
 // commit() returns; the parent kills it with SIGKILL mid-stream, then finds every reported id
 // in the file. (SIGKILL loses what the process held in memory; surviving a power cut
-// additionally depends on synchronous=FULL, which the settings test checks.)
+// additionally depends on the WAL's fsync before commit() returns, which wal_sync_test checks.)
 [[noreturn]] void commitUntilKilled(const std::string& path, int report_fd) {
   try {
     sqlite::SqliteStore store(path);

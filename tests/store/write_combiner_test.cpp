@@ -62,13 +62,16 @@ TEST(WriteCombiner, ConcurrentWritesShareTransactionsAndAFailingOneFailsAlone) {
               static_cast<unsigned long long>(transactions));
 }
 
-TEST(WriteCombiner, BookkeepingAloneSkipsTheFsyncAReceivedMessageNever) {
+TEST(WriteCombiner, BookkeepingAloneWaitsForNoFsyncAReceivedMessageAlways) {
   TempDir dir;
   sqlite::SqliteStore store(dir.file("ferry.db"));
+  const auto before = store.writerTime().wal_sync_waits;
   store.appendEvent(Event{0, std::nullopt, std::nullopt, "lab", "", "note", "", 1});
-  EXPECT_EQ(store.settings().synchronous, 1);  // NORMAL: an event alone is not fsynced
-  EXPECT_GT(store.insertReceived(sampleMessage("FULL-1")).id, 0);
-  EXPECT_EQ(store.settings().synchronous, 2);  // FULL: the message was fsynced before returning
+  EXPECT_EQ(store.writerTime().wal_sync_waits, before);  // an event alone is not fsynced
+  EXPECT_GT(store.insertReceived(sampleMessage("SYNCED-1")).id, 0);
+  // The message's caller waited for the WAL's fsync (wal_sync_test checks the page cache).
+  EXPECT_EQ(store.writerTime().wal_sync_waits, before + 1);
+  EXPECT_GE(store.writerTime().wal_syncs, 1u);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // SQLite connections as the store needs them, and the two ways it uses them.
 //
 // openConnection() returns a Poco::Data::Session with foreign keys on and a busy timeout; the
-// writer also switches the file to WAL with synchronous=FULL, so a commit returns only after the
-// WAL is fsynced. WriteTransaction wraps BEGIN IMMEDIATE ... COMMIT: IMMEDIATE takes the write
+// writer also switches the file to WAL with synchronous=NORMAL: a commit writes the WAL and
+// returns, and the store fsyncs it afterwards for the writes that need it (wal_sync.h). WriteTransaction wraps BEGIN IMMEDIATE ... COMMIT: IMMEDIATE takes the write
 // lock up front, so a transaction never fails half-way on a lock upgrade. ReaderPool lends
 // read-only connections to one thread at a time; under WAL they read the last committed state
 // without blocking the writer or each other.

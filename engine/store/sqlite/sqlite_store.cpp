@@ -88,9 +88,10 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     writer_ = std::make_unique<Session>(
         openConnection(path_, ConnectionRole::Writer, options_.busy_timeout_ms));
     statements_ = std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(*writer_));
+    wal_sync_ = std::make_unique<WalSync>(path_ + "-wal");
     Migrator migrator(*writer_, options_.migrations, path_);
     if (options_.migrate_on_open) {
-      migrator.apply(now());
+      if (!migrator.apply(now()).empty()) syncSchema();
     } else {
       migrator.check();
     }
@@ -105,7 +106,6 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     throw StoreError(path_, "Cannot open the store " + path_ + ": " + e.what() + ".");
   }
   readers_ = std::make_unique<ReaderPool>(path_, options_.readers, options_.busy_timeout_ms);
-  synchronous_full_ = std::stoi(pragma(*writer_, "main.synchronous")) >= 2;
   try {
     checkpointer_ = std::make_unique<Checkpointer>(Poco::Data::SQLite::Utility::dbHandle(*writer_),
                                                    path_, options_.checkpoints);
@@ -125,6 +125,11 @@ SqliteStore::~SqliteStore() {
 
 std::int64_t SqliteStore::now() const { return options_.clock(); }
 
+void SqliteStore::syncSchema() {
+  // Migrations commit outside the WriteCombiner: made durable here, before the store is used.
+  wal_sync_->waitDurable(wal_sync_->committed());
+}
+
 void SqliteStore::fail(std::string_view what, const std::string& cause) const {
   throw StoreError(path_, "Could not " + std::string(what) + " in the store " + path_ + ": " +
                               cause + ".");
@@ -141,8 +146,10 @@ void exec(sqlite3* db, const char* sql) {
 }  // namespace
 
 SqliteStore::WriterTime SqliteStore::writerTime() const {
+  const WalSync::Stats syncs = wal_sync_->stats();
   return {writer_stats_[1][0].load(), writer_stats_[1][1].load(), writer_stats_[0][0].load(), writer_stats_[0][1].load(),
-          writer_stats_[1][2].load(), writer_stats_[0][2].load(), writer_stats_[1][3].load(), writer_stats_[0][3].load()};
+          writer_stats_[1][2].load(), writer_stats_[0][2].load(), writer_stats_[1][3].load(), writer_stats_[0][3].load(),
+          syncs.syncs,                syncs.sync_us,              syncs.waits};
 }
 
 std::uint64_t SqliteStore::walBytes() const {
@@ -188,15 +195,13 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
   const bool durable = std::any_of(batch.begin(), batch.end(), [](const WriteJob* j) { return j->durable; });
   bool open = false;
   try {
-    // Bookkeeping writes (processing results, delivery states, events) alone commit without an
-    // fsync: under WAL the next durable commit (a received message) syncs them too, and a
-    // process crash loses nothing. A power cut may undo the last few of them, which recovery
-    // redoes (messages left 'received' are processed again; deliveries are at least once).
-    // A batch holding a received message, which Ferry acknowledges, commits with a full fsync.
-    if (durable != synchronous_full_) {
-      exec(db, durable ? "PRAGMA main.synchronous = FULL" : "PRAGMA main.synchronous = NORMAL");
-      synchronous_full_ = durable;
-    }
+    // Every transaction commits without an fsync (synchronous=NORMAL), so the writer is free
+    // for the next one at once. A batch holding a received message, which Ferry acknowledges,
+    // gets a ticket, and its callers wait in write() for an fsync of the WAL that covers it
+    // (wal_sync.h). Bookkeeping writes (processing results, delivery states, events) ride on
+    // the next such fsync; a power cut may undo the last few of them, which recovery redoes
+    // (messages left 'received' are processed again; deliveries are at least once), and a
+    // process crash loses nothing.
     const auto started = std::chrono::steady_clock::now();
     int pages = 0;
     int unused = 0;
@@ -207,6 +212,8 @@ bool SqliteStore::runTransaction(WriteCombiner::Batch& batch) {
     const auto ran = std::chrono::steady_clock::now();
     exec(db, "COMMIT");
     open = false;
+    const std::uint64_t ticket = wal_sync_->committed();
+    for (WriteJob* job : batch) job->commit_ticket = ticket;
     const auto committed = std::chrono::steady_clock::now();
     transactions_.fetch_add(1, std::memory_order_relaxed);
     const auto us = [](auto d) {
@@ -241,7 +248,9 @@ SqliteSettings SqliteStore::settings() {
 std::vector<AppliedMigration> SqliteStore::migrate() {
   try {
     std::lock_guard lock(write_mutex_);
-    return Migrator(*writer_, options_.migrations, path_).apply(now());
+    auto applied = Migrator(*writer_, options_.migrations, path_).apply(now());
+    if (!applied.empty()) syncSchema();
+    return applied;
   } catch (const StoreError&) {
     throw;
   } catch (const Poco::Exception& e) {

@@ -1,8 +1,9 @@
 #pragma once
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a received message
-// is committed only once its transaction is fsynced (Ferry acknowledges it after that, never
-// before). Bookkeeping writes (processing, delivery states, events) skip their own fsync and
-// ride on the next durable commit; see write() for why that is safe. Outcomes of deliveries
+// The embedded store: one SQLite file in WAL mode. A received message is committed only once
+// the WAL holding its transaction is fsynced (Ferry acknowledges it after that, never before);
+// that fsync runs after the commit, off the single writer, shared by every commit waiting for
+// one (wal_sync.h). Bookkeeping writes (processing, delivery states, events) wait for no fsync
+// and ride on the next one; see runTransaction() for why that is safe. Outcomes of deliveries
 // sent but not yet settled are noted beside the file (SettlementJournal).
 //
 // Threads: one writer connection performs every write; SQLite allows one writer at a time
@@ -30,6 +31,7 @@
 #include "engine/store/sqlite/migrations.h"
 #include "engine/store/sqlite/settlement_journal.h"
 #include "engine/store/sqlite/statement_cache.h"
+#include "engine/store/sqlite/wal_sync.h"
 #include "engine/store/sqlite/write_combiner.h"
 #include "engine/store/store.h"
 
@@ -48,7 +50,7 @@ struct SqliteOptions {
 // What the writer connection runs with, as SQLite reports it (for tests and `ferry status`).
 struct SqliteSettings {
   std::string journal_mode;  // "wal"
-  int synchronous = 0;       // 2 = FULL
+  int synchronous = 0;       // 1 = NORMAL: commits are fsynced after, not inside (wal_sync.h)
   int busy_timeout_ms = 0;
   bool foreign_keys = false;
 };
@@ -152,6 +154,11 @@ class SqliteStore final : public Store {
     std::uint64_t bookkeeping_transactions = 0;
     std::uint64_t durable_pages = 0;
     std::uint64_t bookkeeping_pages = 0;
+    // The WAL fsyncs that made durable writes durable, after their commits and off the writer
+    // (wal_sync.h): how many, how long in all, and how many callers waited for one.
+    std::uint64_t wal_syncs = 0;
+    std::uint64_t wal_sync_us = 0;
+    std::uint64_t wal_sync_waits = 0;
   };
   WriterTime writerTime() const;
 
@@ -175,12 +182,14 @@ class SqliteStore final : public Store {
   SettledDeliveries settle(std::string_view what, const std::vector<DeliverySettlement>& settlements,
                            const std::vector<std::int64_t>& released);
   std::int64_t now() const;
+  // Fsyncs the WAL after migrations committed directly on the writer.
+  void syncSchema();
 
   const std::string path_;
   SqliteOptions options_;
   std::mutex write_mutex_;  // held while a batch runs; migrate() and settings() take it too
   std::unique_ptr<Poco::Data::Session> writer_;
-  bool synchronous_full_ = true;  // the writer's current setting, under write_mutex_
+  std::unique_ptr<WalSync> wal_sync_;  // makes durable writes' commits durable
   WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
                         options_.max_writes_per_transaction};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it

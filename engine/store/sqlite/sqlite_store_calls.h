@@ -26,6 +26,9 @@ auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
   WriteJob job(what, /*durable=*/!relaxed, run);
   writes_.submit(job);
   if (job.error) std::rethrow_exception(job.error);
+  // Committed, and visible to readers; a durable write's caller learns of it only once the
+  // WAL holding it has been fsynced (shared with the other commits waiting meanwhile).
+  if (!relaxed) wal_sync_->waitDurable(job.commit_ticket);
   return std::move(*result);
 }
 

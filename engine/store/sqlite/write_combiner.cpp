@@ -21,9 +21,9 @@ void WriteCombiner::submit(WriteJob& job) {
 
 WriteCombiner::Batch WriteCombiner::takeBatch() {
   // Durable writes (received messages, whose ACKs wait) and bookkeeping go in separate
-  // transactions: merged, every ACK would also wait for the bookkeeping's pages to be written
-  // and fsynced. Durable ones go first, but after a durable batch any waiting bookkeeping gets
-  // the next turn, so neither side can starve the other.
+  // transactions: merged, every ACK would also wait for the bookkeeping's statements to run.
+  // Durable ones go first, but after a durable batch any waiting bookkeeping gets the next
+  // turn, so neither side can starve the other.
   const bool durable_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return j->durable; });
   const bool relaxed_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return !j->durable; });
   const bool durable = durable_waiting && (!relaxed_waiting || !last_durable_);

@@ -13,9 +13,9 @@
 // thread, no hand-off when there is no contention (a lone write runs on its own thread at
 // once), and under load one commit for what used to be several. When a write fails, the
 // others of its batch run again each in a transaction of its own, so only its caller hears of
-// it. Durable
-// writes (received messages, committed with a full fsync) and bookkeeping (no fsync of its
-// own) are batched apart and take turns, so an ACK never waits for bookkeeping pages.
+// it. Durable writes (received messages, whose callers then wait for the WAL to be fsynced:
+// wal_sync.h) and bookkeeping are batched apart and take turns, so an ACK never waits for
+// bookkeeping statements.
 //
 // A caller returns only after the transaction holding its write has committed.
 
@@ -42,10 +42,11 @@ struct WriteJob {
   void run() { invoke(target); }
 
   std::string_view what;  // "commit a received message", for errors
-  bool durable;           // needs the transaction fsynced before the caller returns
+  bool durable;           // its caller waits for the commit to be fsynced (WalSync)
   void* target;
   void (*invoke)(void*);
   std::exception_ptr error;  // set when this write (or its transaction) failed
+  std::uint64_t commit_ticket = 0;  // its transaction's WalSync ticket, once committed
   // Under the combiner's mutex: finished, or asked to run the next batch itself.
   bool done = false;
   bool lead = false;

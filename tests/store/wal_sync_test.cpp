@@ -1,0 +1,224 @@
+// A durable write returns only once the WAL holding it is fsynced, and the fsync runs after the
+// commit, shared by every commit waiting for one (wal_sync.h).
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/store/sqlite/wal_sync.h"
+#include "tests/store/store_test_support.h"
+
+namespace ferry::store::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Dirty (written, not yet on disk) pages of a file, from the kernel's page cache (cachestat,
+// Linux 6.5). Empty when the kernel does not have the call.
+std::optional<std::uint64_t> dirtyPages(const std::string& path) {
+#ifdef SYS_cachestat
+  const long number = SYS_cachestat;
+#else
+  const long number = 451;  // x86-64 and most others
+#endif
+  struct Range {
+    std::uint64_t offset, length;
+  } range{0, 0};  // 0 = to the end of the file
+  struct Stat {
+    std::uint64_t cache, dirty, writeback, evicted, recently_evicted;
+  } stat{};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  const long rc = ::syscall(number, fd, &range, &stat, 0);
+  ::close(fd);
+  if (rc != 0) return std::nullopt;
+  return stat.dirty + stat.writeback;
+}
+
+// A store whose background checkpointer stays asleep: a checkpoint fsyncs the WAL too, which
+// would hide whether the write path did.
+sqlite::SqliteOptions quietCheckpoints() {
+  sqlite::SqliteOptions options;
+  options.checkpoints.wal_pages = 1'000'000;
+  options.checkpoints.idle_interval = std::chrono::hours(1);
+  return options;
+}
+
+TEST(WalSync, AReceivedMessageReturnsWithTheWalOnDiskAnEventAloneDoesNot) {
+  TempDir dir;
+  sqlite::SqliteStore store(dir.file("ferry.db"), quietCheckpoints());
+  const std::string wal = dir.file("ferry.db-wal");
+  if (!dirtyPages(wal)) GTEST_SKIP() << "this kernel has no cachestat call (Linux >= 6.5)";
+  EXPECT_EQ(store.settings().synchronous, 1);  // NORMAL: COMMIT itself does not fsync
+  const auto syncs_before = store.writerTime().wal_syncs;
+
+  store.appendEvent(Event{0, std::nullopt, std::nullopt, "lab", "", "note", "", 1});
+  EXPECT_GT(*dirtyPages(wal), 0u) << "bookkeeping waits for no fsync";
+  EXPECT_EQ(store.writerTime().wal_syncs, syncs_before);
+
+  EXPECT_GT(store.insertReceived(sampleMessage("SYNC-1")).id, 0);
+  EXPECT_EQ(*dirtyPages(wal), 0u) << "the message's commit (and the event before it) is on disk";
+  EXPECT_EQ(store.writerTime().wal_syncs, syncs_before + 1);
+  EXPECT_EQ(store.writerTime().wal_sync_waits, store.writerTime().wal_syncs);
+}
+
+TEST(WalSync, ConcurrentReceivedMessagesShareFsyncsAndAllAreStored) {
+  TempDir dir;
+  sqlite::SqliteStore store(dir.file("ferry.db"), quietCheckpoints());
+  const auto before = store.writerTime();
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 30;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        store.insertReceived(sampleMessage("T" + std::to_string(t) + "-" + std::to_string(i)));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const auto after = store.writerTime();
+  EXPECT_EQ(store.countMessagesByStatus().at("received"), kThreads * kPerThread);
+  EXPECT_EQ(after.wal_sync_waits - before.wal_sync_waits, static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_GE(after.wal_syncs - before.wal_syncs, 1u);
+  EXPECT_LE(after.wal_syncs - before.wal_syncs, after.wal_sync_waits - before.wal_sync_waits);
+  std::printf("[          ] %d received messages, %llu fsyncs\n", kThreads * kPerThread,
+              static_cast<unsigned long long>(after.wal_syncs - before.wal_syncs));
+}
+
+// The fsync below stands for fdatasync so the test can hold it open: what matters here is which
+// commits a running sync covers, which a real disk is too quick to show.
+class HeldSync {
+ public:
+  std::string operator()() {
+    std::unique_lock lock(mutex_);
+    ++started_;
+    changed_.notify_all();
+    changed_.wait_for(lock, 10s, [&] { return released_ >= started_; });
+    return failure_;
+  }
+  void release() {
+    std::lock_guard lock(mutex_);
+    ++released_;
+    changed_.notify_all();
+  }
+  bool waitStarted(int count) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, [&] { return started_ >= count; });
+  }
+  int started() {
+    std::lock_guard lock(mutex_);
+    return started_;
+  }
+  void failWith(std::string sentence) {
+    std::lock_guard lock(mutex_);
+    failure_ = std::move(sentence);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int started_ = 0;
+  int released_ = 0;
+  std::string failure_;
+};
+
+TEST(WalSync, ACommitMadeDuringASyncWaitsForTheNextOneWhichCoversEveryoneWaiting) {
+  HeldSync held;
+  sqlite::WalSync sync("unused-wal", [&] { return held(); });
+
+  const auto first = sync.committed();
+  std::atomic<bool> first_done{false};
+  std::thread a([&] {
+    sync.waitDurable(first);
+    first_done = true;
+  });
+  ASSERT_TRUE(held.waitStarted(1));
+
+  // Three commits land while the first sync runs: it may not cover them.
+  std::atomic<int> later_done{0};
+  std::vector<std::thread> later;
+  for (int i = 0; i < 3; ++i) {
+    const auto ticket = sync.committed();
+    later.emplace_back([&, ticket] {
+      sync.waitDurable(ticket);
+      ++later_done;
+    });
+  }
+  held.release();
+  a.join();
+  EXPECT_TRUE(first_done);
+  // One of the three runs the second sync; the others wait for it rather than start their own.
+  ASSERT_TRUE(held.waitStarted(2));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(later_done, 0) << "returned before a sync that started after their commit ended";
+  EXPECT_EQ(held.started(), 2);
+  held.release();
+  for (auto& thread : later) thread.join();
+  EXPECT_EQ(later_done, 3);
+  EXPECT_EQ(sync.stats().syncs, 2u);
+  EXPECT_EQ(sync.stats().waits, 4u);
+
+  // Already covered: no new sync.
+  sync.waitDurable(first);
+  EXPECT_EQ(held.started(), 2);
+}
+
+TEST(WalSync, AFailedFsyncIsFinalAndEveryLaterWaitFails) {
+  HeldSync held;
+  held.failWith("fdatasync of the write-ahead log failed (Input/output error).");
+  held.release();
+  held.release();
+  sqlite::WalSync sync("/data/ferry.db-wal", [&] { return held(); });
+  try {
+    sync.waitDurable(sync.committed());
+    FAIL() << "a failed fsync must not be reported as durable";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("Input/output error"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("acknowledges nothing more"), std::string::npos) << e.what();
+    EXPECT_EQ(e.location(), "/data/ferry.db-wal");
+  }
+  // A later commit is not retried on a disk that has already lost pages.
+  EXPECT_THROW(sync.waitDurable(sync.committed()), StoreError);
+  EXPECT_EQ(held.started(), 1);
+}
+
+TEST(WalSync, AMissingWalFileIsAnErrorThatNamesIt) {
+  TempDir dir;
+  sqlite::WalSync sync(dir.file("absent-wal"));
+  try {
+    sync.waitDurable(sync.committed());
+    FAIL() << "syncing a file that does not exist cannot succeed";
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("absent-wal cannot be found"), std::string::npos) << e.what();
+  }
+}
+
+TEST(WalSync, SyncsARealFile) {
+  TempDir dir;
+  const std::string path = dir.file("some-wal");
+  std::ofstream(path) << std::string(10000, 'w');
+  if (!dirtyPages(path)) GTEST_SKIP() << "this kernel has no cachestat call (Linux >= 6.5)";
+  EXPECT_GT(*dirtyPages(path), 0u);
+  sqlite::WalSync sync(path);
+  sync.waitDurable(sync.committed());
+  EXPECT_EQ(*dirtyPages(path), 0u);
+  EXPECT_EQ(sync.stats().syncs, 1u);
+}
+
+}  // namespace
+}  // namespace ferry::store::test
