@@ -94,6 +94,10 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
   ASSERT_GE(acked.size(), 40u);
 
   ferry = spawnFerryRun(dir.path(), log);
+  // Up again (its second "listening" line) before the SIGTERM below: when every delivery was
+  // made before the kill, a signal sent during start-up would find the stop signals not yet
+  // handled and end the process abnormally.
+  EXPECT_TRUE(eventually([&] { return ferry::test::countIn(log, "listening on") >= 2; }, std::chrono::seconds(30)));
   const bool all_arrived = eventually([&] {
     std::set<std::string> seen;
     for (const auto& f : hospital.frames()) seen.insert(controlIdOf(f));
@@ -104,7 +108,12 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
   }, std::chrono::seconds(30));
   ::kill(ferry, SIGTERM);
   ::waitpid(ferry, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM must give a clean exit";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "SIGTERM must give a clean exit; status " << status << ", the engine's log:\n"
+      << [&] {
+           std::ifstream in(log);
+           return std::string(std::istreambuf_iterator<char>(in), {});
+         }();
   EXPECT_TRUE(all_arrived);
 
   auto store = store::openSqliteStore(dir.path() + "/var/ferry.db");

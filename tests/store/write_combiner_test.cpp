@@ -135,5 +135,57 @@ TEST(WriteCombinerBatches, DurableAndBookkeepingWritesTakeTurnsInBatchesOfTheirO
   EXPECT_EQ(batches[2], (std::vector<bool>{true, true, true}));
 }
 
+// While an fsync of the WAL runs, durable writes wait (a commit now would need the next fsync
+// anyway) and bookkeeping goes ahead; when it ends, the held durable writes share one batch.
+TEST(WriteCombinerBatches, DurableWritesHeldDuringAnFsyncShareOneBatchBookkeepingGoesAhead) {
+  std::atomic<bool> hold{true};
+  std::mutex mutex;
+  std::vector<std::vector<bool>> batches;
+  WriteCombiner combiner(
+      [&](WriteCombiner::Batch& batch) {
+        std::lock_guard lock(mutex);
+        std::vector<bool> kinds;
+        for (const WriteJob* job : batch) kinds.push_back(job->durable);
+        batches.push_back(kinds);
+      },
+      /*max_batch=*/64, [&] { return hold.load(); });
+  auto batchCount = [&] {
+    std::lock_guard lock(mutex);
+    return batches.size();
+  };
+
+  std::atomic<int> durable_done{0};
+  std::vector<std::thread> durable;
+  for (int i = 0; i < 3; ++i) {
+    durable.emplace_back([&] {
+      auto body = [] {};
+      WriteJob job("durable write", true, body);
+      combiner.submit(job);
+      ++durable_done;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(durable_done, 0) << "a durable write ran while held";
+  EXPECT_EQ(batchCount(), 0u);
+
+  // Bookkeeping is not held: it runs while the durable writes wait.
+  {
+    auto body = [] {};
+    WriteJob job("bookkeeping", false, body);
+    combiner.submit(job);
+    EXPECT_TRUE(job.done);
+  }
+  EXPECT_EQ(durable_done, 0);
+
+  hold = false;
+  combiner.wake();
+  for (auto& thread : durable) thread.join();
+  EXPECT_EQ(durable_done, 3);
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[0], (std::vector<bool>{false}));
+  EXPECT_EQ(batches[1], (std::vector<bool>{true, true, true}));
+}
+
 }  // namespace
 }  // namespace ferry::store::sqlite

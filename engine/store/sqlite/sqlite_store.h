@@ -191,7 +191,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<Poco::Data::Session> writer_;
   std::unique_ptr<WalSync> wal_sync_;  // makes durable writes' commits durable
   WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
-                        options_.max_writes_per_transaction};
+                        options_.max_writes_per_transaction,
+                        [this] { return wal_sync_ != nullptr && wal_sync_->syncing(); }};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes

@@ -55,6 +55,11 @@ void WalSync::waitDurable(std::uint64_t ticket) {
       failure_ = std::move(error);
     }
     synced_.notify_all();  // every waiter it covered returns; one of the rest runs the next
+    if (on_synced_) {
+      lock.unlock();
+      on_synced_();  // durable writes held meanwhile can commit now, for the next sync
+      lock.lock();
+    }
   }
   if (durable_ < ticket) {
     throw StoreError(path_, "Could not make a commit durable: " + failure_ +

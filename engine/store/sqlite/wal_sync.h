@@ -23,6 +23,7 @@
 // retry could then report success for data that is gone. Every wait after it fails too, so
 // Ferry stops acknowledging instead of promising what the disk did not keep.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -47,6 +48,10 @@ class WalSync {
   // Returns once a sync that started after the commit of `ticket` has ended; the caller may
   // then report its write as durable. Throws StoreError when the WAL could not be synced.
   void waitDurable(std::uint64_t ticket);
+  // True while an fdatasync runs (read without the lock, by the WriteCombiner).
+  bool syncing() const { return syncing_.load(std::memory_order_acquire); }
+  // Called after each sync ends, outside this object's lock.
+  void onSynced(std::function<void()> callback) { on_synced_ = std::move(callback); }
 
   struct Stats {
     std::uint64_t syncs = 0;    // fdatasyncs run
@@ -68,7 +73,8 @@ class WalSync {
   std::condition_variable synced_;
   std::uint64_t committed_ = 0;  // the last ticket handed out
   std::uint64_t durable_ = 0;    // every ticket up to this one is durable
-  bool syncing_ = false;         // a caller is running the sync (outside the lock)
+  std::atomic<bool> syncing_{false};  // a caller is running the sync (outside the lock)
+  std::function<void()> on_synced_;
   std::string failure_;          // set once a sync failed; final
   Stats stats_;
 };

@@ -1,17 +1,27 @@
 #include "engine/store/sqlite/write_combiner.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 namespace ferry::store::sqlite {
 
-WriteCombiner::WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch)
-    : execute_(std::move(execute)), max_batch_(std::max<std::size_t>(max_batch, 1)) {}
+WriteCombiner::WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch,
+                             std::function<bool()> hold_durable)
+    : execute_(std::move(execute)),
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
+      hold_durable_(std::move(hold_durable)) {}
+
+void WriteCombiner::wake() {
+  std::lock_guard lock(mutex_);
+  leader_wake_.notify_one();
+}
 
 void WriteCombiner::submit(WriteJob& job) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&job);
   if (running_) {
+    if (!job.durable) leader_wake_.notify_one();  // a leader holding durable writes can run it
     job.woken.wait(lock, [&] { return job.done || job.lead; });
     if (job.done) return;
   }
@@ -26,7 +36,9 @@ WriteCombiner::Batch WriteCombiner::takeBatch() {
   // turn, so neither side can starve the other.
   const bool durable_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return j->durable; });
   const bool relaxed_waiting = std::any_of(queue_.begin(), queue_.end(), [](const WriteJob* j) { return !j->durable; });
-  const bool durable = durable_waiting && (!relaxed_waiting || !last_durable_);
+  const bool held = durable_waiting && hold_durable_ && hold_durable_();
+  if (held && !relaxed_waiting) return {};
+  const bool durable = durable_waiting && !held && (!relaxed_waiting || !last_durable_);
   last_durable_ = durable;
   Batch batch;
   auto keep = queue_.begin();
@@ -46,6 +58,12 @@ void WriteCombiner::lead(std::unique_lock<std::mutex>& lock, WriteJob& own) {
   // max_batch were queued ahead of it): the loop runs batches until it is done.
   while (!own.done) {
     Batch batch = takeBatch();
+    if (batch.empty()) {
+      // Only held durable writes are queued: wait for the fsync to end or bookkeeping to come
+      // (bounded, in case a wake-up is missed, so the hold is looked at again).
+      leader_wake_.wait_for(lock, std::chrono::milliseconds(5));
+      continue;
+    }
     lock.unlock();
     execute_(batch);
     lock.lock();

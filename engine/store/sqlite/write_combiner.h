@@ -57,22 +57,31 @@ class WriteCombiner {
  public:
   using Batch = std::vector<WriteJob*>;
   // `execute` runs a batch as one transaction and records any failure in the jobs' `error`;
-  // it must not throw. At most `max_batch` writes share a transaction.
-  WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch);
+  // it must not throw. At most `max_batch` writes share a transaction. While `hold_durable`
+  // returns true (an fsync of the WAL is running), durable writes stay queued and bookkeeping
+  // goes ahead: a durable commit made now would wait for the next fsync anyway, and the ones
+  // queued meanwhile then share one transaction instead of each making its own.
+  WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch,
+                std::function<bool()> hold_durable = {});
 
   // Blocks until `job` has run, on this thread or on another caller's.
   void submit(WriteJob& job);
+  // Call when `hold_durable` may have turned false: a leader holding durable writes looks again.
+  void wake();
 
  private:
   // Runs batches until the caller's own job is done, then hands the lead to the next queued
   // caller (or leaves none running). Called and returns with the lock held.
   void lead(std::unique_lock<std::mutex>& lock, WriteJob& own);
   // The next batch, removed from the queue (under the lock): see the .cpp for the order.
+  // Empty when only durable writes are queued and they are held.
   Batch takeBatch();
 
   const std::function<void(Batch&)> execute_;
   const std::size_t max_batch_;
+  const std::function<bool()> hold_durable_;
   std::mutex mutex_;
+  std::condition_variable leader_wake_;  // a leader waiting while durable writes are held
   std::vector<WriteJob*> queue_;
   bool running_ = false;
   bool last_durable_ = false;
