@@ -14,7 +14,9 @@
 #include <cstdint>
 #include <fstream>
 #include <mutex>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -100,20 +102,21 @@ TEST(WalSync, ConcurrentReceivedMessagesShareFsyncsAndAllAreStored) {
               static_cast<unsigned long long>(after.wal_syncs - before.wal_syncs));
 }
 
-// The fsync below stands for fdatasync so the test can hold it open: what matters here is which
-// commits a running sync covers, which a real disk is too quick to show.
+// The fsync below stands for fdatasync so the test can hold each call open and end them in any
+// order: what matters here is which commits a running sync covers, which a real disk is too
+// quick to show.
 class HeldSync {
  public:
   std::string operator()() {
     std::unique_lock lock(mutex_);
-    ++started_;
+    const int mine = ++started_;
     changed_.notify_all();
-    changed_.wait_for(lock, 10s, [&] { return released_ >= started_; });
+    changed_.wait_for(lock, 10s, [&] { return released_.count(mine) > 0; });
     return failure_;
   }
-  void release() {
+  void release(int call) {  // 1 = the first sync started
     std::lock_guard lock(mutex_);
-    ++released_;
+    released_.insert(call);
     changed_.notify_all();
   }
   bool waitStarted(int count) {
@@ -133,57 +136,90 @@ class HeldSync {
   std::mutex mutex_;
   std::condition_variable changed_;
   int started_ = 0;
-  int released_ = 0;
+  std::set<int> released_;
   std::string failure_;
 };
 
-TEST(WalSync, ACommitMadeDuringASyncWaitsForTheNextOneWhichCoversEveryoneWaiting) {
-  HeldSync held;
-  sqlite::WalSync sync("unused-wal", [&] { return held(); });
-
-  const auto first = sync.committed();
-  std::atomic<bool> first_done{false};
-  std::thread a([&] {
-    sync.waitDurable(first);
-    first_done = true;
-  });
-  ASSERT_TRUE(held.waitStarted(1));
-
-  // Three commits land while the first sync runs: it may not cover them.
-  std::atomic<int> later_done{0};
-  std::vector<std::thread> later;
-  for (int i = 0; i < 3; ++i) {
-    const auto ticket = sync.committed();
-    later.emplace_back([&, ticket] {
-      sync.waitDurable(ticket);
-      ++later_done;
-    });
+// Runs waitDurable(ticket) on a thread of its own and says when it returned.
+struct Waiter {
+  Waiter(sqlite::WalSync& sync, std::uint64_t ticket)
+      : thread([this, &sync, ticket] {
+          sync.waitDurable(ticket);
+          done = true;
+        }) {}
+  ~Waiter() {
+    if (thread.joinable()) thread.join();
   }
-  held.release();
-  a.join();
-  EXPECT_TRUE(first_done);
+  std::atomic<bool> done{false};
+  std::thread thread;
+};
+
+TEST(WalSync, OneLaneACommitMadeDuringASyncWaitsForTheNextWhichCoversEveryoneWaiting) {
+  HeldSync held;
+  sqlite::WalSync sync("unused-wal", /*lanes=*/1, [&] { return held(); });
+
+  Waiter first(sync, sync.committed());
+  ASSERT_TRUE(held.waitStarted(1));
+  // Three commits land while the first sync runs: it may not cover them, and with one lane
+  // none of them may start another yet.
+  std::vector<std::unique_ptr<Waiter>> later;
+  for (int i = 0; i < 3; ++i) later.push_back(std::make_unique<Waiter>(sync, sync.committed()));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(held.started(), 1);
+  held.release(1);
+  first.thread.join();
+  EXPECT_TRUE(first.done);
   // One of the three runs the second sync; the others wait for it rather than start their own.
   ASSERT_TRUE(held.waitStarted(2));
   std::this_thread::sleep_for(20ms);
-  EXPECT_EQ(later_done, 0) << "returned before a sync that started after their commit ended";
+  for (const auto& w : later) EXPECT_FALSE(w->done) << "returned before a sync that started after its commit ended";
   EXPECT_EQ(held.started(), 2);
-  held.release();
-  for (auto& thread : later) thread.join();
-  EXPECT_EQ(later_done, 3);
+  held.release(2);
+  for (auto& w : later) w->thread.join();
   EXPECT_EQ(sync.stats().syncs, 2u);
   EXPECT_EQ(sync.stats().waits, 4u);
-
-  // Already covered: no new sync.
-  sync.waitDurable(first);
+  sync.waitDurable(1);  // already covered: no new sync
   EXPECT_EQ(held.started(), 2);
+}
+
+TEST(WalSync, TwoLanesACommitDuringASyncStartsItsOwnAndALaterSyncCoversEarlierCommits) {
+  HeldSync held;
+  sqlite::WalSync sync("unused-wal", /*lanes=*/2, [&] { return held(); });
+
+  Waiter first(sync, sync.committed());  // ticket 1: sync 1
+  ASSERT_TRUE(held.waitStarted(1));
+  EXPECT_FALSE(sync.lanesBusy());
+  Waiter second(sync, sync.committed());  // ticket 2: a free lane, so sync 2 starts at once
+  ASSERT_TRUE(held.waitStarted(2));
+  EXPECT_TRUE(sync.lanesBusy()) << "both lanes run a sync";
+  Waiter third(sync, sync.committed());  // ticket 3: no lane free, and no running sync covers it
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(held.started(), 2);
+
+  // Sync 2 ends first: it started after tickets 1 and 2, so both are durable while sync 1
+  // still runs (its caller returns when that call ends); ticket 3 takes the free lane.
+  held.release(2);
+  second.thread.join();
+  EXPECT_TRUE(second.done);
+  ASSERT_TRUE(held.waitStarted(3));
+  EXPECT_FALSE(third.done);
+  EXPECT_FALSE(first.done) << "its own sync is still running";
+  held.release(3);
+  third.thread.join();
+  EXPECT_TRUE(third.done);
+  held.release(1);  // the first sync ends last
+  first.thread.join();
+  EXPECT_TRUE(first.done);
+  EXPECT_EQ(sync.stats().syncs, 3u);
+  EXPECT_FALSE(sync.lanesBusy());
 }
 
 TEST(WalSync, AFailedFsyncIsFinalAndEveryLaterWaitFails) {
   HeldSync held;
   held.failWith("fdatasync of the write-ahead log failed (Input/output error).");
-  held.release();
-  held.release();
-  sqlite::WalSync sync("/data/ferry.db-wal", [&] { return held(); });
+  held.release(1);
+  held.release(2);
+  sqlite::WalSync sync("/data/ferry.db-wal", /*lanes=*/2, [&] { return held(); });
   try {
     sync.waitDurable(sync.committed());
     FAIL() << "a failed fsync must not be reported as durable";

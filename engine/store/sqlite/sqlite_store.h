@@ -45,6 +45,7 @@ struct SqliteOptions {
   std::vector<Migration> migrations = sqliteMigrations();
   std::size_t max_writes_per_transaction = 64;  // writes of different callers merged at most
   Checkpointer::Options checkpoints;  // WAL checkpoints run on their own thread (checkpointer.h)
+  std::size_t wal_sync_lanes = 2;     // fsyncs of the WAL that may run at once (wal_sync.h)
 };
 
 // What the writer connection runs with, as SQLite reports it (for tests and `ferry status`).
@@ -192,7 +193,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<WalSync> wal_sync_;  // makes durable writes' commits durable
   WriteCombiner writes_{[this](WriteCombiner::Batch& batch) { runBatch(batch); },
                         options_.max_writes_per_transaction,
-                        [this] { return wal_sync_ != nullptr && wal_sync_->syncing(); }};
+                        [this] { return wal_sync_ != nullptr && wal_sync_->lanesBusy(); }};
   std::unique_ptr<StatementCache> statements_;  // the writer's; closed before it
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes

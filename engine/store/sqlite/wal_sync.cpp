@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -13,15 +14,17 @@
 
 namespace ferry::store::sqlite {
 
-WalSync::WalSync(std::string wal_path) : path_(std::move(wal_path)), sync_([this] { return syncFile(); }) {}
+WalSync::WalSync(std::string wal_path, std::size_t lanes)
+    : path_(std::move(wal_path)), lanes_(std::max<std::size_t>(lanes, 1)) {}
 
-WalSync::WalSync(std::string wal_path, std::function<std::string()> sync)
-    : path_(std::move(wal_path)), sync_(std::move(sync)) {}
+WalSync::WalSync(std::string wal_path, std::size_t lanes, std::function<std::string()> sync)
+    : path_(std::move(wal_path)), lanes_(std::max<std::size_t>(lanes, 1)), test_sync_(std::move(sync)) {}
 
 WalSync::~WalSync() {
   // SQLite holds no lock on the WAL file itself (its locks live in the database and -shm
-  // files), so closing this descriptor releases nothing of SQLite's.
+  // files), so closing these descriptors releases nothing of SQLite's.
   if (fd_ >= 0) ::close(fd_);
+  for (int fd : retired_fds_) ::close(fd);
 }
 
 std::uint64_t WalSync::committed() {
@@ -33,28 +36,42 @@ void WalSync::waitDurable(std::uint64_t ticket) {
   std::unique_lock lock(mutex_);
   ++stats_.waits;
   while (durable_ < ticket && failure_.empty()) {
-    if (syncing_) {
-      // The sync running may have started before this commit: wait for it, then look again.
+    // A running sync that started after this commit covers it: wait for that one. With no
+    // such sync and every lane busy, wait for a lane.
+    const bool covered = std::any_of(running_.begin(), running_.end(), [&](std::uint64_t t) { return t >= ticket; });
+    if (covered || running_.size() >= lanes_) {
       synced_.wait(lock);
       continue;
     }
-    // This caller runs the sync for everyone committed so far.
-    syncing_ = true;
+    // This caller runs a sync for everyone committed so far.
     const std::uint64_t target = committed_;
+    int fd = -1;
+    std::string error = test_sync_ ? std::string() : walDescriptor(fd);
+    running_.push_back(target);
+    lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
     lock.unlock();
     const auto started = std::chrono::steady_clock::now();
-    std::string error = sync_();
+    if (error.empty()) {
+      if (test_sync_) {
+        error = test_sync_();
+      } else if (::fdatasync(fd) != 0) {
+        error = "fdatasync of the write-ahead log " + path_ + " failed (" + std::strerror(errno) + ").";
+      }
+    }
     const auto took = std::chrono::steady_clock::now() - started;
     lock.lock();
-    syncing_ = false;
+    running_.erase(std::find(running_.begin(), running_.end(), target));
+    lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
     ++stats_.syncs;
     stats_.sync_us += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
     if (error.empty()) {
-      durable_ = target;
-    } else {
+      // Syncs may end out of order: one that started later covers everything an earlier one
+      // does.
+      durable_ = std::max(durable_, target);
+    } else if (failure_.empty()) {
       failure_ = std::move(error);
     }
-    synced_.notify_all();  // every waiter it covered returns; one of the rest runs the next
+    synced_.notify_all();  // every waiter it covered returns; the others look again
     if (on_synced_) {
       lock.unlock();
       on_synced_();  // durable writes held meanwhile can commit now, for the next sync
@@ -72,24 +89,26 @@ WalSync::Stats WalSync::stats() const {
   return stats_;
 }
 
-std::string WalSync::syncFile() {
+std::string WalSync::walDescriptor(int& fd) {
   // Reopened when SQLite replaced the file (it only deletes the WAL when its last connection
   // closes, after copying everything into the database; this is a safeguard, not a path).
+  // A replaced descriptor stays open until the end: a sync running on it may still use it.
   struct stat file {};
   if (::stat(path_.c_str(), &file) != 0) {
     return "the write-ahead log " + path_ + " cannot be found (" + std::strerror(errno) + ").";
   }
   if (fd_ < 0 || static_cast<std::uint64_t>(file.st_ino) != inode_) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0 || ::fstat(fd_, &file) != 0) {
-      return "the write-ahead log " + path_ + " cannot be opened (" + std::strerror(errno) + ").";
+    const int opened = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (opened < 0 || ::fstat(opened, &file) != 0) {
+      const std::string cause = std::strerror(errno);
+      if (opened >= 0) ::close(opened);
+      return "the write-ahead log " + path_ + " cannot be opened (" + cause + ").";
     }
+    if (fd_ >= 0) retired_fds_.push_back(fd_);
+    fd_ = opened;
     inode_ = static_cast<std::uint64_t>(file.st_ino);
   }
-  if (::fdatasync(fd_) != 0) {
-    return "fdatasync of the write-ahead log " + path_ + " failed (" + std::strerror(errno) + ").";
-  }
+  fd = fd_;
   return "";
 }
 

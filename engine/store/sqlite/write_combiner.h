@@ -58,9 +58,9 @@ class WriteCombiner {
   using Batch = std::vector<WriteJob*>;
   // `execute` runs a batch as one transaction and records any failure in the jobs' `error`;
   // it must not throw. At most `max_batch` writes share a transaction. While `hold_durable`
-  // returns true (an fsync of the WAL is running), durable writes stay queued and bookkeeping
-  // goes ahead: a durable commit made now would wait for the next fsync anyway, and the ones
-  // queued meanwhile then share one transaction instead of each making its own.
+  // returns true (every fsync lane of the WAL is busy), durable writes stay queued and
+  // bookkeeping goes ahead: a durable commit made now would wait for a lane anyway, and the
+  // ones queued meanwhile then share one transaction instead of each making its own.
   WriteCombiner(std::function<void(Batch&)> execute, std::size_t max_batch,
                 std::function<bool()> hold_durable = {});
 
