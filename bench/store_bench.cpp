@@ -1,4 +1,5 @@
-// Durable inserts per second into the SQLite store (WAL, synchronous=FULL) on a file in /tmp:
+// Durable inserts per second into the SQLite store (WAL; each insert returns after the fsync of
+// the WAL that covers it, wal_sync.h) on a file in /tmp:
 // one thread committing each message on its own, several threads doing the same (serialized
 // by the store's write lock), and GroupCommitter gathering concurrent callers into shared
 // transactions. Every iteration is one message that would be acknowledgeable on return.
