@@ -141,9 +141,10 @@ class SqliteStore final : public Store {
   std::uint64_t walBytes() const;
 
   // How long the single writer has been busy since open, in microseconds, by kind of
-  // transaction: running its statements, and committing (writing the WAL; with its fsync for
-  // durable ones). Against wall time this shows how close the store is to its ceiling: every
-  // write of every thread takes its turn on this one connection.
+  // transaction: running its statements, and committing (writing the WAL; the fsync that makes
+  // durable ones durable runs afterwards, off the writer, counted in wal_sync_*). Against wall
+  // time this shows how close the store is to its ceiling: every write of every thread takes
+  // its turn on this one connection.
   // Transactions and the pages they wrote to the WAL, by kind: what each kind costs the disk
   // (every page is 4 KB in the WAL, then again in the database file at the checkpoint).
   struct WriterTime {
