@@ -32,7 +32,13 @@ public:
     DateTime(std::string_view text) { assign(text); }                      // NOLINT
     DateTime(const char* text) { assign(std::string_view(text)); }         // NOLINT
     DateTime(const std::string& text) { assign(std::string_view(text)); }  // NOLINT
-    DateTime(const DateTime& other) { assign(other.view()); }
+    DateTime(const DateTime& other) {
+        if (other.onHeap()) {
+            assign(other.view());
+        } else {
+            copyInline(other);
+        }
+    }
     DateTime(DateTime&& other) noexcept {
         std::memcpy(bytes_, other.bytes_, sizeof bytes_);
         size_ = other.size_;
@@ -41,7 +47,9 @@ public:
     ~DateTime() { release(); }
 
     DateTime& operator=(const DateTime& other) {
-        if (this != &other) assign(other.view());
+        if (this == &other) return *this;
+        if (other.onHeap() || onHeap()) return assign(other.view());
+        copyInline(other);
         return *this;
     }
     DateTime& operator=(DateTime&& other) noexcept {
@@ -97,6 +105,12 @@ private:
     }
     void release() {
         if (onHeap()) delete heap();
+    }
+    // Copies an inline text whole, a fixed-size copy instead of a call to memmove: readers copy
+    // the same date into every result of a report. Neither side may be on the heap.
+    void copyInline(const DateTime& other) {
+        std::memcpy(bytes_, other.bytes_, sizeof bytes_);
+        size_ = other.size_;
     }
 
     alignas(std::string*) char bytes_[kInlineCapacity] = {};

@@ -122,13 +122,15 @@ int forEachDocument(const std::string& input, const std::string& profiles_dir,
   // HL7 v2: streamed message by message (stdin was buffered above to detect the format).
   StreamHandlers v2;
   int status = 0;
+  // Every message is normalized into this one, so its lists and strings are allocated once.
+  hl7v2::Normalized normalized;
   v2.on_envelope = handlers.on_envelope;
   v2.on_message = [&](const hl7v2::Message& message, std::size_t number, std::uint64_t offset) {
     if (v2_passthrough) {
       handlers.on_message(canonical::Message{}, number, &message);
       return;
     }
-    const hl7v2::Normalized normalized = hl7v2::normalize(message);
+    hl7v2::normalize(message, normalized);
     if (!normalized.ok()) {
       hl7v2::Error first = normalized.errors.front();
       if (normalized.errors.size() > 1) {

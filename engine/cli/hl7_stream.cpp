@@ -18,6 +18,8 @@ namespace {
 
 int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandlers& handlers) {
   hl7v2::SplitItem item;
+  // Every message is parsed into this one, so its buffer and index are allocated once a stream.
+  hl7v2::Message message;
   int status = 0;
   while (splitter.next(item)) {
     switch (item.kind) {
@@ -30,14 +32,14 @@ int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandl
         status = 1;
         break;
       case hl7v2::SplitItem::Kind::Message: {
-        auto message = hl7v2::Message::parse(item.bytes);
-        if (!message) {
-          reportError(input, item.number, message.error(), item.offset);
+        const auto parsed = hl7v2::Message::parse(item.bytes, message);
+        if (!parsed) {
+          reportError(input, item.number, parsed.error(), item.offset);
           if (handlers.on_bad_message) handlers.on_bad_message(item.number);
           status = 1;
           break;
         }
-        if (handlers.on_message) handlers.on_message(*message, item.number, item.offset);
+        if (handlers.on_message) handlers.on_message(message, item.number, item.offset);
         break;
       }
     }

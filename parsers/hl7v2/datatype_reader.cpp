@@ -1,6 +1,12 @@
 #include "parsers/hl7v2/datatype_reader.h"
 
+#include <cstdint>
+#include <cstring>
 #include <span>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "parsers/hl7v2/escape.h"
 #include "parsers/terminology/coding_systems.h"
@@ -50,6 +56,35 @@ const CodingSystems& codingSystems() {
 bool sameBytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// True when the n <= 32 bytes at a and b are equal. A date is 8 to 24 bytes: two overlapping
+// vector loads compare it without a call to memcmp, and never read outside [a, a + n) or
+// [b, b + n).
+bool sameShortBytes(const char* a, const char* b, std::size_t n) {
+#if defined(__SSE2__)
+  const auto load16 = [](const char* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  };
+  if (n >= 16) {
+    const __m128i head = _mm_cmpeq_epi8(load16(a), load16(b));
+    const __m128i tail = _mm_cmpeq_epi8(load16(a + n - 16), load16(b + n - 16));
+    return _mm_movemask_epi8(_mm_and_si128(head, tail)) == 0xFFFF;
+  }
+#endif
+  if (n >= 8) {
+    std::uint64_t a_head = 0, b_head = 0, a_tail = 0, b_tail = 0;
+    std::memcpy(&a_head, a, 8);
+    std::memcpy(&b_head, b, 8);
+    std::memcpy(&a_tail, a + n - 8, 8);
+    std::memcpy(&b_tail, b + n - 8, 8);
+    if (n <= 16) return a_head == b_head && a_tail == b_tail;
+    return std::memcmp(a, b, n) == 0;  // 17 to 32 bytes without SSE2
+  }
+  for (std::size_t i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;
   }
   return true;
@@ -115,6 +150,18 @@ void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& 
   // Every text the conversion writes fits the DateTime itself: no allocation.
   static_assert(terminology::kMaxIsoDateTimeSize <= canonical::DateTime::kInlineCapacity);
   out.clear();
+  if (!e.valued()) return;
+  // The same bytes at the same level convert to the same text within one message (same
+  // encoding characters, same character set): a repeat skips the split, the decoding and the
+  // conversion.
+  const std::string_view raw = e.raw();
+  for (const RecentDateTime& recent : recent_date_times_) {
+    if (recent.level == e.level() && raw.size() == recent.raw_size &&
+        sameShortBytes(raw.data(), recent.raw, raw.size())) {
+      out = recent.iso;
+      return;
+    }
+  }
   const Element value = e.level() == Element::Level::Field ? e.component(1) : e;
   if (!value.valued() || value.isNull()) return;
   std::string scratch;
@@ -125,6 +172,13 @@ void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& 
     return;
   }
   out.assign(std::string_view(iso, size));
+  if (raw.size() <= RecentDateTime::kMaxRawSize) {
+    RecentDateTime& recent = recent_date_times_[next_recent_date_time_++ % recent_date_times_.size()];
+    std::memcpy(recent.raw, raw.data(), raw.size());
+    recent.raw_size = raw.size();
+    recent.level = e.level();
+    recent.iso = out;
+  }
 }
 
 canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {
@@ -161,18 +215,23 @@ canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) c
 }
 
 void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
-  cc.codings.clear();
   cc.text.clear();
-  if (!cwe.valued()) return;
+  if (!cwe.valued()) {
+    cc.codings.clear();
+    return;
+  }
   const Pieces parts(cwe);
   // CWE.1-3 is the primary coding, CWE.4-6 the alternate; CWE.9 the original text. The vector
   // is allocated once with room for both: a local code alone is the case where a mapping most
   // often appends the standard one (local lab code -> LOINC), which then needs no reallocation.
+  // Codings already there (cc reused from an earlier message) are written over, keeping their
+  // strings' heap blocks.
   const bool primary = parts[1].valued() || parts[2].valued();
   const bool alternate = parts[4].valued() || parts[5].valued();
-  if (primary || alternate) cc.codings.reserve(2);
-  if (primary) coding(parts, 1, cc.codings.emplace_back());
-  if (alternate) coding(parts, 4, cc.codings.emplace_back());
+  if ((primary || alternate) && cc.codings.capacity() < 2) cc.codings.reserve(2);
+  cc.codings.resize(static_cast<std::size_t>(primary) + static_cast<std::size_t>(alternate));
+  if (primary) coding(parts, 1, cc.codings.front());
+  if (alternate) coding(parts, 4, cc.codings.back());
   text(parts[9], cc.text);
 }
 

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class DatatypeReader {
   void at(const Segment& segment, int sequence) {
     segment_ = &segment;
     sequence_ = sequence;
+    const std::string_view raw = segment.raw();
+    segment_begin_ = reinterpret_cast<std::uintptr_t>(raw.data());
+    segment_end_ = segment_begin_ + raw.size();
+    segment_has_escape_ = needsUnescape(raw, message_.encoding());
   }
 
   // Decoded UTF-8 text of a leaf element.
@@ -80,8 +85,15 @@ class DatatypeReader {
     return scratch;
   }
   // True when decoding raw would not change it: no escape, and UTF-8 or ASCII already.
+  // A value of the segment at() named needs no scan of its own when the segment holds no escape
+  // at all: one scan a segment instead of one a value.
   bool readsAsWritten(std::string_view raw) const {
-    return charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
+    if (charset_ == CharacterSet::Latin1) return false;
+    const auto begin = reinterpret_cast<std::uintptr_t>(raw.data());
+    if (!segment_has_escape_ && begin >= segment_begin_ && begin + raw.size() <= segment_end_) {
+      return true;
+    }
+    return !needsUnescape(raw, message_.encoding());
   }
   // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
   void appendDecoded(std::string_view raw, std::string& out) const;
@@ -99,6 +111,20 @@ class DatatypeReader {
   mutable std::array<RecentSystem, 4> recent_systems_{};
   mutable std::size_t next_recent_ = 0;
 
+  // A lab report gives most of its results the same collection and analysis times (OBX-14,
+  // OBX-19, one after the other): the last two date elements converted, as written, and their
+  // ISO text, so a repeat costs a comparison and a copy instead of a conversion. Only values
+  // that converted are kept.
+  struct RecentDateTime {
+    static constexpr std::size_t kMaxRawSize = 32;  // a DTM is at most 24 characters
+    char raw[kMaxRawSize];
+    std::size_t raw_size = 0;  // 0: nothing kept (a valued element is never empty)
+    Element::Level level = Element::Level::Field;
+    canonical::DateTime iso;
+  };
+  mutable std::array<RecentDateTime, 2> recent_date_times_{};
+  mutable std::size_t next_recent_date_time_ = 0;
+
   const Message& message_;
   CharacterSet charset_;
   std::vector<Error>& errors_;
@@ -106,6 +132,10 @@ class DatatypeReader {
   std::vector<canonical::Extension>& unparsed_;
   const Segment* segment_ = nullptr;
   int sequence_ = 0;
+  // The bytes of the segment at() named, and whether they hold the escape character.
+  std::uintptr_t segment_begin_ = 0;
+  std::uintptr_t segment_end_ = 0;
+  bool segment_has_escape_ = true;
 };
 
 }  // namespace ferry::hl7v2

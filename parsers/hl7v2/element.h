@@ -29,6 +29,8 @@ class Element {
   // The bytes as they are on the wire, still escaped.
   std::string_view raw() const { return raw_; }
   Level level() const { return level_; }
+  // The delimiters of the message the element is in; nullptr for an absent element.
+  const EncodingCharacters* encoding() const { return enc_; }
 
   // Children, 1-based. component() on a field reads its first repetition.
   Element repetition(int r) const;

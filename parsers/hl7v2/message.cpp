@@ -1,5 +1,6 @@
 #include "parsers/hl7v2/message.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -44,8 +45,7 @@ bool isSegmentIdChar(char c) {
 }
 
 // \r\n and lone \n become \r so every later step sees one terminator.
-std::string normalizeLineEnds(std::string_view bytes) {
-  std::string out;
+void normalizeLineEnds(std::string_view bytes, std::string& out) {
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     const char c = bytes[i];
@@ -56,12 +56,20 @@ std::string normalizeLineEnds(std::string_view bytes) {
       out += c == '\n' ? '\r' : c;
     }
   }
-  return out;
 }
 
 }  // namespace
 
 Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
+  Message message;
+  auto parsed = parse(bytes, message, limits);
+  if (!parsed) return parsed.error();
+  return message;
+}
+
+Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits& limits) {
+  into.segments_.clear();  // separators_ keeps its size: see index()
+  into.buffer_.clear();
   if (bytes.size() > limits.max_message_bytes) {
     return structureError(ErrorCode::ApplicationInternalError, limits.max_message_bytes,
                           "message is " + std::to_string(bytes.size()) +
@@ -74,28 +82,41 @@ Result<Message> Message::parse(std::string_view bytes, const Limits& limits) {
                               "'",
                           "MSH", 1);
   }
-  Message message;
-  message.limits_ = limits;
+  into.limits_ = limits;
   if (std::memchr(bytes.data(), '\n', bytes.size()) != nullptr) {
-    message.buffer_ = normalizeLineEnds(bytes);
+    normalizeLineEnds(bytes, into.buffer_);
   } else {
-    message.buffer_.assign(bytes);
+    into.buffer_.assign(bytes);
   }
-  auto encoding = EncodingCharacters::fromHeader(message.buffer_);
-  if (!encoding) return encoding.error();
-  message.encoding_ = *encoding;
-  auto indexed = message.index(limits);
-  if (!indexed) return indexed.error();
-  return message;
+  auto encoding = EncodingCharacters::fromHeader(into.buffer_);
+  if (!encoding) return into.fail(encoding.error());
+  into.encoding_ = *encoding;
+  auto indexed = into.index(limits);
+  if (!indexed) return into.fail(indexed.error());
+  return true;
+}
+
+Error Message::fail(Error error) {
+  segments_.clear();
+  buffer_.clear();
+  return error;
 }
 
 Result<bool> Message::index(const Limits& limits) {
   segments_.clear();
-  separators_.clear();
   const char* data = buffer_.data();
   const std::size_t size = buffer_.size();
-  separators_.reserve(size / 6 + 8);
   segments_.reserve(size / 48 + 4);
+  // separators_ is written through a plain pointer, with room for a whole block's separators
+  // checked once a block instead of once a separator (push_back). Its size is a capacity that
+  // only grows, so a Message parsed into again never clears or refills it.
+  std::size_t separator_count = 0;
+  auto makeRoom = [&](std::size_t more) {
+    if (separator_count + more > separators_.size()) {
+      separators_.resize(std::max(separators_.size() * 2, size / 6 + more + 32));
+    }
+  };
+  makeRoom(16);
   const char fs = encoding_.field;
 
   std::uint32_t seg_begin = 0;
@@ -103,7 +124,7 @@ Result<bool> Message::index(const Limits& limits) {
   std::optional<Error> failure;
 
   auto closeSegment = [&](std::uint32_t end) {
-    const auto sep_count = static_cast<std::uint32_t>(separators_.size()) - seg_first_sep;
+    const auto sep_count = static_cast<std::uint32_t>(separator_count) - seg_first_sep;
     if (end == seg_begin) return;  // an empty line between segments carries nothing
     const int sequence = static_cast<int>(segments_.size()) + 1;
     const std::uint32_t id_end = sep_count > 0 ? separators_[seg_first_sep] : end;
@@ -143,12 +164,12 @@ Result<bool> Message::index(const Limits& limits) {
 
   auto handle = [&](std::size_t pos) {
     if (data[pos] == fs) {
-      separators_.push_back(static_cast<std::uint32_t>(pos));
+      separators_[separator_count++] = static_cast<std::uint32_t>(pos);
       return;
     }
     closeSegment(static_cast<std::uint32_t>(pos));
     seg_begin = static_cast<std::uint32_t>(pos + 1);
-    seg_first_sep = static_cast<std::uint32_t>(separators_.size());
+    seg_first_sep = static_cast<std::uint32_t>(separator_count);
   };
 
   std::size_t i = 0;
@@ -156,18 +177,39 @@ Result<bool> Message::index(const Limits& limits) {
   // Stage 1 in the simdjson sense: find every structural byte 16 at a time.
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i sep = _mm_set1_epi8(fs);
-  for (; i + 16 <= size && !failure; i += 16) {
-    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
-    auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, cr), _mm_cmpeq_epi8(chunk, sep))));
-    while (mask != 0 && !failure) {
-      handle(i + static_cast<std::size_t>(__builtin_ctz(mask)));
-      mask &= mask - 1;
+  // A window of up to kWindow blocks at a time gets room for all its separators at once, so
+  // the blocks inside a segment (most of them) record theirs without any check.
+  constexpr std::size_t kWindow = 16;
+  while (i + 16 <= size && !failure) {
+    makeRoom(16 * kWindow);
+    std::uint32_t* const out = separators_.data();
+    std::size_t count = separator_count;
+    const std::size_t window_end = std::min(size, i + 16 * kWindow);
+    unsigned ends = 0;
+    unsigned seps = 0;
+    for (; i + 16 <= window_end; i += 16) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+      ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, cr)));
+      seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
+      if (ends != 0) break;
+      for (; seps != 0; seps &= seps - 1) {
+        out[count++] = static_cast<std::uint32_t>(i) + static_cast<std::uint32_t>(__builtin_ctz(seps));
+      }
     }
+    separator_count = count;
+    if (ends == 0) continue;  // the window ended inside a segment
+    // A block where a segment ends: its bytes in order, closing the segment at the \r.
+    for (unsigned mask = ends | seps; mask != 0 && !failure; mask &= mask - 1) {
+      handle(i + static_cast<std::size_t>(__builtin_ctz(mask)));
+    }
+    i += 16;
   }
 #endif
   for (; i < size && !failure; ++i) {
-    if (data[i] == '\r' || data[i] == fs) handle(i);
+    if (data[i] == '\r' || data[i] == fs) {
+      makeRoom(1);
+      handle(i);
+    }
   }
   if (!failure && seg_begin < size) closeSegment(static_cast<std::uint32_t>(size));
   if (failure) return *failure;

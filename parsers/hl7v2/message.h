@@ -41,8 +41,15 @@ class Segment {
 
 class Message {
  public:
+  // An empty message (no segments): the target of parse(bytes, into) below.
+  Message() = default;
+
   // Parses one message. Segments may end in \r, \n or \r\n; the message keeps \r only.
   static Result<Message> parse(std::string_view bytes, const Limits& limits = {});
+  // The same, into an existing message whose buffer and index keep their capacity: a reader of
+  // a stream parses every message into one Message instead of allocating three blocks (and
+  // copying them on return) a message. On failure `into` is left empty.
+  static Result<bool> parse(std::string_view bytes, Message& into, const Limits& limits = {});
 
   const EncodingCharacters& encoding() const { return encoding_; }
   // The message on the wire: the input bytes, with line ends normalized to \r.
@@ -79,7 +86,8 @@ class Message {
     std::uint32_t sep_count;
   };
 
-  Message() = default;
+  // Empties the message after a failed parse and hands the error on.
+  Error fail(Error error);
   // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
   Result<bool> index(const Limits& limits);
   bool isHeaderSegment(const SegmentSpan& s) const;
@@ -89,6 +97,8 @@ class Message {
   std::string buffer_;
   EncodingCharacters encoding_;
   std::vector<SegmentSpan> segments_;
+  // Offsets of the field separators, segment after segment. Only the entries segments_ refer
+  // to are meaningful: the size is a capacity that index() grows and never shrinks.
   std::vector<std::uint32_t> separators_;
   Limits limits_;
 };

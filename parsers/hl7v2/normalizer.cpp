@@ -98,37 +98,67 @@ bool isSupportedMessageType(std::string_view type, std::string_view event) {
 
 Normalized normalize(const Message& message) {
   Normalized result;
+  normalize(message, result);
+  return result;
+}
+
+void normalize(const Message& message, Normalized& result) {
+  canonical::Message& out = result.message;
+  // Everything but the results and notes starts afresh; the lists keep their capacity.
+  out.header = {};
+  out.patient = {};
+  out.encounter = {};
+  out.orders.clear();
+  out.specimens.clear();
+  out.immunizations.clear();
+  out.coverages.clear();
+  out.claims.clear();
+  out.claim_responses.clear();
+  out.extensions.clear();
+  result.warnings.clear();
+  if (message.segmentCount() == 0) {  // a default Message that nothing was parsed into
+    out.observations.clear();
+    out.notes.clear();
+    Error missing;
+    missing.code = ErrorCode::SegmentSequence;
+    missing.segment = "MSH";
+    missing.segment_sequence = 1;
+    missing.text = "the message is empty: it must start with an MSH segment";
+    result.errors.assign(1, std::move(missing));
+    return;
+  }
   HeaderFacts facts;
   result.errors = checkHeader(message, facts);
-  DatatypeReader reader(message, facts.charset, result.errors, result.warnings,
-                        result.message.extensions);
-  readHeader(message, facts, reader, result.message.header);
+  DatatypeReader reader(message, facts.charset, result.errors, result.warnings, out.extensions);
+  readHeader(message, facts, reader, out.header);
 
-  const auto& header = result.message.header;
-  if (!header.message_type.empty() && !isSupportedType(header.message_type)) {
-    result.errors.push_back(typeError(ErrorCode::UnsupportedMessageType, 1,
-                                      "message type '" + header.message_type +
-                                          "' is not supported (ADT, ORM, OML, ORU, VXU)"));
-    return result;
-  }
-  if (!header.message_type.empty() &&
-      !isSupportedMessageType(header.message_type, header.trigger_event)) {
-    result.errors.push_back(typeError(ErrorCode::UnsupportedEventCode, 2,
-                                      "trigger event '" + header.trigger_event +
-                                          "' is not supported for " + header.message_type));
-    return result;
+  const auto& header = out.header;
+  const bool unsupported_type = !header.message_type.empty() && !isSupportedType(header.message_type);
+  if (unsupported_type || (!header.message_type.empty() &&
+                           !isSupportedMessageType(header.message_type, header.trigger_event))) {
+    out.observations.clear();
+    out.notes.clear();
+    result.errors.push_back(
+        unsupported_type
+            ? typeError(ErrorCode::UnsupportedMessageType, 1,
+                        "message type '" + header.message_type +
+                            "' is not supported (ADT, ORM, OML, ORU, VXU)")
+            : typeError(ErrorCode::UnsupportedEventCode, 2,
+                        "trigger event '" + header.trigger_event + "' is not supported for " +
+                            header.message_type));
+    return;
   }
 
-  result.message.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
-  result.message.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
-  SegmentNormalizer segments(reader, result.message);
+  out.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
+  out.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
+  SegmentNormalizer segments(reader, out);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);
     reader.at(segment, static_cast<int>(i + 1));
     segments.read(segment);
   }
+  segments.finish();
   checkRequiredSegments(message, result.errors);
-  return result;
 }
 
 }  // namespace ferry::hl7v2

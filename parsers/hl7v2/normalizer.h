@@ -26,6 +26,11 @@ struct Normalized {
 };
 
 Normalized normalize(const Message& message);
+// The same, into a result a previous call filled: it is reset and filled again, and its lists
+// and strings keep their heap blocks (results and notes are written over element by element).
+// A reader of a stream normalizes every message into one Normalized this way; the result
+// equals what normalize(message) returns.
+void normalize(const Message& message, Normalized& into);
 
 // True for the message type / trigger event pairs normalize() understands.
 bool isSupportedMessageType(std::string_view type, std::string_view event);

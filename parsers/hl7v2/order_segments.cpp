@@ -2,6 +2,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "parsers/hl7v2/repetitions.h"
+#include "parsers/hl7v2/reused_list.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
 
@@ -70,31 +72,44 @@ void readRange(const DatatypeReader& reader, const Element& e, canonical::Refere
 }
 
 // Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
-// CodeSystem made once shares the URI without looking it up again for every result.
+// CodeSystem made once shares the URI without looking it up again for every result. The rows
+// name the system by the kObservationInterpretation constant itself, so comparing pointers
+// settles the usual case before any comparison of the 66 bytes.
 canonical::CodeSystem interpretationSystem(std::string_view uri) {
   static const canonical::CodeSystem kInterpretation(terminology::kObservationInterpretation);
-  return uri == kInterpretation.str() ? kInterpretation : canonical::CodeSystem(uri);
+  const bool same = uri.data() == terminology::kObservationInterpretation.data() ||
+                    uri == kInterpretation.str();
+  return same ? kInterpretation : canonical::CodeSystem(uri);
 }
 
 // OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
-// skipped. Each is built in place (an Interpretation is 136 bytes), and apart from readObx so
-// that the compiler keeps inlining the field look-ups there. No reserve() from the repetition
-// count: a field of empty repetitions ("~~~~") must not allocate room for thousands.
+// skipped. Each is written over an element already in the list when there is one (an
+// Interpretation is 136 bytes), and apart from readObx so that the compiler keeps inlining the
+// field look-ups there. No reserve() from the repetition count: a field of empty repetitions
+// ("~~~~") must not allocate room for thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
-  for (int r = 1, count = flags.repetitionCount(); r <= count; ++r) {
-    canonical::Interpretation& interpretation = out.emplace_back();
-    reader.text(flags.repetition(r).component(1), interpretation.v2);
+  ReusedList<canonical::Interpretation> list(out);
+  for (const Element flag : Repetitions(flags)) {
+    canonical::Interpretation& interpretation = list.next();
+    interpretation.v2.clear();
+    reader.text(flag.component(1), interpretation.v2);
     if (interpretation.v2.empty()) {
-      out.pop_back();
+      list.dropLast();
       continue;
     }
+    canonical::Coding& fhir = interpretation.fhir;
     if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      interpretation.fhir.system = interpretationSystem(mapped->fhir_system);
-      interpretation.fhir.code.assign(mapped->fhir_code);
-      interpretation.fhir.display.assign(mapped->display);
+      fhir.system = interpretationSystem(mapped->fhir_system);
+      fhir.code.assign(mapped->fhir_code);
+      fhir.display.assign(mapped->display);
+    } else {
+      fhir.system.clear();
+      fhir.code.clear();
+      fhir.display.clear();
     }
   }
+  list.finish();
 }
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
@@ -163,7 +178,20 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   canonical::ObservationValue& v = obs.value;
   // A view: its == checks the length before the bytes, so most comparisons below cost no memcmp.
   const std::string_view type = obs.value_type;
-  if (type == "NM") {
+  // obs may be a result of an earlier message (reused_list.h): every member is written or
+  // emptied below, and a box is kept only for the kind of value this result has.
+  v.decimal.clear();
+  v.number.reset();
+  const bool number = type == "NM";
+  const bool coded = !number && (type == "CWE" || type == "CE" || type == "CNE" || type == "CF");
+  const bool structured = !number && type == "SN";
+  const bool date = !number && (type == "DT" || type == "DTM" || type == "TS");
+  const bool text = !number && !coded && !structured && !date;
+  if (!coded || !values.valued()) v.coded.reset();
+  if (!structured || !values.valued()) v.structured_numeric.reset();
+  if (!date || !values.valued()) v.date_time.reset();
+  if (!text || !values.valued()) v.text.reset();
+  if (number) {
     reader_.text(values.repetition(1), v.decimal);
     v.number = readNumber(v.decimal);
     if (!v.decimal.empty() && !v.number) {
@@ -173,63 +201,88 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   }
   // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
   if (!values.valued()) return;
-  if (type == "CWE" || type == "CE" || type == "CNE" || type == "CF") {
+  if (coded) {
     reader_.codeableConcept(values.repetition(1), v.coded.mut());
-  } else if (type == "SN") {
+  } else if (structured) {
     const Element sn = values.repetition(1);
     canonical::StructuredNumeric& out = v.structured_numeric.mut();
+    out.comparator.clear();
+    out.num1.clear();
+    out.separator.clear();
+    out.num2.clear();
     reader_.text(sn.component(1), out.comparator);
     reader_.text(sn.component(2), out.num1);
     reader_.text(sn.component(3), out.separator);
     reader_.text(sn.component(4), out.num2);
-  } else if (type == "DT" || type == "DTM" || type == "TS") {
+  } else if (date) {
     reader_.dateTime(values.repetition(1), 5, v.date_time.mut());
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
-    std::string& text = v.text.mut();
-    for (int r = 1, count = values.repetitionCount(); r <= count; ++r) {
-      if (r > 1) text += '\n';
-      reader_.text(values.repetition(r), text);
+    std::string& lines = v.text.mut();
+    lines.clear();
+    bool first = true;
+    for (const Element line : Repetitions(values)) {
+      if (!first) lines += '\n';
+      first = false;
+      reader_.text(line, lines);
     }
   }
 }
 
 void SegmentNormalizer::readObx(const Segment& s) {
-  canonical::Observation& obs = out_.observations.emplace_back();  // built in place: it is large
+  // Written over a result an earlier message left in the list when there is one (it is large,
+  // and its strings and vectors keep their heap blocks): every member is set or emptied here.
+  canonical::Observation& obs = observations_.next();
+  obs.set_id.clear();
   reader_.text(s.field(1), obs.set_id);
+  obs.value_type.clear();
   reader_.text(s.field(2), obs.value_type);
-  // Everything is read straight into the observation built in place above: no temporaries.
+  obs.category.clear();  // v2 has no category
   reader_.codeableConcept(s.field(3), obs.code);
+  obs.sub_id.clear();
   reader_.text(s.field(4), obs.sub_id);
   readObservationValue(s, obs);
-  if (const Element units = s.field(6); units.valued()) reader_.coding(Pieces(units), 1, obs.units);
-  if (const Element range = s.field(7); range.valued()) readRange(reader_, range, obs.reference_range);
+  if (const Element units = s.field(6); units.valued()) {
+    reader_.coding(Pieces(units), 1, obs.units);
+  } else {
+    obs.units.system.clear();
+    obs.units.code.clear();
+    obs.units.display.clear();
+  }
+  readRange(reader_, s.field(7), obs.reference_range);
   if (const Element flags = s.field(8); flags.valued()) {
     readInterpretations(reader_, flags, obs.interpretations);
+  } else {
+    obs.interpretations.clear();
   }
   readStatus(reader_, s.field(11), "0085", obs.status);
   reader_.dateTime(s.field(14), 14, obs.observation_time);
   if (const Element performer = s.field(16); performer.valued()) {
     obs.performer = reader_.practitioner(performer.repetition(1));
+  } else {
+    obs.performer.reset();
   }
   reader_.dateTime(s.field(19), 19, obs.analysis_time);
   obs.order_index = order_;
-  observation_ = static_cast<std::uint32_t>(out_.observations.size() - 1);
+  observation_ = static_cast<std::uint32_t>(observations_.size() - 1);
 }
 
 void SegmentNormalizer::readNte(const Segment& s) {
-  canonical::Note note;
+  canonical::Note& note = notes_.next();  // over an earlier message's note, as readObx does
+  note.text.clear();
   const Element comments = s.field(3);
-  for (int r = 1, count = comments.repetitionCount(); r <= count; ++r) {
-    if (r > 1) note.text += '\n';
-    reader_.text(comments.repetition(r), note.text);
+  bool first = true;
+  for (const Element comment : Repetitions(comments)) {
+    if (!first) note.text += '\n';
+    first = false;
+    reader_.text(comment, note.text);
   }
+  note.source.clear();
   reader_.text(s.field(2), note.source);
-  note.comment_type = reader_.coding(s.field(4));
+  reader_.coding(Pieces(s.field(4)), 1, note.comment_type);
   // A note describes what it follows: the last result, else the last order, else the message.
   note.observation_index = observation_;
-  if (!observation_) note.order_index = order_;
-  out_.notes.push_back(std::move(note));
+  note.order_index = observation_ ? std::nullopt : order_;
 }
 
 void SegmentNormalizer::readSpm(const Segment& s) {

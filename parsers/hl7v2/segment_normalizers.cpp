@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "parsers/hl7v2/repetitions.h"
 #include "parsers/terminology/concept_map.h"
 
 namespace ferry::hl7v2 {
@@ -45,15 +46,15 @@ void SegmentNormalizer::readPid(const Segment& s) {
   const Element ids = s.field(3);
   const int id_count = ids.repetitionCount();
   p.identifiers.reserve(static_cast<std::size_t>(id_count));
-  for (int r = 1; r <= id_count; ++r) {
-    canonical::Identifier id = reader_.identifier(ids.repetition(r));
+  for (const Element repetition : Repetitions(ids)) {
+    canonical::Identifier id = reader_.identifier(repetition);
     if (!id.value.empty()) p.identifiers.push_back(std::move(id));
   }
   const Element names = s.field(5);
   const int name_count = names.repetitionCount();
   p.names.reserve(static_cast<std::size_t>(name_count));
-  for (int r = 1; r <= name_count; ++r) {
-    canonical::HumanName name = reader_.name(names.repetition(r));
+  for (const Element repetition : Repetitions(names)) {
+    canonical::HumanName name = reader_.name(repetition);
     if (!name.family.empty() || !name.given.empty()) p.names.push_back(std::move(name));
   }
   reader_.dateTime(s.field(7), 7, p.birth_date);
@@ -66,13 +67,13 @@ void SegmentNormalizer::readPid(const Segment& s) {
     }
   }
   const Element race = s.field(10);
-  for (int r = 1, count = race.repetitionCount(); r <= count; ++r) {
-    canonical::Coding c = reader_.coding(race.repetition(r));
+  for (const Element repetition : Repetitions(race)) {
+    canonical::Coding c = reader_.coding(repetition);
     if (!c.code.empty()) p.race.push_back(std::move(c));
   }
   const Element addresses = s.field(11);
-  for (int r = 1, count = addresses.repetitionCount(); r <= count; ++r) {
-    canonical::Address a = reader_.address(addresses.repetition(r));
+  for (const Element repetition : Repetitions(addresses)) {
+    canonical::Address a = reader_.address(repetition);
     if (!a.lines.empty() || !a.city.empty()) p.addresses.push_back(std::move(a));
   }
   const Element home_phones = s.field(13);
@@ -80,8 +81,8 @@ void SegmentNormalizer::readPid(const Segment& s) {
   p.telecom.reserve(static_cast<std::size_t>(home_phones.repetitionCount() + work_phones.repetitionCount()));
   for (int field : {13, 14}) {
     const Element phones = field == 13 ? home_phones : work_phones;
-    for (int r = 1, count = phones.repetitionCount(); r <= count; ++r) {
-      canonical::ContactPoint cp = reader_.contactPoint(phones.repetition(r));
+    for (const Element repetition : Repetitions(phones)) {
+      canonical::ContactPoint cp = reader_.contactPoint(repetition);
       if (cp.use.empty()) cp.use = field == 13 ? "home" : "work";
       if (!cp.value.empty()) p.telecom.push_back(std::move(cp));
     }
@@ -89,8 +90,8 @@ void SegmentNormalizer::readPid(const Segment& s) {
   p.marital_status = reader_.coding(s.field(16).repetition(1));
   p.account_number = reader_.identifier(s.field(18).repetition(1));
   const Element ethnicity = s.field(22);
-  for (int r = 1, count = ethnicity.repetitionCount(); r <= count; ++r) {
-    canonical::Coding c = reader_.coding(ethnicity.repetition(r));
+  for (const Element repetition : Repetitions(ethnicity)) {
+    canonical::Coding c = reader_.coding(repetition);
     if (!c.code.empty()) p.ethnicity.push_back(std::move(c));
   }
 }
@@ -111,8 +112,8 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   reader_.text(location.component(4).subcomponent(1), e.location.facility);
   for (auto [field, list] : {std::pair{7, &e.attending}, std::pair{17, &e.admitting}}) {
     const Element people = s.field(field);
-    for (int r = 1, count = people.repetitionCount(); r <= count; ++r) {
-      canonical::Practitioner p = reader_.practitioner(people.repetition(r));
+    for (const Element repetition : Repetitions(people)) {
+      canonical::Practitioner p = reader_.practitioner(repetition);
       if (!p.identifier.value.empty() || !p.name.family.empty()) list->push_back(std::move(p));
     }
   }

@@ -2,21 +2,31 @@
 // Fills the canonical Message segment by segment, in message order. The order matters: an OBX
 // belongs to the OBR before it, an NTE to the OBX or OBR before it, an RXR to the RXA before it.
 // Unmodelled segments become extensions holding the segment as received.
+//
+// Results and notes are written over the ones already in the Message (reused_list.h), so a
+// Message normalized into again keeps their heap blocks; finish() trims what is left over.
 
 #include <cstdint>
 #include <optional>
 
 #include "engine/canonical/message.h"
 #include "parsers/hl7v2/datatype_reader.h"
+#include "parsers/hl7v2/reused_list.h"
 
 namespace ferry::hl7v2 {
 
 class SegmentNormalizer {
  public:
   SegmentNormalizer(DatatypeReader& reader, canonical::Message& message)
-      : reader_(reader), out_(message) {}
+      : reader_(reader), out_(message), observations_(message.observations),
+        notes_(message.notes) {}
 
   void read(const Segment& segment);
+  // Call once after the last segment: drops results and notes a previous message left behind.
+  void finish() {
+    observations_.finish();
+    notes_.finish();
+  }
 
  private:
   using Handler = void (SegmentNormalizer::*)(const Segment&);
@@ -47,6 +57,8 @@ class SegmentNormalizer {
 
   DatatypeReader& reader_;
   canonical::Message& out_;
+  ReusedList<canonical::Observation> observations_;
+  ReusedList<canonical::Note> notes_;
   std::optional<std::uint32_t> order_;        // index of the order later segments belong to
   bool order_has_obr_ = false;                // an ORC opened the order, an OBR completes it
   std::optional<std::uint32_t> observation_;  // index of the last OBX, for its NTEs

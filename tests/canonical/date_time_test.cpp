@@ -156,3 +156,21 @@ TEST(DateTime, ModelStructsCompareTheirDatesByText) {
 }
 
 }  // namespace
+
+TEST(DateTime, CopyAssignsBetweenInlineAndHeapText) {
+    const DateTime short_one("2026-11-20");
+    const DateTime long_one(std::string(40, '9'));
+    DateTime d("2026-11-20T08:30:15.1234+01:00");
+    d = short_one;  // inline over inline
+    EXPECT_EQ(d, "2026-11-20");
+    EXPECT_FALSE(d.onHeap());
+    d = long_one;  // heap over inline
+    EXPECT_EQ(d, std::string(40, '9'));
+    EXPECT_TRUE(d.onHeap());
+    d = short_one;  // inline over heap
+    EXPECT_EQ(d, "2026-11-20");
+    EXPECT_FALSE(d.onHeap());
+    const DateTime copy(d);
+    EXPECT_EQ(copy, "2026-11-20");
+    EXPECT_EQ(copy.size(), 10u);
+}

@@ -1,0 +1,208 @@
+// Normalizing a stream into one reused Message and Normalized (message.h parse(bytes, into),
+// normalizer.h normalize(message, into)) must give exactly what a fresh parse and normalize give,
+// whatever the message before left behind.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/canonical/json_writer.h"
+#include "parsers/hl7v2/normalizer.h"
+#include "parsers/hl7v2/reused_list.h"
+#include "tests/support/files.h"
+
+using namespace ferry;
+
+namespace {
+
+// Results with every member valued: each value type, units, range, two flags (one unmapped),
+// a performer, both times, and notes on a result and on the order.
+const std::string kRich =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01^ORU_R01|RICH-1|P|2.5.1\r"
+    "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane^Q||19720314|F\r"
+    "OBR|1|ORD-1^HOSP|LAB-1^NORTHLAB|24356-8^Urinalysis complete panel - Urine^LN^UA^UA "
+    "panel^L|||20261120060000-0500|||||||||1234567893^Rivera^Marco^^^Dr^^^NPI||||||"
+    "20261120074600-0500|||F\r"
+    "NTE|1|L|Order comment long enough for the heap|RE^Remark^HL70364\r"
+    "OBX|1|NM|2345-7^Glucose SerPl-mCnc^LN^GLU^Glucose local^L|1|107|mg/dL^milligram per "
+    "deciliter^UCUM|70-99|H~ZZ|||F|||20261120060000-0500||1234567893^Rivera^Marco^^^Dr^^^NPI|||"
+    "20261120074600-0500\r"
+    "NTE|1|L|Result comment long enough for the heap\r"
+    "OBX|2|CWE|94500-6^SARS-CoV-2 RNA Resp Ql NAA+probe^LN||260415000^Not detected^SCT^ND^Not "
+    "det^L|||N|||F\r"
+    "OBX|3|SN|5370-8^S pyogenes Ab Titr Ser^LN||<=^1^:^128|{titer}^^UCUM|<5|A|||F\r"
+    "OBX|4|TS|8665-2^Last menstrual period^LN||20261101|||||F\r"
+    "OBX|5|TX|8251-1^Service comment^LN||First line of a long text~Second line of it||||||F\r"
+    "OBX|6|NM|777-3^Platelets^LN||not a number|10*3/uL^^UCUM|150-400|L|||C\r"
+    "SPM|1|SP-1&NORTHLAB||258500001^Nasopharyngeal swab^SCT|||||||||||||20261120060000-0500\r";
+
+// Few and sparse results: the members kRich valued must come out empty, not stale.
+const std::string kSparse =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|SPARSE-1|P|2.5.1\r"
+    "OBR|1\r"
+    "OBX|1|CWE|||||\r"
+    "OBX|2||X^Y\r"
+    "NTE|1||short\r";
+
+const std::string kUnsupported =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||SIU^S12|SIU-1|P|2.5.1\r"
+    "OBX|1|NM|1^A^LN||5\r";
+
+std::vector<std::string> messages() {
+  std::vector<std::string> out = {kRich, kSparse, kUnsupported};
+  for (const char* name : {"oru_r01_lab_result.hl7", "oru_r01_local_codes.hl7",
+                           "oru_r01_reportable.hl7", "oru_r01_not_reportable.hl7",
+                           "adt_a01_admit.hl7", "adt_a01_insured.hl7", "oml_o21_order.hl7",
+                           "vxu_v04_immunization.hl7"}) {
+    out.push_back(test::sample(std::string("hl7v2/") + name));
+  }
+  return out;
+}
+
+std::vector<std::string> described(const std::vector<hl7v2::Error>& errors) {
+  std::vector<std::string> out;
+  for (const hl7v2::Error& e : errors) out.push_back(e.describe());
+  return out;
+}
+
+// Same model, same canonical JSON, same problems, and a box allocated exactly where a fresh
+// normalization allocates one.
+void expectSame(const hl7v2::Normalized& reused, const hl7v2::Normalized& fresh) {
+  EXPECT_EQ(reused.message, fresh.message);
+  canonical::JsonWriter writer;
+  const std::string reused_json(writer.write(reused.message));
+  EXPECT_EQ(reused_json, writer.write(fresh.message));
+  EXPECT_EQ(described(reused.errors), described(fresh.errors));
+  EXPECT_EQ(described(reused.warnings), described(fresh.warnings));
+  ASSERT_EQ(reused.message.observations.size(), fresh.message.observations.size());
+  for (std::size_t i = 0; i < fresh.message.observations.size(); ++i) {
+    const auto& r = reused.message.observations[i];
+    const auto& f = fresh.message.observations[i];
+    EXPECT_EQ(r.value.text.has_value(), f.value.text.has_value()) << i;
+    EXPECT_EQ(r.value.coded.has_value(), f.value.coded.has_value()) << i;
+    EXPECT_EQ(r.value.structured_numeric.has_value(), f.value.structured_numeric.has_value()) << i;
+    EXPECT_EQ(r.value.date_time.has_value(), f.value.date_time.has_value()) << i;
+    EXPECT_EQ(r.performer.has_value(), f.performer.has_value()) << i;
+  }
+}
+
+}  // namespace
+
+TEST(NormalizeInto, EveryMessageAfterEveryOtherEqualsAFreshNormalization) {
+  const std::vector<std::string> all = messages();
+  for (std::size_t before = 0; before < all.size(); ++before) {
+    for (std::size_t after = 0; after < all.size(); ++after) {
+      SCOPED_TRACE("message " + std::to_string(after) + " after " + std::to_string(before));
+      hl7v2::Message message;
+      hl7v2::Normalized reused;
+      ASSERT_TRUE(hl7v2::Message::parse(all[before], message));
+      hl7v2::normalize(message, reused);
+      ASSERT_TRUE(hl7v2::Message::parse(all[after], message));
+      hl7v2::normalize(message, reused);
+      const auto fresh = hl7v2::Message::parse(all[after]);
+      ASSERT_TRUE(fresh);
+      expectSame(reused, hl7v2::normalize(*fresh));
+    }
+  }
+}
+
+TEST(NormalizeInto, ReadsTheRichMessage) {
+  hl7v2::Message message;
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  hl7v2::Normalized n;
+  hl7v2::normalize(message, n);
+  const auto& obs = n.message.observations;
+  ASSERT_EQ(obs.size(), 6u);
+  ASSERT_EQ(obs[0].code.codings.size(), 2u);
+  EXPECT_EQ(obs[0].code.codings[1].display, "Glucose local");
+  EXPECT_EQ(obs[0].value.decimal, "107");
+  EXPECT_EQ(obs[0].units.display, "milligram per deciliter");
+  ASSERT_EQ(obs[0].interpretations.size(), 2u);
+  EXPECT_EQ(obs[0].interpretations[0].fhir.code, "H");
+  EXPECT_EQ(obs[0].interpretations[1].v2, "ZZ");
+  EXPECT_TRUE(obs[0].interpretations[1].fhir.code.empty());
+  EXPECT_EQ(obs[0].performer->identifier.value, "1234567893");
+  EXPECT_EQ(obs[1].value.coded->codings[0].display, "Not detected");
+  EXPECT_EQ(obs[2].value.structured_numeric->num2, "128");
+  EXPECT_EQ(*obs[3].value.date_time, "2026-11-01");
+  EXPECT_EQ(*obs[4].value.text, "First line of a long text\nSecond line of it");
+  EXPECT_EQ(n.warnings.size(), 1u);  // OBX-5 "not a number"
+  ASSERT_EQ(n.message.notes.size(), 2u);
+  EXPECT_FALSE(n.message.notes[0].observation_index.has_value());
+  EXPECT_EQ(n.message.notes[1].observation_index, 0u);
+}
+
+TEST(NormalizeInto, AResultKeepsItsHeapBlocksFromMessageToMessage) {
+  hl7v2::Message message;
+  hl7v2::Normalized n;
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  hl7v2::normalize(message, n);
+  const canonical::Coding* codings = n.message.observations[0].code.codings.data();
+  const char* display = n.message.observations[0].code.codings[0].display.data();
+  const canonical::Observation* results = n.message.observations.data();
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  hl7v2::normalize(message, n);
+  EXPECT_EQ(n.message.observations.data(), results);
+  EXPECT_EQ(n.message.observations[0].code.codings.data(), codings);
+  EXPECT_EQ(n.message.observations[0].code.codings[0].display.data(), display);
+}
+
+TEST(NormalizeInto, AnEmptyMessageIsAnError) {
+  hl7v2::Normalized n;
+  hl7v2::normalize(hl7v2::Message(), n);
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].code, hl7v2::ErrorCode::SegmentSequence);
+  EXPECT_TRUE(n.message.observations.empty());
+}
+
+TEST(MessageParseInto, ReplacesTheMessageBefore) {
+  hl7v2::Message message;
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  ASSERT_TRUE(hl7v2::Message::parse(kSparse, message));
+  EXPECT_EQ(message.bytes(), kSparse);
+  EXPECT_EQ(message.segmentCount(), 5u);
+  EXPECT_EQ(message.controlId(), "SPARSE-1");
+  EXPECT_EQ(message.get("OBX-2.1"), "CWE");
+}
+
+TEST(MessageParseInto, NormalizesLineEnds) {
+  hl7v2::Message message;
+  ASSERT_TRUE(hl7v2::Message::parse("MSH|^~\\&|A\r\nPID|1\nPV1|1", message));
+  EXPECT_EQ(message.bytes(), "MSH|^~\\&|A\rPID|1\rPV1|1");
+  EXPECT_EQ(message.segmentCount(), 3u);
+}
+
+TEST(MessageParseInto, AFailedParseLeavesTheMessageEmpty) {
+  hl7v2::Message message;
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  const auto failed = hl7v2::Message::parse("MSH|^~\\&|A\rP!D|1\r", message);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, hl7v2::ErrorCode::SegmentSequence);
+  EXPECT_EQ(message.segmentCount(), 0u);
+  EXPECT_TRUE(message.bytes().empty());
+  EXPECT_FALSE(hl7v2::Message::parse("PID|1", message));
+  EXPECT_EQ(message.segmentCount(), 0u);
+}
+
+TEST(ReusedList, HandsOutTheElementsThereThenNewOnes) {
+  std::vector<std::string> items = {"a", "b"};
+  hl7v2::ReusedList<std::string> list(items);
+  EXPECT_EQ(&list.next(), &items[0]);
+  list.next() = "stale";
+  EXPECT_EQ(list.size(), 2u);
+  list.next() = "new";
+  EXPECT_EQ(items.size(), 3u);
+  list.finish();
+  EXPECT_EQ(items, (std::vector<std::string>{"a", "stale", "new"}));
+}
+
+TEST(ReusedList, DropLastAndFinishTrimTheList) {
+  std::vector<std::string> items = {"a", "b", "c"};
+  hl7v2::ReusedList<std::string> list(items);
+  list.next() = "x";
+  list.next();
+  list.dropLast();
+  EXPECT_EQ(list.size(), 1u);
+  list.finish();
+  EXPECT_EQ(items, (std::vector<std::string>{"x"}));
+}

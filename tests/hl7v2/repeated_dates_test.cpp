@@ -1,0 +1,69 @@
+// The reader keeps the last dates it converted (datatype_reader.h, RecentDateTime): a repeated
+// date must read exactly as a first one, and a bad one must warn every time it appears.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "parsers/hl7v2/normalizer.h"
+
+using namespace ferry;
+
+namespace {
+
+hl7v2::Normalized normalized(const std::string& bytes) {
+  auto message = hl7v2::Message::parse(bytes);
+  EXPECT_TRUE(message) << message.error().describe();
+  return hl7v2::normalize(*message);
+}
+
+const std::string kHeader = "MSH|^~\\&|LAB|NL|RES|CH|20261120083015-0500||ORU^R01|C1|P|2.5.1\rOBR|1\r";
+
+}  // namespace
+
+TEST(RepeatedDates, ARepeatedDateReadsLikeTheFirst) {
+  const auto n = normalized(kHeader +
+                            "OBX|1|NM|A^a^LN||1||||||F|||20261120060000-0500|||||20261120074600-0500\r"
+                            "OBX|2|NM|B^b^LN||2||||||F|||20261120060000-0500|||||20261120074600-0500\r"
+                            "OBX|3|NM|C^c^LN||3||||||F|||20261120074600-0500|||||20261120060000-0500\r");
+  ASSERT_EQ(n.message.observations.size(), 3u);
+  for (const auto& obs : {n.message.observations[0], n.message.observations[1]}) {
+    EXPECT_EQ(obs.observation_time, "2026-11-20T06:00:00-05:00");
+    EXPECT_EQ(obs.analysis_time, "2026-11-20T07:46:00-05:00");
+  }
+  EXPECT_EQ(n.message.observations[2].observation_time, "2026-11-20T07:46:00-05:00");
+  EXPECT_EQ(n.message.observations[2].analysis_time, "2026-11-20T06:00:00-05:00");
+  EXPECT_TRUE(n.warnings.empty());
+}
+
+TEST(RepeatedDates, ABadDateWarnsEveryTime) {
+  const auto n = normalized(kHeader +
+                            "OBX|1|NM|A^a^LN||1||||||F|||20261332\r"
+                            "OBX|2|NM|B^b^LN||2||||||F|||20261332\r");
+  ASSERT_EQ(n.warnings.size(), 2u);
+  EXPECT_TRUE(n.message.observations[0].observation_time.empty());
+  EXPECT_TRUE(n.message.observations[1].observation_time.empty());
+  ASSERT_EQ(n.message.extensions.size(), 2u);
+  EXPECT_EQ(n.message.extensions[1].raw, "20261332");
+}
+
+TEST(RepeatedDates, TheSameBytesAsAFieldAndAsARepetitionReadTheirOwnWay) {
+  // OBX-14 is read as a field (its first component), OBX-5 of type TS as a repetition (whole):
+  // "20261120^x" is a date as the first, and no date as the second.
+  const auto n = normalized(kHeader +
+                            "OBX|1|NM|A^a^LN||1||||||F|||20261120^x\r"
+                            "OBX|2|TS|B^b^LN||20261120^x||||||F\r");
+  ASSERT_EQ(n.message.observations.size(), 2u);
+  EXPECT_EQ(n.message.observations[0].observation_time, "2026-11-20");
+  EXPECT_TRUE(n.message.observations[1].value.date_time->empty());
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].field, 5);
+}
+
+TEST(RepeatedDates, AnEscapedDateIsDecodedBeforeItIsRead) {
+  const auto n = normalized(kHeader +
+                            "OBX|1|NM|A^a^LN||1||||||F|||2026\\X31\\120\r"
+                            "OBX|2|NM|B^b^LN||2||||||F|||2026\\X31\\120\r");
+  ASSERT_EQ(n.message.observations.size(), 2u);
+  EXPECT_EQ(n.message.observations[0].observation_time, "2026-11-20");
+  EXPECT_EQ(n.message.observations[1].observation_time, "2026-11-20");
+}
