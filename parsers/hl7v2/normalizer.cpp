@@ -1,6 +1,8 @@
 #include "parsers/hl7v2/normalizer.h"
 
 #include <array>
+#include <utility>
+#include <vector>
 
 #include "parsers/hl7v2/datatype_reader.h"
 #include "parsers/hl7v2/header.h"
@@ -104,17 +106,15 @@ Normalized normalize(const Message& message) {
 
 void normalize(const Message& message, Normalized& result) {
   canonical::Message& out = result.message;
-  // Everything but the results and notes starts afresh; the lists keep their capacity.
-  out.header = {};
-  out.patient = {};
-  out.encounter = {};
-  out.orders.clear();
-  out.specimens.clear();
-  out.immunizations.clear();
-  out.coverages.clear();
-  out.claims.clear();
-  out.claim_responses.clear();
-  out.extensions.clear();
+  // Everything but the results and notes starts afresh, by assigning a new Message rather than
+  // clearing member by member: a member added to the model later can then never carry the
+  // previous message's (patient's) values into this one. The results and notes, overwritten
+  // element by element below, are kept aside with their heap blocks.
+  std::vector<canonical::Observation> observations = std::move(out.observations);
+  std::vector<canonical::Note> notes = std::move(out.notes);
+  out = canonical::Message{};
+  out.observations = std::move(observations);
+  out.notes = std::move(notes);
   result.warnings.clear();
   if (message.segmentCount() == 0) {  // a default Message that nothing was parsed into
     out.observations.clear();
