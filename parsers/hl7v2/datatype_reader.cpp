@@ -4,10 +4,6 @@
 #include <cstring>
 #include <span>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "parsers/hl7v2/escape.h"
 #include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
@@ -56,35 +52,6 @@ const CodingSystems& codingSystems() {
 bool sameBytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-// True when the n <= 32 bytes at a and b are equal. A date is 8 to 24 bytes: two overlapping
-// vector loads compare it without a call to memcmp, and never read outside [a, a + n) or
-// [b, b + n).
-bool sameShortBytes(const char* a, const char* b, std::size_t n) {
-#if defined(__SSE2__)
-  const auto load16 = [](const char* p) {
-    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  };
-  if (n >= 16) {
-    const __m128i head = _mm_cmpeq_epi8(load16(a), load16(b));
-    const __m128i tail = _mm_cmpeq_epi8(load16(a + n - 16), load16(b + n - 16));
-    return _mm_movemask_epi8(_mm_and_si128(head, tail)) == 0xFFFF;
-  }
-#endif
-  if (n >= 8) {
-    std::uint64_t a_head = 0, b_head = 0, a_tail = 0, b_tail = 0;
-    std::memcpy(&a_head, a, 8);
-    std::memcpy(&b_head, b, 8);
-    std::memcpy(&a_tail, a + n - 8, 8);
-    std::memcpy(&b_tail, b + n - 8, 8);
-    if (n <= 16) return a_head == b_head && a_tail == b_tail;
-    return std::memcmp(a, b, n) == 0;  // 17 to 32 bytes without SSE2
-  }
-  for (std::size_t i = 0; i < n; ++i) {
     if (a[i] != b[i]) return false;
   }
   return true;
@@ -156,8 +123,7 @@ void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& 
   // conversion.
   const std::string_view raw = e.raw();
   for (const RecentDateTime& recent : recent_date_times_) {
-    if (recent.level == e.level() && raw.size() == recent.raw_size &&
-        sameShortBytes(raw.data(), recent.raw, raw.size())) {
+    if (recent.level == e.level() && raw == std::string_view(recent.raw, recent.raw_size)) {
       out = recent.iso;
       return;
     }
