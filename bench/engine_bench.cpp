@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include "channels/mllp/listener.h"
 #include "channels/mllp/sender.h"
 #include "engine/runtime/engine.h"
@@ -219,6 +221,32 @@ std::uint64_t diskWriteBytes() {
   return bytes;
 }
 
+// The whole process's CPU time and context switches (every thread: the senders, the destination
+// and what is measured). Their difference over a scenario, a message, is a figure that does not
+// depend on how fast this VM's disk answers today, unlike throughput and latency; the relay's
+// gives the share the harness itself costs.
+struct CpuUse {
+  double seconds = 0;
+  long switches = 0;
+};
+
+CpuUse cpuUse() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return {secs(u.ru_utime) + secs(u.ru_stime), u.ru_nvcsw + u.ru_nivcsw};
+}
+
+std::string cpuPerMessage(const CpuUse& before, std::size_t messages) {
+  const CpuUse after = cpuUse();
+  if (messages == 0) return "";
+  char line[160];
+  std::snprintf(line, sizeof line, "  CPU: %.0f us a message (process, user + system), %.1f context switches a message\n",
+                (after.seconds - before.seconds) * 1e6 / static_cast<double>(messages),
+                static_cast<double>(after.switches - before.switches) / static_cast<double>(messages));
+  return line;
+}
+
 // A stand-in destination or the echo baseline: answers every frame with a fixed AA.
 std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
   mllp::ListenerConfig c;
@@ -324,6 +352,7 @@ int main(int argc, char** argv) {
       run.rate = rate;
       Result r;
       double drain = 0;
+      const CpuUse cpu_before = cpuUse();
       {
         Relay relay(destination->port());
         r = drive(relay.port(), run);
@@ -341,6 +370,7 @@ int main(int argc, char** argv) {
                  ", end-to-end " +
                  std::to_string(static_cast<int>(static_cast<double>(delivered) / (r.seconds + drain))) +
                  " msgs/s");
+      std::printf("%s", cpuPerMessage(cpu_before, delivered.load()).c_str());
     }
   }
   if (o.only == "baseline") return 0;
@@ -371,6 +401,7 @@ int main(int argc, char** argv) {
     config.channels.push_back(lab);
     runtime::JsonLog log(folder + ".log");
     const std::uint64_t written_before = diskWriteBytes();
+    const CpuUse cpu_before = cpuUse();
     runtime::Engine engine(config, log);
     engine.start();
     const auto started = Clock::now();
@@ -398,6 +429,7 @@ int main(int argc, char** argv) {
                ", end-to-end " + std::to_string(static_cast<int>(delivered_rate)) +
                " msgs/s, " + per_message + " store transactions/msg");
     std::printf("%s", writer.c_str());
+    std::printf("%s", cpuPerMessage(cpu_before, delivered.load()).c_str());
     std::printf("  disk: %.1f KB written a message (WAL, checkpoints, notes; /proc/self/io)\n",
                 r.messages == 0 ? 0.0 : written_kb / static_cast<double>(r.messages));
   }
