@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -68,7 +69,8 @@ Sender::~Sender() { close(); }
 std::string Sender::where() const { return config_.host + ":" + std::to_string(config_.port); }
 
 SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
-  SigpipeGuard guard;
+  std::optional<SigpipeGuard> guard;
+  if (config_.tls.enabled) guard.emplace();
   const std::string frame = encodeFrame(payload);
   // A connection kept from an earlier send may have died without us seeing it yet; if writing to
   // it fails, one more try on a fresh connection is safe (the peer cannot have the whole frame).
@@ -93,7 +95,7 @@ SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
 SendResult Sender::awaitResponse(milliseconds ack_timeout) {
   decoder_.reset();
   const auto deadline = Clock::now() + ack_timeout;
-  std::vector<char> buffer(kReadBuffer);
+  if (read_buffer_.empty()) read_buffer_.resize(kReadBuffer);
   std::string response;
   for (;;) {
     if (decoder_.next(response)) {
@@ -123,7 +125,7 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
     std::size_t received = 0;
     try {
       setReceiveTimeout(std::clamp(left, milliseconds(1), kReadSlice));
-      const ReadStatus status = readSome(*socket_, buffer.data(), buffer.size(), received);
+      const ReadStatus status = readSome(*socket_, read_buffer_.data(), read_buffer_.size(), received);
       if (status == ReadStatus::Closed) {
         close();
         return failure(SendStatus::ConnectionError,
@@ -134,7 +136,7 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
       return failure(SendStatus::ConnectionError,
                      "connection to " + where() + " failed while waiting for the ACK: " + e.displayText(), true);
     }
-    decoder_.feed(buffer.data(), received);
+    decoder_.feed(read_buffer_.data(), received);
   }
 }
 
@@ -233,7 +235,8 @@ milliseconds Sender::backoffDelay() const {
 
 void Sender::close() {
   if (!socket_) return;
-  SigpipeGuard guard;
+  std::optional<SigpipeGuard> guard;
+  if (config_.tls.enabled) guard.emplace();  // TLS says goodbye with a write
   try {
     socket_->close();
   } catch (...) {

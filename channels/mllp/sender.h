@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "channels/mllp/event_log.h"
 #include "channels/mllp/frame_decoder.h"
@@ -87,6 +88,7 @@ class Sender {
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
   Poco::Net::Context::Ptr tls_context_;  // null for plain TCP
   FrameDecoder decoder_;
+  std::vector<char> read_buffer_;  // for responses, kept between sends (one allocation)
   int failures_ = 0;  // consecutive failed connection attempts
   std::chrono::steady_clock::time_point next_attempt_{};
   std::uint64_t connections_opened_ = 0;

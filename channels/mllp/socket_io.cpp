@@ -1,6 +1,7 @@
 #include "channels/mllp/socket_io.h"
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <climits>
 #include <ctime>
@@ -27,7 +28,9 @@ void sendAll(Poco::Net::StreamSocket& socket, std::string_view bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
     const std::size_t left = bytes.size() - sent;
-    const int n = socket.sendBytes(bytes.data() + sent, static_cast<int>(left < INT_MAX ? left : INT_MAX));
+    // MSG_NOSIGNAL: a peer that has closed gives EPIPE instead of SIGPIPE on a plain socket
+    // (TLS writes through OpenSSL, which ignores the flags: see SigpipeGuard).
+    const int n = socket.sendBytes(bytes.data() + sent, static_cast<int>(left < INT_MAX ? left : INT_MAX), MSG_NOSIGNAL);
     if (n <= 0) throw Poco::IOException("the connection did not take any more bytes");
     sent += static_cast<std::size_t>(n);
   }

@@ -27,8 +27,10 @@ ReadStatus readSome(Poco::Net::StreamSocket& socket, char* buffer, std::size_t s
 void sendAll(Poco::Net::StreamSocket& socket, std::string_view bytes);
 
 // Writing to a connection the peer has closed raises SIGPIPE, which would end the process.
-// Threads the channel owns block it for good; calls on a caller's thread use the guard, which
-// blocks it for a scope and swallows a SIGPIPE raised meanwhile.
+// sendAll passes MSG_NOSIGNAL, which is enough for plain sockets; TLS writes go through
+// OpenSSL's own write(), so threads the channel owns block SIGPIPE for good, and calls on a
+// caller's thread with TLS use the guard, which blocks it for a scope and swallows a SIGPIPE
+// raised meanwhile (four system calls, which is why plain sockets do without it).
 void blockSigpipeInThisThread();
 
 class SigpipeGuard {

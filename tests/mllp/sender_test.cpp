@@ -2,9 +2,17 @@
 // reconnection with backoff, ACK timeouts and peers that hang up.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+
+#include <csignal>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include "channels/mllp/listener.h"
 #include "channels/mllp/sender.h"
@@ -167,6 +175,54 @@ TEST(Sender, ReadsExactlyOneResponsePerMessage) {
   const auto second = sender.send("2", 2s);
   ASSERT_EQ(second.status, SendStatus::Acked) << second.error;
   EXPECT_EQ(second.response, "ACK:2");
+}
+
+namespace {
+volatile std::sig_atomic_t sigpipes = 0;
+void countSigpipe(int) { sigpipes = sigpipes + 1; }
+}  // namespace
+
+TEST(Sender, WritingToAPeerThatHungUpIsAnErrorNotASignal) {
+  // The peer reads a little of a 16 MB frame and hangs up: the rest of the write fails with
+  // EPIPE, which must not raise SIGPIPE in the process (its default action ends it). This
+  // thread does not block SIGPIPE, as a caller's thread (the CLI's, a test's) need not.
+  struct sigaction counting {}, previous {};
+  counting.sa_handler = countSigpipe;
+  sigemptyset(&counting.sa_mask);
+  ASSERT_EQ(sigaction(SIGPIPE, &counting, &previous), 0);
+  sigset_t pipe_only, old_mask;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_UNBLOCK, &pipe_only, &old_mask);
+  sigpipes = 0;
+
+  Poco::Net::ServerSocket server(Poco::Net::SocketAddress("127.0.0.1", 0));
+  std::thread peer([&server] {
+    Poco::Net::StreamSocket connection = server.acceptConnection();
+    connection.setReceiveTimeout(Poco::Timespan(2, 0));
+    const auto readSome = [&](std::size_t bytes) {
+      char chunk[4096];
+      for (std::size_t got = 0; got < bytes;) {
+        const int n = connection.receiveBytes(chunk, sizeof chunk);
+        if (n <= 0) return;
+        got += static_cast<std::size_t>(n);
+      }
+    };
+    // Half-closed first, so the sender's side is in CLOSE_WAIT when the reset comes: Linux then
+    // fails its write with EPIPE, the error that raises SIGPIPE.
+    readSome(64 * 1024);
+    connection.shutdownSend();
+    readSome(64 * 1024);
+    connection.close();  // with unread bytes: a reset
+  });
+  Sender sender(senderConfig(server.address().port()), quiet());
+  const auto result = sender.send(std::string(16 << 20, 'x'), 2s);
+  peer.join();
+
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  sigaction(SIGPIPE, &previous, nullptr);
+  EXPECT_EQ(result.status, SendStatus::ConnectionError);
+  EXPECT_EQ(sigpipes, 0);
 }
 
 TEST(Sender, RefusesAnOversizeResponse) {
