@@ -28,6 +28,8 @@ class EventsTable {
       : session_(session), statements_(&statements) {}
 
   std::int64_t insert(const Event& event);
+  // Several events in order, with as few statements as it takes; their ids, in the same order.
+  std::vector<std::int64_t> insertAll(const std::vector<Event>& events);
   std::vector<Event> forMessage(std::int64_t message_id);
   // The channel's own events (no message: paused, resumed), the newest `limit`, oldest first.
   std::vector<Event> forChannel(const std::string& channel, std::size_t limit);

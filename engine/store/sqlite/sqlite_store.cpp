@@ -528,13 +528,8 @@ std::int64_t SqliteStore::appendEvent(const Event& event) {
 
 std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& events) {
   if (events.empty()) return {};
-  return write("append events", [&](Session& s, std::int64_t) {
-    EventsTable table(s, *statements_);
-    std::vector<std::int64_t> ids;
-    ids.reserve(events.size());
-    for (const auto& event : events) ids.push_back(table.insert(event));
-    return ids;
-  }, /*relaxed=*/true);
+  return write("append events", [&](Session& s, std::int64_t) { return EventsTable(s, *statements_).insertAll(events); },
+               /*relaxed=*/true);
 }
 
 std::vector<Event> SqliteStore::eventsFor(std::int64_t message_id) {
