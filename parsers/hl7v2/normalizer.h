@@ -10,6 +10,7 @@
 #include "engine/canonical/message.h"
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/spares.h"
 
 namespace ferry::hl7v2 {
 
@@ -23,6 +24,8 @@ struct Normalized {
   // values are kept in message.extensions.
   std::vector<Error> warnings;
   bool ok() const { return errors.empty(); }
+  // Not part of the result: what normalize(message, into) keeps for the next message.
+  Spares spares;
 };
 
 Normalized normalize(const Message& message);
