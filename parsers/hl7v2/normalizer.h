@@ -30,7 +30,8 @@ struct Normalized {
 
 Normalized normalize(const Message& message);
 // The same, into a result a previous call filled: it is reset and filled again, and its lists
-// and strings keep their heap blocks (results and notes are written over element by element).
+// and strings keep their heap blocks (lists are written over element by element, see
+// segment_normalizers.h; surplus results and value boxes wait in spares).
 // A reader of a stream normalizes every message into one Normalized this way; the result
 // equals what normalize(message) returns.
 void normalize(const Message& message, Normalized& into);
