@@ -78,7 +78,8 @@ Decoded InboundDecoder::decode(std::string_view raw) const {
     case InboundFormat::Hl7v2:
     case InboundFormat::Unknown: break;  // v2's parser gives the precise error for garbage
   }
-  auto message = hl7v2::Message::parse(std::string(raw));
+  // Parsed from the view: the parser copies the bytes into the message's own buffer anyway.
+  auto message = hl7v2::Message::parse(raw);
   if (message) return decode(*message);
   Decoded d;
   d.format = InboundFormat::Hl7v2;

@@ -5,6 +5,7 @@
 #include <span>
 
 #include "parsers/hl7v2/escape.h"
+#include "parsers/hl7v2/reused_list.h"
 #include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
 #include "parsers/terminology/datetime.h"
@@ -203,22 +204,60 @@ void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConc
 
 canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
   canonical::Identifier id;
-  if (!cx.valued()) return id;
-  const Pieces parts(cx);
-  text(parts[1], id.value);
-  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority.
-  assignSystem(parts[4].subcomponent(1), id.system);
-  text(parts[5], id.type);
+  identifier(cx, id);
   return id;
 }
 
 canonical::Identifier DatatypeReader::entityIdentifier(const Element& ei) const {
   canonical::Identifier id;
-  if (!ei.valued()) return id;
+  entityIdentifier(ei, id);
+  return id;
+}
+
+canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
+  canonical::HumanName n;
+  name(xpn, first, n);
+  return n;
+}
+
+canonical::Address DatatypeReader::address(const Element& xad) const {
+  canonical::Address a;
+  address(xad, a);
+  return a;
+}
+
+canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
+  canonical::ContactPoint cp;
+  contactPoint(xtn, cp);
+  return cp;
+}
+
+canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
+  canonical::Practitioner p;
+  practitioner(xcn, p);
+  return p;
+}
+
+void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
+  id.value.clear();
+  id.system.clear();
+  id.type.clear();
+  if (!cx.valued()) return;
+  const Pieces parts(cx);
+  text(parts[1], id.value);
+  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority.
+  assignSystem(parts[4].subcomponent(1), id.system);
+  text(parts[5], id.type);
+}
+
+void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
+  id.value.clear();
+  id.system.clear();
+  id.type.clear();
+  if (!ei.valued()) return;
   const Pieces parts(ei);
   text(parts[1], id.value);
   assignSystem(parts[2], id.system);
-  return id;
 }
 
 void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
@@ -227,44 +266,68 @@ void DatatypeReader::assignSystem(const Element& authority, std::string& out) co
   out.assign(terminology::identifierSystemUri(decoded(authority, scratch)));
 }
 
-canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
-  canonical::HumanName n;
-  if (!xpn.valued()) return n;
+// Given and middle name (two components from c on) as the list of given names: each valued
+// component is one entry, written over the entries the list already holds.
+void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::string>& out) const {
+  ReusedList<std::string> given(out);
+  for (const int component : {c, c + 1}) {
+    if (!parts[component].valued()) continue;
+    std::string& name = given.next();
+    name.clear();
+    text(parts[component], name);
+  }
+  given.finish();
+}
+
+void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n) const {
+  n.family.clear();
+  n.suffix.clear();
+  n.prefix.clear();
+  n.use.clear();
+  if (!xpn.valued()) {
+    n.given.clear();
+    return;
+  }
   const Pieces parts(xpn);
   // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
   text(parts[first].subcomponent(1), n.family);
-  // Given and middle name: one allocation for both.
-  n.given.reserve(static_cast<std::size_t>(parts[first + 1].valued() + parts[first + 2].valued()));
-  for (int c : {first + 1, first + 2}) {
-    if (parts[c].valued()) n.given.push_back(text(parts[c]));
-  }
+  givenNames(parts, first + 1, n.given);
   text(parts[first + 3], n.suffix);
   text(parts[first + 4], n.prefix);
   std::string scratch;
   n.use.assign(mappedCode("0200", decoded(parts[first + 6], scratch)));
-  return n;
 }
 
-canonical::Address DatatypeReader::address(const Element& xad) const {
-  canonical::Address a;
-  if (!xad.valued()) return a;
-  const Pieces parts(xad);
-  for (int c : {1, 2}) {
-    std::string line = text(parts[c].subcomponent(1));
-    if (!line.empty()) a.lines.push_back(std::move(line));
+void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
+  a.city.clear();
+  a.state.clear();
+  a.postal_code.clear();
+  a.country.clear();
+  a.use.clear();
+  ReusedList<std::string> lines(a.lines);
+  if (xad.valued()) {
+    const Pieces parts(xad);
+    for (const int c : {1, 2}) {
+      std::string& line = lines.next();
+      line.clear();
+      text(parts[c].subcomponent(1), line);
+      if (line.empty()) lines.dropLast();
+    }
+    text(parts[3], a.city);
+    text(parts[4], a.state);
+    text(parts[5], a.postal_code);
+    text(parts[6], a.country);
+    std::string scratch;
+    a.use.assign(mappedCode("0190", decoded(parts[7], scratch)));
   }
-  text(parts[3], a.city);
-  text(parts[4], a.state);
-  text(parts[5], a.postal_code);
-  text(parts[6], a.country);
-  std::string scratch;
-  a.use.assign(mappedCode("0190", decoded(parts[7], scratch)));
-  return a;
+  lines.finish();
 }
 
-canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
-  canonical::ContactPoint cp;
-  if (!xtn.valued()) return cp;
+void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& cp) const {
+  cp.system.clear();
+  cp.value.clear();
+  cp.use.clear();
+  if (!xtn.valued()) return;
   const Pieces parts(xtn);
   std::string use_scratch;
   std::string equipment_scratch;
@@ -275,7 +338,7 @@ canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
     cp.system = "email";
     text(parts[4], cp.value);
-    return cp;
+    return;
   }
   // XTN.1 is the formatted number of older versions; later ones split it into parts.
   text(parts[1], cp.value);
@@ -295,25 +358,31 @@ canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
     if (!extension.empty()) (cp.value += " x") += extension;
   }
   if (cp.system.empty() && !cp.value.empty()) cp.system = "phone";
-  return cp;
 }
 
-canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
-  canonical::Practitioner p;
-  if (!xcn.valued()) return p;
+void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p) const {
+  // The name of an XCN has no use; the rest is written below or emptied here.
+  canonical::HumanName& name = p.name;
+  p.identifier.value.clear();
+  p.identifier.system.clear();
+  p.identifier.type.clear();
+  name.family.clear();
+  name.suffix.clear();
+  name.prefix.clear();
+  name.use.clear();
+  if (!xcn.valued()) {
+    name.given.clear();
+    return;
+  }
   const Pieces parts(xcn);
   // XCN: id ^ family ^ given ^ middle ^ suffix ^ prefix ^ degree ^ source ^ assigning authority.
   text(parts[1], p.identifier.value);
   assignSystem(parts[9].subcomponent(1), p.identifier.system);
   text(parts[13], p.identifier.type);
-  text(parts[2].subcomponent(1), p.name.family);
-  p.name.given.reserve(static_cast<std::size_t>(parts[3].valued() + parts[4].valued()));
-  for (int c : {3, 4}) {
-    if (parts[c].valued()) p.name.given.push_back(text(parts[c]));
-  }
-  text(parts[5], p.name.suffix);
-  text(parts[6], p.name.prefix);
-  return p;
+  text(parts[2].subcomponent(1), name.family);
+  givenNames(parts, 3, name.given);
+  text(parts[5], name.suffix);
+  text(parts[6], name.prefix);
 }
 
 }  // namespace ferry::hl7v2

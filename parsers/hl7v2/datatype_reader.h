@@ -67,6 +67,14 @@ class DatatypeReader {
   canonical::Address address(const Element& xad) const;
   canonical::ContactPoint contactPoint(const Element& xtn) const;
   canonical::Practitioner practitioner(const Element& xcn) const;
+  // The same, written over an existing value (one of a list reused from an earlier message,
+  // reused_list.h): every member is set or emptied, and the strings keep their heap blocks.
+  void identifier(const Element& cx, canonical::Identifier& out) const;
+  void entityIdentifier(const Element& ei, canonical::Identifier& out) const;
+  void name(const Element& xpn, int first_component, canonical::HumanName& out) const;
+  void address(const Element& xad, canonical::Address& out) const;
+  void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;
+  void practitioner(const Element& xcn, canonical::Practitioner& out) const;
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
   // The FHIR system URI for an assigning authority (NPI -> us-npi), else the authority itself.
@@ -95,6 +103,8 @@ class DatatypeReader {
     }
     return !needsUnescape(raw, message_.encoding());
   }
+  // XPN.2-3 / XCN.3-4 into HumanName::given.
+  void givenNames(const Pieces& parts, int first_component, std::vector<std::string>& out) const;
   // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
   void appendDecoded(std::string_view raw, std::string& out) const;
 

@@ -89,6 +89,12 @@ void checkRequiredSegments(const Message& message, std::vector<Error>& errors) {
   }
 }
 
+// For the paths that read no segment: the kept lists hold only an earlier message's elements.
+void dropReusedLists(canonical::Message& out) {
+  canonical::Message stale;
+  swapReusedLists(stale, out);
+}
+
 }  // namespace
 
 bool isSupportedMessageType(std::string_view type, std::string_view event) {
@@ -106,19 +112,18 @@ Normalized normalize(const Message& message) {
 
 void normalize(const Message& message, Normalized& result) {
   canonical::Message& out = result.message;
-  // Everything but the results and notes starts afresh, by assigning a new Message rather than
-  // clearing member by member: a member added to the model later can then never carry the
-  // previous message's (patient's) values into this one. The results and notes, overwritten
-  // element by element below, are kept aside with their heap blocks.
-  std::vector<canonical::Observation> observations = std::move(out.observations);
-  std::vector<canonical::Note> notes = std::move(out.notes);
-  out = canonical::Message{};
-  out.observations = std::move(observations);
-  out.notes = std::move(notes);
+  // Everything but the lists the segment readers write over element by element starts afresh,
+  // by assigning a new Message rather than clearing member by member: a member added to the
+  // model later can then never carry the previous message's (patient's) values into this one.
+  // Those lists (segment_normalizers.h) are kept with their elements' heap blocks.
+  {
+    canonical::Message fresh;
+    swapReusedLists(fresh, out);
+    out = std::move(fresh);
+  }
   result.warnings.clear();
   if (message.segmentCount() == 0) {  // a default Message that nothing was parsed into
-    out.observations.clear();
-    out.notes.clear();
+    dropReusedLists(out);
     Error missing;
     missing.code = ErrorCode::SegmentSequence;
     missing.segment = "MSH";
@@ -136,8 +141,7 @@ void normalize(const Message& message, Normalized& result) {
   const bool unsupported_type = !header.message_type.empty() && !isSupportedType(header.message_type);
   if (unsupported_type || (!header.message_type.empty() &&
                            !isSupportedMessageType(header.message_type, header.trigger_event))) {
-    out.observations.clear();
-    out.notes.clear();
+    dropReusedLists(out);
     result.errors.push_back(
         unsupported_type
             ? typeError(ErrorCode::UnsupportedMessageType, 1,
@@ -151,7 +155,7 @@ void normalize(const Message& message, Normalized& result) {
 
   out.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
   out.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
-  SegmentNormalizer segments(reader, out);
+  SegmentNormalizer segments(reader, out, result.spares);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);
     reader.at(segment, static_cast<int>(i + 1));

@@ -10,6 +10,7 @@
 #include "engine/canonical/message.h"
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/spares.h"
 
 namespace ferry::hl7v2 {
 
@@ -23,11 +24,14 @@ struct Normalized {
   // values are kept in message.extensions.
   std::vector<Error> warnings;
   bool ok() const { return errors.empty(); }
+  // Not part of the result: what normalize(message, into) keeps for the next message.
+  Spares spares;
 };
 
 Normalized normalize(const Message& message);
 // The same, into a result a previous call filled: it is reset and filled again, and its lists
-// and strings keep their heap blocks (results and notes are written over element by element).
+// and strings keep their heap blocks (lists are written over element by element, see
+// segment_normalizers.h; surplus results and value boxes wait in spares).
 // A reader of a stream normalizes every message into one Normalized this way; the result
 // equals what normalize(message) returns.
 void normalize(const Message& message, Normalized& into);

@@ -124,50 +124,68 @@ void readStatus(const DatatypeReader& reader, const Element& e, std::string_view
 
 }  // namespace
 
-canonical::Order& SegmentNormalizer::currentOrder() {
-  if (!order_) {
-    out_.orders.emplace_back();
-    order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
+// An order is written over one an earlier message left in the list (reused_list.h): everything
+// ORC and OBR write only when they have it is emptied here. The code is the exception: emptying
+// it would free its codings, and the OBR that nearly always follows writes it whole, so it is
+// emptied only when the order ends without one (closeOrder).
+canonical::Order& SegmentNormalizer::openOrder() {
+  closeOrder();
+  canonical::Order& o = orders_.next();
+  order_ = static_cast<std::uint32_t>(orders_.size() - 1);
+  order_code_stale_ = true;
+  reader_.entityIdentifier(Element(), o.placer_order_number);
+  reader_.entityIdentifier(Element(), o.filler_order_number);
+  o.order_control.clear();
+  o.order_status.clear();
+  o.result_status.v2.clear();
+  o.result_status.fhir.clear();
+  reader_.practitioner(Element(), o.ordering_provider);
+  o.requested_time.clear();
+  o.observation_time.clear();
+  o.results_time.clear();
+  return o;
+}
+
+void SegmentNormalizer::closeOrder() {
+  if (order_ && order_code_stale_) {
+    canonical::CodeableConcept& code = out_.orders[*order_].code;
+    code.codings.clear();
+    code.text.clear();
   }
-  return out_.orders[*order_];
+  order_code_stale_ = false;
 }
 
 void SegmentNormalizer::readOrc(const Segment& s) {
-  out_.orders.emplace_back();
-  order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
+  canonical::Order& o = openOrder();
   order_has_obr_ = false;
   observation_.reset();
-  canonical::Order& o = out_.orders.back();
   reader_.text(s.field(1), o.order_control);
-  o.placer_order_number = reader_.entityIdentifier(s.field(2));
-  o.filler_order_number = reader_.entityIdentifier(s.field(3));
+  reader_.entityIdentifier(s.field(2), o.placer_order_number);
+  reader_.entityIdentifier(s.field(3), o.filler_order_number);
   reader_.text(s.field(5), o.order_status);
-  o.requested_time = reader_.dateTime(s.field(9), 9);
-  o.ordering_provider = reader_.practitioner(s.field(12).repetition(1));
+  reader_.dateTime(s.field(9), 9, o.requested_time);
+  reader_.practitioner(s.field(12).repetition(1), o.ordering_provider);
 }
 
 void SegmentNormalizer::readObr(const Segment& s) {
   // An OBR completes the order its ORC opened; otherwise (or after another OBR) it starts one.
-  if (!order_ || order_has_obr_) {
-    out_.orders.emplace_back();
-    order_ = static_cast<std::uint32_t>(out_.orders.size() - 1);
-  }
+  canonical::Order& o = !order_ || order_has_obr_ ? openOrder() : out_.orders[*order_];
   order_has_obr_ = true;
   observation_.reset();
-  canonical::Order& o = currentOrder();
   if (const Element placer = s.field(2); placer.valued()) {
-    o.placer_order_number = reader_.entityIdentifier(placer);
+    reader_.entityIdentifier(placer, o.placer_order_number);
   }
   if (const Element filler = s.field(3); filler.valued()) {
-    o.filler_order_number = reader_.entityIdentifier(filler);
+    reader_.entityIdentifier(filler, o.filler_order_number);
   }
   reader_.codeableConcept(s.field(4).repetition(1), o.code);
+  order_code_stale_ = false;
   if (canonical::DateTime requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
   reader_.dateTime(s.field(7), 7, o.observation_time);
   if (const Element provider = s.field(16); provider.valued()) {
-    o.ordering_provider = reader_.practitioner(provider.repetition(1));
+    reader_.practitioner(provider.repetition(1), o.ordering_provider);
   }
   reader_.dateTime(s.field(22), 22, o.results_time);
   readStatus(reader_, s.field(25), "0123", o.result_status);
@@ -187,10 +205,12 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   const bool structured = !number && type == "SN";
   const bool date = !number && (type == "DT" || type == "DTM" || type == "TS");
   const bool text = !number && !coded && !structured && !date;
-  if (!coded || !values.valued()) v.coded.reset();
-  if (!structured || !values.valued()) v.structured_numeric.reset();
-  if (!date || !values.valued()) v.date_time.reset();
-  if (!text || !values.valued()) v.text.reset();
+  // A box this result does not need goes to the pool, and one it needs comes from there when
+  // it has none (spares.h): the kind of value at a position changes from message to message.
+  if (!coded || !values.valued()) spares_.coded.keep(v.coded);
+  if (!structured || !values.valued()) spares_.structured_numeric.keep(v.structured_numeric);
+  if (!date || !values.valued()) spares_.date_time.keep(v.date_time);
+  if (!text || !values.valued()) spares_.text.keep(v.text);
   if (number) {
     reader_.text(values.repetition(1), v.decimal);
     v.number = readNumber(v.decimal);
@@ -202,10 +222,10 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
   if (!values.valued()) return;
   if (coded) {
-    reader_.codeableConcept(values.repetition(1), v.coded.mut());
+    reader_.codeableConcept(values.repetition(1), spares_.coded.fill(v.coded));
   } else if (structured) {
     const Element sn = values.repetition(1);
-    canonical::StructuredNumeric& out = v.structured_numeric.mut();
+    canonical::StructuredNumeric& out = spares_.structured_numeric.fill(v.structured_numeric);
     out.comparator.clear();
     out.num1.clear();
     out.separator.clear();
@@ -215,10 +235,10 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
     reader_.text(sn.component(3), out.separator);
     reader_.text(sn.component(4), out.num2);
   } else if (date) {
-    reader_.dateTime(values.repetition(1), 5, v.date_time.mut());
+    reader_.dateTime(values.repetition(1), 5, spares_.date_time.fill(v.date_time));
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
-    std::string& lines = v.text.mut();
+    std::string& lines = spares_.text.fill(v.text);
     lines.clear();
     bool first = true;
     for (const Element line : Repetitions(values)) {
@@ -286,18 +306,19 @@ void SegmentNormalizer::readNte(const Segment& s) {
 }
 
 void SegmentNormalizer::readSpm(const Segment& s) {
-  canonical::Specimen spec;
+  canonical::Specimen& spec = specimens_.next();  // over an earlier message's, as readObx does
   // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace".
   const Element id = s.field(2);
+  spec.identifier.value.clear();
+  spec.identifier.system.clear();
+  spec.identifier.type.clear();
   reader_.text(id.component(1).subcomponent(1), spec.identifier.value);
-  std::string authority = reader_.text(id.component(1).subcomponent(2));
-  if (authority.empty()) authority = reader_.text(id.component(2).subcomponent(1));
-  spec.identifier.system = std::move(authority);
-  spec.type = reader_.codeableConcept(s.field(4));
-  spec.source_site = reader_.codeableConcept(s.field(8));
-  spec.collection_time = reader_.dateTime(s.field(17).component(1), 17);
+  reader_.text(id.component(1).subcomponent(2), spec.identifier.system);
+  if (spec.identifier.system.empty()) reader_.text(id.component(2).subcomponent(1), spec.identifier.system);
+  reader_.codeableConcept(s.field(4), spec.type);
+  reader_.codeableConcept(s.field(8), spec.source_site);
+  reader_.dateTime(s.field(17).component(1), 17, spec.collection_time);
   spec.order_index = order_;
-  out_.specimens.push_back(std::move(spec));
 }
 
 }  // namespace ferry::hl7v2

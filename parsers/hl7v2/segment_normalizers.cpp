@@ -40,22 +40,50 @@ void SegmentNormalizer::keepAsExtension(const Segment& s) {
   out_.extensions.push_back(std::move(ext));
 }
 
+void swapReusedLists(canonical::Message& a, canonical::Message& b) {
+  a.patient.identifiers.swap(b.patient.identifiers);
+  a.patient.names.swap(b.patient.names);
+  a.patient.race.swap(b.patient.race);
+  a.patient.addresses.swap(b.patient.addresses);
+  a.patient.telecom.swap(b.patient.telecom);
+  a.patient.ethnicity.swap(b.patient.ethnicity);
+  a.encounter.attending.swap(b.encounter.attending);
+  a.encounter.admitting.swap(b.encounter.admitting);
+  a.orders.swap(b.orders);
+  a.observations.swap(b.observations);
+  a.specimens.swap(b.specimens);
+  a.notes.swap(b.notes);
+}
+
+void SegmentNormalizer::finish() {
+  closeOrder();
+  identifiers_.finish();
+  names_.finish();
+  races_.finish();
+  addresses_.finish();
+  telecom_.finish();
+  ethnicities_.finish();
+  attending_.finish();
+  admitting_.finish();
+  orders_.finish();
+  observations_.finish();
+  specimens_.finish();
+  notes_.finish();
+}
+
 void SegmentNormalizer::readPid(const Segment& s) {
+  // Each repetition is written over an element a previous message left in the list, and taken
+  // back (dropLast) when it turns out empty. A second PID appends, as it always did.
   canonical::Patient& p = out_.patient;
-  // Each list is reserved for all its repetitions: one allocation instead of one per growth.
-  const Element ids = s.field(3);
-  const int id_count = ids.repetitionCount();
-  p.identifiers.reserve(static_cast<std::size_t>(id_count));
-  for (const Element repetition : Repetitions(ids)) {
-    canonical::Identifier id = reader_.identifier(repetition);
-    if (!id.value.empty()) p.identifiers.push_back(std::move(id));
+  for (const Element repetition : Repetitions(s.field(3))) {
+    canonical::Identifier& id = identifiers_.next();
+    reader_.identifier(repetition, id);
+    if (id.value.empty()) identifiers_.dropLast();
   }
-  const Element names = s.field(5);
-  const int name_count = names.repetitionCount();
-  p.names.reserve(static_cast<std::size_t>(name_count));
-  for (const Element repetition : Repetitions(names)) {
-    canonical::HumanName name = reader_.name(repetition);
-    if (!name.family.empty() || !name.given.empty()) p.names.push_back(std::move(name));
+  for (const Element repetition : Repetitions(s.field(5))) {
+    canonical::HumanName& name = names_.next();
+    reader_.name(repetition, 1, name);
+    if (name.family.empty() && name.given.empty()) names_.dropLast();
   }
   reader_.dateTime(s.field(7), 7, p.birth_date);
   const std::string sex = reader_.text(s.field(8).component(1));
@@ -66,33 +94,30 @@ void SegmentNormalizer::readPid(const Segment& s) {
       reader_.recordUnreadable(8, s.field(8), "PID-8 administrative sex is not a code of HL7 table 0001");
     }
   }
-  const Element race = s.field(10);
-  for (const Element repetition : Repetitions(race)) {
-    canonical::Coding c = reader_.coding(repetition);
-    if (!c.code.empty()) p.race.push_back(std::move(c));
+  for (const Element repetition : Repetitions(s.field(10))) {
+    canonical::Coding& race = races_.next();
+    reader_.coding(Pieces(repetition), 1, race);
+    if (race.code.empty()) races_.dropLast();
   }
-  const Element addresses = s.field(11);
-  for (const Element repetition : Repetitions(addresses)) {
-    canonical::Address a = reader_.address(repetition);
-    if (!a.lines.empty() || !a.city.empty()) p.addresses.push_back(std::move(a));
+  for (const Element repetition : Repetitions(s.field(11))) {
+    canonical::Address& address = addresses_.next();
+    reader_.address(repetition, address);
+    if (address.lines.empty() && address.city.empty()) addresses_.dropLast();
   }
-  const Element home_phones = s.field(13);
-  const Element work_phones = s.field(14);
-  p.telecom.reserve(static_cast<std::size_t>(home_phones.repetitionCount() + work_phones.repetitionCount()));
-  for (int field : {13, 14}) {
-    const Element phones = field == 13 ? home_phones : work_phones;
-    for (const Element repetition : Repetitions(phones)) {
-      canonical::ContactPoint cp = reader_.contactPoint(repetition);
+  for (const int field : {13, 14}) {
+    for (const Element repetition : Repetitions(s.field(field))) {
+      canonical::ContactPoint& cp = telecom_.next();
+      reader_.contactPoint(repetition, cp);
       if (cp.use.empty()) cp.use = field == 13 ? "home" : "work";
-      if (!cp.value.empty()) p.telecom.push_back(std::move(cp));
+      if (cp.value.empty()) telecom_.dropLast();
     }
   }
-  p.marital_status = reader_.coding(s.field(16).repetition(1));
-  p.account_number = reader_.identifier(s.field(18).repetition(1));
-  const Element ethnicity = s.field(22);
-  for (const Element repetition : Repetitions(ethnicity)) {
-    canonical::Coding c = reader_.coding(repetition);
-    if (!c.code.empty()) p.ethnicity.push_back(std::move(c));
+  reader_.coding(Pieces(s.field(16).repetition(1)), 1, p.marital_status);
+  reader_.identifier(s.field(18).repetition(1), p.account_number);
+  for (const Element repetition : Repetitions(s.field(22))) {
+    canonical::Coding& ethnicity = ethnicities_.next();
+    reader_.coding(Pieces(repetition), 1, ethnicity);
+    if (ethnicity.code.empty()) ethnicities_.dropLast();
   }
 }
 
@@ -110,14 +135,14 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   reader_.text(location.component(2), e.location.room);
   reader_.text(location.component(3), e.location.bed);
   reader_.text(location.component(4).subcomponent(1), e.location.facility);
-  for (auto [field, list] : {std::pair{7, &e.attending}, std::pair{17, &e.admitting}}) {
-    const Element people = s.field(field);
-    for (const Element repetition : Repetitions(people)) {
-      canonical::Practitioner p = reader_.practitioner(repetition);
-      if (!p.identifier.value.empty() || !p.name.family.empty()) list->push_back(std::move(p));
+  for (auto [field, list] : {std::pair{7, &attending_}, std::pair{17, &admitting_}}) {
+    for (const Element repetition : Repetitions(s.field(field))) {
+      canonical::Practitioner& p = list->next();
+      reader_.practitioner(repetition, p);
+      if (p.identifier.value.empty() && p.name.family.empty()) list->dropLast();
     }
   }
-  e.visit_number = reader_.identifier(s.field(19).repetition(1));
+  reader_.identifier(s.field(19).repetition(1), e.visit_number);
   e.admit_time = reader_.dateTime(s.field(44), 44);
   e.discharge_time = reader_.dateTime(s.field(45), 45);
 }

@@ -44,12 +44,44 @@ const std::string kSparse =
     "OBX|2||X^Y\r"
     "NTE|1||short\r";
 
+// The patient, visit, orders and specimens with many members valued: repetitions (some empty,
+// which are skipped), two PIDs (the second appends), an order an ORC opens and no OBR
+// completes, an order opened by an OBR alone, and specimens in both SPM-2 forms.
+const std::string kDemographics =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORM^O01|DEMO-1|P|2.5.1\r"
+    "PID|1||MRN1^^^CITYHOSP&2.16.840.1.113883.3.9999.3&ISO^MR~~123-45-6789^^^USSSA^SS||"
+    "Doe^Jane^Quinn^Jr^Dr^^L~^^^^^^A~Roe^J||19720314|F||2106-3^White^CDCREC~~2054-5^Black^CDCREC|"
+    "1 Long Street Name^Apartment 22^Springfield^IL^62701^USA^H~^^^^^^B~^^Shelbyville||"
+    "^PRN^PH^^1^217^5550123^42~^NET^Internet^jane.doe@example.org|(217)555-0199^WPN^PH||S^Single^HL70002||"
+    "ACCT1^^^CITYHOSP^AN||||2186-5^Not Hispanic or Latino^CDCREC\r"
+    "PID|2||MRN2^^^NPI^NPI||Second^Person\r"
+    "PV1|1|I|4W^401^B^CITYHOSP||||1234567893^Rivera^Marco^Antonio^^Dr^^^NPI~^^^^^^^^NPI||||||||||"
+    "9876543210^Attending^Admitting^^^^^^NPI||V123^^^CITYHOSP^VN|||||||||||||||||||||||||"
+    "20261119080000|20261120100000\r"
+    "ORC|NW|ORD-1^HOSP|LAB-1^NORTHLAB||IP||||20261120060000-0500|||1234567893^Rivera^Marco^^^Dr^^^NPI\r"
+    "ORC|NW|ORD-2^HOSP\r"
+    "OBR|1|||24356-8^Urinalysis complete panel - Urine^LN^UA^UA panel^L|||20261120060000-0500\r"
+    "OBR|2|ORD-3^HOSP|LAB-3^NORTHLAB|2345-7^Glucose SerPl-mCnc^LN|||20261120061500-0500|||||||||"
+    "9876543210^Other^Bob^^^^^^NPI||||||20261120070000-0500|||F\r"
+    "SPM|1|SP-1&NORTHLAB^LAB-1&NORTHLAB||258500001^Nasopharyngeal swab^SCT|||||||||||||20261120060000\r"
+    "SPM|2|SP-2^NORTHLAB||119297000^Blood specimen^SCT||||^^^LOC^Left arm^L\r";
+
+// The same segments nearly empty: what kDemographics valued must come out empty, not stale.
+const std::string kSparseDemographics =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORM^O01|DEMO-2|P|2.5.1\r"
+    "PID|1||~^^^X^MR||~^^^^^^L|||||||~^PRN^PH\r"
+    "PV1|1||||||^Nobody\r"
+    "ORC|NW\r"
+    "OBR|1\r"
+    "SPM|1\r";
+
 const std::string kUnsupported =
     "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||SIU^S12|SIU-1|P|2.5.1\r"
     "OBX|1|NM|1^A^LN||5\r";
 
 std::vector<std::string> messages() {
-  std::vector<std::string> out = {kRich, kSparse, kUnsupported};
+  std::vector<std::string> out = {kRich, kSparse, kDemographics, kSparseDemographics,
+                                  kUnsupported};
   for (const char* name : {"oru_r01_lab_result.hl7", "oru_r01_local_codes.hl7",
                            "oru_r01_reportable.hl7", "oru_r01_not_reportable.hl7",
                            "adt_a01_admit.hl7", "adt_a01_insured.hl7", "oml_o21_order.hl7",
@@ -147,6 +179,99 @@ TEST(NormalizeInto, AResultKeepsItsHeapBlocksFromMessageToMessage) {
   EXPECT_EQ(n.message.observations[0].code.codings[0].display.data(), display);
 }
 
+TEST(NormalizeInto, ReadsThePatientOrdersAndSpecimensOfTheDemographicsMessage) {
+  hl7v2::Message message;
+  ASSERT_TRUE(hl7v2::Message::parse(kDemographics, message));
+  hl7v2::Normalized n;
+  hl7v2::normalize(message, n);
+  const canonical::Patient& p = n.message.patient;
+  ASSERT_EQ(p.identifiers.size(), 3u);  // two from the first PID, one from the second
+  EXPECT_EQ(p.identifiers[1].system, "http://hl7.org/fhir/sid/us-ssn");
+  EXPECT_EQ(p.identifiers[2].value, "MRN2");
+  ASSERT_EQ(p.names.size(), 3u);
+  EXPECT_EQ(p.names[0].given, (std::vector<std::string>{"Jane", "Quinn"}));
+  EXPECT_EQ(p.names[2].family, "Second");
+  EXPECT_EQ(p.race.size(), 2u);
+  ASSERT_EQ(p.addresses.size(), 2u);
+  EXPECT_EQ(p.addresses[0].lines.size(), 2u);
+  EXPECT_EQ(p.addresses[1].city, "Shelbyville");
+  ASSERT_EQ(p.telecom.size(), 3u);
+  EXPECT_EQ(p.telecom[0].value, "+1 (217) 555-0123 x42");
+  EXPECT_EQ(p.telecom[2].use, "work");
+  EXPECT_EQ(p.ethnicity.size(), 1u);
+  EXPECT_EQ(n.message.encounter.attending.size(), 1u);
+  EXPECT_EQ(n.message.encounter.admitting.size(), 1u);
+  const auto& orders = n.message.orders;
+  ASSERT_EQ(orders.size(), 3u);
+  EXPECT_TRUE(orders[0].code.codings.empty());  // an ORC no OBR completed
+  EXPECT_EQ(orders[0].ordering_provider.name.family, "Rivera");
+  EXPECT_EQ(orders[1].placer_order_number.value, "ORD-2");
+  EXPECT_EQ(orders[1].code.codings.size(), 2u);
+  EXPECT_TRUE(orders[1].ordering_provider.name.family.empty());
+  EXPECT_EQ(orders[2].code.codings[0].code, "2345-7");  // an order an OBR opened
+  EXPECT_EQ(orders[2].ordering_provider.name.family, "Other");
+  ASSERT_EQ(n.message.specimens.size(), 2u);
+  EXPECT_EQ(n.message.specimens[0].identifier.system, "NORTHLAB");
+  EXPECT_EQ(n.message.specimens[1].identifier.system, "NORTHLAB");
+}
+
+TEST(NormalizeInto, ThePatientAndOrdersKeepTheirHeapBlocksFromMessageToMessage) {
+  hl7v2::Message message;
+  hl7v2::Normalized n;
+  ASSERT_TRUE(hl7v2::Message::parse(kDemographics, message));
+  hl7v2::normalize(message, n);
+  const canonical::Identifier* identifiers = n.message.patient.identifiers.data();
+  const char* system = n.message.patient.identifiers[1].system.data();
+  const char* line = n.message.patient.addresses[0].lines[0].data();
+  const char* display = n.message.orders[1].code.codings[0].display.data();
+  ASSERT_TRUE(hl7v2::Message::parse(kDemographics, message));
+  hl7v2::normalize(message, n);
+  EXPECT_EQ(n.message.patient.identifiers.data(), identifiers);
+  EXPECT_EQ(n.message.patient.identifiers[1].system.data(), system);
+  EXPECT_EQ(n.message.patient.addresses[0].lines[0].data(), line);
+  EXPECT_EQ(n.message.orders[1].code.codings[0].display.data(), display);
+}
+
+TEST(NormalizeInto, ResultsBeyondAShorterMessageComeBackForALongerOne) {
+  hl7v2::Message message;
+  hl7v2::Normalized n;
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  hl7v2::normalize(message, n);
+  // Results 3 and 4, which kSparse does not have, have displays longer than a string's own buffer.
+  const char* third = n.message.observations[2].code.codings[0].display.data();
+  const char* fourth = n.message.observations[3].code.codings[0].display.data();
+  ASSERT_TRUE(hl7v2::Message::parse(kSparse, message));
+  hl7v2::normalize(message, n);
+  EXPECT_EQ(n.message.observations.size(), 2u);
+  ASSERT_TRUE(hl7v2::Message::parse(kRich, message));
+  hl7v2::normalize(message, n);
+  EXPECT_EQ(n.message.observations[2].code.codings[0].display.data(), third);
+  EXPECT_EQ(n.message.observations[3].code.codings[0].display.data(), fourth);
+}
+
+TEST(NormalizeInto, AValueBoxMovesToTheResultThatNeedsItsKind) {
+  const std::string coded_first =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|BOX-1|P|2.5.1\r"
+      "OBR|1\r"
+      "OBX|1|CWE|5802-4^Nitrite^LN||260385009^Negative^SCT\r"
+      "OBX|2|NM|2160-0^Creat^LN||1.24\r";
+  const std::string coded_second =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|BOX-2|P|2.5.1\r"
+      "OBR|1\r"
+      "OBX|1|NM|2160-0^Creat^LN||0.78\r"
+      "OBX|2|CWE|94500-6^SARS-CoV-2 RNA^LN||260415000^Not detected^SCT\r";
+  hl7v2::Message message;
+  hl7v2::Normalized n;
+  ASSERT_TRUE(hl7v2::Message::parse(coded_first, message));
+  hl7v2::normalize(message, n);
+  const canonical::CodeableConcept* box = &*n.message.observations[0].value.coded;
+  ASSERT_TRUE(hl7v2::Message::parse(coded_second, message));
+  hl7v2::normalize(message, n);
+  EXPECT_FALSE(n.message.observations[0].value.coded.has_value());
+  EXPECT_EQ(&*n.message.observations[1].value.coded, box);
+  EXPECT_EQ(n.message.observations[1].value.coded->codings[0].display, "Not detected");
+}
+
 TEST(NormalizeInto, AnEmptyMessageIsAnError) {
   hl7v2::Normalized n;
   hl7v2::normalize(hl7v2::Message(), n);
@@ -194,6 +319,26 @@ TEST(ReusedList, HandsOutTheElementsThereThenNewOnes) {
   EXPECT_EQ(items.size(), 3u);
   list.finish();
   EXPECT_EQ(items, (std::vector<std::string>{"a", "stale", "new"}));
+}
+
+TEST(ReusedList, KeepsWhatFinishDropsInTheSpareListUpToItsBound) {
+  std::vector<std::string> items = {"a", "b", "c", "d"};
+  std::vector<std::string> spare;
+  {
+    hl7v2::ReusedList<std::string> list(items, spare, 2);
+    list.next();
+    list.finish();
+  }
+  EXPECT_EQ(items, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(spare.size(), 2u);  // "b" and "c": the two nearest the end of the list
+  hl7v2::ReusedList<std::string> list(items, spare, 2);
+  list.next();
+  EXPECT_EQ(list.next(), "b");  // back in their order
+  EXPECT_EQ(list.next(), "c");
+  EXPECT_EQ(list.next(), "");  // then new elements
+  list.finish();
+  EXPECT_EQ(items.size(), 4u);
+  EXPECT_TRUE(spare.empty());
 }
 
 TEST(ReusedList, DropLastAndFinishTrimTheList) {

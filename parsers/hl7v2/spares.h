@@ -1,0 +1,56 @@
+#pragma once
+// What a result normalized into again (normalizer.h, normalize(message, into)) keeps from one
+// message to the next besides its lists: the results a longer message had beyond this one's
+// (a report of 12 results after one of 18 keeps six for the next long one), and the boxes of
+// result values (canonical/boxed.h) whose kind changed at the same position (a CWE result where
+// the message before had a number). Both come back with their heap blocks when a later message
+// needs them, instead of being freed and allocated again. Nothing here is part of a result;
+// each pool is bounded, so that one huge message does not keep its memory for the whole stream.
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/canonical/boxed.h"
+#include "engine/canonical/clinical.h"
+
+namespace ferry::hl7v2 {
+
+// Boxes that were emptied, still holding their contents' blocks (stale contents).
+template <class T>
+class BoxPool {
+ public:
+  // Takes box's contents into the pool, leaving box empty (as a reset would).
+  void keep(canonical::Boxed<T>& box) {
+    if (!box.has_value()) return;
+    if (boxes_.size() < kMax) {
+      boxes_.push_back(std::move(box));
+    }
+    box.reset();
+  }
+  // box's contents for writing: its own, else a pooled box's (stale: the caller writes every
+  // member), else new ones.
+  T& fill(canonical::Boxed<T>& box) {
+    if (!box.has_value() && !boxes_.empty()) {
+      box = std::move(boxes_.back());
+      boxes_.pop_back();
+    }
+    return box.mut();
+  }
+
+ private:
+  static constexpr std::size_t kMax = 64;
+  std::vector<canonical::Boxed<T>> boxes_;
+};
+
+struct Spares {
+  static constexpr std::size_t kMaxObservations = 64;
+  std::vector<canonical::Observation> observations;
+  BoxPool<std::string> text;
+  BoxPool<canonical::CodeableConcept> coded;
+  BoxPool<canonical::StructuredNumeric> structured_numeric;
+  BoxPool<canonical::DateTime> date_time;
+};
+
+}  // namespace ferry::hl7v2
