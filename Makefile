@@ -18,7 +18,7 @@ run: build
 test: deps
 	scripts/npm-deps.sh
 	scripts/sample-certs.sh samples/var/tls
-	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DFERRY_SANITIZE=ON -DFERRY_BENCH=OFF >/dev/null
+	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DFERRY_SANITIZE=ON -DFERRY_BENCH=OFF -DFERRY_UNITY=ON >/dev/null
 	cmake --build $(TEST_DIR) -j$(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j$(JOBS) --timeout 300
 

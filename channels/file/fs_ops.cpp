@@ -9,15 +9,9 @@
 
 namespace ferry::file {
 
-namespace {
-
-constexpr unsigned kMaxSuffix = 10000;
-
-[[noreturn]] void fail(int error, const std::string& what) {
+void failWithErrno(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), what);
 }
-
-}  // namespace
 
 std::string joinPath(std::string_view folder, std::string_view name) {
   std::string out(folder);
@@ -30,14 +24,14 @@ bool renameNoReplace(const std::string& from, const std::string& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
   const int error = errno;
   if (error == EEXIST) return false;
-  if (error != EINVAL && error != ENOSYS && error != ENOTSUP) fail(error, "cannot move '" + from + "' to '" + to + "'");
+  if (error != EINVAL && error != ENOSYS && error != ENOTSUP) failWithErrno(error, "cannot move '" + from + "' to '" + to + "'");
   // The filesystem lacks RENAME_NOREPLACE: link() refuses an existing target just the same.
   // A crash between link and unlink leaves both names, so the file may be seen twice, never lost.
   if (::link(from.c_str(), to.c_str()) != 0) {
     if (errno == EEXIST) return false;
-    fail(errno, "cannot move '" + from + "' to '" + to + "'");
+    failWithErrno(errno, "cannot move '" + from + "' to '" + to + "'");
   }
-  if (::unlink(from.c_str()) != 0) fail(errno, "moved '" + from + "' to '" + to + "' but cannot remove the original");
+  if (::unlink(from.c_str()) != 0) failWithErrno(errno, "moved '" + from + "' to '" + to + "' but cannot remove the original");
   return true;
 }
 
@@ -53,16 +47,16 @@ std::string moveUnique(const std::string& from, const std::string& folder, std::
     const std::string to = joinPath(folder, n == 0 ? std::string(name) : withSuffix(name, n));
     if (renameNoReplace(from, to)) return to;
   }
-  fail(EEXIST, "cannot move '" + from + "': " + std::to_string(kMaxSuffix) + " names are taken in '" + folder + "'");
+  failWithErrno(EEXIST, "cannot move '" + from + "': " + std::to_string(kMaxSuffix) + " names are taken in '" + folder + "'");
 }
 
 void syncFolder(const std::string& folder) {
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) fail(errno, "cannot open folder '" + folder + "' to sync it");
+  if (fd < 0) failWithErrno(errno, "cannot open folder '" + folder + "' to sync it");
   const int rc = ::fsync(fd);
   const int error = errno;
   ::close(fd);
-  if (rc != 0) fail(error, "cannot sync folder '" + folder + "'");
+  if (rc != 0) failWithErrno(error, "cannot sync folder '" + folder + "'");
 }
 
 }  // namespace ferry::file

@@ -8,6 +8,12 @@
 
 namespace ferry::file {
 
+// How many "name-N" variants a move or a write tries before it gives up.
+inline constexpr unsigned kMaxSuffix = 10000;
+
+// Throws std::system_error for the errno value `error`, with the sentence `what`.
+[[noreturn]] void failWithErrno(int error, const std::string& what);
+
 // Renames `from` to `to` unless `to` exists. Returns false when it exists; throws
 // std::system_error (naming both paths) for any other failure.
 bool renameNoReplace(const std::string& from, const std::string& to);

@@ -18,13 +18,8 @@ namespace ferry::file {
 
 namespace {
 
-constexpr unsigned kMaxSuffix = 10000;
 // NAME_MAX is 255; the temporary name adds a dot and ".tmp-XXXXXX", a collision "-NNNN".
 constexpr std::size_t kMaxName = 200;
-
-[[noreturn]] void fail(int error, const std::string& what) {
-  throw std::system_error(error, std::generic_category(), what);
-}
 
 std::string safe(std::string_view value) {
   std::string out;
@@ -54,7 +49,7 @@ void writeAll(int fd, std::string_view bytes, const std::string& path) {
   while (done < bytes.size()) {  // each turn writes at least one byte or fails
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) fail(n < 0 ? errno : EIO, "cannot write '" + path + "'");
+    if (n <= 0) failWithErrno(n < 0 ? errno : EIO, "cannot write '" + path + "'");
     done += static_cast<std::size_t>(n);
   }
 }
@@ -64,11 +59,11 @@ std::string writeTemporary(const std::string& folder, const std::string& name, s
                            unsigned permissions) {
   std::string temp = joinPath(folder, "." + name + ".tmp-XXXXXX");
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) fail(errno, "cannot create a temporary file in '" + folder + "'");
+  if (fd < 0) failWithErrno(errno, "cannot create a temporary file in '" + folder + "'");
   try {
-    if (::fchmod(fd, static_cast<mode_t>(permissions)) != 0) fail(errno, "cannot set permissions on '" + temp + "'");
+    if (::fchmod(fd, static_cast<mode_t>(permissions)) != 0) failWithErrno(errno, "cannot set permissions on '" + temp + "'");
     writeAll(fd, bytes, temp);
-    if (::fsync(fd) != 0) fail(errno, "cannot sync '" + temp + "'");
+    if (::fsync(fd) != 0) failWithErrno(errno, "cannot sync '" + temp + "'");
   } catch (...) {
     ::close(fd);
     ::unlink(temp.c_str());
@@ -77,7 +72,7 @@ std::string writeTemporary(const std::string& folder, const std::string& name, s
   if (::close(fd) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());
-    fail(error, "cannot close '" + temp + "'");
+    failWithErrno(error, "cannot close '" + temp + "'");
   }
   return temp;
 }
@@ -140,7 +135,7 @@ std::string Writer::write(std::string_view bytes, std::string_view id) const {
         return final_path;
       }
     }
-    fail(EEXIST, "cannot write '" + name + "': " + std::to_string(kMaxSuffix) + " names are taken in '" +
+    failWithErrno(EEXIST, "cannot write '" + name + "': " + std::to_string(kMaxSuffix) + " names are taken in '" +
                      config_.folder + "'");
   } catch (...) {
     ::unlink(temp.c_str());  // harmless when the rename already happened: the temp name is gone

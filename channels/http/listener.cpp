@@ -13,16 +13,13 @@
 #include "channels/http/connection.h"
 #include "channels/http/exchange.h"
 #include "channels/http/tls_context.h"
+#include "channels/timespan.h"
 
 namespace ferry::http {
 
 namespace {
 
 constexpr int kBacklog = 128;
-
-Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
 
 void validate(const Listener::Config& c) {
   const std::string where = "http listener '" + c.name + "': ";
@@ -83,9 +80,9 @@ void Listener::start() {
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(config_.max_threads);
   params->setMaxQueued(config_.max_queued);
-  params->setTimeout(toTimespan(config_.read_timeout));
+  params->setTimeout(channels::toTimespan(config_.read_timeout));
   params->setKeepAlive(config_.keep_alive);
-  params->setKeepAliveTimeout(toTimespan(config_.keep_alive_timeout));
+  params->setKeepAliveTimeout(channels::toTimespan(config_.keep_alive_timeout));
   params->setMaxKeepAliveRequests(config_.max_keep_alive_requests);
 
   if (!pool_) {

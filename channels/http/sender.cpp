@@ -16,20 +16,17 @@
 #include <stdexcept>
 
 #include "channels/http/tls_context.h"
+#include "channels/timespan.h"
 
 namespace ferry::http {
 
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;
-
-Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
+constexpr std::size_t kResponseChunk = 16 * 1024;
 
 // Reads at most `max` bytes; `truncated` tells whether more was there.
 void readCapped(std::istream& in, std::size_t max, std::string& body, bool& truncated) {
-  std::array<char, kReadChunk> buf{};
+  std::array<char, kResponseChunk> buf{};
   while (true) {  // each turn consumes bytes or ends; `max` bounds the total
     const std::size_t want = std::min(buf.size(), max + 1 - body.size());
     in.read(buf.data(), static_cast<std::streamsize>(want));
@@ -139,7 +136,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> Sender::State::connect() const {
     s = std::make_unique<Poco::Net::HTTPClientSession>(host, port);
   }
   s->setKeepAlive(true);
-  const auto t = toTimespan(config.timeout);
+  const auto t = channels::toTimespan(config.timeout);
   s->setTimeout(t, t, t);
   return s;
 }

@@ -11,6 +11,7 @@
 
 #include "channels/mllp/listener_connection.h"
 #include "channels/mllp/socket_io.h"
+#include "channels/timespan.h"
 
 namespace ferry::mllp {
 
@@ -22,10 +23,6 @@ struct Listener::Slot {
 namespace {
 
 constexpr int kBacklog = 64;
-
-Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
 
 }  // namespace
 
@@ -71,7 +68,7 @@ void Listener::acceptLoop() {
   while (!state_->stopping) {
     reapFinished();
     try {
-      if (!server_->poll(toTimespan(kReadSlice), Poco::Net::Socket::SELECT_READ)) continue;
+      if (!server_->poll(channels::toTimespan(kReadSlice), Poco::Net::Socket::SELECT_READ)) continue;
       Poco::Net::SocketAddress client;
       Poco::Net::StreamSocket socket = server_->acceptConnection(client);
       admit(socket, client.toString());

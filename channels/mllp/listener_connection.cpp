@@ -9,6 +9,7 @@
 #include <Poco/Net/SecureStreamSocket.h>
 
 #include "channels/mllp/socket_io.h"
+#include "channels/timespan.h"
 
 namespace ferry::mllp {
 
@@ -16,11 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
-
-constexpr std::size_t kReadBuffer = 64 * 1024;
+constexpr std::size_t kConnectionReadBuffer = 64 * 1024;
 
 // Reasons a connection ends that say nothing bad about the peer.
 bool routineEnd(const std::string& reason) {
@@ -74,8 +71,8 @@ void ListenerConnection::run() {
 
 std::string ListenerConnection::serve() {
   const ListenerConfig& config = state_->config;
-  socket_.setReceiveTimeout(toTimespan(kReadSlice));
-  socket_.setSendTimeout(toTimespan(config.write_timeout));
+  socket_.setReceiveTimeout(channels::toTimespan(kReadSlice));
+  socket_.setSendTimeout(channels::toTimespan(config.write_timeout));
   socket_.setNoDelay(true);
   if (peer_.tls) {
     std::string failed = handshake();
@@ -83,7 +80,7 @@ std::string ListenerConnection::serve() {
   }
 
   FrameDecoder decoder(config.max_frame_bytes);
-  std::vector<char> buffer(kReadBuffer);
+  std::vector<char> buffer(kConnectionReadBuffer);
   std::string frame;
   auto last_activity = Clock::now();
   auto frame_started = last_activity;

@@ -15,6 +15,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include "channels/mllp/socket_io.h"
+#include "channels/timespan.h"
 
 namespace ferry::mllp {
 
@@ -31,11 +32,7 @@ bool readableNow(const Poco::Net::StreamSocket& socket) {
   return ::poll(&fd, 1, 0) > 0;
 }
 
-Poco::Timespan toTimespan(milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
-}
-
-constexpr std::size_t kReadBuffer = 16 * 1024;
+constexpr std::size_t kResponseReadBuffer = 16 * 1024;
 
 SendResult failure(SendStatus status, std::string error, bool sent) {
   SendResult result;
@@ -95,7 +92,7 @@ SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
 SendResult Sender::awaitResponse(milliseconds ack_timeout) {
   decoder_.reset();
   const auto deadline = Clock::now() + ack_timeout;
-  if (read_buffer_.empty()) read_buffer_.resize(kReadBuffer);
+  if (read_buffer_.empty()) read_buffer_.resize(kResponseReadBuffer);
   std::string response;
   for (;;) {
     if (decoder_.next(response)) {
@@ -142,7 +139,7 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
 
 void Sender::setReceiveTimeout(milliseconds timeout) {
   if (timeout == receive_timeout_) return;
-  socket_->setReceiveTimeout(toTimespan(timeout));
+  socket_->setReceiveTimeout(channels::toTimespan(timeout));
   receive_timeout_ = timeout;
 }
 
@@ -204,7 +201,7 @@ std::string Sender::connectOnce() {
     if (tls_context_) {
       auto secure = std::make_unique<Poco::Net::SecureStreamSocket>(tls_context_);
       secure->setPeerHostName(config_.host);  // SNI
-      secure->connect(address, toTimespan(config_.connect_timeout));  // includes the handshake
+      secure->connect(address, channels::toTimespan(config_.connect_timeout));  // includes the handshake
       if (config_.tls.verify_host) {
         std::string mismatch = checkPeerName(*secure, config_.host);
         if (!mismatch.empty()) {
@@ -215,10 +212,10 @@ std::string Sender::connectOnce() {
       socket = std::move(secure);
     } else {
       socket = std::make_unique<Poco::Net::StreamSocket>();
-      socket->connect(address, toTimespan(config_.connect_timeout));
+      socket->connect(address, channels::toTimespan(config_.connect_timeout));
     }
     socket->setNoDelay(true);
-    socket->setSendTimeout(toTimespan(config_.write_timeout));
+    socket->setSendTimeout(channels::toTimespan(config_.write_timeout));
     socket_ = std::move(socket);
     receive_timeout_ = milliseconds(0);
     return {};

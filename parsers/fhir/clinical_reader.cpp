@@ -12,12 +12,6 @@ namespace {
 
 using Get = DatatypeReader;
 
-template <typename F>
-void each(const JsonValue* array, F f) {
-    if (array == nullptr || !array->IsArray()) return;
-    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
-}
-
 std::optional<double> parseNumber(const std::string& t) {
     double d = 0;
     const auto r = std::from_chars(t.data(), t.data() + t.size(), d);
@@ -44,7 +38,7 @@ std::uint32_t ResourceReader::serviceRequest(const JsonValue& r, const std::stri
     const ItemRef self{ResourceKind::ServiceRequest, index};
     canonical::Order& o = out_.orders.emplace_back();
     // Typed PLAC / FILL identifiers are the order numbers; untyped ones fill placer, then filler.
-    each(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::Identifier id = dt_.identifier(&v);
         canonical::Identifier* slot = nullptr;
         if (id.type == codes::kPlacerIdentifier) {
@@ -69,7 +63,7 @@ std::uint32_t ResourceReader::serviceRequest(const JsonValue& r, const std::stri
     canonical::Practitioner requester =
         practitioner(r, Get::get(&r, "requester"), self, kSlotPerformer, path + ".requester");
     out_.orders[index].ordering_provider = std::move(requester);
-    each(Get::get(&r, "note"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "note"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::Note note;
         note.text = dt_.text(&v, "text");
         note.order_index = index;
@@ -85,7 +79,7 @@ std::uint32_t ResourceReader::diagnosticReport(const JsonValue& r, const std::st
     const auto index = static_cast<std::uint32_t>(out_.orders.size());
     const ItemRef self{ResourceKind::DiagnosticReport, index};
     canonical::Order& o = out_.orders.emplace_back();
-    each(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::Identifier id = dt_.identifier(&v);
         if (!o.filler_order_number.value.empty()) return;
         if (id.type == codes::kFillerIdentifier) id.type.clear();
@@ -110,7 +104,7 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
     const ItemRef self{ResourceKind::Observation, index};
     canonical::Observation& o = out_.observations.emplace_back();
     o.status = status("0085", dt_.text(&r, "status"));
-    each(Get::get(&r, "category"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "category"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::CodeableConcept category = dt_.codeableConcept(&v);
         if (!(category == canonical::CodeableConcept{})) o.category.push_back(std::move(category));
     });
@@ -119,7 +113,7 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
     o.analysis_time = dt_.text(&r, "issued");
     o.performer = practitioner(r, Get::at(&r, "performer"), self, kSlotPerformer, path + ".performer[0]");
     observationValue(r, o);
-    each(Get::get(&r, "interpretation"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "interpretation"), [&](const JsonValue& v, rapidjson::SizeType) {
         const canonical::Coding c = dt_.firstCoding(&v);
         if (c.code.empty()) return;
         canonical::Interpretation in;
@@ -133,7 +127,7 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
         }
         o.interpretations.push_back(std::move(in));
     });
-    each(Get::get(&r, "note"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "note"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::Note note;
         note.text = dt_.text(&v, "text");
         note.observation_index = index;

@@ -7,12 +7,6 @@ namespace {
 
 using Get = DatatypeReader;
 
-template <typename F>
-void each(const JsonValue* array, F f) {
-    if (array == nullptr || !array->IsArray()) return;
-    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
-}
-
 /// The amount of a Money, and its currency into currency when that is still unknown.
 std::string money(const DatatypeReader& dt, const JsonValue* m, std::string& currency) {
     if (currency.empty()) currency = dt.text(m, "currency");
@@ -31,7 +25,7 @@ std::uint32_t ResourceReader::coverage(const JsonValue& r, const std::string& pa
     c.period_start = dt_.text(period, "start");
     c.period_end = dt_.text(period, "end");
     c.payer = organization(r, Get::at(&r, "payor"), self, kSlotPayer, path + ".payor[0]");
-    each(Get::get(&r, "class"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "class"), [&](const JsonValue& v, rapidjson::SizeType) {
         const canonical::Coding type = dt_.firstCoding(Get::get(&v, "type"));
         if (type.system != codes::kCoverageClass) return;
         if (type.code == "group" && c.group_number.empty()) {
@@ -68,13 +62,13 @@ std::uint32_t ResourceReader::claim(const JsonValue& r, const std::string& path)
     c.payer = organization(r, Get::get(&r, "insurer"), self, kSlotPayer, path + ".insurer");
     c.provider = organization(r, Get::get(&r, "provider"), self, kSlotProvider, path + ".provider");
     c.member = dt_.identifier(Get::get(Get::get(Get::at(&r, "insurance"), "coverage"), "identifier"));
-    each(Get::get(&r, "diagnosis"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "diagnosis"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::ClaimDiagnosis d;
         d.sequence = dt_.positiveInt(&v, "sequence");
         d.code = dt_.codeableConcept(Get::get(&v, "diagnosisCodeableConcept"));
         c.diagnoses.push_back(std::move(d));
     });
-    each(Get::get(&r, "item"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "item"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::ClaimItem item;
         item.sequence = dt_.positiveInt(&v, "sequence");
         item.code = dt_.codeableConcept(Get::get(&v, "productOrService"));
@@ -108,7 +102,7 @@ std::uint32_t ResourceReader::claimResponse(const JsonValue& r, const std::strin
     // adjustments (group code as category, reason code as reason).
     auto adjudicate = [&](const JsonValue* list, canonical::ClaimResponseItem* item,
                           std::vector<canonical::Adjustment>& adjustments) {
-        each(list, [&](const JsonValue& a, rapidjson::SizeType) {
+        forEachElement(list, [&](const JsonValue& a, rapidjson::SizeType) {
             const canonical::Coding category = dt_.firstCoding(Get::get(&a, "category"));
             const std::string amount = money(dt_, Get::get(&a, "amount"), c.currency);
             if (category.system == codes::kX12AdjustmentGroup) {
@@ -120,14 +114,14 @@ std::uint32_t ResourceReader::claimResponse(const JsonValue& r, const std::strin
             }
         });
     };
-    each(Get::get(&r, "item"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "item"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::ClaimResponseItem item;
         item.item_sequence = dt_.positiveInt(&v, "itemSequence");
         adjudicate(Get::get(&v, "adjudication"), &item, item.adjustments);
         c.items.push_back(std::move(item));
     });
     adjudicate(Get::get(&r, "adjudication"), nullptr, c.adjustments);
-    each(Get::get(&r, "total"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "total"), [&](const JsonValue& v, rapidjson::SizeType) {
         const canonical::Coding category = dt_.firstCoding(Get::get(&v, "category"));
         if (category.system != codes::kAdjudication) return;
         const std::string amount = money(dt_, Get::get(&v, "amount"), c.currency);

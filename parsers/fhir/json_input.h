@@ -16,6 +16,13 @@ namespace ferry::fhir {
 
 using JsonValue = rapidjson::Value;
 
+/// Calls f(element, index) for each element of `array`; nothing when it is absent or not an array.
+template <typename F>
+void forEachElement(const JsonValue* array, F f) {
+    if (array == nullptr || !array->IsArray()) return;
+    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
+}
+
 class JsonInput {
 public:
     JsonInput() = default;

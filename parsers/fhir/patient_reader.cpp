@@ -9,12 +9,6 @@ namespace {
 
 using Get = DatatypeReader;
 
-template <typename F>
-void each(const JsonValue* array, F f) {
-    if (array == nullptr || !array->IsArray()) return;
-    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
-}
-
 }  // namespace
 
 std::optional<ItemRef> ResourceReader::read(ResourceKind kind, const JsonValue& r, const std::string& path) {
@@ -61,7 +55,7 @@ void ResourceReader::link(LinkRole role, ItemRef from, const JsonValue* referenc
 
 void ResourceReader::links(LinkRole role, ItemRef from, const JsonValue& resource, std::string_view element,
                            const std::string& path) {
-    each(Get::get(&resource, element), [&](const JsonValue& ref, rapidjson::SizeType i) {
+    forEachElement(Get::get(&resource, element), [&](const JsonValue& ref, rapidjson::SizeType i) {
         link(role, from, &ref, path + "." + std::string(element) + "[" + std::to_string(i) + "]");
     });
 }
@@ -115,7 +109,7 @@ void ResourceReader::messageHeader(const JsonValue& r) {
     header_read_ = true;
     canonical::Header& h = out_.header;
     h.source_format = std::string(canonical::kSourceFhir);
-    each(Get::get(Get::get(&r, "meta"), "tag"), [&](const JsonValue& tag, rapidjson::SizeType) {
+    forEachElement(Get::get(Get::get(&r, "meta"), "tag"), [&](const JsonValue& tag, rapidjson::SizeType) {
         const canonical::Coding c = dt_.coding(&tag);
         if (c.system == codes::kV2MessageType && h.message_type.empty()) h.message_type = c.code;
         if (c.system == codes::kV2MessageStructure && h.message_structure.empty()) h.message_structure = c.code;
@@ -140,13 +134,13 @@ void ResourceReader::patient(const JsonValue& r) {
     if (!patient_read_) out_.patient = {};  // a Claim's patient identifier gives way to the resource
     patient_read_ = true;
     canonical::Patient& p = out_.patient;
-    each(Get::get(&r, "extension"), [&](const JsonValue& ext, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "extension"), [&](const JsonValue& ext, rapidjson::SizeType) {
         const std::string url = dt_.text(&ext, "url");
         std::vector<canonical::Coding>* target = url == codes::kUsCoreRace        ? &p.race
                                                  : url == codes::kUsCoreEthnicity ? &p.ethnicity
                                                                                   : nullptr;
         if (target == nullptr) return;
-        each(Get::get(&ext, "extension"), [&](const JsonValue& part, rapidjson::SizeType) {
+        forEachElement(Get::get(&ext, "extension"), [&](const JsonValue& part, rapidjson::SizeType) {
             const std::string partUrl = dt_.text(&part, "url");
             if (partUrl == "ombCategory" || partUrl == "detailed") {
                 target->push_back(dt_.coding(Get::get(&part, "valueCoding")));
@@ -154,7 +148,7 @@ void ResourceReader::patient(const JsonValue& r) {
         });
     });
     // An account number (type AN) is the canonical account_number, as v2 keeps it apart (PID-18).
-    each(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "identifier"), [&](const JsonValue& v, rapidjson::SizeType) {
         canonical::Identifier id = dt_.identifier(&v);
         if (id.type == "AN" && p.account_number.value.empty()) {
             p.account_number = std::move(id);
@@ -162,12 +156,12 @@ void ResourceReader::patient(const JsonValue& r) {
             p.identifiers.push_back(std::move(id));
         }
     });
-    each(Get::get(&r, "name"), [&](const JsonValue& v, rapidjson::SizeType) { p.names.push_back(dt_.humanName(&v)); });
-    each(Get::get(&r, "telecom"),
+    forEachElement(Get::get(&r, "name"), [&](const JsonValue& v, rapidjson::SizeType) { p.names.push_back(dt_.humanName(&v)); });
+    forEachElement(Get::get(&r, "telecom"),
          [&](const JsonValue& v, rapidjson::SizeType) { p.telecom.push_back(dt_.contactPoint(&v)); });
     p.sex = dt_.text(&r, "gender");
     p.birth_date = dt_.text(&r, "birthDate");
-    each(Get::get(&r, "address"),
+    forEachElement(Get::get(&r, "address"),
          [&](const JsonValue& v, rapidjson::SizeType) { p.addresses.push_back(dt_.address(&v)); });
     p.marital_status = dt_.firstCoding(Get::get(&r, "maritalStatus"));
 }
@@ -182,7 +176,7 @@ void ResourceReader::encounter(const JsonValue& r, const std::string& path) {
         e.patient_class = v2->v2_code;
     }
     link(LinkRole::Patient, self, Get::get(&r, "subject"), path + ".subject");
-    each(Get::get(&r, "participant"), [&](const JsonValue& part, rapidjson::SizeType i) {
+    forEachElement(Get::get(&r, "participant"), [&](const JsonValue& part, rapidjson::SizeType i) {
         const std::string role = dt_.firstCoding(Get::at(&part, "type")).code;
         if (role != "ATND" && role != "ADM") return;
         std::vector<canonical::Practitioner>& list = role == "ATND" ? e.attending : e.admitting;
@@ -205,7 +199,7 @@ void ResourceReader::encounter(const JsonValue& r, const std::string& path) {
 
 std::vector<Issue> ResourceReader::operationOutcome(const JsonValue& r) const {
     std::vector<Issue> out;
-    each(Get::get(&r, "issue"), [&](const JsonValue& v, rapidjson::SizeType) {
+    forEachElement(Get::get(&r, "issue"), [&](const JsonValue& v, rapidjson::SizeType) {
         Issue issue;
         const std::string severity = dt_.text(&v, "severity");
         issue.severity = severity == "fatal"         ? Severity::Fatal

@@ -9,19 +9,12 @@
 #include "parsers/xml/element_builder.h"
 #include "parsers/xml/mapping.h"
 #include "parsers/xml/safe_parser.h"
-#include "parsers/xml/write_path.h"
+#include "parsers/xml/string_writer.h"
 #include "parsers/xml/text.h"
+#include "parsers/xml/write_path.h"
 
 namespace ferry::xml {
 namespace {
-
-class StringWriter : public pugi::xml_writer {
- public:
-  void write(const void* data, std::size_t size) override {
-    text.append(static_cast<const char*>(data), size);
-  }
-  std::string text;
-};
 
 // One pass over the normalized tree. An element is touched when the reading consumed it, one
 // of its attributes, or anything below it: its unread attributes and text become extensions

@@ -7,19 +7,12 @@
 
 #include "parsers/xml/canonical_fields.h"
 #include "parsers/xml/element_builder.h"
+#include "parsers/xml/string_writer.h"
 #include "parsers/xml/unmapped.h"
 #include "parsers/xml/write_path.h"
 
 namespace ferry::xml {
 namespace {
-
-class StringWriter : public pugi::xml_writer {
- public:
-  void write(const void* data, std::size_t size) override {
-    text.append(static_cast<const char*>(data), size);
-  }
-  std::string text;
-};
 
 class DocumentWriter {
  public:

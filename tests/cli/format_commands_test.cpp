@@ -8,10 +8,10 @@
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::kSamplesDir;
 
 namespace {
-const std::string kSamples = std::string(FERRY_SOURCE_DIR) + "/samples/";
-const std::string kProfiles = " --profiles " + kSamples + "profiles ";
+const std::string kProfiles = " --profiles " + kSamplesDir + "profiles ";
 const std::string kFhirBundle = std::string(FERRY_SOURCE_DIR) + "/tests/fhir/data/bundle_lab_result.json";
 }  // namespace
 
@@ -24,7 +24,7 @@ TEST(FormatCommands, ParseDetectsFhirJson) {
 }
 
 TEST(FormatCommands, ParseDetectsInsurerXmlByProfile) {
-  auto r = run(ferryCommand("parse" + kProfiles + kSamples + "xml/claim_submission.xml"));
+  auto r = run(ferryCommand("parse" + kProfiles + kSamplesDir + "xml/claim_submission.xml"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"sourceFormat\":\"xml\""), std::string::npos);
   EXPECT_NE(r.out.find("\"controlId\":\"SUB-20261121-0042\""), std::string::npos);
@@ -39,7 +39,7 @@ TEST(FormatCommands, UnknownXmlRootNamesTheKnownProfiles) {
 }
 
 TEST(FormatCommands, ConvertHl7v2ToFhirTransactionBundle) {
-  auto r = run(ferryCommand("convert --to fhir " + kSamples + "hl7v2/oru_r01_lab_result.hl7"));
+  auto r = run(ferryCommand("convert --to fhir " + kSamplesDir + "hl7v2/oru_r01_lab_result.hl7"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out.rfind("{\"resourceType\":\"Bundle\"", 0), 0u);
   EXPECT_NE(r.out.find("\"type\":\"transaction\""), std::string::npos);
@@ -55,14 +55,14 @@ TEST(FormatCommands, ConvertFhirToHl7v2Oru) {
 
 TEST(FormatCommands, ConvertXmlClaimBackToTheSameProfile) {
   auto r = run(ferryCommand("convert --to xml:example-insurer-claims-1-submission" + kProfiles +
-                            kSamples + "xml/claim_submission.xml"));
+                            kSamplesDir + "xml/claim_submission.xml"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("urn:example:insurer:claims:1"), std::string::npos);
   EXPECT_NE(r.out.find("SUB-20261121-0042"), std::string::npos);
 }
 
 TEST(FormatCommands, ConvertToUnknownProfileIsAUsageError) {
-  auto r = run(ferryCommand("convert --to xml:nope" + kProfiles + kSamples + "xml/claim_submission.xml"));
+  auto r = run(ferryCommand("convert --to xml:nope" + kProfiles + kSamplesDir + "xml/claim_submission.xml"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no XML profile named 'nope'"), std::string::npos);
 }
@@ -78,8 +78,8 @@ TEST(FormatCommands, ValidateFhirPrintsOperationOutcome) {
 
 TEST(FormatCommands, ValidateConfigurationFolder) {
   // The sample HTTPS stand-ins need the demo certificates (`make run` and `make test` make them).
-  ASSERT_EQ(run(std::string(FERRY_SOURCE_DIR) + "/scripts/sample-certs.sh " + kSamples + "var/tls").status, 0);
-  auto r = run(ferryCommand("validate " + kSamples));
+  ASSERT_EQ(run(std::string(FERRY_SOURCE_DIR) + "/scripts/sample-certs.sh " + kSamplesDir + "var/tls").status, 0);
+  auto r = run(ferryCommand("validate " + kSamplesDir));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("configuration valid: 11 channel(s), 12 destination(s), 4 mapping(s), 3 code table(s)"),
             std::string::npos)

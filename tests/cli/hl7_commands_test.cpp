@@ -7,10 +7,9 @@
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::kHl7v2SamplesDir;
 
 namespace {
-const std::string kSamples = std::string(FERRY_SOURCE_DIR) + "/samples/hl7v2/";
-
 std::string writeTemp(const std::string& name, const std::string& bytes) {
   const std::string path = "/tmp/ferry_cli_" + std::to_string(::getpid()) + "_" + name;
   std::ofstream(path, std::ios::binary) << bytes;
@@ -19,25 +18,25 @@ std::string writeTemp(const std::string& name, const std::string& bytes) {
 }  // namespace
 
 TEST(GetCommand, PrintsOneLinePerMessageOfABatch) {
-  auto r = run(ferryCommand("get 'OBX-5.2' " + kSamples + "batch_elr.hl7"));
+  auto r = run(ferryCommand("get 'OBX-5.2' " + kHl7v2SamplesDir + "batch_elr.hl7"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "Detected\nSalmonella\n");
 }
 
 TEST(GetCommand, PrintsEmptyLineWhenAbsent) {
-  auto r = run(ferryCommand("get 'ZPV-2.2' " + kSamples + "adt_a01_admit.hl7 && " +
-                            ferryCommand("get 'ZPV-2.2' " + kSamples + "oru_r01_lab_result.hl7")));
+  auto r = run(ferryCommand("get 'ZPV-2.2' " + kHl7v2SamplesDir + "adt_a01_admit.hl7 && " +
+                            ferryCommand("get 'ZPV-2.2' " + kHl7v2SamplesDir + "oru_r01_lab_result.hl7")));
   EXPECT_EQ(r.status, 0);
   EXPECT_EQ(r.out, "ENG\n\n");
 }
 
 TEST(GetCommand, ReadsStandardInput) {
-  auto r = run("cat " + kSamples + "oru_r01_lab_result.hl7 | " + ferryCommand("get 'OBX[3]-5' -"));
+  auto r = run("cat " + kHl7v2SamplesDir + "oru_r01_lab_result.hl7 | " + ferryCommand("get 'OBX[3]-5' -"));
   EXPECT_EQ(r.out, "Fasting specimen & verified by tech | 2nd draw\n");
 }
 
 TEST(GetCommand, RejectsMalformedPath) {
-  auto r = run(ferryCommand("get 'PID-x' " + kSamples + "oru_r01_lab_result.hl7"));
+  auto r = run(ferryCommand("get 'PID-x' " + kHl7v2SamplesDir + "oru_r01_lab_result.hl7"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("expected"), std::string::npos);
 }
@@ -45,9 +44,9 @@ TEST(GetCommand, RejectsMalformedPath) {
 TEST(ConvertCommand, WritesEverySampleBackByteForByte) {
   for (const char* name : {"adt_a01_admit.hl7", "batch_elr.hl7", "oml_o21_order.hl7",
                            "oru_r01_lab_result.hl7", "vxu_v04_immunization.hl7"}) {
-    auto r = run(ferryCommand(std::string("convert --to hl7v2 ") + kSamples + name));
+    auto r = run(ferryCommand(std::string("convert --to hl7v2 ") + kHl7v2SamplesDir + name));
     EXPECT_EQ(r.status, 0) << name << r.err;
-    EXPECT_EQ(r.out, ferry::test::readFile(kSamples + name)) << name;
+    EXPECT_EQ(r.out, ferry::test::readFile(kHl7v2SamplesDir + name)) << name;
   }
 }
 
@@ -79,7 +78,7 @@ TEST(BadInput, MissingFileIsAUsageError) {
 }
 
 TEST(ParseCommand, PrintsOneCanonicalJsonLinePerMessageOfABatch) {
-  auto r = run(ferryCommand("parse " + kSamples + "batch_elr.hl7"));
+  auto r = run(ferryCommand("parse " + kHl7v2SamplesDir + "batch_elr.hl7"));
   EXPECT_EQ(r.status, 0) << r.err;
   ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2);
   const std::string first = r.out.substr(0, r.out.find('\n'));
@@ -90,7 +89,7 @@ TEST(ParseCommand, PrintsOneCanonicalJsonLinePerMessageOfABatch) {
 }
 
 TEST(ParseCommand, LabResultCarriesGlucoseFacts) {
-  auto r = run(ferryCommand("parse " + kSamples + "oru_r01_lab_result.hl7"));
+  auto r = run(ferryCommand("parse " + kHl7v2SamplesDir + "oru_r01_lab_result.hl7"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"decimal\":\"182\""), std::string::npos);
   EXPECT_NE(r.out.find("\"code\":\"2345-7\""), std::string::npos);

@@ -11,12 +11,11 @@
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::kSamplesDir;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kSamples = std::string(FERRY_SOURCE_DIR) + "/samples/";
 
 // A small configuration: one lab channel with the sample lab mapping and its table, and room
 // for fixtures.
@@ -34,8 +33,8 @@ class MappingCommands : public ::testing::Test {
       "mapping": "lab-results@1",
       "destinations": [{"name": "hospital", "type": "mllp", "host": "127.0.0.1", "port": 2576, "format": "hl7v2"},
                        {"name": "public-health", "type": "mllp", "host": "127.0.0.1", "port": 2579, "format": "hl7v2"}]})");
-    fs::copy_file(kSamples + "mappings/lab-results.json", dir_ / "mappings/lab-results.json");
-    fs::copy_file(kSamples + "tables/lab-loinc.csv", dir_ / "tables/lab-loinc.csv");
+    fs::copy_file(kSamplesDir + "mappings/lab-results.json", dir_ / "mappings/lab-results.json");
+    fs::copy_file(kSamplesDir + "tables/lab-loinc.csv", dir_ / "tables/lab-loinc.csv");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -49,7 +48,7 @@ class MappingCommands : public ::testing::Test {
 };
 
 TEST_F(MappingCommands, MapPrintsTheOutcomeRoutesAndTransformedCanonical) {
-  auto r = run(ferryCommand("map --mapping " + path("mappings/lab-results.json") + " --in " + kSamples +
+  auto r = run(ferryCommand("map --mapping " + path("mappings/lab-results.json") + " --in " + kSamplesDir +
                             "hl7v2/oru_r01_local_codes.hl7 --now 2026-11-25T12:00:00Z"));
   ASSERT_EQ(r.status, 0) << r.err;
   rapidjson::Document out;
@@ -66,7 +65,7 @@ TEST_F(MappingCommands, MapPrintsTheOutcomeRoutesAndTransformedCanonical) {
 }
 
 TEST_F(MappingCommands, MapReportsTheDroppingFilter) {
-  auto r = run(ferryCommand("map --mapping " + path("mappings/lab-results.json") + " --in " + kSamples +
+  auto r = run(ferryCommand("map --mapping " + path("mappings/lab-results.json") + " --in " + kSamplesDir +
                             "hl7v2/adt_a01_admit.hl7"));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("\"outcome\": \"dropped\""), std::string::npos) << r.out;
@@ -77,7 +76,7 @@ TEST_F(MappingCommands, AMistakeInARuleIsReportedWithFileLineAndColumn) {
   write("mappings/bad.json", "{\"name\": \"bad\", \"version\": \"1\",\n"
                              " \"transforms\": [{\"name\": \"t\", \"set\": \"patient.birth_date\",\n"
                              "   \"value\": \"lokup('lab-loinc', 'GLU')\"}]}");
-  auto map = run(ferryCommand("map --mapping " + path("mappings/bad.json") + " --in " + kSamples +
+  auto map = run(ferryCommand("map --mapping " + path("mappings/bad.json") + " --in " + kSamplesDir +
                               "hl7v2/oru_r01_local_codes.hl7"));
   EXPECT_EQ(map.status, 1);
   EXPECT_NE(map.err.find("bad.json:3:"), std::string::npos) << map.err;
@@ -100,10 +99,10 @@ TEST_F(MappingCommands, ValidateRefusesAChannelRoutingToADestinationItDoesNotHav
 }
 
 TEST_F(MappingCommands, TestPrintsADiffForEachDifferenceAndTheCounts) {
-  write("tests/good/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamples +
+  write("tests/good/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamplesDir +
                                         R"(hl7v2/oru_r01_local_codes.hl7",
       "expect": {"outcome": "routed", "destinations": ["hospital"]}})");
-  write("tests/wrong/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamples +
+  write("tests/wrong/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamplesDir +
                                          R"(hl7v2/oru_r01_local_codes.hl7",
       "expect": {"routes": ["hospital", "public-health"],
                  "canonical": {"observations": [{"code": {"codings": [{"code": "9999-9"}]}}]}}})");
@@ -119,7 +118,7 @@ TEST_F(MappingCommands, TestPrintsADiffForEachDifferenceAndTheCounts) {
 }
 
 TEST_F(MappingCommands, TestComparesOutputsSegmentBySegmentAndCanWriteMissingOnes) {
-  write("tests/out/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamples +
+  write("tests/out/fixture.json", R"({"channel": "lab-results", "input": ")" + kSamplesDir +
                                        R"(hl7v2/oru_r01_local_codes.hl7",
       "expect": {"outputs": {"hospital": "expected.hl7"}}})");
   auto missing = run(ferryCommand("test " + dir_.string()));

@@ -11,20 +11,16 @@
 
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/support/run.h"
+#include "tests/support/wall_clock.h"
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::nowMs;
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace store = ferry::store;
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A configuration with one channel and a store holding one message whose only delivery gave
 // up (dead letter), as after a destination was down for too long.

@@ -12,20 +12,17 @@
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/support/run.h"
 #include "tests/support/temp_folder.h"
+#include "tests/support/wall_clock.h"
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::nowMs;
 
 namespace {
 
 namespace store = ferry::store;
 
 constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
-
-std::int64_t nowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // A configuration whose store holds, from ten days ago, three finished messages (two with a
 // delivered delivery), one still received and one with a pending delivery; and one finished

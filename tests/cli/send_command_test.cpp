@@ -13,10 +13,9 @@
 
 using ferry::test::ferryCommand;
 using ferry::test::run;
+using ferry::test::kHl7v2SamplesDir;
 
 namespace {
-
-const std::string kSamples = std::string(FERRY_SOURCE_DIR) + "/samples/hl7v2/";
 
 // A local port with nothing listening: bound to let the system choose, then released.
 int unusedPort() {
@@ -41,7 +40,7 @@ TEST(SendCommandUsage, RequiresAnEndpointAndFiles) {
   r = run(ferryCommand("send --mllp 127.0.0.1:2575"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("no FILE"), std::string::npos) << r.err;
-  r = run(ferryCommand("send " + kSamples + "batch_elr.hl7"));
+  r = run(ferryCommand("send " + kHl7v2SamplesDir + "batch_elr.hl7"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("--mllp HOST:PORT is required"), std::string::npos) << r.err;
 }
@@ -57,14 +56,14 @@ TEST(SendCommandUsage, RejectsMalformedOptions) {
 }
 
 TEST(SendCommandUsage, NamesAFileItCannotOpenBeforeSendingAnything) {
-  const auto r = run(ferryCommand("send --mllp 127.0.0.1:1 " + kSamples + "batch_elr.hl7 /nonexistent/x.hl7"));
+  const auto r = run(ferryCommand("send --mllp 127.0.0.1:1 " + kHl7v2SamplesDir + "batch_elr.hl7 /nonexistent/x.hl7"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot open '/nonexistent/x.hl7'"), std::string::npos) << r.err;
 }
 
 TEST(SendCommandDelivery, FailsWhenNobodyListens) {
   const std::string port = std::to_string(unusedPort());
-  const auto r = run(ferryCommand("send --timeout 500 --mllp 127.0.0.1:" + port + " " + kSamples + "batch_elr.hl7"));
+  const auto r = run(ferryCommand("send --timeout 500 --mllp 127.0.0.1:" + port + " " + kHl7v2SamplesDir + "batch_elr.hl7"));
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_NE(r.err.find("batch_elr.hl7: message 1 (control id B1-0001): not delivered: cannot connect to 127.0.0.1:" +
@@ -74,7 +73,7 @@ TEST(SendCommandDelivery, FailsWhenNobodyListens) {
 }
 
 TEST(SendCommandDelivery, NamesAMissingTlsFile) {
-  const auto r = run(ferryCommand("send --mllp 127.0.0.1:1 --tls --ca /nonexistent/ca.pem " + kSamples +
+  const auto r = run(ferryCommand("send --mllp 127.0.0.1:1 --tls --ca /nonexistent/ca.pem " + kHl7v2SamplesDir +
                                   "batch_elr.hl7"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("/nonexistent/ca.pem"), std::string::npos) << r.err;

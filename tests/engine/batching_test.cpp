@@ -13,22 +13,19 @@
 #include "engine/runtime/processor.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/support/parsed_message.h"
 
 using namespace ferry;
 using ferry::test::eventually;
 using ferry::test::StandInReceiver;
 using ferry::test::TempFolder;
+using ferry::test::controlIdOf;
 
 namespace {
 
 std::string adt(const std::string& control_id) {
   return "MSH|^~\\&|LAB|NORTH|FERRY|CITY|20261126||ADT^A08|" + control_id + "|P|2.5\rPID|1||P-" +
          control_id + "||Test^Batch\rPV1|1|O\r";
-}
-
-std::string controlIdOf(const std::string& frame) {
-  auto m = hl7v2::Message::parse(frame);
-  return m ? m->controlId() : std::string();
 }
 
 // Sends `count` messages "S<sender>-<n>" in order over one connection; returns how many were

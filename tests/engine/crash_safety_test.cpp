@@ -14,12 +14,14 @@
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixture.h"
 #include "tests/support/engine_process.h"
+#include "tests/support/parsed_message.h"
 
 using namespace ferry;
 using ferry::test::eventually;
 using ferry::test::spawnFerryRun;
 using ferry::test::StandInReceiver;
 using ferry::test::TempFolder;
+using ferry::test::controlIdOf;
 
 namespace {
 
@@ -28,11 +30,6 @@ int freePort() {
   const int port = probe.port();
   probe.stop();
   return port;
-}
-
-std::string controlIdOf(const std::string& frame) {
-  auto m = hl7v2::Message::parse(frame);
-  return m ? m->controlId() : std::string();
 }
 
 }  // namespace

@@ -3,15 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/files.h"
+#include "tests/support/parsed_message.h"
 
 using namespace ferry::hl7v2;
+using ferry::test::parsed;
 
 namespace {
-Message parsed(const std::string& bytes) {
-  auto m = Message::parse(bytes);
-  if (!m) ADD_FAILURE() << m.error().describe();
-  return std::move(*m);
-}
 AckOptions options() {
   AckOptions o;
   o.control_id = "ACK-1";

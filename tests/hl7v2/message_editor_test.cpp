@@ -2,18 +2,15 @@
 
 #include "parsers/hl7v2/message.h"
 #include "tests/support/files.h"
+#include "tests/support/parsed_message.h"
 
 using ferry::hl7v2::Message;
 using ferry::hl7v2::Path;
+using ferry::test::parsed;
 
 namespace {
 const std::string kAdt = "MSH|^~\\&|A|B|C|D|20260101||ADT^A08|1|P|2.5\rPID|1||ID1||Doe^Jane\r";
 
-Message parsed(const std::string& bytes) {
-  auto m = Message::parse(bytes);
-  if (!m) ADD_FAILURE() << m.error().describe();
-  return std::move(*m);
-}
 }  // namespace
 
 TEST(MessageEditor, SetsAndEscapesAValue) {

@@ -3,19 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/files.h"
+#include "tests/support/parsed_message.h"
 
 using ferry::hl7v2::Element;
 using ferry::hl7v2::Message;
 using ferry::hl7v2::Path;
 using ferry::test::sample;
-
-namespace {
-Message parsed(const std::string& bytes) {
-  auto m = Message::parse(bytes);
-  if (!m) ADD_FAILURE() << m.error().describe();
-  return std::move(*m);
-}
-}  // namespace
+using ferry::test::parsed;
 
 TEST(Message, ReadsLabResultGlucose) {
   const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "parsers/hl7v2/message.h"
+#include "tests/support/parsed_message.h"
 
 using namespace ferry;
+using ferry::test::parsed;
 
 namespace {
 
@@ -35,12 +37,6 @@ Seen byIndex(const hl7v2::Element& field) {
     seen.present.push_back(repetition.present());
   }
   return seen;
-}
-
-hl7v2::Message parsed(const std::string& bytes) {
-  auto message = hl7v2::Message::parse(bytes);
-  EXPECT_TRUE(message) << message.error().describe();
-  return *message;
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ void drop(const TempDir& dir, const std::string& name, const std::string& conten
   fs::last_write_time(dir.file(name), fs::file_time_type::clock::now() - age);
 }
 
-Poller::Config configFor(const TempDir& dir) {
+Poller::Config pollerConfig(const TempDir& dir) {
   Poller::Config config;
   config.folder = dir.path();
   config.pattern = "*.hl7";
@@ -44,7 +44,7 @@ TEST(FilePoller, AcceptedFileIsHandedOverExactlyAndMovedToDone) {
   TempDir dir;
   const std::string content = std::string("MSH|^~\\&|LAB\r") + std::string("\0\x01\xff", 3) + "PID|1\r";
   drop(dir, "a.hl7", content);
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   std::string seen_path;
   std::string seen_bytes;
   const auto result = poller.poll([&](const std::string& path, std::string bytes) {
@@ -64,7 +64,7 @@ TEST(FilePoller, AcceptedFileIsHandedOverExactlyAndMovedToDone) {
 TEST(FilePoller, RejectedFileMovesToError) {
   TempDir dir;
   drop(dir, "bad.hl7", "garbage");
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   const auto result = poller.poll([](const std::string&, std::string) { return false; });
   EXPECT_EQ(result.failed, 1u);
   EXPECT_EQ(namesIn(dir.file("error")), std::vector<std::string>{"bad.hl7"});
@@ -74,7 +74,7 @@ TEST(FilePoller, RejectedFileMovesToError) {
 TEST(FilePoller, FileYoungerThanMinAgeIsLeftForLater) {
   TempDir dir;
   drop(dir, "fresh.hl7", "x", 0s);
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   int calls = 0;
   const auto result = poller.poll([&](const std::string&, std::string) {
     ++calls;
@@ -92,7 +92,7 @@ TEST(FilePoller, OnlyFilesMatchingThePatternAreTaken) {
   drop(dir, ".c.hl7.tmp-123456", "3");  // a writer's temporary file
   drop(dir, ".hidden.hl7", "4");
   fs::create_directory(dir.file("folder.hl7"));
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   std::vector<std::string> seen;
   poller.poll([&](const std::string& path, std::string) {
     seen.push_back(fs::path(path).filename().string());
@@ -106,7 +106,7 @@ TEST(FilePoller, OnlyFilesMatchingThePatternAreTaken) {
 TEST(FilePoller, OversizeFileGoesToErrorWithoutReachingTheHandler) {
   TempDir dir;
   drop(dir, "big.hl7", std::string(5000, 'x'));
-  auto config = configFor(dir);
+  auto config = pollerConfig(dir);
   config.max_file_bytes = 4096;
   Poller poller(config);
   int calls = 0;
@@ -126,7 +126,7 @@ TEST(FilePoller, OldestFileComesFirst) {
   drop(dir, "b.hl7", "b", 3h);
   drop(dir, "c.hl7", "c", 1h);
   drop(dir, "a.hl7", "a", 2h);
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   std::string order;
   poller.poll([&](const std::string&, std::string bytes) {
     order += bytes;
@@ -141,7 +141,7 @@ TEST(FilePoller, NameTakenInDoneGetsASuffix) {
   test::writeText(dir.file("done/a.hl7"), "earlier");
   test::writeText(dir.file("done/a-1.hl7"), "earlier too");
   drop(dir, "a.hl7", "now");
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   EXPECT_EQ(poller.poll([](const std::string&, std::string) { return true; }).done, 1u);
   EXPECT_EQ(test::readFile(dir.file("done/a.hl7")), "earlier");
   EXPECT_EQ(test::readFile(dir.file("done/a-1.hl7")), "earlier too");
@@ -151,7 +151,7 @@ TEST(FilePoller, NameTakenInDoneGetsASuffix) {
 TEST(FilePoller, ThrowingHandlerLeavesTheFileInPlace) {
   TempDir dir;
   drop(dir, "a.hl7", "x");
-  Poller poller(configFor(dir));
+  Poller poller(pollerConfig(dir));
   const auto result = poller.poll([](const std::string&, std::string) -> bool { throw std::runtime_error("store down"); });
   EXPECT_EQ(result.left, 1u);
   ASSERT_EQ(result.errors.size(), 1u);
@@ -174,7 +174,7 @@ TEST(FilePoller, MissingFolderIsReportedNotThrown) {
 TEST(FilePoller, OnePollTakesAtMostMaxFilesPerPoll) {
   TempDir dir;
   for (int i = 0; i < 5; ++i) drop(dir, "m" + std::to_string(i) + ".hl7", "x");
-  auto config = configFor(dir);
+  auto config = pollerConfig(dir);
   config.max_files_per_poll = 2;
   Poller poller(config);
   EXPECT_EQ(poller.poll([](const std::string&, std::string) { return true; }).done, 2u);
@@ -183,7 +183,7 @@ TEST(FilePoller, OnePollTakesAtMostMaxFilesPerPoll) {
 
 TEST(FilePoller, RunPollsUntilStopped) {
   TempDir dir;
-  auto config = configFor(dir);
+  auto config = pollerConfig(dir);
   config.interval = 20ms;
   Poller poller(config);
   std::atomic<int> passes = 0;

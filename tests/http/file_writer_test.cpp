@@ -25,7 +25,7 @@ std::vector<std::string> entriesIn(const std::string& folder) {
   return names;
 }
 
-Writer::Config configFor(const TempDir& dir, std::string tpl = "{channel}_{id}") {
+Writer::Config writerConfig(const TempDir& dir, std::string tpl = "{channel}_{id}") {
   Writer::Config config;
   config.folder = dir.path();
   config.filename_template = std::move(tpl);
@@ -35,7 +35,7 @@ Writer::Config configFor(const TempDir& dir, std::string tpl = "{channel}_{id}")
 
 TEST(FileWriter, WritesExactBytesAndLeavesNoTemporaryFile) {
   TempDir dir;
-  Writer writer(configFor(dir));
+  Writer writer(writerConfig(dir));
   std::string content(300'000, '\0');
   for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i % 251);
   const std::string path = writer.write(content, "42");
@@ -46,7 +46,7 @@ TEST(FileWriter, WritesExactBytesAndLeavesNoTemporaryFile) {
 
 TEST(FileWriter, NeverOverwritesAnExistingFile) {
   TempDir dir;
-  Writer writer(configFor(dir, "batch"));
+  Writer writer(writerConfig(dir, "batch"));
   test::writeText(dir.file("batch.hl7"), "someone else's");
   const std::string first = writer.write("one", "1");
   const std::string second = writer.write("two", "2");
@@ -59,7 +59,7 @@ TEST(FileWriter, NeverOverwritesAnExistingFile) {
 
 TEST(FileWriter, TemplateFillsChannelIdAndUtcTimestamp) {
   TempDir dir;
-  auto config = configFor(dir, "{channel}-{timestamp}-{id}");
+  auto config = writerConfig(dir, "{channel}-{timestamp}-{id}");
   config.extension = "xml";
   Writer writer(config);
   const std::string name = fs::path(writer.write("<x/>", "MSG0001")).filename().string();
@@ -68,7 +68,7 @@ TEST(FileWriter, TemplateFillsChannelIdAndUtcTimestamp) {
 
 TEST(FileWriter, IdCannotLeaveTheFolder) {
   TempDir dir;
-  Writer writer(configFor(dir, "{id}"));
+  Writer writer(writerConfig(dir, "{id}"));
   const std::string path = writer.write("x", "../../etc/passwd");
   EXPECT_EQ(fs::path(path).parent_path(), fs::path(dir.path()));
   EXPECT_EQ(fs::path(path).filename(), "_.._.._etc_passwd.hl7");
@@ -78,7 +78,7 @@ TEST(FileWriter, IdCannotLeaveTheFolder) {
 
 TEST(FileWriter, AppliesConfiguredPermissions) {
   TempDir dir;
-  auto config = configFor(dir);
+  auto config = writerConfig(dir);
   config.permissions = 0600;
   Writer writer(config);
   struct stat info {};
@@ -96,14 +96,14 @@ TEST(FileWriter, CreatesItsFolder) {
 
 TEST(FileWriter, UnknownPlaceholderOrSlashIsRejected) {
   TempDir dir;
-  EXPECT_THROW(Writer(configFor(dir, "{date}_{id}")), std::invalid_argument);
-  EXPECT_THROW(Writer(configFor(dir, "sub/{id}")), std::invalid_argument);
-  EXPECT_THROW(Writer(configFor(dir, "{id")), std::invalid_argument);
+  EXPECT_THROW(Writer(writerConfig(dir, "{date}_{id}")), std::invalid_argument);
+  EXPECT_THROW(Writer(writerConfig(dir, "sub/{id}")), std::invalid_argument);
+  EXPECT_THROW(Writer(writerConfig(dir, "{id")), std::invalid_argument);
 }
 
 TEST(FileWriter, FailedWriteLeavesNothingBehind) {
   TempDir dir;
-  Writer writer(configFor(dir));
+  Writer writer(writerConfig(dir));
   // A file size limit makes write() fail with EFBIG half way, as a full disk would (root too).
   rlimit saved{};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
@@ -119,7 +119,7 @@ TEST(FileWriter, FailedWriteLeavesNothingBehind) {
 
 TEST(FileWriter, PollerPicksUpWrittenFilesButNeverTemporaryOnes) {
   TempDir dir;
-  Writer writer(configFor(dir));
+  Writer writer(writerConfig(dir));
   writer.write("MSH|1", "1");
   test::writeText(dir.file(".lab-out_2.hl7.tmp-abcdef"), "half");
   Poller::Config config;

@@ -12,7 +12,7 @@ using ferry::mllp::FrameDecoder;
 
 namespace {
 
-const std::string kMessage = "MSH|^~\\&|LAB|NORTH|HIS|CITY|20261120||ORU^R01|NL-1|P|2.5.1\rPID|1||MRN1\r";
+const std::string kFramedMessage = "MSH|^~\\&|LAB|NORTH|HIS|CITY|20261120||ORU^R01|NL-1|P|2.5.1\rPID|1||MRN1\r";
 
 std::vector<std::string> drain(FrameDecoder& decoder) {
   std::vector<std::string> frames;
@@ -37,17 +37,17 @@ TEST(EncodeFrame, WrapsPayloadInStartAndEndBlocks) {
 
 TEST(FrameDecoder, DecodesOneFrameFromOneRead) {
   FrameDecoder decoder;
-  decoder.feed(encodeFrame(kMessage));
+  decoder.feed(encodeFrame(kFramedMessage));
   const auto frames = drain(decoder);
   ASSERT_EQ(frames.size(), 1u);
-  EXPECT_EQ(frames[0], kMessage);
+  EXPECT_EQ(frames[0], kFramedMessage);
   EXPECT_FALSE(decoder.inFrame());
   EXPECT_EQ(decoder.skippedBytes(), 0u);
 }
 
 TEST(FrameDecoder, DecodesAFrameSplitIntoSingleBytes) {
   FrameDecoder decoder;
-  const std::string wire = encodeFrame(kMessage);
+  const std::string wire = encodeFrame(kFramedMessage);
   std::vector<std::string> frames;
   for (std::size_t i = 0; i < wire.size(); ++i) {
     decoder.feed(wire.data() + i, 1);
@@ -59,7 +59,7 @@ TEST(FrameDecoder, DecodesAFrameSplitIntoSingleBytes) {
     frames.insert(frames.end(), got.begin(), got.end());
   }
   ASSERT_EQ(frames.size(), 1u);
-  EXPECT_EQ(frames[0], kMessage);
+  EXPECT_EQ(frames[0], kFramedMessage);
 }
 
 TEST(FrameDecoder, DecodesSeveralFramesFromOneRead) {
@@ -104,10 +104,10 @@ TEST(FrameDecoder, DropsAFrameWithoutEndBlockWhenTheNextStartBlockArrives) {
 
 TEST(FrameDecoder, WaitsForAMissingEndBlock) {
   FrameDecoder decoder;
-  decoder.feed(std::string("\x0B") + kMessage);
+  decoder.feed(std::string("\x0B") + kFramedMessage);
   EXPECT_TRUE(drain(decoder).empty());
   EXPECT_TRUE(decoder.inFrame());
-  expectAccounted(decoder, {}, 1 + kMessage.size());
+  expectAccounted(decoder, {}, 1 + kFramedMessage.size());
 }
 
 TEST(FrameDecoder, AcceptsAFrameExactlyAtTheLimit) {
@@ -159,7 +159,7 @@ TEST(FrameDecoder, GivesTheSameFramesHoweverTheStreamIsCut) {
   std::string stream = "noise";
   std::vector<std::string> expected;
   for (int i = 0; i < 50; ++i) {
-    std::string payload = kMessage + std::to_string(i) + std::string(static_cast<std::size_t>(i * 7), 'z');
+    std::string payload = kFramedMessage + std::to_string(i) + std::string(static_cast<std::size_t>(i * 7), 'z');
     stream += encodeFrame(payload);
     expected.push_back(payload);
     if (i % 5 == 0) stream += "\r\n";

@@ -17,7 +17,7 @@ using namespace ferry::mllp::test;
 
 namespace {
 
-const std::string kMessage =
+const std::string kLabResult =
     "MSH|^~\\&|LAB|NORTH|HIS|CITY|20261120083015||ORU^R01|NL-7|P|2.5.1\rPID|1||MRN1||Doe^Jane\r";
 
 ListenerConfig testConfig() {
@@ -47,7 +47,7 @@ TEST(Listener, AnswersOneMessageWithExactlyTheHandlersBytesFramed) {
   ASSERT_NE(listener.port(), 0);
 
   RawClient client(listener.port());
-  client.send(encodeFrame(kMessage));
+  client.send(encodeFrame(kLabResult));
   const auto raw = client.readRawFrame();
   ASSERT_TRUE(raw);
   EXPECT_EQ(*raw, std::string("\x0BMSA|AA|MSH\x1C\x0D"));
@@ -237,7 +237,7 @@ TEST(Listener, HandlerExceptionClosesTheConnectionWithoutResponse) {
   }, log.sink());
   listener.start();
   RawClient client(listener.port());
-  client.send(encodeFrame(kMessage));
+  client.send(encodeFrame(kLabResult));
   EXPECT_TRUE(client.waitClosed());
   EXPECT_EQ(client.received(), "");
   EXPECT_TRUE(log.waitFor("\"event\":\"mllp.handler.failed\""));
@@ -304,7 +304,7 @@ TEST(Listener, LogsJsonLinesWithoutMessageContent) {
   listener.start();
   {
     RawClient client(listener.port());
-    client.send(encodeFrame(kMessage));
+    client.send(encodeFrame(kLabResult));
     ASSERT_TRUE(client.readFrame());
   }
   ASSERT_TRUE(log.waitFor("mllp.connection.closed"));

@@ -15,8 +15,8 @@
 using namespace ferry::mllp;
 using namespace ferry::mllp::test;
 
-namespace {
-
+// The fixture has external linkage (outside the anonymous namespace): the TEST_F classes
+// derived from it do, and a unity build would warn about the mismatch.
 class MllpTls : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -81,8 +81,6 @@ class MllpTls : public ::testing::Test {
 
 TempDir* MllpTls::dir_ = nullptr;
 TestCertificates* MllpTls::certs_ = nullptr;
-
-}  // namespace
 
 TEST_F(MllpTls, PlainRoundTripStillWorksBesideTls) {
   ListenerConfig config;

@@ -29,6 +29,10 @@ inline std::vector<std::string> splitLines(const std::string& text) {
   return out;
 }
 
+// The repository's sample configuration and its HL7 v2 messages, each ending in '/'.
+inline const std::string kSamplesDir = std::string(FERRY_SOURCE_DIR) + "/samples/";
+inline const std::string kHl7v2SamplesDir = kSamplesDir + "hl7v2/";
+
 inline std::string sample(const std::string& relative) {
   return readFile(std::string(FERRY_SOURCE_DIR) + "/samples/" + relative);
 }

@@ -4,6 +4,8 @@
 
 #include "tests/xml/xml_test_support.h"
 
+using ferry::test::kClaimProfile;
+using ferry::test::kRemittanceProfile;
 using ferry::test::shippedProfile;
 using ferry::test::shippedProfiles;
 using ferry::test::xmlSample;
@@ -24,9 +26,6 @@ std::string replaceAll(std::string text, const std::string& from, const std::str
   }
   return text;
 }
-
-const std::string kClaimProfile = "example-insurer-claims-1-submission";
-const std::string kRemittanceProfile = "example-insurer-claims-1-remittance";
 
 }  // namespace
 

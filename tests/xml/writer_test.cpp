@@ -8,6 +8,8 @@
 #include "tests/xml/xml_test_support.h"
 
 using ferry::test::compareTrees;
+using ferry::test::kClaimProfile;
+using ferry::test::kRemittanceProfile;
 using ferry::test::shippedProfile;
 using ferry::test::shippedProfiles;
 using ferry::test::xmlSample;
@@ -15,9 +17,6 @@ namespace xml = ferry::xml;
 namespace canonical = ferry::canonical;
 
 namespace {
-
-const std::string kClaimProfile = "example-insurer-claims-1-submission";
-const std::string kRemittanceProfile = "example-insurer-claims-1-remittance";
 
 canonical::Message readOrThrow(const std::string& text) {
   xml::ReadResult result = xml::read(text, shippedProfiles());

@@ -29,6 +29,10 @@ inline const xml::Profile& shippedProfile(const std::string& name) {
 
 inline std::string xmlSample(const std::string& name) { return sample("xml/" + name); }
 
+// The example insurer's two shipped profiles.
+inline const std::string kClaimProfile = "example-insurer-claims-1-submission";
+inline const std::string kRemittanceProfile = "example-insurer-claims-1-remittance";
+
 namespace tree_detail {
 
 using Bindings = std::vector<std::pair<std::string, std::string>>;
