@@ -136,7 +136,7 @@ std::string Writer::write(std::string_view bytes, std::string_view id) const {
       }
     }
     failWithErrno(EEXIST, "cannot write '" + name + "': " + std::to_string(kMaxSuffix) + " names are taken in '" +
-                     config_.folder + "'");
+                              config_.folder + "'");
   } catch (...) {
     ::unlink(temp.c_str());  // harmless when the rename already happened: the temp name is gone
     throw;
