@@ -208,12 +208,6 @@ canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
   return id;
 }
 
-canonical::Identifier DatatypeReader::entityIdentifier(const Element& ei) const {
-  canonical::Identifier id;
-  entityIdentifier(ei, id);
-  return id;
-}
-
 canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
   canonical::HumanName n;
   name(xpn, first, n);
@@ -224,12 +218,6 @@ canonical::Address DatatypeReader::address(const Element& xad) const {
   canonical::Address a;
   address(xad, a);
   return a;
-}
-
-canonical::ContactPoint DatatypeReader::contactPoint(const Element& xtn) const {
-  canonical::ContactPoint cp;
-  contactPoint(xtn, cp);
-  return cp;
 }
 
 canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {

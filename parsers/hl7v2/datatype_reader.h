@@ -62,18 +62,16 @@ class DatatypeReader {
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
   void codeableConcept(const Element& cwe, canonical::CodeableConcept& out) const;
   canonical::Identifier identifier(const Element& cx) const;        // CX
-  canonical::Identifier entityIdentifier(const Element& ei) const;  // EI: id^namespace
   canonical::HumanName name(const Element& xpn, int first_component = 1) const;
   canonical::Address address(const Element& xad) const;
-  canonical::ContactPoint contactPoint(const Element& xtn) const;
   canonical::Practitioner practitioner(const Element& xcn) const;
   // The same, written over an existing value (one of a list reused from an earlier message,
   // reused_list.h): every member is set or emptied, and the strings keep their heap blocks.
   void identifier(const Element& cx, canonical::Identifier& out) const;
-  void entityIdentifier(const Element& ei, canonical::Identifier& out) const;
+  void entityIdentifier(const Element& ei, canonical::Identifier& out) const;  // EI: id^namespace
   void name(const Element& xpn, int first_component, canonical::HumanName& out) const;
   void address(const Element& xad, canonical::Address& out) const;
-  void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;
+  void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;  // XTN
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;

@@ -49,22 +49,6 @@ std::vector<std::string> EventsTable::schemaV6() {
   };
 }
 
-std::int64_t EventsTable::insert(const Event& event) {
-  if (statements_ == nullptr) throw std::logic_error("events: a write on a read-only table view");
-  auto st = statements_->get(
-      "INSERT INTO events (message_id, delivery_id, channel, destination, type, detail, at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, event.message_id)
-      .bind(2, event.delivery_id)
-      .bind(3, event.channel)
-      .bind(4, event.destination)
-      .bind(5, event.type)
-      .bind(6, event.detail)
-      .bind(7, event.at_ms);
-  st.run();
-  return st.lastInsertId();
-}
-
 namespace {
 
 constexpr std::size_t kRowsPerInsert = 16;
@@ -82,7 +66,27 @@ const std::string& insertRowsSql(std::size_t rows) {
   return sql[rows];
 }
 
+// The event's seven values as the parameters of row `row` of such a statement.
+void bindRow(StatementCache::Statement& st, std::size_t row, const Event& event) {
+  const int base = static_cast<int>(row * 7);
+  st.bind(base + 1, event.message_id)
+      .bind(base + 2, event.delivery_id)
+      .bind(base + 3, event.channel)
+      .bind(base + 4, event.destination)
+      .bind(base + 5, event.type)
+      .bind(base + 6, event.detail)
+      .bind(base + 7, event.at_ms);
+}
+
 }  // namespace
+
+std::int64_t EventsTable::insert(const Event& event) {
+  if (statements_ == nullptr) throw std::logic_error("events: a write on a read-only table view");
+  auto st = statements_->get(insertRowsSql(1));
+  bindRow(st, 0, event);
+  st.run();
+  return st.lastInsertId();
+}
 
 std::vector<std::int64_t> EventsTable::insertAll(const std::vector<Event>& events) {
   if (statements_ == nullptr) throw std::logic_error("events: a write on a read-only table view");
@@ -93,17 +97,7 @@ std::vector<std::int64_t> EventsTable::insertAll(const std::vector<Event>& event
   for (std::size_t first = 0; first < events.size(); first += kRowsPerInsert) {
     const std::size_t rows = std::min(kRowsPerInsert, events.size() - first);
     auto st = statements_->get(insertRowsSql(rows));
-    for (std::size_t row = 0; row < rows; ++row) {
-      const Event& event = events[first + row];
-      const int base = static_cast<int>(row * 7);
-      st.bind(base + 1, event.message_id)
-          .bind(base + 2, event.delivery_id)
-          .bind(base + 3, event.channel)
-          .bind(base + 4, event.destination)
-          .bind(base + 5, event.type)
-          .bind(base + 6, event.detail)
-          .bind(base + 7, event.at_ms);
-    }
+    for (std::size_t row = 0; row < rows; ++row) bindRow(st, row, events[first + row]);
     st.run();
     // AUTOINCREMENT numbers the rows of one statement one after another, and this connection
     // is the only writer: the last row's id and the ones just before it.

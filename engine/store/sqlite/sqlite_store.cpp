@@ -528,7 +528,8 @@ std::int64_t SqliteStore::appendEvent(const Event& event) {
 
 std::vector<std::int64_t> SqliteStore::appendEvents(const std::vector<Event>& events) {
   if (events.empty()) return {};
-  return write("append events", [&](Session& s, std::int64_t) { return EventsTable(s, *statements_).insertAll(events); },
+  return write("append events",
+               [&](Session& s, std::int64_t) { return EventsTable(s, *statements_).insertAll(events); },
                /*relaxed=*/true);
 }
 
