@@ -1,6 +1,8 @@
 // Deliveries as a durable queue per destination: claiming in order, head-of-line blocking,
 // retries, dead letters, operator requeue and recovery after a crash.
 
+#include <sqlite3.h>
+
 #include "tests/store/store_test_support.h"
 
 namespace ferry::store::test {
@@ -87,6 +89,36 @@ TEST_F(DeliveriesTest, NothingIsClaimedBeforeItIsDue) {
   const auto a = routeOne("lab");
   EXPECT_TRUE(store->claimDue("lab", clock.now() - 1, 10).empty());
   EXPECT_EQ(idsOf(store->claimDue("lab", clock.now(), 10)), (std::vector<std::int64_t>{a}));
+}
+
+// A worker looks at its queue (on a pooled reader, with that reader's compiled statement) before
+// every batch. The statement is kept from look to look, so it must not keep its read open: a
+// later look has to see deliveries committed since, and a checkpoint must be able to empty the
+// WAL, which an open read would pin.
+TEST_F(DeliveriesTest, RepeatedLooksAtAQueueSeeNewDeliveriesAndLeaveNoReadOpen) {
+  for (ClaimOrder order : {ClaimOrder::Fifo, ClaimOrder::AnyDue}) {
+    for (int look = 0; look < 5; ++look) {
+      EXPECT_TRUE(store->claimDue("lab", clock.now(), 10, order).empty());
+    }
+  }
+  const auto a = routeOne("lab");
+  EXPECT_EQ(idsOf(store->claimDue("lab", clock.now(), 10)), (std::vector<std::int64_t>{a}));
+  ASSERT_TRUE(store->markDelivered(a, std::nullopt));
+  const auto b = routeOne("lab");
+  EXPECT_EQ(idsOf(store->claimDue("lab", clock.now(), 10, ClaimOrder::AnyDue)),
+            (std::vector<std::int64_t>{b}));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 2000);  // the checkpointer's thread may be copying pages right now
+  // A first read makes the connection open the WAL (until then it reports no WAL at all).
+  ASSERT_EQ(sqlite3_exec(db, "SELECT count(*) FROM deliveries", nullptr, nullptr, nullptr), SQLITE_OK);
+  int wal_frames = -1;
+  int copied = -1;
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied);
+  sqlite3_close(db);
+  EXPECT_EQ(rc, SQLITE_OK) << "a reader still holds a snapshot of the WAL";
+  EXPECT_EQ(wal_frames, 0);
 }
 
 TEST_F(DeliveriesTest, AHeadInFlightBlocksTheRestOfItsDestination) {

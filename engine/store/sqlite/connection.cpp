@@ -1,6 +1,7 @@
 #include "engine/store/sqlite/connection.h"
 
 #include <Poco/Data/SQLite/SessionImpl.h>
+#include <Poco/Data/SQLite/Utility.h>
 
 #include <stdexcept>
 
@@ -63,23 +64,26 @@ ReaderPool::ReaderPool(std::string path, std::size_t size, int busy_timeout_ms)
     : path_(std::move(path)), size_(size == 0 ? 1 : size), busy_timeout_ms_(busy_timeout_ms) {}
 
 ReaderPool::Lease::~Lease() {
-  if (session_) pool_->giveBack(std::move(session_));
+  if (reader_.session) pool_->giveBack(std::move(reader_));
 }
 
 ReaderPool::Lease ReaderPool::acquire() {
   std::unique_lock lock(mutex_);
   available_.wait(lock, [&] { return !idle_.empty() || opened_ < size_; });
   if (!idle_.empty()) {
-    auto session = std::move(idle_.back());
+    Reader reader = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(*this, std::move(session));
+    return Lease(*this, std::move(reader));
   }
   ++opened_;  // reserve the slot, then open without holding the lock
   lock.unlock();
   try {
-    auto session = std::make_unique<Poco::Data::Session>(
+    Reader reader;
+    reader.session = std::make_unique<Poco::Data::Session>(
         openConnection(path_, ConnectionRole::Reader, busy_timeout_ms_));
-    return Lease(*this, std::move(session));
+    reader.statements =
+        std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(*reader.session));
+    return Lease(*this, std::move(reader));
   } catch (...) {
     lock.lock();
     --opened_;
@@ -88,10 +92,10 @@ ReaderPool::Lease ReaderPool::acquire() {
   }
 }
 
-void ReaderPool::giveBack(std::unique_ptr<Poco::Data::Session> session) {
+void ReaderPool::giveBack(Reader reader) {
   {
     std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(session));
+    idle_.push_back(std::move(reader));
   }
   available_.notify_one();
 }

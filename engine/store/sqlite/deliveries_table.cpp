@@ -111,6 +111,11 @@ StatementCache& DeliveriesTable::writer() {
   return *statements_;
 }
 
+StatementCache& DeliveriesTable::queries() {
+  if (queries_ == nullptr) throw std::logic_error("deliveries: the queue's head needs cached statements");
+  return *queries_;
+}
+
 std::int64_t DeliveriesTable::insert(std::int64_t message_id, const NewDelivery& delivery,
                                      std::int64_t now_ms) {
   auto st = writer().get(
@@ -136,28 +141,15 @@ std::vector<DeliveriesTable::QueueRow> DeliveriesTable::queueHead(const std::str
             " AND status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
           : "SELECT id, status, next_attempt_at FROM deliveries WHERE destination = ?"
             " AND status IN ('pending', 'in_flight') ORDER BY id LIMIT ?";
-  std::vector<QueueRow> rows;
-  if (statements_ != nullptr) {
-    auto st = statements_->get(sql);
-    st.bind(1, destination);
-    if (order == ClaimOrder::AnyDue) {
-      st.bind(2, now_ms).bind(3, max);
-    } else {
-      st.bind(2, max);
-    }
-    while (st.step()) rows.push_back({st.int64(0), st.text(1) == "pending", st.int64(2)});
-    return rows;
-  }
-  std::vector<std::int64_t> ids;
-  std::vector<std::string> statuses;
-  std::vector<std::int64_t> due;
+  auto st = queries().get(sql);
+  st.bind(1, destination);
   if (order == ClaimOrder::AnyDue) {
-    session_ << sql, useRef(destination), bind(now_ms), bind(max), into(ids), into(statuses),
-        into(due), now;
+    st.bind(2, now_ms).bind(3, max);
   } else {
-    session_ << sql, useRef(destination), bind(max), into(ids), into(statuses), into(due), now;
+    st.bind(2, max);
   }
-  for (std::size_t i = 0; i < ids.size(); ++i) rows.push_back({ids[i], statuses[i] == "pending", due[i]});
+  std::vector<QueueRow> rows;
+  while (st.step()) rows.push_back({st.int64(0), st.text(1) == "pending", st.int64(2)});
   return rows;
 }
 

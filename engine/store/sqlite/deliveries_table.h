@@ -24,12 +24,19 @@ class DeliveriesTable {
   // Migration 6: indexes hold only the states a query looks for (see the .cpp).
   static std::vector<std::string> schemaV6();
 
-  // Reads only (a reader connection).
+  // Reads only (a reader connection), through Poco; anyDue needs the form below.
   explicit DeliveriesTable(Poco::Data::Session& session) : session_(session) {}
-  // The writer connection: the per-message writes (insert, claim, settle, release) run its
-  // cached statements.
+  // The writer connection: the per-message writes (insert, claim, settle, release) and the
+  // look at the queue's head run its cached statements.
   DeliveriesTable(Poco::Data::Session& session, StatementCache& statements)
-      : session_(session), statements_(&statements) {}
+      : session_(session), statements_(&statements), queries_(&statements) {}
+  // Reads only, with the reader connection's cached statements for the queue's head, which
+  // every delivery worker reads before each batch.
+  static DeliveriesTable reader(Poco::Data::Session& session, StatementCache& queries) {
+    DeliveriesTable table(session);
+    table.queries_ = &queries;
+    return table;
+  }
 
   std::int64_t insert(std::int64_t message_id, const NewDelivery& delivery, std::int64_t now_ms);
   // Must run inside a write transaction: it reads the queue head, then claims. Each record
@@ -71,7 +78,7 @@ class DeliveriesTable {
                                          std::size_t limit, ClaimOrder order);
 
   // The open head of a destination's queue, (id, status, next_attempt_at) in id order, read
-  // with cached statements on the writer and through Poco on a reader.
+  // with the connection's cached statements.
   struct QueueRow {
     std::int64_t id = 0;
     bool pending = false;
@@ -80,9 +87,11 @@ class DeliveriesTable {
   std::vector<QueueRow> queueHead(const std::string& destination, std::int64_t now_ms,
                                   std::size_t limit, ClaimOrder order);
   StatementCache& writer();
+  StatementCache& queries();
 
   Poco::Data::Session& session_;
-  StatementCache* statements_ = nullptr;
+  StatementCache* statements_ = nullptr;  // the writer's: writes are allowed
+  StatementCache* queries_ = nullptr;     // the connection's, writer or reader: hot reads
 };
 
 }  // namespace ferry::store::sqlite

@@ -367,8 +367,8 @@ std::vector<DeliveryRecord> SqliteStore::claimDue(const std::string& destination
   // Most looks at a queue find nothing due (a worker looks again after each batch and at each
   // poll). A reader answers those without taking a turn on the single writer; under WAL it sees
   // every committed delivery, and the claim itself is decided again inside the transaction.
-  const bool any_due = read("look for due deliveries", [&](Session& s) {
-    return DeliveriesTable(s).anyDue(destination, now_ms, order);
+  const bool any_due = read("look for due deliveries", [&](Session& s, StatementCache& queries) {
+    return DeliveriesTable::reader(s, queries).anyDue(destination, now_ms, order);
   });
   if (!any_due) return {};
   return write("claim due deliveries", [&](Session& s, std::int64_t) {

@@ -176,7 +176,8 @@ class SqliteStore final : public Store {
   bool runTransaction(WriteCombiner::Batch& batch);
   // The exception being handled, as the StoreError a caller of `what` receives.
   std::exception_ptr failure(std::string_view what) const;
-  // Runs body(reader session) on a pooled read-only connection.
+  // Runs body(reader session) on a pooled read-only connection, or body(reader session, its
+  // statement cache) for a query made often enough to keep compiled.
   template <typename Body>
   auto read(std::string_view what, Body&& body);
   [[noreturn]] void fail(std::string_view what, const std::string& cause) const;

@@ -36,7 +36,11 @@ template <typename Body>
 auto SqliteStore::read(std::string_view what, Body&& body) {
   try {
     auto lease = readers_->acquire();
-    return body(lease.session());
+    if constexpr (std::is_invocable_v<Body&, Poco::Data::Session&, StatementCache&>) {
+      return body(lease.session(), lease.statements());
+    } else {
+      return body(lease.session());
+    }
   } catch (const StoreError&) {
     throw;
   } catch (const Poco::Exception& e) {
