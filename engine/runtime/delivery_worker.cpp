@@ -56,26 +56,46 @@ void DeliveryWorker::run() {
   markBackgroundThread();
   while (!stopping_) {
     bool worked = false;
-    if (!paused_) {
-      try {
+    try {
+      if (paused_) {
+        releaseNext();
+      } else {
         worked = deliverBatch();
-      } catch (const std::exception& e) {
-        // A store problem must not kill the worker; what it could not settle stays claimed and
-        // is recovered at the next start. Back off so a broken disk does not spin.
-        bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
       }
+    } catch (const std::exception& e) {
+      // A store problem must not kill the worker; what it could not settle stays claimed and
+      // is recovered at the next start. Back off so a broken disk does not spin.
+      bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
     }
     if (worked) continue;
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, kPoll, [this] { return woken_ || stopping_.load(); });
     woken_ = false;
   }
+  try {
+    releaseNext();
+  } catch (const std::exception& e) {
+    // Left in flight: recovery at the next start makes them pending again.
+    bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
+  }
+}
+
+store::ClaimOrder DeliveryWorker::claimOrder() const {
+  return config_.ordered ? store::ClaimOrder::Fifo : store::ClaimOrder::AnyDue;
+}
+
+void DeliveryWorker::releaseNext() {
+  if (next_.empty()) return;
+  std::vector<std::int64_t> ids;
+  for (const auto& d : next_) ids.push_back(d.id);
+  next_.clear();
+  store_.release(ids);
 }
 
 bool DeliveryWorker::deliverBatch() {
-  const auto order = config_.ordered ? store::ClaimOrder::Fifo : store::ClaimOrder::AnyDue;
-  const std::vector<store::DeliveryRecord> claimed =
-      store_.claimDue(queue_, nowMs(), max_batch_, order);
+  std::vector<store::DeliveryRecord> claimed = std::move(next_);
+  next_.clear();
+  if (claimed.empty()) claimed = store_.claimDue(queue_, nowMs(), max_batch_, claimOrder());
   if (claimed.empty()) return false;
 
   std::vector<Attempt> attempts;
@@ -95,7 +115,8 @@ bool DeliveryWorker::deliverBatch() {
 
   std::vector<std::int64_t> unsent;
   for (std::size_t i = attempts.size(); i < claimed.size(); ++i) unsent.push_back(claimed[i].id);
-  record(attempts, unsent);
+  // Whatever came due while this batch was on the wire is claimed with its settlements.
+  record(attempts, unsent, /*claim_next=*/!failure && unsent.empty() && !interrupted());
   if (failure) std::rethrow_exception(failure);
   return true;
 }
@@ -142,11 +163,15 @@ bool DeliveryWorker::holdsQueue(const Attempt& a) const {
 }
 
 void DeliveryWorker::record(const std::vector<Attempt>& attempts,
-                            const std::vector<std::int64_t>& unsent) {
+                            const std::vector<std::int64_t>& unsent, bool claim_next) {
   std::vector<store::DeliverySettlement> settlements;
   settlements.reserve(attempts.size());
   for (const Attempt& a : attempts) settlements.push_back(a.settlement);
-  store_.settleDeliveries(settlements, unsent);
+  if (claim_next) {
+    next_ = store_.settleAndClaim(settlements, queue_, nowMs(), max_batch_, claimOrder()).claimed;
+  } else {
+    store_.settleDeliveries(settlements, unsent);
+  }
   for (const Attempt& a : attempts) publish(a.event, *a.delivery, a.detail);
 }
 

@@ -202,6 +202,12 @@ struct SettledDeliveries {
   std::size_t released = 0;   // how many of the released ids were in flight
 };
 
+// A worker's batch settled and its next batch claimed (Store::settleAndClaim).
+struct SettledAndClaimed {
+  SettledDeliveries settled;
+  std::vector<DeliveryRecord> claimed;
+};
+
 // Per destination, deliveries go out in id order by default: a later one waits while an earlier
 // one is pending (even with a retry time in the future) or in flight, which is the head-of-line
 // blocking HL7 feeds rely on. AnyDue, for destinations that do not care about order, takes any
@@ -371,6 +377,18 @@ class Store {
   // the deliveries stay in flight until recoverInFlight at the next start).
   virtual SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
                                              const std::vector<std::int64_t>& released = {}) = 0;
+  // A worker with a backlog goes on to its next batch: settleDeliveries(settlements), then
+  // claimDue(destination, now_ms, limit, order), which sees those settlements (a FIFO head that
+  // was delivered no longer blocks; one waiting for its retry still does). A store may do both
+  // in one transaction, so the worker takes one turn on the writer a batch instead of two.
+  virtual SettledAndClaimed settleAndClaim(const std::vector<DeliverySettlement>& settlements,
+                                           const std::string& destination, std::int64_t now_ms,
+                                           std::size_t limit, ClaimOrder order) {
+    SettledAndClaimed result;
+    result.settled = settleDeliveries(settlements);
+    result.claimed = claimDue(destination, now_ms, limit, order);
+    return result;
+  }
   // Operator reprocess of a failed or dead delivery: pending, due now, attempts back to 0. The
   // "requeued" event with `note` (who asked, why) is recorded in the same transaction. False
   // (nothing recorded) when the delivery is not failed or dead.

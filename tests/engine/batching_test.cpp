@@ -13,6 +13,7 @@
 #include "engine/runtime/processor.h"
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/store/forwarding_store.h"
 #include "tests/support/parsed_message.h"
 
 using namespace ferry;
@@ -228,7 +229,8 @@ class WorkerBatch : public ::testing::Test {
     routed_ += n;
   }
   std::unique_ptr<runtime::DeliveryWorker> worker(ScriptedDestination::Script script,
-                                                  bool ordered) {
+                                                  bool ordered, store::Store* store = nullptr,
+                                                  std::size_t max_batch = runtime::DeliveryWorker::kDefaultMaxBatch) {
     auto destination = std::make_unique<ScriptedDestination>(std::move(script));
     destination_ = destination.get();
     runtime::DestinationConfig config;
@@ -238,7 +240,9 @@ class WorkerBatch : public ::testing::Test {
     config.retry.max_backoff_ms = 50;
     config.retry.jitter = 0;
     return std::make_unique<runtime::DeliveryWorker>("lab/hospital", "lab", config,
-                                                     std::move(destination), *f.store, f.bus);
+                                                     std::move(destination),
+                                                     store != nullptr ? *store : *f.store, f.bus,
+                                                     max_batch);
   }
   bool allDelivered() { return f.store->countDeliveriesByStatus()["delivered"] == routed_; }
   // The store's state of the delivery with payload "n" (message n, as the store counts from 1).
@@ -313,6 +317,57 @@ TEST_F(WorkerBatch, APauseMidBatchHandsTheRestBackInOrder) {
   const auto counts = f.store->countDeliveriesByStatus();
   EXPECT_EQ(counts.at("pending"), 7);  // released, not left in flight
   EXPECT_EQ(counts.at("in_flight"), 0);
+  EXPECT_EQ(f.store->deliveriesFor(4)[0].attempts, 0);
+  w->resume();
+  ASSERT_TRUE(eventually([&] { return allDelivered(); }));
+  w->stop();
+  EXPECT_EQ(destination_->sent(), numbers({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+}
+
+// The transaction that settles a batch claims the next: ten deliveries in batches of three
+// take one claim and four settlements (the last claims nothing), where a claim and a
+// settlement a batch took eight.
+TEST_F(WorkerBatch, EachBatchAfterTheFirstIsClaimedWithThePreviousSettlements) {
+  auto w = worker([](const std::string&, int) { return delivered(); }, /*ordered=*/true, nullptr,
+                  /*max_batch=*/3);
+  const auto before = f.store->transactionsCommitted();
+  w->start();
+  ASSERT_TRUE(eventually([&] { return allDelivered(); }));
+  w->stop();
+  EXPECT_EQ(f.store->transactionsCommitted() - before, 5u);
+  EXPECT_EQ(destination_->sent(), numbers({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  for (int n = 1; n <= 10; ++n) EXPECT_EQ(f.store->deliveriesFor(n)[0].attempts, 1) << n;
+}
+
+// A store that pauses the worker right after it has settled a batch and claimed the next, as
+// an operator's pause may land at that moment.
+class PauseAfterClaim : public store::test::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  runtime::DeliveryWorker* worker = nullptr;
+  store::SettledAndClaimed settleAndClaim(const std::vector<store::DeliverySettlement>& settlements,
+                                          const std::string& destination, std::int64_t now_ms,
+                                          std::size_t limit, store::ClaimOrder order) override {
+    auto result = ForwardingStore::settleAndClaim(settlements, destination, now_ms, limit, order);
+    if (worker != nullptr && !result.claimed.empty()) {
+      worker->pause();
+      worker = nullptr;  // once
+    }
+    return result;
+  }
+};
+
+TEST_F(WorkerBatch, APausedWorkerHandsBackTheBatchItHadClaimedNext) {
+  PauseAfterClaim store(*f.store);
+  auto w = worker([](const std::string&, int) { return delivered(); }, /*ordered=*/true, &store,
+                  /*max_batch=*/3);
+  store.worker = w.get();
+  w->start();
+  ASSERT_TRUE(eventually([&] {
+    auto counts = f.store->countDeliveriesByStatus();
+    return counts["delivered"] == 3 && counts["pending"] == 7;
+  }));
+  EXPECT_EQ(f.store->countDeliveriesByStatus().at("in_flight"), 0);  // released, not left claimed
   EXPECT_EQ(f.store->deliveriesFor(4)[0].attempts, 0);
   w->resume();
   ASSERT_TRUE(eventually([&] { return allDelivered(); }));

@@ -162,6 +162,61 @@ TEST_F(DeliveriesTest, AnyDueOrderLetsLaterDeliveriesOvertake) {
             (std::vector<std::int64_t>{a}));
 }
 
+// A worker with a backlog settles a batch and claims the next in one transaction: one turn on
+// the store's writer a batch instead of two.
+TEST_F(DeliveriesTest, SettleAndClaimSettlesABatchAndClaimsTheNextInOneTransaction) {
+  const auto a = routeOne("lab");
+  const auto b = routeOne("lab");
+  const auto c = routeOne("lab");
+  ASSERT_EQ(idsOf(store->claimDue("lab", clock.now(), 2)), (std::vector<std::int64_t>{a, b}));
+
+  const auto before = store->transactionsCommitted();
+  const auto next = store->settleAndClaim(
+      {DeliverySettlement::delivered(a, "ACK a"), DeliverySettlement::delivered(b, std::nullopt)},
+      "lab", clock.now(), 10, ClaimOrder::Fifo);
+  EXPECT_EQ(store->transactionsCommitted() - before, 1u);
+  EXPECT_EQ(next.settled.settled, (std::vector<bool>{true, true}));
+  ASSERT_EQ(idsOf(next.claimed), (std::vector<std::int64_t>{c}));
+  EXPECT_EQ(next.claimed[0].status, DeliveryStatus::InFlight);
+  EXPECT_EQ(next.claimed[0].attempts, 1);
+  EXPECT_EQ(next.claimed[0].payload, "payload for lab");
+  EXPECT_EQ(store->delivery(a)->status, DeliveryStatus::Delivered);
+  EXPECT_EQ(store->delivery(a)->response, "ACK a");
+  EXPECT_EQ(store->delivery(b)->status, DeliveryStatus::Delivered);
+  EXPECT_EQ(store->delivery(c)->status, DeliveryStatus::InFlight);
+}
+
+TEST_F(DeliveriesTest, SettleAndClaimKeepsAFifoQueueBehindARetryAndLetsAnyDueOvertake) {
+  const auto a = routeOne("lab");
+  const auto b = routeOne("lab");
+  ASSERT_EQ(store->claimDue("lab", clock.now(), 1).size(), 1u);
+  const auto fifo = store->settleAndClaim({DeliverySettlement::retry(a, clock.now() + 30'000, "NAK AE")},
+                                          "lab", clock.now(), 10, ClaimOrder::Fifo);
+  EXPECT_EQ(fifo.settled.settled, (std::vector<bool>{true}));
+  EXPECT_TRUE(fifo.claimed.empty());  // b must not overtake a
+  EXPECT_EQ(store->delivery(a)->status, DeliveryStatus::Pending);
+  EXPECT_EQ(store->delivery(b)->attempts, 0);
+
+  const auto x = routeOne("bulk");
+  const auto y = routeOne("bulk");
+  ASSERT_EQ(store->claimDue("bulk", clock.now(), 1, ClaimOrder::AnyDue).size(), 1u);
+  const auto any = store->settleAndClaim({DeliverySettlement::retry(x, clock.now() + 30'000, "timeout")},
+                                         "bulk", clock.now(), 10, ClaimOrder::AnyDue);
+  EXPECT_EQ(idsOf(any.claimed), (std::vector<std::int64_t>{y}));
+}
+
+TEST_F(DeliveriesTest, SettleAndClaimRejectsABadSettlementBeforeWritingAnything) {
+  const auto a = routeOne("lab");
+  routeOne("lab");
+  ASSERT_EQ(store->claimDue("lab", clock.now(), 1).size(), 1u);
+  DeliverySettlement bad = DeliverySettlement::retry(a, 0, "NAK");
+  bad.next_attempt_at_ms.reset();  // a retry without its time
+  EXPECT_THROW(store->settleAndClaim({bad}, "lab", clock.now(), 10, ClaimOrder::Fifo),
+               std::invalid_argument);
+  EXPECT_EQ(store->delivery(a)->status, DeliveryStatus::InFlight);
+  EXPECT_EQ(store->countDeliveriesByStatus()["pending"], 1);  // nothing claimed
+}
+
 TEST_F(DeliveriesTest, FinishedDeliveriesDoNotBlock) {
   const auto a = routeOne("lab");
   const auto b = routeOne("lab");

@@ -70,6 +70,11 @@ class ForwardingStore : public Store {
                                      const std::vector<std::int64_t>& released) override {
     return inner_.settleDeliveries(settlements, released);
   }
+  SettledAndClaimed settleAndClaim(const std::vector<DeliverySettlement>& settlements,
+                                   const std::string& destination, std::int64_t now_ms,
+                                   std::size_t limit, ClaimOrder order) override {
+    return inner_.settleAndClaim(settlements, destination, now_ms, limit, order);
+  }
   bool requeue(std::int64_t id, const std::string& note) override { return inner_.requeue(id, note); }
   bool reopenForReprocessing(std::int64_t id, const std::string& note) override {
     return inner_.reopenForReprocessing(id, note);

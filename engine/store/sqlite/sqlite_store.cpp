@@ -77,6 +77,26 @@ DeliveriesTable::Outcome settledState(const DeliverySettlement& settlement) {
   return outcome;
 }
 
+// A worker's batch, settled inside the caller's write transaction.
+SettledDeliveries settleIn(DeliveriesTable& table, const std::vector<DeliverySettlement>& settlements,
+                           const std::vector<std::int64_t>& released, std::int64_t now_ms) {
+  SettledDeliveries settled;
+  settled.settled.reserve(settlements.size());
+  for (const auto& settlement : settlements) {
+    settled.settled.push_back(table.settle(settlement.delivery_id, settledState(settlement), now_ms));
+  }
+  for (std::int64_t id : released) settled.released += table.release(id, now_ms) ? 1 : 0;
+  return settled;
+}
+
+// The deliveries a committed settlement has put in the database: their notes can go.
+std::vector<std::int64_t> settledIds(const std::vector<DeliverySettlement>& settlements,
+                                     const std::vector<std::int64_t>& released) {
+  std::vector<std::int64_t> ids = released;
+  for (const auto& settlement : settlements) ids.push_back(settlement.delivery_id);
+  return ids;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options)
@@ -441,18 +461,26 @@ SettledDeliveries SqliteStore::settle(std::string_view what,
   for (const auto& settlement : settlements) checkSettlement(settlement);
   SettledDeliveries result = write(what, [&](Session& s, std::int64_t now_ms) {
     DeliveriesTable table(s, *statements_);
-    SettledDeliveries settled;
-    settled.settled.reserve(settlements.size());
-    for (const auto& settlement : settlements) {
-      settled.settled.push_back(table.settle(settlement.delivery_id, settledState(settlement), now_ms));
-    }
-    for (std::int64_t id : released) settled.released += table.release(id, now_ms) ? 1 : 0;
-    return settled;
+    return settleIn(table, settlements, released, now_ms);
   }, /*relaxed=*/true);
   // Committed: the database now has what the notes of these deliveries held.
-  std::vector<std::int64_t> ids = released;
-  for (const auto& settlement : settlements) ids.push_back(settlement.delivery_id);
-  journal_.forget(ids);
+  journal_.forget(settledIds(settlements, released));
+  return result;
+}
+
+SettledAndClaimed SqliteStore::settleAndClaim(const std::vector<DeliverySettlement>& settlements,
+                                              const std::string& destination, std::int64_t now_ms,
+                                              std::size_t limit, ClaimOrder order) {
+  for (const auto& settlement : settlements) checkSettlement(settlement);
+  SettledAndClaimed result = write("settle a batch of deliveries and claim the next",
+                                   [&](Session& s, std::int64_t store_now_ms) {
+    DeliveriesTable table(s, *statements_);
+    SettledAndClaimed done;
+    done.settled = settleIn(table, settlements, {}, store_now_ms);
+    done.claimed = table.claimDue(destination, now_ms, limit, order);
+    return done;
+  }, /*relaxed=*/true);
+  journal_.forget(settledIds(settlements, {}));
   return result;
 }
 

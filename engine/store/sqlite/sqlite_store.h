@@ -100,6 +100,10 @@ class SqliteStore final : public Store {
   std::size_t release(const std::vector<std::int64_t>& delivery_ids) override;
   SettledDeliveries settleDeliveries(const std::vector<DeliverySettlement>& settlements,
                                      const std::vector<std::int64_t>& released = {}) override;
+  // Both in one write transaction.
+  SettledAndClaimed settleAndClaim(const std::vector<DeliverySettlement>& settlements,
+                                   const std::string& destination, std::int64_t now_ms,
+                                   std::size_t limit, ClaimOrder order) override;
   bool requeue(std::int64_t delivery_id, const std::string& note) override;
   bool reopenForReprocessing(std::int64_t message_id, const std::string& note) override;
   bool setChannelPaused(const std::string& channel, bool paused, const std::string& note) override;
