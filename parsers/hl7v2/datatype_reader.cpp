@@ -49,15 +49,6 @@ const CodingSystems& codingSystems() {
   return systems;
 }
 
-// Coding system ids are a few bytes: an inline loop beats a memcmp call.
-bool sameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const {
@@ -68,12 +59,26 @@ void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const
   }
 }
 
+void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string& out) const {
+  if (readsAsWritten(raw)) {
+    out.append(raw);
+  } else {
+    appendDecoded(raw, out);
+  }
+}
+
 const canonical::CodeSystem* DatatypeReader::knownCodingSystem(std::string_view id) const {
-  for (const RecentSystem& recent : recent_systems_) {
-    if (sameBytes(recent.id, id)) return recent.system;
+  // An id of more than eight bytes is not told apart by its key alone: it skips the recent ones.
+  const terminology::CodeKey key = terminology::codeKey(id);
+  if (key.wholeCode()) {
+    for (const RecentSystem& recent : recent_systems_) {
+      if (recent.id == key) return recent.system;
+    }
   }
   const canonical::CodeSystem* system = codingSystems().find(id);
-  recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{id, system};
+  if (key.wholeCode()) {
+    recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{key, system};
+  }
   return system;
 }
 
