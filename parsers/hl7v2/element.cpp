@@ -5,22 +5,6 @@
 
 namespace ferry::hl7v2 {
 
-std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  for (int i = 1; i < n; ++i) {
-    p = findChar(p, end, sep);
-    if (p == end) {
-      found = false;
-      return {};
-    }
-    ++p;
-  }
-  const char* stop = findChar(p, end, sep);
-  found = true;
-  return std::string_view(p, static_cast<std::size_t>(stop - p));
-}
-
 Pieces::Pieces(const Element& composite) : whole_(composite) {
   if (!composite.present() || composite.enc_ == nullptr) return;
   enc_ = composite.enc_;
@@ -34,16 +18,15 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
              composite.level() != Element::Level::Field) {
     return;
   }
-  const char* p = composite.raw_.data();
-  const char* end = p + composite.raw_.size();
+  count_ = split(composite.raw_.data(), composite.raw_.data() + composite.raw_.size(), sep, stop);
+}
+
+// Writes the pieces of [p, end) into parts_ and returns their number (at most kMax). The count
+// is a local rather than count_: as the member, it was loaded and stored again around every
+// piece written.
+int Pieces::split(const char* p, const char* end, char sep, char stop) {
   const char* start = p;
-  // Records the piece that ends at the separator at; false once kMax pieces are taken.
-  auto cut = [&](const char* at) {
-    if (count_ == kMax) return false;
-    parts_[count_++] = Span{start, static_cast<std::size_t>(at - start)};
-    start = at + 1;
-    return true;
-  };
+  int count = 0;
 #if defined(__SSE2__)
   // Every coded value, identifier and name goes through here, so it takes up to 16 bytes a step
   // (the last partial block too, see scan.h): one mask of separators (and one of the stop
@@ -60,7 +43,10 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       seps &= (1u << at) - 1;
     }
     for (; seps != 0; seps &= seps - 1) {
-      if (!cut(p + __builtin_ctz(seps))) return;
+      if (count == kMax) return count;
+      const char* at = p + __builtin_ctz(seps);
+      parts_[count++] = Span{start, static_cast<std::size_t>(at - start)};
+      start = at + 1;
     }
     p = stop_mask != 0 ? end : p + block.n;
   }
@@ -70,9 +56,14 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       end = p;
       break;
     }
-    if (*p == sep && !cut(p)) return;
+    if (*p == sep) {
+      if (count == kMax) return count;
+      parts_[count++] = Span{start, static_cast<std::size_t>(p - start)};
+      start = p + 1;
+    }
   }
-  if (count_ < kMax) parts_[count_++] = Span{start, static_cast<std::size_t>(end - start)};
+  if (count < kMax) parts_[count++] = Span{start, static_cast<std::size_t>(end - start)};
+  return count;
 }
 
 Element Pieces::beyondKmax(int n) const {

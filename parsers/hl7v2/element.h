@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "parsers/hl7v2/encoding_characters.h"
+#include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
 
@@ -74,6 +75,7 @@ class Pieces {
 
  private:
   Element beyondKmax(int n) const;  // piece n > kMax of a composite cut at kMax
+  int split(const char* p, const char* end, char sep, char stop);
 
   static constexpr int kMax = 24;
   // A plain pointer/length pair rather than std::string_view: string_view's constructor would
@@ -91,7 +93,23 @@ class Pieces {
 };
 
 // Piece n (1-based) of text split at sep; absent-aware: found is false when text has fewer pieces.
-std::string_view nthPiece(std::string_view text, char sep, int n, bool& found);
+// Inline: repetition(), component() and subcomponent() ask for it on spans of a few bytes, mostly
+// for the first piece, where the call cost more than the scan.
+inline std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (int i = 1; i < n; ++i) {
+    p = findChar(p, end, sep);
+    if (p == end) {
+      found = false;
+      return {};
+    }
+    ++p;
+  }
+  const char* stop = findChar(p, end, sep);
+  found = true;
+  return std::string_view(p, static_cast<std::size_t>(stop - p));
+}
 int countPieces(std::string_view text, char sep);
 
 }  // namespace ferry::hl7v2
