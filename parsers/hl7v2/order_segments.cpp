@@ -11,6 +11,14 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+// Appends the decimal digits from p on to mantissa; returns where they end.
+const char* readDigits(const char* p, const char* end, std::uint64_t& mantissa) {
+  for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  return p;
+}
+
 // The usual shape of a lab number, [-]digits[.digits] with at most 15 digits, read without
 // std::from_chars: the digits as an integer and the power of ten are then both exact doubles,
 // so one IEEE division rounds correctly and gives the very double from_chars would. Other
@@ -18,26 +26,27 @@ namespace {
 std::optional<double> readPlainDecimal(std::string_view text) {
   static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
                                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  constexpr int kMaxDigits = 15;
-  const bool negative = !text.empty() && text.front() == '-';
-  std::size_t i = negative ? 1 : 0;
+  constexpr std::ptrdiff_t kMaxDigits = 15;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  // The integer part and the fraction in two loops, with no per-digit test of which part it is
+  // in. A mantissa of more than 15 digits may wrap here, but is then rejected below.
   std::uint64_t mantissa = 0;
-  int digits = 0;
-  int decimals = -1;  // digits after the point; -1 while no point was seen
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      if (++digits > kMaxDigits) return std::nullopt;
-      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
-      if (decimals >= 0) ++decimals;
-    } else if (c == '.' && decimals < 0 && digits > 0) {
-      decimals = 0;
-    } else {
-      return std::nullopt;
-    }
+  const char* const integer = p;
+  p = readDigits(p, end, mantissa);
+  const std::ptrdiff_t integer_digits = p - integer;
+  std::ptrdiff_t decimals = 0;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    const char* const fraction = ++p;
+    p = readDigits(p, end, mantissa);
+    decimals = p - fraction;
+    if (p != end || decimals == 0) return std::nullopt;  // "5.", "1.2.3", "1.5e3"
   }
-  if (digits == 0 || decimals == 0) return std::nullopt;  // "", "-", "5."
-  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals < 0 ? 0 : decimals];
+  if (integer_digits == 0 || integer_digits + decimals > kMaxDigits) return std::nullopt;  // "", "-", ".5"
+  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
   return negative ? -value : value;
 }
 
