@@ -22,7 +22,7 @@ class Message;
 // field separator itself and field 2 the encoding characters.
 class Segment {
  public:
-  Segment(const Message* message, std::size_t index) : message_(message), index_(index) {}
+  Segment(const Message* message, std::size_t index);
 
   std::string_view id() const;
   std::size_t index() const { return index_; }  // 0-based position in the message
@@ -37,6 +37,9 @@ class Segment {
 
   const Message* message_;
   std::size_t index_;
+  // MSH, FHS or BHS, whose fields are numbered from the separator on: decided once here rather
+  // than in every field() call (a reader asks for a dozen fields of each segment).
+  bool header_;
 };
 
 class Message {
@@ -119,6 +122,11 @@ inline std::string_view Message::piece(const SegmentSpan& s, std::uint32_t k) co
   return std::string_view(buffer_.data() + begin, end - begin);
 }
 
+inline Segment::Segment(const Message* message, std::size_t index)
+    : message_(message), index_(index),
+      header_(index < message->segments_.size() &&
+              message->isHeaderSegment(message->segments_[index])) {}
+
 inline std::string_view Segment::id() const {
   return std::string_view(message_->buffer_.data() + message_->segments_[index_].begin, 3);
 }
@@ -130,13 +138,13 @@ inline std::string_view Segment::raw() const {
 
 inline int Segment::fieldCount() const {
   const auto& s = message_->segments_[index_];
-  return static_cast<int>(s.sep_count) + (message_->isHeaderSegment(s) ? 1 : 0);
+  return static_cast<int>(s.sep_count) + (header_ ? 1 : 0);
 }
 
 inline Element Segment::field(int n) const {
   const auto& s = message_->segments_[index_];
   if (n < 1) return {};
-  if (message_->isHeaderSegment(s)) return headerField(n);
+  if (header_) return headerField(n);
   if (static_cast<std::uint32_t>(n) > s.sep_count) return {};
   return Element(message_->piece(s, static_cast<std::uint32_t>(n)), &message_->encoding_,
                  Element::Level::Field);

@@ -76,8 +76,10 @@ constexpr std::array<RequiredSegment, 8> kRequired = {{
     {"ORM", "ORC"}, {"OML", "ORC"}, {"VXU", "PID"}, {"VXU", "RXA"},
 }};
 
-void checkRequiredSegments(const Message& message, std::vector<Error>& errors) {
-  const std::string type = message.messageCode();
+// type is MSH-9.1 as the header reader decoded it: only ASCII types are listed, and for those
+// it is the same text Message::messageCode() would decode again.
+void checkRequiredSegments(const Message& message, const std::string& type,
+                           std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
     if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
     Error e;
@@ -162,7 +164,7 @@ void normalize(const Message& message, Normalized& result) {
     segments.read(segment);
   }
   segments.finish();
-  checkRequiredSegments(message, result.errors);
+  checkRequiredSegments(message, out.header.message_type, result.errors);
 }
 
 }  // namespace ferry::hl7v2
