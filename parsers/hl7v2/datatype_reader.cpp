@@ -6,6 +6,7 @@
 
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/reused_list.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
 #include "parsers/terminology/datetime.h"
@@ -129,7 +130,7 @@ void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& 
   // conversion.
   const std::string_view raw = e.raw();
   for (const RecentDateTime& recent : recent_date_times_) {
-    if (recent.level == e.level() && raw == std::string_view(recent.raw, recent.raw_size)) {
+    if (recent.level == e.level() && sameBytes(raw, std::string_view(recent.raw, recent.raw_size))) {
       out = recent.iso;
       return;
     }

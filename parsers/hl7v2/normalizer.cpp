@@ -6,6 +6,7 @@
 
 #include "parsers/hl7v2/datatype_reader.h"
 #include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
 
@@ -29,7 +30,7 @@ constexpr std::array<SupportedType, 18> kSupported = {{
 
 bool isSupportedType(std::string_view type) {
   for (const auto& s : kSupported) {
-    if (s.type == type) return true;
+    if (sameBytes(s.type, type)) return true;
   }
   return false;
 }
@@ -101,7 +102,7 @@ void dropReusedLists(canonical::Message& out) {
 
 bool isSupportedMessageType(std::string_view type, std::string_view event) {
   for (const auto& s : kSupported) {
-    if (s.type == type && (s.event == event || s.type == "ACK")) return true;
+    if (sameBytes(s.type, type) && (sameBytes(s.event, event) || s.type == "ACK")) return true;
   }
   return false;
 }
