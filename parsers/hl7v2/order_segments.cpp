@@ -81,14 +81,19 @@ void readRange(const DatatypeReader& reader, const Element& e, canonical::Refere
 }
 
 // Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
-// CodeSystem made once shares the URI without looking it up again for every result. The rows
+// CodeSystem made once shares the URI without looking it up again for every result, and a
+// result written over one that already has it (reused_list.h) keeps it without a copy. The rows
 // name the system by the kObservationInterpretation constant itself, so comparing pointers
 // settles the usual case before any comparison of the 66 bytes.
-canonical::CodeSystem interpretationSystem(std::string_view uri) {
+void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& system) {
   static const canonical::CodeSystem kInterpretation(terminology::kObservationInterpretation);
   const bool same = uri.data() == terminology::kObservationInterpretation.data() ||
                     uri == kInterpretation.str();
-  return same ? kInterpretation : canonical::CodeSystem(uri);
+  if (!same) {
+    system = uri;
+  } else if (&system.str() != &kInterpretation.str()) {
+    system = kInterpretation;
+  }
 }
 
 // OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
@@ -109,7 +114,7 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
     }
     canonical::Coding& fhir = interpretation.fhir;
     if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      fhir.system = interpretationSystem(mapped->fhir_system);
+      assignInterpretationSystem(mapped->fhir_system, fhir.system);
       fhir.code.assign(mapped->fhir_code);
       fhir.display.assign(mapped->display);
     } else {
