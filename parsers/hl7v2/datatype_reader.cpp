@@ -167,17 +167,17 @@ canonical::Coding DatatypeReader::coding(const Pieces& cwe, int first) const {
 void DatatypeReader::coding(const Pieces& cwe, int first, canonical::Coding& c) const {
   c.code.clear();
   c.display.clear();
-  c.system.clear();
   text(cwe[first], c.code);
   text(cwe[first + 1], c.display);
   const Element system = cwe[first + 2];
-  if (system.valued()) {
-    // Coding system ids are plain ASCII table values: no decoding needed to look them up.
-    if (const canonical::CodeSystem* known = knownCodingSystem(system.raw())) {
-      c.system = *known;
-    } else {
-      c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
-    }
+  if (!system.valued()) {
+    c.system.clear();
+  } else if (const canonical::CodeSystem* known = knownCodingSystem(system.raw())) {
+    // Coding system ids are plain ASCII table values: no decoding needed to look them up. A
+    // coding written over one that already shares this system (reused_list.h) keeps it.
+    if (&c.system.str() != &known->str()) c.system = *known;
+  } else {
+    c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
   }
 }
 
