@@ -32,7 +32,7 @@ class DatatypeReader {
   void at(const Segment& segment, int sequence) {
     segment_ = &segment;
     sequence_ = sequence;
-    const std::string_view raw = segment.raw();
+    const std::string_view raw = valuesOf(segment);
     // The values of a segment without the escape character, in a message that needs no
     // widening to UTF-8, are appended as they are written, without a scan of their own.
     const bool plain = charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
@@ -92,6 +92,15 @@ class DatatypeReader {
     scratch.clear();
     appendDecoded(e.raw(), scratch);
     return scratch;
+  }
+  // The bytes of a segment that hold its values: all of it, but in MSH (FHS, BHS) only from the
+  // third field on, since MSH-2 holds the escape character itself and is never decoded.
+  static std::string_view valuesOf(const Segment& segment) {
+    const std::string_view raw = segment.raw();
+    if (segment.field(2).level() != Element::Level::Literal) return raw;
+    const Element third = segment.field(3);
+    if (!third.present()) return {};
+    return raw.substr(static_cast<std::size_t>(third.raw().data() - raw.data()));
   }
   // True when decoding raw would not change it: no escape, and UTF-8 or ASCII already.
   // A value of the segment at() named needs no scan of its own when the segment holds no escape
