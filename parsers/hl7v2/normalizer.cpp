@@ -45,9 +45,10 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.text(msh.field(5).component(1), header.receiving_application);
   reader.text(msh.field(6).component(1), header.receiving_facility);
   header.message_datetime = reader.dateTime(msh.field(7), 7);
-  reader.text(msh.field(9).component(1), header.message_type);
-  reader.text(msh.field(9).component(2), header.trigger_event);
-  reader.text(msh.field(9).component(3), header.message_structure);
+  const Pieces type(msh.field(9));  // split once for its three components
+  reader.text(type[1], header.message_type);
+  reader.text(type[2], header.trigger_event);
+  reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
   reader.text(msh.field(11).component(1), header.processing_id);
   header.version = facts.version;

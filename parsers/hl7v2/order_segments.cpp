@@ -238,16 +238,16 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   if (coded) {
     reader_.codeableConcept(values.repetition(1), spares_.coded.fill(v.coded));
   } else if (structured) {
-    const Element sn = values.repetition(1);
+    const Pieces sn(values.repetition(1));  // comparator ^ num1 ^ separator ^ num2, split once
     canonical::StructuredNumeric& out = spares_.structured_numeric.fill(v.structured_numeric);
     out.comparator.clear();
     out.num1.clear();
     out.separator.clear();
     out.num2.clear();
-    reader_.text(sn.component(1), out.comparator);
-    reader_.text(sn.component(2), out.num1);
-    reader_.text(sn.component(3), out.separator);
-    reader_.text(sn.component(4), out.num2);
+    reader_.text(sn[1], out.comparator);
+    reader_.text(sn[2], out.num1);
+    reader_.text(sn[3], out.separator);
+    reader_.text(sn[4], out.num2);
   } else if (date) {
     reader_.dateTime(values.repetition(1), 5, spares_.date_time.fill(v.date_time));
   } else {
@@ -322,13 +322,14 @@ void SegmentNormalizer::readNte(const Segment& s) {
 void SegmentNormalizer::readSpm(const Segment& s) {
   canonical::Specimen& spec = specimens_.next();  // over an earlier message's, as readObx does
   // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace".
-  const Element id = s.field(2);
+  const Pieces id(s.field(2));
+  const Element placer = id[1];
   spec.identifier.value.clear();
   spec.identifier.system.clear();
   spec.identifier.type.clear();
-  reader_.text(id.component(1).subcomponent(1), spec.identifier.value);
-  reader_.text(id.component(1).subcomponent(2), spec.identifier.system);
-  if (spec.identifier.system.empty()) reader_.text(id.component(2).subcomponent(1), spec.identifier.system);
+  reader_.text(placer.subcomponent(1), spec.identifier.value);
+  reader_.text(placer.subcomponent(2), spec.identifier.system);
+  if (spec.identifier.system.empty()) reader_.text(id[2].subcomponent(1), spec.identifier.system);
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
   reader_.dateTime(s.field(17).component(1), 17, spec.collection_time);
