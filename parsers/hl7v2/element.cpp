@@ -18,15 +18,19 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
              composite.level() != Element::Level::Field) {
     return;
   }
-  count_ = split(composite.raw_.data(), composite.raw_.data() + composite.raw_.size(), sep, stop);
-}
-
-// Writes the pieces of [p, end) into parts_ and returns their number (at most kMax). The count
-// is a local rather than count_: as the member, it was loaded and stored again around every
-// piece written.
-int Pieces::split(const char* p, const char* end, char sep, char stop) {
+  const char* p = composite.raw_.data();
+  const char* end = p + composite.raw_.size();
   const char* start = p;
+  // Counted in a local, stored to count_ once at the end: the member was loaded and stored
+  // again around every piece written.
   int count = 0;
+  // Records the piece that ends at the separator at; false once kMax pieces are taken.
+  auto cut = [&](const char* at) {
+    if (count == kMax) return false;
+    parts_[count++] = Span{start, static_cast<std::size_t>(at - start)};
+    start = at + 1;
+    return true;
+  };
 #if defined(__SSE2__)
   // Every coded value, identifier and name goes through here, so it takes up to 16 bytes a step
   // (the last partial block too, see scan.h): one mask of separators (and one of the stop
@@ -43,10 +47,10 @@ int Pieces::split(const char* p, const char* end, char sep, char stop) {
       seps &= (1u << at) - 1;
     }
     for (; seps != 0; seps &= seps - 1) {
-      if (count == kMax) return count;
-      const char* at = p + __builtin_ctz(seps);
-      parts_[count++] = Span{start, static_cast<std::size_t>(at - start)};
-      start = at + 1;
+      if (!cut(p + __builtin_ctz(seps))) {
+        count_ = count;
+        return;
+      }
     }
     p = stop_mask != 0 ? end : p + block.n;
   }
@@ -56,14 +60,13 @@ int Pieces::split(const char* p, const char* end, char sep, char stop) {
       end = p;
       break;
     }
-    if (*p == sep) {
-      if (count == kMax) return count;
-      parts_[count++] = Span{start, static_cast<std::size_t>(p - start)};
-      start = p + 1;
+    if (*p == sep && !cut(p)) {
+      count_ = count;
+      return;
     }
   }
   if (count < kMax) parts_[count++] = Span{start, static_cast<std::size_t>(end - start)};
-  return count;
+  count_ = count;
 }
 
 Element Pieces::beyondKmax(int n) const {

@@ -75,7 +75,6 @@ class Pieces {
 
  private:
   Element beyondKmax(int n) const;  // piece n > kMax of a composite cut at kMax
-  int split(const char* p, const char* end, char sep, char stop);
 
   static constexpr int kMax = 24;
   // A plain pointer/length pair rather than std::string_view: string_view's constructor would
