@@ -155,6 +155,14 @@ void Element::appendText(std::string& out) const {
   appendUnescaped(raw_, *enc_, out);
 }
 
+std::string_view Element::textView(std::string& scratch) const {
+  if (!present_) return {};
+  if (enc_ == nullptr || !needsUnescape(raw_, *enc_)) return raw_;
+  scratch.clear();
+  appendText(scratch);
+  return scratch;
+}
+
 std::string Element::text() const {
   std::string out;
   appendText(out);

@@ -46,6 +46,9 @@ class Element {
   std::string text() const;
   // Appends text() to out; for hot paths that reuse one buffer.
   void appendText(std::string& out) const;
+  // text() as a view, for readers that only look at it: the bytes as written when they hold no
+  // escape character (text() would give them back unchanged), else text() kept in scratch.
+  std::string_view textView(std::string& scratch) const;
 
  private:
   Element firstRepetitionComponent(int c) const;
