@@ -17,6 +17,7 @@
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/terminology/code_key.h"
 
 namespace ferry::hl7v2 {
@@ -51,6 +52,16 @@ class DatatypeReader {
       return;
     }
     appendOutsidePlainSegment(e.raw(), out);
+  }
+
+  // out = text(e), written over whatever out held. A value written over the same value of the
+  // message before (reused_list.h: a lab feed repeats its results' set ids, value types and
+  // flags at the same positions) is compared and left as it is, which costs less than emptying
+  // and appending it again; for values that often differ, plain text() costs less.
+  void assignText(const Element& e, std::string& out) const {
+    if (e.valued() && inPlainSegment(e.raw()) && sameBytes(out, e.raw())) return;
+    out.clear();
+    text(e, out);
   }
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.

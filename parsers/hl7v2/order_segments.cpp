@@ -106,8 +106,7 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
   ReusedList<canonical::Interpretation> list(out);
   for (const Element flag : Repetitions(flags)) {
     canonical::Interpretation& interpretation = list.next();
-    interpretation.v2.clear();
-    reader.text(flag.component(1), interpretation.v2);
+    reader.assignText(flag.component(1), interpretation.v2);
     if (interpretation.v2.empty()) {
       list.dropLast();
       continue;
@@ -267,10 +266,8 @@ void SegmentNormalizer::readObx(const Segment& s) {
   // Written over a result an earlier message left in the list when there is one (it is large,
   // and its strings and vectors keep their heap blocks): every member is set or emptied here.
   canonical::Observation& obs = observations_.next();
-  obs.set_id.clear();
-  reader_.text(s.field(1), obs.set_id);
-  obs.value_type.clear();
-  reader_.text(s.field(2), obs.value_type);
+  reader_.assignText(s.field(1), obs.set_id);
+  reader_.assignText(s.field(2), obs.value_type);
   obs.category.clear();  // v2 has no category
   reader_.codeableConcept(s.field(3), obs.code);
   obs.sub_id.clear();
