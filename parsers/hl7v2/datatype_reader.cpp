@@ -6,6 +6,7 @@
 
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/reused_list.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
 #include "parsers/terminology/datetime.h"
@@ -49,15 +50,6 @@ const CodingSystems& codingSystems() {
   return systems;
 }
 
-// Coding system ids are a few bytes: an inline loop beats a memcmp call.
-bool sameBytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const {
@@ -68,12 +60,26 @@ void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const
   }
 }
 
+void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string& out) const {
+  if (readsAsWritten(raw)) {
+    out.append(raw);
+  } else {
+    appendDecoded(raw, out);
+  }
+}
+
 const canonical::CodeSystem* DatatypeReader::knownCodingSystem(std::string_view id) const {
-  for (const RecentSystem& recent : recent_systems_) {
-    if (sameBytes(recent.id, id)) return recent.system;
+  // An id of more than eight bytes is not told apart by its key alone: it skips the recent ones.
+  const terminology::CodeKey key = terminology::codeKey(id);
+  if (key.wholeCode()) {
+    for (const RecentSystem& recent : recent_systems_) {
+      if (recent.id == key) return recent.system;
+    }
   }
   const canonical::CodeSystem* system = codingSystems().find(id);
-  recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{id, system};
+  if (key.wholeCode()) {
+    recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{key, system};
+  }
   return system;
 }
 
@@ -124,7 +130,7 @@ void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& 
   // conversion.
   const std::string_view raw = e.raw();
   for (const RecentDateTime& recent : recent_date_times_) {
-    if (recent.level == e.level() && raw == std::string_view(recent.raw, recent.raw_size)) {
+    if (recent.level == e.level() && sameBytes(raw, std::string_view(recent.raw, recent.raw_size))) {
       out = recent.iso;
       return;
     }
@@ -161,17 +167,17 @@ canonical::Coding DatatypeReader::coding(const Pieces& cwe, int first) const {
 void DatatypeReader::coding(const Pieces& cwe, int first, canonical::Coding& c) const {
   c.code.clear();
   c.display.clear();
-  c.system.clear();
   text(cwe[first], c.code);
   text(cwe[first + 1], c.display);
   const Element system = cwe[first + 2];
-  if (system.valued()) {
-    // Coding system ids are plain ASCII table values: no decoding needed to look them up.
-    if (const canonical::CodeSystem* known = knownCodingSystem(system.raw())) {
-      c.system = *known;
-    } else {
-      c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
-    }
+  if (!system.valued()) {
+    c.system.clear();
+  } else if (const canonical::CodeSystem* known = knownCodingSystem(system.raw())) {
+    // Coding system ids are plain ASCII table values: no decoding needed to look them up. A
+    // coding written over one that already shares this system (reused_list.h) keeps it.
+    if (&c.system.str() != &known->str()) c.system = *known;
+  } else {
+    c.system = text(system);  // a local id ("L", "99LAB"): as sent, decoded
   }
 }
 

@@ -17,6 +17,8 @@
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/scan.h"
+#include "parsers/terminology/code_key.h"
 
 namespace ferry::hl7v2 {
 
@@ -31,10 +33,12 @@ class DatatypeReader {
   void at(const Segment& segment, int sequence) {
     segment_ = &segment;
     sequence_ = sequence;
-    const std::string_view raw = segment.raw();
-    segment_begin_ = reinterpret_cast<std::uintptr_t>(raw.data());
-    segment_end_ = segment_begin_ + raw.size();
-    segment_has_escape_ = needsUnescape(raw, message_.encoding());
+    const std::string_view raw = valuesOf(segment);
+    // The values of a segment without the escape character, in a message that needs no
+    // widening to UTF-8, are appended as they are written, without a scan of their own.
+    const bool plain = charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
+    plain_begin_ = plain ? reinterpret_cast<std::uintptr_t>(raw.data()) : 0;
+    plain_end_ = plain ? plain_begin_ + raw.size() : 0;
   }
 
   // Decoded UTF-8 text of a leaf element.
@@ -43,11 +47,21 @@ class DatatypeReader {
   // a message, nearly always for a value that is appended as it is.
   void text(const Element& e, std::string& out) const {
     if (!e.valued()) return;
-    if (readsAsWritten(e.raw())) {
+    if (inPlainSegment(e.raw())) {
       out.append(e.raw());
       return;
     }
-    appendDecoded(e.raw(), out);
+    appendOutsidePlainSegment(e.raw(), out);
+  }
+
+  // out = text(e), written over whatever out held. A value written over the same value of the
+  // message before (reused_list.h: a lab feed repeats its results' set ids, value types and
+  // flags at the same positions) is compared and left as it is, which costs less than emptying
+  // and appending it again; for values that often differ, plain text() costs less.
+  void assignText(const Element& e, std::string& out) const {
+    if (e.valued() && inPlainSegment(e.raw()) && sameBytes(out, e.raw())) return;
+    out.clear();
+    text(e, out);
   }
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
@@ -90,17 +104,30 @@ class DatatypeReader {
     appendDecoded(e.raw(), scratch);
     return scratch;
   }
+  // The bytes of a segment that hold its values: all of it, but in MSH (FHS, BHS) only from the
+  // third field on, since MSH-2 holds the escape character itself and is never decoded.
+  static std::string_view valuesOf(const Segment& segment) {
+    const std::string_view raw = segment.raw();
+    if (segment.field(2).level() != Element::Level::Literal) return raw;
+    const Element third = segment.field(3);
+    if (!third.present()) return {};
+    return raw.substr(static_cast<std::size_t>(third.raw().data() - raw.data()));
+  }
   // True when decoding raw would not change it: no escape, and UTF-8 or ASCII already.
   // A value of the segment at() named needs no scan of its own when the segment holds no escape
   // at all: one scan a segment instead of one a value.
   bool readsAsWritten(std::string_view raw) const {
-    if (charset_ == CharacterSet::Latin1) return false;
-    const auto begin = reinterpret_cast<std::uintptr_t>(raw.data());
-    if (!segment_has_escape_ && begin >= segment_begin_ && begin + raw.size() <= segment_end_) {
-      return true;
-    }
-    return !needsUnescape(raw, message_.encoding());
+    if (inPlainSegment(raw)) return true;
+    return charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
   }
+  // raw lies in the segment at() named, which needs no decoding at all. The test that settles
+  // nearly every value read, so text() stays small enough to be inlined at every reader.
+  bool inPlainSegment(std::string_view raw) const {
+    const auto begin = reinterpret_cast<std::uintptr_t>(raw.data());
+    return begin >= plain_begin_ && begin + raw.size() <= plain_end_;
+  }
+  // text() of a value outside such a segment: appended as written or decoded.
+  void appendOutsidePlainSegment(std::string_view raw, std::string& out) const;
   // XPN.2-3 / XCN.3-4 into HumanName::given.
   void givenNames(const Pieces& parts, int first_component, std::vector<std::string>& out) const;
   // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
@@ -110,10 +137,10 @@ class DatatypeReader {
   const canonical::CodeSystem* knownCodingSystem(std::string_view id) const;
 
   // A message names the same few coding systems on every result ("LN" in OBX-3, "UCUM" in
-  // OBX-6): the ids looked up last and their answers, so a repeat costs a comparison instead of
-  // a hash look-up. The views point into the message, which outlives the reader.
+  // OBX-6): the ids looked up last (as keys: two integers compared instead of the characters)
+  // and their answers, so a repeat costs a comparison instead of a hash look-up.
   struct RecentSystem {
-    std::string_view id;
+    terminology::CodeKey id;
     const canonical::CodeSystem* system = nullptr;
   };
   mutable std::array<RecentSystem, 4> recent_systems_{};
@@ -140,10 +167,9 @@ class DatatypeReader {
   std::vector<canonical::Extension>& unparsed_;
   const Segment* segment_ = nullptr;
   int sequence_ = 0;
-  // The bytes of the segment at() named, and whether they hold the escape character.
-  std::uintptr_t segment_begin_ = 0;
-  std::uintptr_t segment_end_ = 0;
-  bool segment_has_escape_ = true;
+  // The bytes of the segment at() named when it needs no decoding (see at()); else empty.
+  std::uintptr_t plain_begin_ = 0;
+  std::uintptr_t plain_end_ = 0;
 };
 
 }  // namespace ferry::hl7v2

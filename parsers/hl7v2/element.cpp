@@ -5,22 +5,6 @@
 
 namespace ferry::hl7v2 {
 
-std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  for (int i = 1; i < n; ++i) {
-    p = findChar(p, end, sep);
-    if (p == end) {
-      found = false;
-      return {};
-    }
-    ++p;
-  }
-  const char* stop = findChar(p, end, sep);
-  found = true;
-  return std::string_view(p, static_cast<std::size_t>(stop - p));
-}
-
 Pieces::Pieces(const Element& composite) : whole_(composite) {
   if (!composite.present() || composite.enc_ == nullptr) return;
   enc_ = composite.enc_;
@@ -37,10 +21,13 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
   const char* p = composite.raw_.data();
   const char* end = p + composite.raw_.size();
   const char* start = p;
+  // Counted in a local, stored to count_ once at the end: the member was loaded and stored
+  // again around every piece written.
+  int count = 0;
   // Records the piece that ends at the separator at; false once kMax pieces are taken.
   auto cut = [&](const char* at) {
-    if (count_ == kMax) return false;
-    parts_[count_++] = Span{start, static_cast<std::size_t>(at - start)};
+    if (count == kMax) return false;
+    parts_[count++] = Span{start, static_cast<std::size_t>(at - start)};
     start = at + 1;
     return true;
   };
@@ -60,7 +47,10 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       seps &= (1u << at) - 1;
     }
     for (; seps != 0; seps &= seps - 1) {
-      if (!cut(p + __builtin_ctz(seps))) return;
+      if (!cut(p + __builtin_ctz(seps))) {
+        count_ = count;
+        return;
+      }
     }
     p = stop_mask != 0 ? end : p + block.n;
   }
@@ -70,9 +60,13 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       end = p;
       break;
     }
-    if (*p == sep && !cut(p)) return;
+    if (*p == sep && !cut(p)) {
+      count_ = count;
+      return;
+    }
   }
-  if (count_ < kMax) parts_[count_++] = Span{start, static_cast<std::size_t>(end - start)};
+  if (count < kMax) parts_[count++] = Span{start, static_cast<std::size_t>(end - start)};
+  count_ = count;
 }
 
 Element Pieces::beyondKmax(int n) const {
@@ -159,6 +153,14 @@ void Element::appendText(std::string& out) const {
     }
   }
   appendUnescaped(raw_, *enc_, out);
+}
+
+std::string_view Element::textView(std::string& scratch) const {
+  if (!present_) return {};
+  if (enc_ == nullptr || !needsUnescape(raw_, *enc_)) return raw_;
+  scratch.clear();
+  appendText(scratch);
+  return scratch;
 }
 
 std::string Element::text() const {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "parsers/hl7v2/encoding_characters.h"
+#include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
 
@@ -45,6 +46,9 @@ class Element {
   std::string text() const;
   // Appends text() to out; for hot paths that reuse one buffer.
   void appendText(std::string& out) const;
+  // text() as a view, for readers that only look at it: the bytes as written when they hold no
+  // escape character (text() would give them back unchanged), else text() kept in scratch.
+  std::string_view textView(std::string& scratch) const;
 
  private:
   Element firstRepetitionComponent(int c) const;
@@ -91,7 +95,23 @@ class Pieces {
 };
 
 // Piece n (1-based) of text split at sep; absent-aware: found is false when text has fewer pieces.
-std::string_view nthPiece(std::string_view text, char sep, int n, bool& found);
+// Inline: repetition(), component() and subcomponent() ask for it on spans of a few bytes, mostly
+// for the first piece, where the call cost more than the scan.
+inline std::string_view nthPiece(std::string_view text, char sep, int n, bool& found) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (int i = 1; i < n; ++i) {
+    p = findChar(p, end, sep);
+    if (p == end) {
+      found = false;
+      return {};
+    }
+    ++p;
+  }
+  const char* stop = findChar(p, end, sep);
+  found = true;
+  return std::string_view(p, static_cast<std::size_t>(stop - p));
+}
 int countPieces(std::string_view text, char sep);
 
 }  // namespace ferry::hl7v2

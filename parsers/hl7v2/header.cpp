@@ -59,15 +59,21 @@ bool versionAtLeast(std::string_view version, std::string_view minimum) {
 
 std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   std::vector<Error> errors;
-  if (message.messageCode().empty()) {
+  // MSH-n's first repetition, as Message::at(Path{"MSH", 1, n}) reads it; the MSH is found once
+  // (in a message without one, every field reads as absent). The header is checked for every
+  // message: values are looked at as views, decoded only when they hold an escape.
+  const Segment msh = message.segment(message.findSegment("MSH"));
+  const auto field = [&](int n) { return msh.field(n).repetition(1); };
+  std::string scratch;
+  if (field(9).component(1).textView(scratch).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 9,
                                  "MSH-9 message type is required (e.g. ORU^R01)"));
   }
-  if (message.controlId().empty()) {
+  if (field(10).textView(scratch).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 10,
                                  "MSH-10 message control id is required"));
   }
-  const std::string processing = message.at(Path{"MSH", 1, 11, 1, 1, 0}).text();
+  const std::string_view processing = field(11).component(1).textView(scratch);
   if (processing.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 11,
                                  "MSH-11 processing id is required (P, D or T)"));
@@ -75,7 +81,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     errors.push_back(headerError(ErrorCode::UnsupportedProcessingId, 11,
                                  "MSH-11 processing id must be P, D or T"));
   }
-  facts.version = message.versionId();
+  facts.version.assign(field(12).component(1).textView(scratch));
   if (facts.version.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 12,
                                  "MSH-12 version id is required (2.1 to 2.8.2)"));
@@ -85,7 +91,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
                                      "' is not one of 2.1, 2.2, 2.3, 2.3.1, 2.4, 2.5, 2.5.1, "
                                      "2.6, 2.7, 2.7.1, 2.8, 2.8.1, 2.8.2"));
   }
-  facts.charset_name = message.at(Path{"MSH", 1, 18, 1, 0, 0}).text();
+  facts.charset_name.assign(field(18).textView(scratch));
   facts.charset = CharacterSet::Ascii;
   if (!facts.charset_name.empty()) {
     bool known = false;
@@ -101,8 +107,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
                                        "' is not supported (ASCII, 8859/1, UNICODE UTF-8)"));
     }
   }
-  facts.enhanced_mode = message.at(Path{"MSH", 1, 15, 1, 0, 0}).valued() ||
-                        message.at(Path{"MSH", 1, 16, 1, 0, 0}).valued();
+  facts.enhanced_mode = field(15).valued() || field(16).valued();
   return errors;
 }
 

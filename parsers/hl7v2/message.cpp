@@ -217,17 +217,13 @@ Result<bool> Message::index(const Limits& limits) {
 }
 
 Element Segment::headerField(int n) const {
-  const auto& s = message_->segments_[index_];
   const EncodingCharacters* enc = &message_->encoding_;
   // MSH-1 is the separator itself; MSH-2 the encoding characters; MSH-n is piece n-1.
-  if (s.sep_count == 0) return {};
-  if (n == 1) {
-    return Element(std::string_view(message_->buffer_.data() + message_->separators_[s.first_sep], 1),
-                   enc, Element::Level::Literal);
-  }
-  if (n == 2) return Element(message_->piece(s, 1), enc, Element::Level::Literal);
-  if (static_cast<std::uint32_t>(n - 1) > s.sep_count) return {};
-  return Element(message_->piece(s, static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
+  if (sep_count_ == 0) return {};
+  if (n == 1) return Element(std::string_view(bytes_ + separators_[0], 1), enc, Element::Level::Literal);
+  if (n == 2) return Element(piece(1), enc, Element::Level::Literal);
+  if (static_cast<std::uint32_t>(n - 1) > sep_count_) return {};
+  return Element(piece(static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
 }
 
 std::size_t Message::findSegment(std::string_view id, int occurrence) const {

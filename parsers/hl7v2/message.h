@@ -22,7 +22,7 @@ class Message;
 // field separator itself and field 2 the encoding characters.
 class Segment {
  public:
-  Segment(const Message* message, std::size_t index) : message_(message), index_(index) {}
+  Segment(const Message* message, std::size_t index);
 
   std::string_view id() const;
   std::size_t index() const { return index_; }  // 0-based position in the message
@@ -35,8 +35,20 @@ class Segment {
   // stays small enough to inline everywhere else.
   Element headerField(int n) const;
 
+  // Piece k of the segment: 0 is the id, k the text after the k-th field separator.
+  std::string_view piece(std::uint32_t k) const;
+
   const Message* message_;
   std::size_t index_;
+  // Taken from the message's index once, when the view is made: a reader asks for a dozen
+  // fields of each segment, and field() then finds them without going through the message.
+  const char* bytes_ = nullptr;                 // the message's buffer
+  const std::uint32_t* separators_ = nullptr;   // offsets of this segment's field separators
+  std::uint32_t begin_ = 0;                     // offset of the segment id
+  std::uint32_t end_ = 0;                       // offset one past the segment's last byte
+  std::uint32_t sep_count_ = 0;
+  // MSH, FHS or BHS, whose fields are numbered from the separator on.
+  bool header_ = false;
 };
 
 class Message {
@@ -91,8 +103,6 @@ class Message {
   // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
   Result<bool> index(const Limits& limits);
   bool isHeaderSegment(const SegmentSpan& s) const;
-  // Offsets [begin,end) of piece k of a segment (piece 0 = the id).
-  std::string_view piece(const SegmentSpan& s, std::uint32_t k) const;
 
   std::string buffer_;
   EncodingCharacters encoding_;
@@ -113,33 +123,39 @@ inline bool Message::isHeaderSegment(const SegmentSpan& s) const {
          (id[0] == 'B' && id[1] == 'H' && id[2] == 'S');
 }
 
-inline std::string_view Message::piece(const SegmentSpan& s, std::uint32_t k) const {
-  const std::uint32_t begin = k == 0 ? s.begin : separators_[s.first_sep + k - 1] + 1;
-  const std::uint32_t end = k < s.sep_count ? separators_[s.first_sep + k] : s.end;
-  return std::string_view(buffer_.data() + begin, end - begin);
+inline Segment::Segment(const Message* message, std::size_t index)
+    : message_(message), index_(index) {
+  if (index >= message->segments_.size()) return;  // a view of no segment: every field absent
+  const Message::SegmentSpan& s = message->segments_[index];
+  bytes_ = message->buffer_.data();
+  separators_ = message->separators_.data() + s.first_sep;
+  begin_ = s.begin;
+  end_ = s.end;
+  sep_count_ = s.sep_count;
+  header_ = message->isHeaderSegment(s);
 }
 
-inline std::string_view Segment::id() const {
-  return std::string_view(message_->buffer_.data() + message_->segments_[index_].begin, 3);
+inline std::string_view Segment::piece(std::uint32_t k) const {
+  const std::uint32_t begin = k == 0 ? begin_ : separators_[k - 1] + 1;
+  const std::uint32_t end = k < sep_count_ ? separators_[k] : end_;
+  return std::string_view(bytes_ + begin, end - begin);
 }
+
+inline std::string_view Segment::id() const { return std::string_view(bytes_ + begin_, 3); }
 
 inline std::string_view Segment::raw() const {
-  const auto& s = message_->segments_[index_];
-  return std::string_view(message_->buffer_.data() + s.begin, s.end - s.begin);
+  return std::string_view(bytes_ + begin_, end_ - begin_);
 }
 
 inline int Segment::fieldCount() const {
-  const auto& s = message_->segments_[index_];
-  return static_cast<int>(s.sep_count) + (message_->isHeaderSegment(s) ? 1 : 0);
+  return static_cast<int>(sep_count_) + (header_ ? 1 : 0);
 }
 
 inline Element Segment::field(int n) const {
-  const auto& s = message_->segments_[index_];
   if (n < 1) return {};
-  if (message_->isHeaderSegment(s)) return headerField(n);
-  if (static_cast<std::uint32_t>(n) > s.sep_count) return {};
-  return Element(message_->piece(s, static_cast<std::uint32_t>(n)), &message_->encoding_,
-                 Element::Level::Field);
+  if (header_) return headerField(n);
+  if (static_cast<std::uint32_t>(n) > sep_count_) return {};
+  return Element(piece(static_cast<std::uint32_t>(n)), &message_->encoding_, Element::Level::Field);
 }
 
 }  // namespace ferry::hl7v2

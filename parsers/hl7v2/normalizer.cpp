@@ -6,6 +6,7 @@
 
 #include "parsers/hl7v2/datatype_reader.h"
 #include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
 
@@ -29,7 +30,7 @@ constexpr std::array<SupportedType, 18> kSupported = {{
 
 bool isSupportedType(std::string_view type) {
   for (const auto& s : kSupported) {
-    if (s.type == type) return true;
+    if (sameBytes(s.type, type)) return true;
   }
   return false;
 }
@@ -44,9 +45,10 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.text(msh.field(5).component(1), header.receiving_application);
   reader.text(msh.field(6).component(1), header.receiving_facility);
   header.message_datetime = reader.dateTime(msh.field(7), 7);
-  reader.text(msh.field(9).component(1), header.message_type);
-  reader.text(msh.field(9).component(2), header.trigger_event);
-  reader.text(msh.field(9).component(3), header.message_structure);
+  const Pieces type(msh.field(9));  // split once for its three components
+  reader.text(type[1], header.message_type);
+  reader.text(type[2], header.trigger_event);
+  reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
   reader.text(msh.field(11).component(1), header.processing_id);
   header.version = facts.version;
@@ -76,8 +78,10 @@ constexpr std::array<RequiredSegment, 8> kRequired = {{
     {"ORM", "ORC"}, {"OML", "ORC"}, {"VXU", "PID"}, {"VXU", "RXA"},
 }};
 
-void checkRequiredSegments(const Message& message, std::vector<Error>& errors) {
-  const std::string type = message.messageCode();
+// type is MSH-9.1 as the header reader decoded it: only ASCII types are listed, and for those
+// it is the same text Message::messageCode() would decode again.
+void checkRequiredSegments(const Message& message, const std::string& type,
+                           std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
     if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
     Error e;
@@ -99,7 +103,7 @@ void dropReusedLists(canonical::Message& out) {
 
 bool isSupportedMessageType(std::string_view type, std::string_view event) {
   for (const auto& s : kSupported) {
-    if (s.type == type && (s.event == event || s.type == "ACK")) return true;
+    if (sameBytes(s.type, type) && (sameBytes(s.event, event) || s.type == "ACK")) return true;
   }
   return false;
 }
@@ -162,7 +166,7 @@ void normalize(const Message& message, Normalized& result) {
     segments.read(segment);
   }
   segments.finish();
-  checkRequiredSegments(message, result.errors);
+  checkRequiredSegments(message, out.header.message_type, result.errors);
 }
 
 }  // namespace ferry::hl7v2

@@ -11,6 +11,14 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+// Appends the decimal digits from p on to mantissa; returns where they end.
+const char* readDigits(const char* p, const char* end, std::uint64_t& mantissa) {
+  for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  return p;
+}
+
 // The usual shape of a lab number, [-]digits[.digits] with at most 15 digits, read without
 // std::from_chars: the digits as an integer and the power of ten are then both exact doubles,
 // so one IEEE division rounds correctly and gives the very double from_chars would. Other
@@ -18,26 +26,27 @@ namespace {
 std::optional<double> readPlainDecimal(std::string_view text) {
   static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
                                             1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  constexpr int kMaxDigits = 15;
-  const bool negative = !text.empty() && text.front() == '-';
-  std::size_t i = negative ? 1 : 0;
+  constexpr std::ptrdiff_t kMaxDigits = 15;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  // The integer part and the fraction in two loops, with no per-digit test of which part it is
+  // in. A mantissa of more than 15 digits may wrap here, but is then rejected below.
   std::uint64_t mantissa = 0;
-  int digits = 0;
-  int decimals = -1;  // digits after the point; -1 while no point was seen
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c >= '0' && c <= '9') {
-      if (++digits > kMaxDigits) return std::nullopt;
-      mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
-      if (decimals >= 0) ++decimals;
-    } else if (c == '.' && decimals < 0 && digits > 0) {
-      decimals = 0;
-    } else {
-      return std::nullopt;
-    }
+  const char* const integer = p;
+  p = readDigits(p, end, mantissa);
+  const std::ptrdiff_t integer_digits = p - integer;
+  std::ptrdiff_t decimals = 0;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    const char* const fraction = ++p;
+    p = readDigits(p, end, mantissa);
+    decimals = p - fraction;
+    if (p != end || decimals == 0) return std::nullopt;  // "5.", "1.2.3", "1.5e3"
   }
-  if (digits == 0 || decimals == 0) return std::nullopt;  // "", "-", "5."
-  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals < 0 ? 0 : decimals];
+  if (integer_digits == 0 || integer_digits + decimals > kMaxDigits) return std::nullopt;  // "", "-", ".5"
+  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
   return negative ? -value : value;
 }
 
@@ -72,14 +81,19 @@ void readRange(const DatatypeReader& reader, const Element& e, canonical::Refere
 }
 
 // Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
-// CodeSystem made once shares the URI without looking it up again for every result. The rows
+// CodeSystem made once shares the URI without looking it up again for every result, and a
+// result written over one that already has it (reused_list.h) keeps it without a copy. The rows
 // name the system by the kObservationInterpretation constant itself, so comparing pointers
 // settles the usual case before any comparison of the 66 bytes.
-canonical::CodeSystem interpretationSystem(std::string_view uri) {
+void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& system) {
   static const canonical::CodeSystem kInterpretation(terminology::kObservationInterpretation);
   const bool same = uri.data() == terminology::kObservationInterpretation.data() ||
                     uri == kInterpretation.str();
-  return same ? kInterpretation : canonical::CodeSystem(uri);
+  if (!same) {
+    system = uri;
+  } else if (&system.str() != &kInterpretation.str()) {
+    system = kInterpretation;
+  }
 }
 
 // OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
@@ -92,15 +106,14 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
   ReusedList<canonical::Interpretation> list(out);
   for (const Element flag : Repetitions(flags)) {
     canonical::Interpretation& interpretation = list.next();
-    interpretation.v2.clear();
-    reader.text(flag.component(1), interpretation.v2);
+    reader.assignText(flag.component(1), interpretation.v2);
     if (interpretation.v2.empty()) {
       list.dropLast();
       continue;
     }
     canonical::Coding& fhir = interpretation.fhir;
     if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      fhir.system = interpretationSystem(mapped->fhir_system);
+      assignInterpretationSystem(mapped->fhir_system, fhir.system);
       fhir.code.assign(mapped->fhir_code);
       fhir.display.assign(mapped->display);
     } else {
@@ -224,16 +237,16 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   if (coded) {
     reader_.codeableConcept(values.repetition(1), spares_.coded.fill(v.coded));
   } else if (structured) {
-    const Element sn = values.repetition(1);
+    const Pieces sn(values.repetition(1));  // comparator ^ num1 ^ separator ^ num2, split once
     canonical::StructuredNumeric& out = spares_.structured_numeric.fill(v.structured_numeric);
     out.comparator.clear();
     out.num1.clear();
     out.separator.clear();
     out.num2.clear();
-    reader_.text(sn.component(1), out.comparator);
-    reader_.text(sn.component(2), out.num1);
-    reader_.text(sn.component(3), out.separator);
-    reader_.text(sn.component(4), out.num2);
+    reader_.text(sn[1], out.comparator);
+    reader_.text(sn[2], out.num1);
+    reader_.text(sn[3], out.separator);
+    reader_.text(sn[4], out.num2);
   } else if (date) {
     reader_.dateTime(values.repetition(1), 5, spares_.date_time.fill(v.date_time));
   } else {
@@ -253,10 +266,8 @@ void SegmentNormalizer::readObx(const Segment& s) {
   // Written over a result an earlier message left in the list when there is one (it is large,
   // and its strings and vectors keep their heap blocks): every member is set or emptied here.
   canonical::Observation& obs = observations_.next();
-  obs.set_id.clear();
-  reader_.text(s.field(1), obs.set_id);
-  obs.value_type.clear();
-  reader_.text(s.field(2), obs.value_type);
+  reader_.assignText(s.field(1), obs.set_id);
+  reader_.assignText(s.field(2), obs.value_type);
   obs.category.clear();  // v2 has no category
   reader_.codeableConcept(s.field(3), obs.code);
   obs.sub_id.clear();
@@ -308,13 +319,14 @@ void SegmentNormalizer::readNte(const Segment& s) {
 void SegmentNormalizer::readSpm(const Segment& s) {
   canonical::Specimen& spec = specimens_.next();  // over an earlier message's, as readObx does
   // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace".
-  const Element id = s.field(2);
+  const Pieces id(s.field(2));
+  const Element placer = id[1];
   spec.identifier.value.clear();
   spec.identifier.system.clear();
   spec.identifier.type.clear();
-  reader_.text(id.component(1).subcomponent(1), spec.identifier.value);
-  reader_.text(id.component(1).subcomponent(2), spec.identifier.system);
-  if (spec.identifier.system.empty()) reader_.text(id.component(2).subcomponent(1), spec.identifier.system);
+  reader_.text(placer.subcomponent(1), spec.identifier.value);
+  reader_.text(placer.subcomponent(2), spec.identifier.system);
+  if (spec.identifier.system.empty()) reader_.text(id[2].subcomponent(1), spec.identifier.system);
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
   reader_.dateTime(s.field(17).component(1), 17, spec.collection_time);

@@ -130,11 +130,11 @@ void SegmentNormalizer::readPv1(const Segment& s) {
                       std::string(mapped->display)};
     }
   }
-  const Element location = s.field(3);
-  reader_.text(location.component(1), e.location.point_of_care);
-  reader_.text(location.component(2), e.location.room);
-  reader_.text(location.component(3), e.location.bed);
-  reader_.text(location.component(4).subcomponent(1), e.location.facility);
+  const Pieces location(s.field(3));  // split once for its four components
+  reader_.text(location[1], e.location.point_of_care);
+  reader_.text(location[2], e.location.room);
+  reader_.text(location[3], e.location.bed);
+  reader_.text(location[4].subcomponent(1), e.location.facility);
   for (auto [field, list] : {std::pair{7, &attending_}, std::pair{17, &admitting_}}) {
     for (const Element repetition : Repetitions(s.field(field))) {
       canonical::Practitioner& p = list->next();
@@ -149,8 +149,9 @@ void SegmentNormalizer::readPv1(const Segment& s) {
 
 void SegmentNormalizer::readIn1(const Segment& s) {
   canonical::Coverage c;
-  reader_.text(s.field(2).component(1), c.plan_id);
-  reader_.text(s.field(2).component(2), c.plan_name);
+  const Pieces plan(s.field(2));
+  reader_.text(plan[1], c.plan_id);
+  reader_.text(plan[2], c.plan_name);
   c.payer.identifier = reader_.identifier(s.field(3).repetition(1));
   reader_.text(s.field(4).component(1), c.payer.name);
   c.payer.address = reader_.address(s.field(5).repetition(1));

@@ -9,7 +9,6 @@ namespace ferry::hl7v2 {
 
 namespace {
 
-constexpr char kStartBlock = 0x0B;
 constexpr char kEndBlock = 0x1C;
 
 bool isHeaderId(std::string_view id) {
@@ -49,7 +48,7 @@ bool Splitter::refill() {
   return got > 0;
 }
 
-bool Splitter::available(std::size_t end) {
+bool Splitter::fillTo(std::size_t end) {
   while (size_ < end) {
     if (!refill()) return false;
   }
@@ -75,11 +74,8 @@ Splitter::LineStatus Splitter::readLine(std::size_t from, Line& line) {
   return LineStatus::Ok;
 }
 
-bool Splitter::startsMessage(std::size_t at) {
-  if (!available(at + 1)) return false;
-  if (data_[at] == kStartBlock) return true;
-  if (!available(at + 3)) return false;
-  return isHeaderId(std::string_view(data_ + at, 3));
+bool Splitter::startsWithHeaderId(std::size_t at) {
+  return available(at + 3) && isHeaderId(std::string_view(data_ + at, 3));
 }
 
 void Splitter::skipBlank() {

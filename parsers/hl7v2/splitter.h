@@ -50,9 +50,21 @@ class Splitter {
 
   void compact();  // drops bytes already handed out (stream mode)
   bool refill();   // appends one chunk; false when nothing more comes
-  bool available(std::size_t end);  // window holds bytes up to `end`, reading if needed
+  // The window holds bytes up to `end`, reading if needed. Inline: it is asked twice a line,
+  // and in memory mode (or mid-chunk) the answer is already there.
+  bool available(std::size_t end) { return end <= size_ || fillTo(end); }
+  bool fillTo(std::size_t end);  // refills until the window reaches `end`; false at the end
   LineStatus readLine(std::size_t from, Line& line);
-  bool startsMessage(std::size_t at);  // MSH/FHS/BHS/BTS/FTS or an MLLP start block
+  // MSH/FHS/BHS/BTS/FTS or an MLLP start block. Inline: asked for every line of every message,
+  // and a segment line is nearly always told apart by its first byte (every header id starts
+  // with M, F or B).
+  bool startsMessage(std::size_t at) {
+    if (!available(at + 1)) return false;
+    const char first = data_[at];
+    if (first == kStartBlock) return true;
+    return (first == 'M' || first == 'F' || first == 'B') && startsWithHeaderId(at);
+  }
+  bool startsWithHeaderId(std::size_t at);
   void skipBlank();
   bool readFrame(SplitItem& item);
   bool readSegmentMessage(SplitItem& item);
@@ -61,6 +73,8 @@ class Splitter {
   bool fail(SplitItem& item, std::uint64_t offset, std::size_t number, std::string segment,
             std::string text);
   static std::optional<std::size_t> countField1(std::string_view segment);
+
+  static constexpr char kStartBlock = 0x0B;
 
   std::istream* in_ = nullptr;
   std::string storage_;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "parsers/terminology/code_key.h"
 #include "parsers/terminology/v2_tables_administration.h"
 #include "parsers/terminology/v2_tables_coding_systems.h"
 #include "parsers/terminology/v2_tables_demographics.h"
@@ -97,21 +98,22 @@ std::uint32_t tableWord(std::string_view number) {
 
 // Normalizers look codes up several times per result segment, so the forward direction gets a
 // hash index built once from the tables (the tables stay the single source of truth). It is an
-// open-addressing table of row pointers keyed by (table word, code), so a look-up hashes a few
-// bytes and compares in place: no key string is built. The first row wins for a repeated key, as
-// in a linear search (wellFormed() rules duplicates out anyway).
+// open-addressing table keyed by (table word, CodeKey of the code), so a look-up packs the code
+// into one word, hashes it with a multiply and compares integers in place: no key string is
+// built, no loop over characters. The first row wins for a repeated key, as in a linear search
+// (wellFormed() rules duplicates out anyway).
 class ForwardIndex {
 public:
     ForwardIndex() {
         for (const TableEntry& entry : kTables) {
             const std::uint32_t table = tableWord(entry.table);
             for (const ConceptMapping& row : entry.rows) {
-                std::size_t slot = hash(table, row.v2_code) & kMask;
-                while (slots_[slot].row != nullptr) {
-                    if (slots_[slot].table == table && slots_[slot].row->v2_code == row.v2_code) break;
+                const CodeKey key = codeKey(row.v2_code);
+                std::size_t slot = hash(table, key);
+                while (slots_[slot].row != nullptr && !matches(slots_[slot], table, key, row.v2_code)) {
                     slot = (slot + 1) & kMask;
                 }
-                if (slots_[slot].row == nullptr) slots_[slot] = Slot{&row, table};
+                if (slots_[slot].row == nullptr) slots_[slot] = Slot{&row, key.word, table};
             }
         }
     }
@@ -119,38 +121,38 @@ public:
     const ConceptMapping* find(std::string_view number, std::string_view code) const {
         if (number.size() != kTableNumberSize) return nullptr;  // no such table
         const std::uint32_t table = tableWord(number);
-        for (std::size_t slot = hash(table, code) & kMask;; slot = (slot + 1) & kMask) {
+        const CodeKey key = codeKey(code);
+        for (std::size_t slot = hash(table, key);; slot = (slot + 1) & kMask) {
             const Slot& s = slots_[slot];
             if (s.row == nullptr) return nullptr;
-            if (s.table == table && same(s.row->v2_code, code)) return s.row;
+            if (matches(s, table, key, code)) return s.row;
         }
     }
 
 private:
     // Comfortably over twice the ~400 rows, so probe sequences stay short and always end at an
     // empty slot.
-    static constexpr std::size_t kSlots = 2048;
+    static constexpr int kSlotBits = 10;
+    static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
     static constexpr std::size_t kMask = kSlots - 1;
 
     struct Slot {
         const ConceptMapping* row = nullptr;
+        std::uint64_t code = 0;   // CodeKey::word of the row's v2 code
         std::uint32_t table = 0;  // tableWord() of the row's table
     };
 
-    // Codes are a few bytes: an inline loop beats a memcmp call.
-    static bool same(std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (a[i] != b[i]) return false;
-        }
-        return true;
+    static bool matches(const Slot& s, std::uint32_t table, const CodeKey& key, std::string_view code) {
+        return s.code == key.word && s.table == table && s.row->v2_code.size() == key.size &&
+               (key.wholeCode() || s.row->v2_code == code);
     }
 
-    // FNV-1a over the code, started from the table word.
-    static std::size_t hash(std::uint32_t table, std::string_view code) {
-        std::uint32_t h = (2166136261u ^ table) * 16777619u;
-        for (char c : code) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-        return h ^ (h >> 15);
+    // Multiplicative hashing of the code word with the table word folded in: the top bits of
+    // the product depend on every input bit.
+    static std::size_t hash(std::uint32_t table, const CodeKey& key) {
+        const std::uint64_t mixed = (key.word ^ (static_cast<std::uint64_t>(table) << 29) ^ key.size) *
+                                    0x9E3779B97F4A7C15ull;
+        return static_cast<std::size_t>(mixed >> (64 - kSlotBits));
     }
 
     std::array<Slot, kSlots> slots_{};

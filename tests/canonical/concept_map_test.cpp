@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ferry::terminology {
@@ -193,6 +194,27 @@ TEST(ConceptMap, EveryRowIsFoundFromBothDirections) {
             EXPECT_FALSE(row.display.empty());
         }
     }
+}
+
+
+// findFhir() keys codes by their first eight bytes and length (code_key.h): every row is found
+// as itself, and a code one byte longer or shorter than a row's is never taken for it.
+TEST(ConceptMap, FindFhirFindsEveryRowAndOnlyItsOwnCode) {
+    for (std::string_view table : {"0001", "0004", "0038", "0063", "0078", "0085", "0119", "0123",
+                                   "0162", "0163", "0190", "0200", "0201", "0202", "0203", "0396"}) {
+        const auto rows = conceptMap(table);
+        ASSERT_FALSE(rows.empty()) << table;
+        for (const ConceptMapping& row : rows) {
+            EXPECT_EQ(findFhir(table, row.v2_code), &row) << table << " " << row.v2_code;
+            const std::string longer = std::string(row.v2_code) + "X";
+            const ConceptMapping* other = findFhir(table, longer);
+            EXPECT_TRUE(other == nullptr || other->v2_code == longer) << table << " " << longer;
+            const std::string_view shorter = row.v2_code.substr(0, row.v2_code.size() - 1);
+            other = findFhir(table, shorter);
+            EXPECT_TRUE(other == nullptr || other->v2_code == shorter) << table << " " << shorter;
+        }
+    }
+    EXPECT_EQ(findFhir("0396", "LN-and-more-than-eight"), nullptr);
 }
 
 }  // namespace

@@ -138,3 +138,24 @@ TEST(Message, ZSegmentIsReadableWhole) {
   EXPECT_EQ(m.at(*Path::parse("ZPV")).raw(), "ZPV|VIP^N|Preferred language^ENG");
   EXPECT_EQ(m.get("ZPV-2.2"), "ENG");
 }
+
+TEST(Message, TextViewIsTheWrittenBytesUnlessTheyHoldAnEscape) {
+  const Message m = parsed(
+      "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r"
+      "NTE|1|L|plain text|a \\T\\ b|x^y \\S\\ z\r");
+  const auto nte = m.segment(1);
+  std::string scratch;
+  const Element plain = nte.field(3);
+  EXPECT_EQ(plain.textView(scratch).data(), plain.raw().data());  // no copy
+  EXPECT_EQ(plain.textView(scratch), plain.text());
+  const Element escaped = nte.field(4);
+  EXPECT_EQ(escaped.textView(scratch), "a & b");
+  EXPECT_EQ(escaped.textView(scratch), escaped.text());
+  // A composite with an escape is given back as written, as text() gives it.
+  const Element composite = nte.field(5);
+  EXPECT_EQ(composite.textView(scratch), composite.text());
+  EXPECT_EQ(composite.textView(scratch), "x^y \\S\\ z");
+  EXPECT_EQ(nte.field(9).textView(scratch), "");
+  // A segment view of no segment reads every field as absent.
+  EXPECT_FALSE(m.segment(m.segmentCount()).field(1).present());
+}

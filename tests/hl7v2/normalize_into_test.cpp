@@ -75,13 +75,30 @@ const std::string kSparseDemographics =
     "OBR|1\r"
     "SPM|1\r";
 
+// Two reports whose codings and flags trade places: at each position a shared system (LN, UCUM,
+// the interpretation system) follows a local or unknown one and the other way round, and a
+// mapped flag follows an unmapped one. A coding or flag written over the other report's must
+// take its own system, never keep the one it held.
+const std::string kSystemsA =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|SYS-A|P|2.5.1\r"
+    "OBR|1|||24356-8^Urinalysis^LN\r"
+    "OBX|1|NM|2345-7^Glucose^LN^GLU^Glucose local^L||107|mg/dL^^UCUM|70-99|H|||F\r"
+    "OBX|2|CWE|LOCAL1^Local test^99LAB||260415000^Not detected^SCT|||ZZ|||F\r"
+    "OBX|3|NM|777-3^Platelets^http://example.org/codes||5|x^^99UNIT||N~L|||F\r";
+const std::string kSystemsB =
+    "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|SYS-B|P|2.5.1\r"
+    "OBR|1|||24356-8^Urinalysis^99LAB\r"
+    "OBX|1|NM|GLU^Glucose local^L^2345-7^Glucose^LN||107|mg/dL^^99UNIT|70-99|ZZ|||F\r"
+    "OBX|2|CWE|2345-7^Glucose^LN||ND^Not detected^L|||H|||F\r"
+    "OBX|3|NM|777-3^Platelets^LN||5|10*3/uL^^UCUM||L~N|||F\r";
+
 const std::string kUnsupported =
     "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||SIU^S12|SIU-1|P|2.5.1\r"
     "OBX|1|NM|1^A^LN||5\r";
 
 std::vector<std::string> messages() {
-  std::vector<std::string> out = {kRich, kSparse, kDemographics, kSparseDemographics,
-                                  kUnsupported};
+  std::vector<std::string> out = {kRich,     kSparse,    kDemographics, kSparseDemographics,
+                                  kSystemsA, kSystemsB, kUnsupported};
   for (const char* name : {"oru_r01_lab_result.hl7", "oru_r01_local_codes.hl7",
                            "oru_r01_reportable.hl7", "oru_r01_not_reportable.hl7",
                            "adt_a01_admit.hl7", "adt_a01_insured.hl7", "oml_o21_order.hl7",
@@ -270,6 +287,29 @@ TEST(NormalizeInto, AValueBoxMovesToTheResultThatNeedsItsKind) {
   EXPECT_FALSE(n.message.observations[0].value.coded.has_value());
   EXPECT_EQ(&*n.message.observations[1].value.coded, box);
   EXPECT_EQ(n.message.observations[1].value.coded->codings[0].display, "Not detected");
+}
+
+TEST(NormalizeInto, ACodingOrFlagWrittenOverAnotherTakesItsOwnSystem) {
+  hl7v2::Message message;
+  hl7v2::Normalized normalized;
+  for (const std::string* bytes : {&kSystemsA, &kSystemsB, &kSystemsA}) {
+    ASSERT_TRUE(hl7v2::Message::parse(*bytes, message));
+    hl7v2::normalize(message, normalized);
+  }
+  hl7v2::Message b;
+  ASSERT_TRUE(hl7v2::Message::parse(kSystemsB, b));
+  hl7v2::normalize(b, normalized);
+  const auto& results = normalized.message.observations;
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].code.codings[0].system, "L");
+  EXPECT_EQ(results[0].code.codings[1].system, "http://loinc.org");
+  EXPECT_EQ(results[0].units.system, "99UNIT");
+  EXPECT_EQ(results[0].interpretations[0].fhir.system, "");
+  EXPECT_EQ(results[1].code.codings[0].system, "http://loinc.org");
+  EXPECT_EQ(results[1].interpretations[0].fhir.system,
+            "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation");
+  EXPECT_EQ(results[2].units.system, "http://unitsofmeasure.org");
+  expectSame(normalized, hl7v2::normalize(b));
 }
 
 TEST(NormalizeInto, AnEmptyMessageIsAnError) {

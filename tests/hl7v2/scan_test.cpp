@@ -19,6 +19,7 @@ using ferry::hl7v2::EncodingCharacters;
 using ferry::hl7v2::findChar;
 using ferry::hl7v2::findEither;
 using ferry::hl7v2::Pieces;
+using ferry::hl7v2::sameBytes;
 
 namespace {
 
@@ -78,6 +79,22 @@ TEST(Scan, CountCharCountsEveryOccurrence) {
     long expected = 0;
     for (const char* p = buffer.begin(); p != buffer.end(); ++p) expected += *p == '~';
     EXPECT_EQ(countChar(buffer.begin(), buffer.end(), '~'), expected) << "length " << n;
+  }
+}
+
+TEST(Scan, SameBytesFindsADifferenceAtEveryLengthAndPosition) {
+  for (std::size_t n = 0; n <= kLongest; ++n) {
+    const ExactBuffer a(textWith(n, {}, '|'));
+    const ExactBuffer b(textWith(n, {}, '|'));
+    EXPECT_TRUE(sameBytes({a.begin(), n}, {b.begin(), n})) << "length " << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      const ExactBuffer other(textWith(n, {at}, '|'));
+      EXPECT_FALSE(sameBytes({a.begin(), n}, {other.begin(), n}))
+          << "length " << n << ", position " << at;
+    }
+    if (n > 0) {
+      EXPECT_FALSE(sameBytes({a.begin(), n}, {b.begin(), n - 1})) << "length " << n;
+    }
   }
 }
 
