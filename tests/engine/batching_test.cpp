@@ -228,9 +228,9 @@ class WorkerBatch : public ::testing::Test {
     }
     routed_ += n;
   }
-  std::unique_ptr<runtime::DeliveryWorker> worker(ScriptedDestination::Script script,
-                                                  bool ordered, store::Store* store = nullptr,
-                                                  std::size_t max_batch = runtime::DeliveryWorker::kDefaultMaxBatch) {
+  std::unique_ptr<runtime::DeliveryWorker> worker(
+      ScriptedDestination::Script script, bool ordered, store::Store* store = nullptr,
+      std::size_t max_batch = runtime::DeliveryWorker::kDefaultMaxBatch) {
     auto destination = std::make_unique<ScriptedDestination>(std::move(script));
     destination_ = destination.get();
     runtime::DestinationConfig config;

@@ -115,7 +115,8 @@ TEST_F(DeliveriesTest, RepeatedLooksAtAQueueSeeNewDeliveriesAndLeaveNoReadOpen) 
   ASSERT_EQ(sqlite3_exec(db, "SELECT count(*) FROM deliveries", nullptr, nullptr, nullptr), SQLITE_OK);
   int wal_frames = -1;
   int copied = -1;
-  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &copied);
   sqlite3_close(db);
   EXPECT_EQ(rc, SQLITE_OK) << "a reader still holds a snapshot of the WAL";
   EXPECT_EQ(wal_frames, 0);
@@ -190,8 +191,9 @@ TEST_F(DeliveriesTest, SettleAndClaimKeepsAFifoQueueBehindARetryAndLetsAnyDueOve
   const auto a = routeOne("lab");
   const auto b = routeOne("lab");
   ASSERT_EQ(store->claimDue("lab", clock.now(), 1).size(), 1u);
-  const auto fifo = store->settleAndClaim({DeliverySettlement::retry(a, clock.now() + 30'000, "NAK AE")},
-                                          "lab", clock.now(), 10, ClaimOrder::Fifo);
+  const auto fifo =
+      store->settleAndClaim({DeliverySettlement::retry(a, clock.now() + 30'000, "NAK AE")}, "lab",
+                            clock.now(), 10, ClaimOrder::Fifo);
   EXPECT_EQ(fifo.settled.settled, (std::vector<bool>{true}));
   EXPECT_TRUE(fifo.claimed.empty());  // b must not overtake a
   EXPECT_EQ(store->delivery(a)->status, DeliveryStatus::Pending);
@@ -200,8 +202,9 @@ TEST_F(DeliveriesTest, SettleAndClaimKeepsAFifoQueueBehindARetryAndLetsAnyDueOve
   const auto x = routeOne("bulk");
   const auto y = routeOne("bulk");
   ASSERT_EQ(store->claimDue("bulk", clock.now(), 1, ClaimOrder::AnyDue).size(), 1u);
-  const auto any = store->settleAndClaim({DeliverySettlement::retry(x, clock.now() + 30'000, "timeout")},
-                                         "bulk", clock.now(), 10, ClaimOrder::AnyDue);
+  const auto any =
+      store->settleAndClaim({DeliverySettlement::retry(x, clock.now() + 30'000, "timeout")}, "bulk",
+                            clock.now(), 10, ClaimOrder::AnyDue);
   EXPECT_EQ(idsOf(any.claimed), (std::vector<std::int64_t>{y}));
 }
 

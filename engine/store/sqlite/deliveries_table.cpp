@@ -112,7 +112,9 @@ StatementCache& DeliveriesTable::writer() {
 }
 
 StatementCache& DeliveriesTable::queries() {
-  if (queries_ == nullptr) throw std::logic_error("deliveries: the queue's head needs cached statements");
+  if (queries_ == nullptr) {
+    throw std::logic_error("deliveries: the queue's head needs cached statements");
+  }
   return *queries_;
 }
 
