@@ -233,6 +233,34 @@ TEST(WalSync, AFailedFsyncIsFinalAndEveryLaterWaitFails) {
   EXPECT_EQ(held.started(), 1);
 }
 
+TEST(WalSync, CallersAsleepOnASyncThatFailsAllWakeWithItsError) {
+  HeldSync held;
+  sqlite::WalSync sync("/data/ferry.db-wal", /*lanes=*/1, [&] { return held(); });
+  // Ten callers committed before the sync started wait for it, asleep: it covers them all.
+  std::vector<std::uint64_t> tickets;
+  for (int i = 0; i < 10; ++i) tickets.push_back(sync.committed());
+  std::atomic<int> failed{0};
+  std::vector<std::thread> callers;
+  for (std::uint64_t ticket : tickets) {
+    callers.emplace_back([&, ticket] {
+      try {
+        sync.waitDurable(ticket);
+      } catch (const StoreError&) {
+        ++failed;
+      }
+    });
+  }
+  ASSERT_TRUE(held.waitStarted(1));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(failed.load(), 0) << "no caller may return before its sync ends";
+  held.failWith("fdatasync of the write-ahead log failed (Input/output error).");
+  held.release(1);
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(failed.load(), 10);
+  EXPECT_EQ(held.started(), 1) << "the failure is final: no caller retries it";
+  EXPECT_EQ(sync.stats().waits, 10u);
+}
+
 TEST(WalSync, AMissingWalFileIsAnErrorThatNamesIt) {
   TempDir dir;
   sqlite::WalSync sync(dir.file("absent-wal"));

@@ -1,18 +1,40 @@
 #include "engine/store/sqlite/wal_sync.h"
 
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <ctime>
 #include <cstring>
 #include <utility>
 
 #include "engine/store/store.h"
 
 namespace ferry::store::sqlite {
+
+namespace {
+
+// Callers waiting for a sync sleep on a futex of the sync generation. Woken by a
+// condition variable's notify_all under the lock, the 20-48 callers a sync releases at
+// saturation each waited in turn for that lock; std::atomic::wait spins and yields before it
+// sleeps (2.5 more context switches a message). The sleep is bounded and the caller then looks
+// again, so no lost wake-up can hold an acknowledgement for good.
+void futexWait(std::atomic<std::uint32_t>& word, std::uint32_t seen) {
+  timespec bound{0, 50'000'000};
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, seen, &bound, nullptr, 0);
+}
+
+void futexWakeAll(std::atomic<std::uint32_t>& word) {
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
+}
+
+}  // namespace
 
 WalSync::WalSync(std::string wal_path, std::size_t lanes)
     : path_(std::move(wal_path)), lanes_(std::max<std::size_t>(lanes, 1)) {}
@@ -33,60 +55,71 @@ std::uint64_t WalSync::committed() {
 }
 
 void WalSync::waitDurable(std::uint64_t ticket) {
-  std::unique_lock lock(mutex_);
-  ++stats_.waits;
-  while (durable_ < ticket && failure_.empty()) {
+  waits_.fetch_add(1, std::memory_order_relaxed);
+  for (;;) {
+    if (durable_.load(std::memory_order_acquire) >= ticket) return;
+    std::unique_lock lock(mutex_);
+    if (durable_.load(std::memory_order_relaxed) >= ticket) return;
+    if (!failure_.empty()) {
+      throw StoreError(path_, "Could not make a commit durable: " + failure_ +
+                                  " Ferry acknowledges nothing more from this store; restart it once the disk is sound.");
+    }
     // A running sync that started after this commit covers it: wait for that one. With no
-    // such sync and every lane busy, wait for a lane.
+    // such sync and every lane busy, wait for a lane: asleep on the generation, without the
+    // lock (futexWait says why).
     const bool covered = std::any_of(running_.begin(), running_.end(), [&](std::uint64_t t) { return t >= ticket; });
     if (covered || running_.size() >= lanes_) {
-      synced_.wait(lock);
+      const std::uint32_t seen = generation_.load(std::memory_order_relaxed);
+      lock.unlock();
+      futexWait(generation_, seen);
       continue;
     }
-    // This caller runs a sync for everyone committed so far.
-    const std::uint64_t target = committed_;
-    int fd = -1;
-    std::string error = test_sync_ ? std::string() : walDescriptor(fd);
-    running_.push_back(target);
-    lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
-    lock.unlock();
-    const auto started = std::chrono::steady_clock::now();
-    if (error.empty()) {
-      if (test_sync_) {
-        error = test_sync_();
-      } else if (::fdatasync(fd) != 0) {
-        error = "fdatasync of the write-ahead log " + path_ + " failed (" + std::strerror(errno) + ").";
-      }
-    }
-    const auto took = std::chrono::steady_clock::now() - started;
-    lock.lock();
-    running_.erase(std::find(running_.begin(), running_.end(), target));
-    lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
-    ++stats_.syncs;
-    stats_.sync_us += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
-    if (error.empty()) {
-      // Syncs may end out of order: one that started later covers everything an earlier one
-      // does.
-      durable_ = std::max(durable_, target);
-    } else if (failure_.empty()) {
-      failure_ = std::move(error);
-    }
-    synced_.notify_all();  // every waiter it covered returns; the others look again
-    if (on_synced_) {
-      lock.unlock();
-      on_synced_();  // durable writes held meanwhile can commit now, for the next sync
-      lock.lock();
+    syncFor(lock);
+  }
+}
+
+void WalSync::syncFor(std::unique_lock<std::mutex>& lock) {
+  // This caller runs a sync for everyone committed so far.
+  const std::uint64_t target = committed_;
+  int fd = -1;
+  std::string error = test_sync_ ? std::string() : walDescriptor(fd);
+  running_.push_back(target);
+  lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
+  lock.unlock();
+  const auto started = std::chrono::steady_clock::now();
+  if (error.empty()) {
+    if (test_sync_) {
+      error = test_sync_();
+    } else if (::fdatasync(fd) != 0) {
+      error = "fdatasync of the write-ahead log " + path_ + " failed (" + std::strerror(errno) + ").";
     }
   }
-  if (durable_ < ticket) {
-    throw StoreError(path_, "Could not make a commit durable: " + failure_ +
-                                " Ferry acknowledges nothing more from this store; restart it once the disk is sound.");
+  const auto took = std::chrono::steady_clock::now() - started;
+  lock.lock();
+  running_.erase(std::find(running_.begin(), running_.end(), target));
+  lanes_busy_.store(running_.size() >= lanes_, std::memory_order_release);
+  ++stats_.syncs;
+  stats_.sync_us += static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+  if (error.empty()) {
+    // Syncs may end out of order: one that started later covers everything an earlier one
+    // does.
+    if (target > durable_.load(std::memory_order_relaxed)) durable_.store(target, std::memory_order_release);
+  } else if (failure_.empty()) {
+    failure_ = std::move(error);
   }
+  // Changed under the lock, so a caller that read the generation under it before deciding
+  // to wait cannot miss this sync.
+  generation_.fetch_add(1, std::memory_order_release);
+  lock.unlock();
+  futexWakeAll(generation_);  // every waiter it covered returns; the others look again
+  if (on_synced_) on_synced_();  // durable writes held meanwhile can commit now, for the next sync
 }
 
 WalSync::Stats WalSync::stats() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  Stats stats = stats_;
+  stats.waits = waits_.load(std::memory_order_relaxed);
+  return stats;
 }
 
 std::string WalSync::walDescriptor(int& fd) {

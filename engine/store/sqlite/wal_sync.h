@@ -27,7 +27,6 @@
 // Ferry stops acknowledging instead of promising what the disk did not keep.
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -68,6 +67,8 @@ class WalSync {
  private:
   // The WAL's descriptor for the next sync, under the lock: "" or why it cannot be had.
   std::string walDescriptor(int& fd);
+  // Runs one sync for every commit made so far; called with the lock held, returns without it.
+  void syncFor(std::unique_lock<std::mutex>& lock);
 
   const std::string path_;
   const std::size_t lanes_;
@@ -77,9 +78,10 @@ class WalSync {
   std::vector<int> retired_fds_;                  // of replaced files; a running sync may use one
 
   mutable std::mutex mutex_;
-  std::condition_variable synced_;
-  std::uint64_t committed_ = 0;  // the last ticket handed out
-  std::uint64_t durable_ = 0;    // every ticket up to this one is durable
+  std::uint64_t committed_ = 0;            // the last ticket handed out
+  std::atomic<std::uint64_t> durable_{0};  // every ticket up to this one is durable (set under the lock)
+  std::atomic<std::uint32_t> generation_{0};  // advanced (under the lock) as each sync ends; waited on
+  std::atomic<std::uint64_t> waits_{0};  // calls of waitDurable: counted without the lock
   std::vector<std::uint64_t> running_;  // the tickets each running sync covers up to
   std::atomic<bool> lanes_busy_{false};
   std::function<void()> on_synced_;

@@ -22,8 +22,13 @@ void WriteCombiner::submit(WriteJob& job) {
   queue_.push_back(&job);
   if (running_) {
     if (!job.durable) leader_wake_.notify_one();  // a leader holding durable writes can run it
-    job.woken.wait(lock, [&] { return job.done || job.lead; });
-    if (job.done) return;
+    lock.unlock();
+    {
+      std::unique_lock mine(job.wake_lock);
+      job.woken.wait(mine, [&] { return job.done || job.lead; });
+      if (job.done) return;
+    }
+    lock.lock();
   }
   running_ = true;
   lead(lock, job);
@@ -66,20 +71,30 @@ void WriteCombiner::lead(std::unique_lock<std::mutex>& lock, WriteJob& own) {
     }
     lock.unlock();
     execute_(batch);
-    lock.lock();
     for (WriteJob* job : batch) {
+      if (job == &own) {
+        own.done = true;
+        continue;
+      }
+      // Under the job's own lock, not the combiner's: woken callers then return at once
+      // instead of each waiting in turn for the lock this thread held while waking the rest.
+      // Notified before that lock is let go: the caller may return and destroy its job
+      // right after.
+      std::lock_guard theirs(job->wake_lock);
       job->done = true;
-      // Notified under the lock: the caller may return and destroy its job right after.
-      if (job != &own) job->woken.notify_one();
+      job->woken.notify_one();
     }
+    lock.lock();
   }
   // Writes queued meanwhile: their first caller runs the next batch, so no thread waits for
   // a leader that has gone.
   if (queue_.empty()) {
     running_ = false;
   } else {
-    queue_.front()->lead = true;
-    queue_.front()->woken.notify_one();
+    WriteJob& next = *queue_.front();
+    std::lock_guard theirs(next.wake_lock);
+    next.lead = true;
+    next.woken.notify_one();
   }
 }
 

@@ -47,10 +47,12 @@ struct WriteJob {
   void (*invoke)(void*);
   std::exception_ptr error;  // set when this write (or its transaction) failed
   std::uint64_t commit_ticket = 0;  // its transaction's WalSync ticket, once committed
-  // Under the combiner's mutex: finished, or asked to run the next batch itself.
+  // Under `wake_lock`: finished, or asked to run the next batch itself. Each caller waits on
+  // its own lock and is woken alone, never the whole crowd, and never behind the combiner's.
+  std::mutex wake_lock;
   bool done = false;
   bool lead = false;
-  std::condition_variable woken;  // each caller is woken alone, never the whole crowd
+  std::condition_variable woken;
 };
 
 class WriteCombiner {
