@@ -25,110 +25,110 @@
 namespace {
 
 const ferry::fhir::test::LargeBundle& bundle() {
-    static const ferry::fhir::test::LargeBundle b = [] {
-        const char* env = std::getenv("FERRY_FHIR_BENCH_MB");
-        const std::size_t mb = env != nullptr && *env != '\0' ? std::strtoul(env, nullptr, 10) : 64;
-        return ferry::fhir::test::makeLargeBundle(mb << 20);
-    }();
-    return b;
+  static const ferry::fhir::test::LargeBundle b = [] {
+    const char* env = std::getenv("FERRY_FHIR_BENCH_MB");
+    const std::size_t mb = env != nullptr && *env != '\0' ? std::strtoul(env, nullptr, 10) : 64;
+    return ferry::fhir::test::makeLargeBundle(mb << 20);
+  }();
+  return b;
 }
 
 std::size_t statusBytes(const std::string& field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind(field + ":", 0) == 0) {
-            std::istringstream fields(line.substr(field.size() + 1));
-            std::size_t kb = 0;
-            fields >> kb;
-            return kb * 1024;
-        }
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) {
+      std::istringstream fields(line.substr(field.size() + 1));
+      std::size_t kb = 0;
+      fields >> kb;
+      return kb * 1024;
     }
-    return 0;
+  }
+  return 0;
 }
 
 std::size_t heapInUse() {
-    const struct mallinfo2 m = mallinfo2();
-    return m.uordblks + m.hblkhd;
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
 }
 
 void setThroughput(benchmark::State& state, std::size_t bytes) {
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
-    state.counters["entries"] = static_cast<double>(bundle().observations + bundle().reports + 1);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  state.counters["entries"] = static_cast<double>(bundle().observations + bundle().reports + 1);
 }
 
-/// The baseline: RapidJSON's DOM of the same bytes, nothing done with it.
+// The baseline: RapidJSON's DOM of the same bytes, nothing done with it.
 void BM_RapidJsonDomParse(benchmark::State& state) {
-    const std::string& json = bundle().json;
-    for (auto _ : state) {
-        rapidjson::Document doc;
-        doc.Parse(json.data(), json.size());
-        benchmark::DoNotOptimize(doc.IsObject());
-        state.PauseTiming();
-        doc = rapidjson::Document();
-        state.ResumeTiming();
-    }
-    setThroughput(state, json.size());
+  const std::string& json = bundle().json;
+  for (auto _ : state) {
+    rapidjson::Document doc;
+    doc.Parse(json.data(), json.size());
+    benchmark::DoNotOptimize(doc.IsObject());
+    state.PauseTiming();
+    doc = rapidjson::Document();
+    state.ResumeTiming();
+  }
+  setThroughput(state, json.size());
 }
 BENCHMARK(BM_RapidJsonDomParse)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
-/// The baseline parsed in situ (no string copies), as Ferry parses.
+// The baseline parsed in situ (no string copies), as Ferry parses.
 void BM_RapidJsonDomParseInsitu(benchmark::State& state) {
-    const std::string& json = bundle().json;
-    for (auto _ : state) {
-        state.PauseTiming();
-        std::string buffer = json;
-        state.ResumeTiming();
-        rapidjson::Document doc;
-        doc.ParseInsitu(buffer.data());
-        benchmark::DoNotOptimize(doc.IsObject());
-        state.PauseTiming();
-        doc = rapidjson::Document();
-        buffer = std::string();
-        state.ResumeTiming();
-    }
-    setThroughput(state, json.size());
+  const std::string& json = bundle().json;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string buffer = json;
+    state.ResumeTiming();
+    rapidjson::Document doc;
+    doc.ParseInsitu(buffer.data());
+    benchmark::DoNotOptimize(doc.IsObject());
+    state.PauseTiming();
+    doc = rapidjson::Document();
+    buffer = std::string();
+    state.ResumeTiming();
+  }
+  setThroughput(state, json.size());
 }
 BENCHMARK(BM_RapidJsonDomParseInsitu)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
-/// ferry::fhir::read: parse in situ, validate, map, keep unmodelled elements, resolve references.
+// ferry::fhir::read: parse in situ, validate, map, keep unmodelled elements, resolve references.
 void BM_FhirRead(benchmark::State& state) {
-    const std::string& json = bundle().json;
-    double peak = 0;
-    double kept = 0;
-    for (auto _ : state) {
-        state.PauseTiming();
-        std::ofstream("/proc/self/clear_refs") << "5";
-        const std::size_t rssBefore = statusBytes("VmRSS");
-        const std::size_t heapBefore = heapInUse();
-        std::string buffer = json;
-        state.ResumeTiming();
-        ferry::fhir::ReadResult result = ferry::fhir::read(std::move(buffer));
-        benchmark::DoNotOptimize(result.message.observations.data());
-        state.PauseTiming();
-        if (!result.ok()) state.SkipWithError("the generated Bundle did not read cleanly");
-        peak = static_cast<double>(statusBytes("VmHWM") - rssBefore) / static_cast<double>(json.size());
-        kept = static_cast<double>(heapInUse() - heapBefore) / static_cast<double>(json.size());
-        result = {};
-        malloc_trim(0);
-        state.ResumeTiming();
-    }
-    setThroughput(state, json.size());
-    state.counters["peak_x_input"] = peak;
-    state.counters["kept_x_input"] = kept;
+  const std::string& json = bundle().json;
+  double peak = 0;
+  double kept = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::ofstream("/proc/self/clear_refs") << "5";
+    const std::size_t rssBefore = statusBytes("VmRSS");
+    const std::size_t heapBefore = heapInUse();
+    std::string buffer = json;
+    state.ResumeTiming();
+    ferry::fhir::ReadResult result = ferry::fhir::read(std::move(buffer));
+    benchmark::DoNotOptimize(result.message.observations.data());
+    state.PauseTiming();
+    if (!result.ok()) state.SkipWithError("the generated Bundle did not read cleanly");
+    peak = static_cast<double>(statusBytes("VmHWM") - rssBefore) / static_cast<double>(json.size());
+    kept = static_cast<double>(heapInUse() - heapBefore) / static_cast<double>(json.size());
+    result = {};
+    malloc_trim(0);
+    state.ResumeTiming();
+  }
+  setThroughput(state, json.size());
+  state.counters["peak_x_input"] = peak;
+  state.counters["kept_x_input"] = kept;
 }
 BENCHMARK(BM_FhirRead)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 
-/// ferry::fhir::writeBundle of what was read: the same Bundle back, extensions put in place.
+// ferry::fhir::writeBundle of what was read: the same Bundle back, extensions put in place.
 void BM_FhirWriteBundle(benchmark::State& state) {
-    static const ferry::fhir::ReadResult input = ferry::fhir::read(bundle().json);
-    std::size_t bytes = 0;
-    for (auto _ : state) {
-        const std::string out = ferry::fhir::writeBundle(input.message, ferry::fhir::BundleType::Transaction);
-        bytes = out.size();
-        benchmark::DoNotOptimize(out.data());
-    }
-    setThroughput(state, bytes);
+  static const ferry::fhir::ReadResult input = ferry::fhir::read(bundle().json);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string out = ferry::fhir::writeBundle(input.message, ferry::fhir::BundleType::Transaction);
+    bytes = out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  setThroughput(state, bytes);
 }
 BENCHMARK(BM_FhirWriteBundle)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
 

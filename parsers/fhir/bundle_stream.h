@@ -21,31 +21,31 @@
 namespace ferry::fhir {
 
 class BundleStream {
-public:
-    /// Whether the pages of entries already delivered may be given back (see above): only for a
-    /// buffer the caller owns and does not read again, and when no value kept from an entry
-    /// points into the buffer.
-    enum class Pages { Keep, ReleaseConsumed };
+ public:
+  // Whether the pages of entries already delivered may be given back (see above): only for a
+  // buffer the caller owns and does not read again, and when no value kept from an entry
+  // points into the buffer.
+  enum class Pages { Keep, ReleaseConsumed };
 
-    explicit BundleStream(Pages pages = Pages::Keep) : pages_(pages) {}
+  explicit BundleStream(Pages pages = Pages::Keep) : pages_(pages) {}
 
-    using EntryHandler = std::function<void(std::size_t index, const rapidjson::Value& entry)>;
-    /// Called for an element of "entry" that is not a JSON object (it is skipped).
-    using BadEntryHandler = std::function<void(std::size_t index)>;
+  using EntryHandler = std::function<void(std::size_t index, const rapidjson::Value& entry)>;
+  // Called for an element of "entry" that is not a JSON object (it is skipped).
+  using BadEntryHandler = std::function<void(std::size_t index)>;
 
-    struct Outcome {
-        bool ok = true;
-        std::size_t error_offset = 0;  ///< byte offset into the buffer of a syntax error
-        std::string error;             ///< what is wrong, in one sentence
-    };
+  struct Outcome {
+    bool ok = true;
+    std::size_t error_offset = 0;  // byte offset into the buffer of a syntax error
+    std::string error;             // what is wrong, in one sentence
+  };
 
-    /// Parses the NUL-terminated buffer in place. Entries are delivered in order while parsing;
-    /// shell receives the rest once the document is complete.
-    Outcome parse(char* buffer, rapidjson::Document& shell, const EntryHandler& onEntry,
-                  const BadEntryHandler& onBadEntry);
+  // Parses the NUL-terminated buffer in place. Entries are delivered in order while parsing;
+  // shell receives the rest once the document is complete.
+  Outcome parse(char* buffer, rapidjson::Document& shell, const EntryHandler& onEntry,
+                const BadEntryHandler& onBadEntry);
 
-private:
-    Pages pages_;
+ private:
+  Pages pages_;
 };
 
 }  // namespace ferry::fhir

@@ -14,31 +14,31 @@
 
 namespace ferry::fhir {
 
-/// FHIR issue-severity.
+// FHIR issue-severity.
 enum class Severity { Fatal, Error, Warning, Information };
 
 std::string_view severityCode(Severity severity);
 
-/// One issue. code is a FHIR issue-type code: "structure", "required", "value", "invalid",
-/// "code-invalid", "not-found", "not-supported", "informational".
+// One issue. code is a FHIR issue-type code: "structure", "required", "value", "invalid",
+// "code-invalid", "not-found", "not-supported", "informational".
 struct Issue {
-    Severity severity = Severity::Error;
-    std::string code;
-    std::string diagnostics;            ///< one sentence for an operator
-    std::string expression;             ///< FHIRPath location, empty when there is none
-    std::optional<std::size_t> offset;  ///< byte offset in the input, for malformed JSON
+  Severity severity = Severity::Error;
+  std::string code;
+  std::string diagnostics;            // one sentence for an operator
+  std::string expression;             // FHIRPath location, empty when there is none
+  std::optional<std::size_t> offset;  // byte offset in the input, for malformed JSON
 
-    bool operator==(const Issue&) const = default;
+  bool operator==(const Issue&) const = default;
 };
 
-/// True when an issue is an error or fatal: the content cannot be trusted as read.
+// True when an issue is an error or fatal: the content cannot be trusted as read.
 bool hasErrors(const std::vector<Issue>& issues);
 
-/// An OperationOutcome resource (compact JSON) listing the issues. With no issues it holds a
-/// single "informational" issue, since OperationOutcome requires at least one.
+// An OperationOutcome resource (compact JSON) listing the issues. With no issues it holds a
+// single "informational" issue, since OperationOutcome requires at least one.
 std::string operationOutcomeJson(const std::vector<Issue>& issues);
 
-/// "error structure at Bundle.entry[1].resource.status: ..." for logs and test messages.
+// "error structure at Bundle.entry[1].resource.status: ..." for logs and test messages.
 std::string describe(const Issue& issue);
 std::string describe(const std::vector<Issue>& issues);
 

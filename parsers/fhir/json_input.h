@@ -16,47 +16,47 @@ namespace ferry::fhir {
 
 using JsonValue = rapidjson::Value;
 
-/// Calls f(element, index) for each element of `array`; nothing when it is absent or not an array.
+// Calls f(element, index) for each element of `array`; nothing when it is absent or not an array.
 template <typename F>
 void forEachElement(const JsonValue* array, F f) {
-    if (array == nullptr || !array->IsArray()) return;
-    for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
+  if (array == nullptr || !array->IsArray()) return;
+  for (rapidjson::SizeType i = 0; i < array->Size(); ++i) f((*array)[i], i);
 }
 
 class JsonInput {
-public:
-    JsonInput() = default;
-    /// The buffer the DOM was parsed from in situ.
-    JsonInput(const char* begin, const char* end) : begin_(begin), end_(end) {}
+ public:
+  JsonInput() = default;
+  // The buffer the DOM was parsed from in situ.
+  JsonInput(const char* begin, const char* end) : begin_(begin), end_(end) {}
 
-    bool isNumber(const JsonValue& v) const { return v.IsNumber() || isRawNumber(v); }
-    bool isString(const JsonValue& v) const { return v.IsString() && !isRawNumber(v); }
-    /// A string's value; empty for other kinds.
-    std::string_view stringValue(const JsonValue& v) const {
-        return isString(v) ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
-    }
-    /// A number's JSON text as written ("8.10"); empty for other kinds.
-    std::string numberText(const JsonValue& v) const;
+  bool isNumber(const JsonValue& v) const { return v.IsNumber() || isRawNumber(v); }
+  bool isString(const JsonValue& v) const { return v.IsString() && !isRawNumber(v); }
+  // A string's value; empty for other kinds.
+  std::string_view stringValue(const JsonValue& v) const {
+    return isString(v) ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
+  }
+  // A number's JSON text as written ("8.10"); empty for other kinds.
+  std::string numberText(const JsonValue& v) const;
 
-    /// Compact JSON of a value, numbers as written.
-    std::string json(const JsonValue& v) const;
-    void appendJson(const JsonValue& v, std::string& out) const;
+  // Compact JSON of a value, numbers as written.
+  std::string json(const JsonValue& v) const;
+  void appendJson(const JsonValue& v, std::string& out) const;
 
-    /// "object", "array", "string", "number", "boolean" or "null", for error messages.
-    std::string_view kindName(const JsonValue& v) const;
+  // "object", "array", "string", "number", "boolean" or "null", for error messages.
+  std::string_view kindName(const JsonValue& v) const;
 
-private:
-    bool isRawNumber(const JsonValue& v) const {
-        if (!v.IsString() || begin_ == nullptr) return false;
-        const char* p = v.GetString();
-        return p > begin_ && p < end_ && p[-1] != '"';
-    }
+ private:
+  bool isRawNumber(const JsonValue& v) const {
+    if (!v.IsString() || begin_ == nullptr) return false;
+    const char* p = v.GetString();
+    return p > begin_ && p < end_ && p[-1] != '"';
+  }
 
-    const char* begin_ = nullptr;
-    const char* end_ = nullptr;
+  const char* begin_ = nullptr;
+  const char* end_ = nullptr;
 };
 
-/// The member called key of an object value; nullptr when v is not an object or has no such member.
+// The member called key of an object value; nullptr when v is not an object or has no such member.
 const JsonValue* member(const JsonValue& v, std::string_view key);
 
 std::string_view keyOf(const JsonValue::ConstMemberIterator& it);

@@ -20,17 +20,17 @@
 namespace ferry::fhir {
 
 struct ReadResult {
-    canonical::Message message;
-    /// Problems with the input: malformed JSON, validation failures, dangling references.
-    std::vector<Issue> issues;
-    /// The issues an OperationOutcome in the input reports (a server's answer), if any.
-    std::vector<Issue> outcome;
+  canonical::Message message;
+  // Problems with the input: malformed JSON, validation failures, dangling references.
+  std::vector<Issue> issues;
+  // The issues an OperationOutcome in the input reports (a server's answer), if any.
+  std::vector<Issue> outcome;
 
-    bool ok() const { return !hasErrors(issues); }
+  bool ok() const { return !hasErrors(issues); }
 };
 
-/// Reads one FHIR JSON document. The message is filled as far as the input allows even when
-/// there are issues.
+// Reads one FHIR JSON document. The message is filled as far as the input allows even when
+// there are issues.
 ReadResult read(std::string json);
 
 }  // namespace ferry::fhir

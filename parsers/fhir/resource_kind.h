@@ -8,20 +8,20 @@
 
 namespace ferry::fhir {
 
-/// FHIR resource types with a canonical counterpart. Other types (Practitioner, Organization,
-/// Provenance...) are kept whole as extensions when they arrive in a Bundle.
+// FHIR resource types with a canonical counterpart. Other types (Practitioner, Organization,
+// Provenance...) are kept whole as extensions when they arrive in a Bundle.
 enum class ResourceKind : std::uint8_t {
-    MessageHeader,
-    Patient,
-    Encounter,
-    ServiceRequest,
-    DiagnosticReport,
-    Observation,
-    Specimen,
-    Immunization,
-    Coverage,
-    Claim,
-    ClaimResponse,
+  MessageHeader,
+  Patient,
+  Encounter,
+  ServiceRequest,
+  DiagnosticReport,
+  Observation,
+  Specimen,
+  Immunization,
+  Coverage,
+  Claim,
+  ClaimResponse,
 };
 
 inline constexpr ResourceKind kAllKinds[] = {
@@ -34,13 +34,13 @@ inline constexpr ResourceKind kAllKinds[] = {
 std::string_view resourceTypeName(ResourceKind kind);
 std::optional<ResourceKind> resourceKindOf(std::string_view resourceType);
 
-/// One canonical item: Message::observations[index] for Observation; for ServiceRequest and
-/// DiagnosticReport the index is into Message::orders; Patient, Encounter and MessageHeader use 0.
+// One canonical item: Message::observations[index] for Observation; for ServiceRequest and
+// DiagnosticReport the index is into Message::orders; Patient, Encounter and MessageHeader use 0.
 struct ItemRef {
-    ResourceKind kind;
-    std::uint32_t index = 0;
+  ResourceKind kind;
+  std::uint32_t index = 0;
 
-    bool operator==(const ItemRef&) const = default;
+  bool operator==(const ItemRef&) const = default;
 };
 
 }  // namespace ferry::fhir
