@@ -202,6 +202,38 @@ TEST(JsonWriter, EscapingOfEveryByteMatchesRapidJsonsOwnWriter) {
     EXPECT_EQ(str(parse(toJson(m))["extensions"][0]["raw"]), everyByte);
 }
 
+// The writer scans sixteen bytes at a time: an escape before, inside, across and after a
+// sixteen-byte run, in values of every length up to three runs, must come out as RapidJSON's
+// own Writer writes it.
+TEST(JsonWriter, EscapesAtEveryPositionOfValuesOfEveryLengthMatchRapidJsonsOwnWriter) {
+    for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+        for (std::size_t length = 1; length <= 48; ++length) {
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string value(length, 'a');
+                value[at] = special;
+                Message m;
+                m.extensions.push_back(Extension{"", "", value});
+
+                rapidjson::StringBuffer expected;
+                rapidjson::Writer<rapidjson::StringBuffer> stock(expected);
+                stock.StartObject();
+                stock.Key("schema");
+                stock.String("ferry.canonical/v1");
+                stock.Key("extensions");
+                stock.StartArray();
+                stock.StartObject();
+                stock.Key("raw");
+                stock.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+                stock.EndObject();
+                stock.EndArray();
+                stock.EndObject();
+                ASSERT_EQ(toJson(m), std::string(expected.GetString(), expected.GetSize()))
+                    << "length " << length << ", escape at " << at;
+            }
+        }
+    }
+}
+
 TEST(JsonWriter, ReusedWriterGivesTheSameOutputAsToJson) {
     JsonWriter writer;
     const Message first = samples::everyMemberSet();
