@@ -24,64 +24,64 @@ namespace ferry::canonical {
 
 template <class T>
 class Boxed {
-public:
-    Boxed() = default;
-    Boxed(const Boxed& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
-    Boxed(Boxed&&) noexcept = default;
+ public:
+  Boxed() = default;
+  Boxed(const Boxed& other) : value_(other.value_ ? std::make_unique<T>(*other.value_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
 
-    Boxed& operator=(const Boxed& other) {
-        if (this == &other) return *this;
-        if (!other.value_) {
-            value_.reset();
-        } else if (value_) {
-            *value_ = *other.value_;
-        } else {
-            value_ = std::make_unique<T>(*other.value_);
-        }
-        return *this;
+  Boxed& operator=(const Boxed& other) {
+    if (this == &other) return *this;
+    if (!other.value_) {
+      value_.reset();
+    } else if (value_) {
+      *value_ = *other.value_;
+    } else {
+      value_ = std::make_unique<T>(*other.value_);
     }
-    Boxed& operator=(Boxed&&) noexcept = default;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
 
-    /// Stores value; a default value frees the box instead, so that assigning "nothing" (a
-    /// reader's empty result) costs no allocation.
-    Boxed& operator=(T value) {
-        if (value == empty()) {
-            value_.reset();
-        } else if (value_) {
-            *value_ = std::move(value);
-        } else {
-            value_ = std::make_unique<T>(std::move(value));
-        }
-        return *this;
+  // Stores value; a default value frees the box instead, so that assigning "nothing" (a
+  // reader's empty result) costs no allocation.
+  Boxed& operator=(T value) {
+    if (value == empty()) {
+      value_.reset();
+    } else if (value_) {
+      *value_ = std::move(value);
+    } else {
+      value_ = std::make_unique<T>(std::move(value));
     }
+    return *this;
+  }
 
-    const T& operator*() const { return value_ ? *value_ : empty(); }
-    const T* operator->() const { return &**this; }
+  const T& operator*() const { return value_ ? *value_ : empty(); }
+  const T* operator->() const { return &**this; }
 
-    /// The contents for writing, allocated (default-constructed) on first use.
-    T& mut() {
-        if (!value_) value_ = std::make_unique<T>();
-        return *value_;
-    }
+  // The contents for writing, allocated (default-constructed) on first use.
+  T& mut() {
+    if (!value_) value_ = std::make_unique<T>();
+    return *value_;
+  }
 
-    /// The contents when something was stored, else nullptr (never the shared empty value).
-    T* find() { return value_.get(); }
+  // The contents when something was stored, else nullptr (never the shared empty value).
+  T* find() { return value_.get(); }
 
-    /// True once contents were allocated; they may still equal a default T.
-    bool has_value() const { return value_ != nullptr; }
-    void reset() { value_.reset(); }
+  // True once contents were allocated; they may still equal a default T.
+  bool has_value() const { return value_ != nullptr; }
+  void reset() { value_.reset(); }
 
-    friend bool operator==(const Boxed& a, const Boxed& b) { return *a == *b; }
-    friend bool operator==(const Boxed& a, const T& b) { return *a == b; }
+  friend bool operator==(const Boxed& a, const Boxed& b) { return *a == *b; }
+  friend bool operator==(const Boxed& a, const T& b) { return *a == b; }
 
-    /// The value every empty box reads as; shared and never written.
-    static const T& empty() {
-        static const T value{};
-        return value;
-    }
+  // The value every empty box reads as; shared and never written.
+  static const T& empty() {
+    static const T value{};
+    return value;
+  }
 
-private:
-    std::unique_ptr<T> value_;
+ private:
+  std::unique_ptr<T> value_;
 };
 
 }  // namespace ferry::canonical

@@ -80,74 +80,74 @@ static_assert(kSlots >= 4 * kWellKnownUris.size());
 constexpr std::size_t kShortestShared = 16;
 
 constexpr bool noneShorterThanShared() {
-    for (std::string_view uri : kWellKnownUris) {
-        if (uri.size() < kShortestShared) return false;
-    }
-    return true;
+  for (std::string_view uri : kWellKnownUris) {
+    if (uri.size() < kShortestShared) return false;
+  }
+  return true;
 }
 static_assert(noneShorterThanShared());
 
 // The URIs differ in length and in their last characters (v2-0078, v2-0085): a hash of those is
 // enough, and cheap next to the comparison that confirms a match.
 std::size_t slotOf(std::string_view text) {
-    const std::size_t n = text.size();
-    const auto last = [&](std::size_t i) { return static_cast<unsigned char>(text[n - i]); };
-    const std::size_t h = (((n * 31 + last(4)) * 31 + last(3)) * 31 + last(2)) * 31 + last(1);
-    return h & (kSlots - 1);
+  const std::size_t n = text.size();
+  const auto last = [&](std::size_t i) { return static_cast<unsigned char>(text[n - i]); };
+  const std::size_t h = (((n * 31 + last(4)) * 31 + last(3)) * 31 + last(2)) * 31 + last(1);
+  return h & (kSlots - 1);
 }
 
 struct WellKnownTable {
-    std::array<std::string, kWellKnownUris.size()> uris;
-    std::array<const std::string*, kSlots> slots{};
+  std::array<std::string, kWellKnownUris.size()> uris;
+  std::array<const std::string*, kSlots> slots{};
 
-    WellKnownTable() {
-        for (std::size_t i = 0; i < uris.size(); ++i) {
-            uris[i] = kWellKnownUris[i];
-            std::size_t s = slotOf(uris[i]);
-            while (slots[s] != nullptr) s = (s + 1) & (kSlots - 1);
-            slots[s] = &uris[i];
-        }
+  WellKnownTable() {
+    for (std::size_t i = 0; i < uris.size(); ++i) {
+      uris[i] = kWellKnownUris[i];
+      std::size_t s = slotOf(uris[i]);
+      while (slots[s] != nullptr) s = (s + 1) & (kSlots - 1);
+      slots[s] = &uris[i];
     }
+  }
 };
 
 // Built on first use, so a CodeSystem made during static initialization elsewhere finds it
 // ready; immutable afterwards.
 const WellKnownTable& wellKnownTable() {
-    static const WellKnownTable table;
-    return table;
+  static const WellKnownTable table;
+  return table;
 }
 
 }  // namespace
 
 const std::string* findWellKnownCodeSystem(std::string_view text) {
-    // Short text (a v2 coding system id: "L", "99LAB") fits std::string's own buffer anyway.
-    if (text.size() < kShortestShared) return nullptr;
-    const WellKnownTable& table = wellKnownTable();
-    for (std::size_t s = slotOf(text);; s = (s + 1) & (kSlots - 1)) {
-        const std::string* uri = table.slots[s];
-        if (uri == nullptr) return nullptr;
-        if (uri->size() == text.size() && std::memcmp(uri->data(), text.data(), text.size()) == 0) return uri;
-    }
+  // Short text (a v2 coding system id: "L", "99LAB") fits std::string's own buffer anyway.
+  if (text.size() < kShortestShared) return nullptr;
+  const WellKnownTable& table = wellKnownTable();
+  for (std::size_t s = slotOf(text);; s = (s + 1) & (kSlots - 1)) {
+    const std::string* uri = table.slots[s];
+    if (uri == nullptr) return nullptr;
+    if (uri->size() == text.size() && std::memcmp(uri->data(), text.data(), text.size()) == 0) return uri;
+  }
 }
 
 CodeSystem& CodeSystem::assign(std::string_view text) {
-    known_ = findWellKnownCodeSystem(text);
-    if (known_ != nullptr) {
-        own_.clear();
-    } else {
-        own_.assign(text);
-    }
-    return *this;
+  known_ = findWellKnownCodeSystem(text);
+  if (known_ != nullptr) {
+    own_.clear();
+  } else {
+    own_.assign(text);
+  }
+  return *this;
 }
 
 CodeSystem& CodeSystem::assign(std::string&& text) {
-    known_ = findWellKnownCodeSystem(text);
-    if (known_ != nullptr) {
-        own_.clear();
-    } else {
-        own_ = std::move(text);
-    }
-    return *this;
+  known_ = findWellKnownCodeSystem(text);
+  if (known_ != nullptr) {
+    own_.clear();
+  } else {
+    own_ = std::move(text);
+  }
+  return *this;
 }
 
 }  // namespace ferry::canonical

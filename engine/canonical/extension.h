@@ -9,17 +9,17 @@
 
 namespace ferry::canonical {
 
-/// One unmapped piece of the source message.
+// One unmapped piece of the source message.
 struct Extension {
-    /// Where it came from: a v2 segment id or field ("ZPV", "PV1-10"), a FHIR element path
-    /// ("Patient.extension[2]") or an XPath ("/claim/header/remarks").
-    std::string path;
-    std::string format;  ///< format of raw: "hl7v2", "fhir" or "xml"
-    /// The original text, whole: for v2 the full segment bytes with their escape sequences and
-    /// delimiters as received; for FHIR the JSON of the element; for XML the element's markup.
-    std::string raw;
+  // Where it came from: a v2 segment id or field ("ZPV", "PV1-10"), a FHIR element path
+  // ("Patient.extension[2]") or an XPath ("/claim/header/remarks").
+  std::string path;
+  std::string format;  // format of raw: "hl7v2", "fhir" or "xml"
+  // The original text, whole: for v2 the full segment bytes with their escape sequences and
+  // delimiters as received; for FHIR the JSON of the element; for XML the element's markup.
+  std::string raw;
 
-    bool operator==(const Extension&) const = default;
+  bool operator==(const Extension&) const = default;
 };
 
 }  // namespace ferry::canonical

@@ -24,7 +24,9 @@ namespace ferry::canonical {
 namespace {
 
 // NaN and infinities have no JSON form, so they are left out like an unset optional.
-bool written(const std::optional<double>& d) { return d.has_value() && std::isfinite(*d); }
+bool written(const std::optional<double>& d) {
+  return d.has_value() && std::isfinite(*d);
+}
 
 // Characters JSON requires escaped, with the letter after the backslash ('u' for \u00XX): the
 // same set RapidJSON's Writer escapes (", \ and control characters), so the output is unchanged

@@ -20,22 +20,22 @@
 
 namespace ferry::canonical {
 
-/// One normalized message of any source format.
+// One normalized message of any source format.
 struct Message {
-    Header header;
-    Patient patient;
-    Encounter encounter;
-    std::vector<Order> orders;
-    std::vector<Observation> observations;
-    std::vector<Specimen> specimens;
-    std::vector<Note> notes;
-    std::vector<Immunization> immunizations;
-    std::vector<Coverage> coverages;
-    std::vector<Claim> claims;
-    std::vector<ClaimResponse> claim_responses;
-    std::vector<Extension> extensions;  ///< everything unmapped, e.g. Z-segments
+  Header header;
+  Patient patient;
+  Encounter encounter;
+  std::vector<Order> orders;
+  std::vector<Observation> observations;
+  std::vector<Specimen> specimens;
+  std::vector<Note> notes;
+  std::vector<Immunization> immunizations;
+  std::vector<Coverage> coverages;
+  std::vector<Claim> claims;
+  std::vector<ClaimResponse> claim_responses;
+  std::vector<Extension> extensions;  // everything unmapped, e.g. Z-segments
 
-    bool operator==(const Message&) const = default;
+  bool operator==(const Message&) const = default;
 };
 
 }  // namespace ferry::canonical

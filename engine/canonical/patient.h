@@ -13,22 +13,22 @@
 
 namespace ferry::canonical {
 
-/// Patient identity and demographics (v2 PID; FHIR Patient).
+// Patient identity and demographics (v2 PID; FHIR Patient).
 struct Patient {
-    std::vector<Identifier> identifiers;  ///< PID-3 repetitions, e.g. MRN then SSN
-    std::vector<HumanName> names;         ///< PID-5 repetitions
-    DateTime birth_date;                  ///< PID-7 as ISO 8601 ("1972-03-14")
-    /// FHIR administrative-gender code ("female", "male", "other", "unknown"), mapped from PID-8
-    /// through v2 table 0001.
-    std::string sex;
-    std::vector<Address> addresses;       ///< PID-11
-    std::vector<ContactPoint> telecom;    ///< PID-13 (home), PID-14 (work)
-    std::vector<Coding> race;             ///< PID-10, usually CDCREC codes
-    std::vector<Coding> ethnicity;        ///< PID-22
-    Coding marital_status;                ///< PID-16 (v2 table 0002)
-    Identifier account_number;            ///< PID-18
+  std::vector<Identifier> identifiers;  // PID-3 repetitions, e.g. MRN then SSN
+  std::vector<HumanName> names;         // PID-5 repetitions
+  DateTime birth_date;                  // PID-7 as ISO 8601 ("1972-03-14")
+  // FHIR administrative-gender code ("female", "male", "other", "unknown"), mapped from PID-8
+  // through v2 table 0001.
+  std::string sex;
+  std::vector<Address> addresses;     // PID-11
+  std::vector<ContactPoint> telecom;  // PID-13 (home), PID-14 (work)
+  std::vector<Coding> race;           // PID-10, usually CDCREC codes
+  std::vector<Coding> ethnicity;      // PID-22
+  Coding marital_status;              // PID-16 (v2 table 0002)
+  Identifier account_number;          // PID-18
 
-    bool operator==(const Patient&) const = default;
+  bool operator==(const Patient&) const = default;
 };
 
 }  // namespace ferry::canonical
