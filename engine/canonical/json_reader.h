@@ -15,15 +15,15 @@
 
 namespace ferry::canonical {
 
-/// Either a Message or an error sentence.
+// Either a Message or an error sentence.
 struct JsonReadResult {
-    std::optional<Message> message;  ///< set on success
-    std::string error;               ///< set on failure, e.g. "/observations/1/value/number: expected a number"
+  std::optional<Message> message;  // set on success
+  std::string error;               // set on failure, e.g. "/observations/1/value/number: expected a number"
 
-    explicit operator bool() const { return message.has_value(); }
+  explicit operator bool() const { return message.has_value(); }
 };
 
-/// Parses json (one object; surrounding whitespace allowed). Never throws.
+// Parses json (one object; surrounding whitespace allowed). Never throws.
 JsonReadResult fromJson(std::string_view json);
 
 }  // namespace ferry::canonical

@@ -25,38 +25,39 @@
 
 namespace ferry::fhir {
 
-/// A reference element whose comparison waits for the whole Bundle.
+// A reference element whose comparison waits for the whole Bundle.
 struct RefCheck {
-    std::string path;  ///< relative to the resource: "subject", "performer[0]"
-    std::string raw;   ///< the input element's JSON
+  std::string path;  // relative to the resource: "subject", "performer[0]"
+  std::string raw;   // the input element's JSON
 };
 
-/// True for elements of resourceType that the writer derives from links between canonical items;
-/// pattern is a relative path with array indices written "[*]" ("participant[*].individual").
+// True for elements of resourceType that the writer derives from links between canonical items;
+// pattern is a relative path with array indices written "[*]" ("participant[*].individual").
 bool isLinkElement(std::string_view resourceType, std::string_view pattern);
 
-/// Compares input (a resource, or the Bundle without its entries) with generated; appends an
-/// Extension (path prefix + relative path) for each input element generated does not hold, and a
-/// RefCheck for each link element. Members named in skip are not compared.
-void diffResource(const JsonInput& in, const JsonValue& input, const Node& generated, std::string_view resourceType,
-                  const std::string& prefix, std::vector<canonical::Extension>& out, std::vector<RefCheck>* checks,
+// Compares input (a resource, or the Bundle without its entries) with generated; appends an
+// Extension (path prefix + relative path) for each input element generated does not hold, and a
+// RefCheck for each link element. Members named in skip are not compared.
+void diffResource(const JsonInput& in, const JsonValue& input, const Node& generated,
+                  std::string_view resourceType, const std::string& prefix,
+                  std::vector<canonical::Extension>& out, std::vector<RefCheck>* checks,
                   std::span<const std::string_view> skip = {});
 
-/// Settles reference checks against the finally written resource.
+// Settles reference checks against the finally written resource.
 void settleReferences(const Node& generated, const std::vector<RefCheck>& checks, const std::string& prefix,
                       std::vector<canonical::Extension>& out);
 
-/// Puts extensions back into a written resource. Each extension's path is prefix + "." +
-/// relative path; applied in order. A member that joins a choice group (valueString) replaces
-/// the group's other member (valueQuantity).
+// Puts extensions back into a written resource. Each extension's path is prefix + "." +
+// relative path; applied in order. A member that joins a choice group (valueString) replaces
+// the group's other member (valueQuantity).
 void overlay(Node& resource, std::string_view resourceType, const std::string& prefix,
              std::span<const canonical::Extension* const> extensions);
 
-/// Removes contained resources the writer generated (ids "ferry-...") that nothing refers to
-/// any more once the overlay restored the input's own references.
+// Removes contained resources the writer generated (ids "ferry-...") that nothing refers to
+// any more once the overlay restored the input's own references.
 void pruneContained(Node& resource);
 
-/// A node inside a tree at a relative path ("performer[0].reference"); nullptr when absent.
+// A node inside a tree at a relative path ("performer[0].reference"); nullptr when absent.
 const Node* nodeAt(const Node& root, std::string_view relativePath);
 
 }  // namespace ferry::fhir

@@ -9,17 +9,17 @@
 
 namespace ferry::fhir {
 
-/// How a primitive is written in JSON.
+// How a primitive is written in JSON.
 enum class JsonKind { String, Number, Boolean };
 
-/// The JSON kind of a FHIR primitive type ("decimal" -> Number, "boolean" -> Boolean, else String).
+// The JSON kind of a FHIR primitive type ("decimal" -> Number, "boolean" -> Boolean, else String).
 JsonKind jsonKindOf(std::string_view primitiveType);
 
-/// True when text is a valid value of the primitive type. For Number types text is the number as
-/// written in the JSON ("8.10"); Boolean values are checked by their JSON kind alone.
+// True when text is a valid value of the primitive type. For Number types text is the number as
+// written in the JSON ("8.10"); Boolean values are checked by their JSON kind alone.
 bool isValidPrimitive(std::string_view primitiveType, std::string_view text);
 
-/// What a valid value looks like, for error messages: "a date as YYYY, YYYY-MM or YYYY-MM-DD".
+// What a valid value looks like, for error messages: "a date as YYYY, YYYY-MM or YYYY-MM-DD".
 std::string_view primitiveExpectation(std::string_view primitiveType);
 
 // The individual checks, for callers that know the type.

@@ -14,15 +14,15 @@
 namespace ferry::fhir {
 
 class TextArena {
-public:
-    /// A copy of text that lives as long as the arena.
-    std::string_view keep(std::string_view text);
+ public:
+  // A copy of text that lives as long as the arena.
+  std::string_view keep(std::string_view text);
 
-private:
-    static constexpr std::size_t kBlockSize = 64 * 1024;
+ private:
+  static constexpr std::size_t kBlockSize = 64 * 1024;
 
-    std::vector<std::unique_ptr<char[]>> blocks_;
-    std::size_t used_ = kBlockSize;  // bytes taken in blocks_.back(); full when there is none
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = kBlockSize;  // bytes taken in blocks_.back(); full when there is none
 };
 
 }  // namespace ferry::fhir

@@ -27,18 +27,18 @@ enum class BundleType { Transaction, Batch, Collection, Message };
 
 std::string_view bundleTypeCode(BundleType type);
 
-/// The whole message as a Bundle (compact JSON). Problems (a value that could not be written)
-/// are appended to issues when given.
+// The whole message as a Bundle (compact JSON). Problems (a value that could not be written)
+// are appended to issues when given.
 std::string writeBundle(const canonical::Message& message, BundleType type, const WriteOptions& options = {},
                         std::vector<Issue>* issues = nullptr);
 
-/// One resource: item kind and index as in ItemRef (orders for ServiceRequest and
-/// DiagnosticReport). References to the other items are by business identifier. Empty when the
-/// message has no such item.
+// One resource: item kind and index as in ItemRef (orders for ServiceRequest and
+// DiagnosticReport). References to the other items are by business identifier. Empty when the
+// message has no such item.
 std::string writeResource(const canonical::Message& message, ItemRef item, const WriteOptions& options = {},
                           std::vector<Issue>* issues = nullptr);
 
-/// An OperationOutcome for issues (declared in issue.h as well, for readers of this header).
+// An OperationOutcome for issues (declared in issue.h as well, for readers of this header).
 std::string operationOutcomeJson(const std::vector<Issue>& issues);
 
 }  // namespace ferry::fhir
