@@ -218,28 +218,37 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
 
 void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
   id.value.clear();
-  id.system.clear();
-  id.type.clear();
-  if (!cx.valued()) return;
+  if (!cx.valued()) {
+    id.system.clear();
+    id.type.clear();
+    return;
+  }
   const Pieces parts(cx);
   text(parts[1], id.value);
-  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority.
+  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority. The
+  // authority and the type are compared before they are written: an identifier written over
+  // the one at the same position in the message before (a patient's MR, SS, AN) has them.
   assignSystem(parts[4].subcomponent(1), id.system);
-  text(parts[5], id.type);
+  assignText(parts[5], id.type);
 }
 
 void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
   id.value.clear();
-  id.system.clear();
   id.type.clear();
-  if (!ei.valued()) return;
+  if (!ei.valued()) {
+    id.system.clear();
+    return;
+  }
   const Pieces parts(ei);
   text(parts[1], id.value);
   assignSystem(parts[2], id.system);
 }
 
 void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
-  if (!authority.valued()) return;
+  if (!authority.valued()) {
+    out.clear();
+    return;
+  }
   std::string scratch;
   overwrite(out, terminology::identifierSystemUri(decoded(authority, scratch)));
 }
@@ -342,13 +351,13 @@ void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p
   // The name of an XCN has no use; the rest is written below or emptied here.
   canonical::HumanName& name = p.name;
   p.identifier.value.clear();
-  p.identifier.system.clear();
   p.identifier.type.clear();
   name.family.clear();
   name.suffix.clear();
   name.prefix.clear();
   name.use.clear();
   if (!xcn.valued()) {
+    p.identifier.system.clear();
     name.given.clear();
     return;
   }

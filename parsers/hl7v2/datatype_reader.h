@@ -106,7 +106,8 @@ class DatatypeReader {
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
-  // The FHIR system URI for an assigning authority (NPI -> us-npi), else the authority itself.
+  // out = the FHIR system URI for an assigning authority (NPI -> us-npi), else the authority
+  // itself; empty when there is none.
   void assignSystem(const Element& authority, std::string& out) const;
   // A value that could not be read as its type: warns and keeps it whole as an extension.
   void recordUnreadable(int field, const Element& e, std::string text) const;

@@ -152,13 +152,16 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
 }
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
+// Both are compared before they are written: a report gives its results the same status.
 void readStatus(const DatatypeReader& reader, const Element& e, std::string_view table,
                 canonical::StatusCode& status) {
-  status.v2.clear();
-  status.fhir.clear();
-  reader.text(e, status.v2);
-  if (status.v2.empty()) return;
-  if (const auto* mapped = terminology::findFhir(table, status.v2)) overwrite(status.fhir, mapped->fhir_code);
+  reader.assignText(e, status.v2);
+  const auto* mapped = status.v2.empty() ? nullptr : terminology::findFhir(table, status.v2);
+  if (mapped != nullptr) {
+    overwrite(status.fhir, mapped->fhir_code);
+  } else {
+    status.fhir.clear();
+  }
 }
 
 }  // namespace
