@@ -122,31 +122,45 @@ Element firstComponent(const Element& repetition) {
                  repetition.encoding(), Element::Level::Component);
 }
 
-// OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
-// skipped. Each is written over an element already in the list when there is one (an
-// Interpretation is 136 bytes), and apart from readObx so that the compiler keeps inlining the
-// field look-ups there. No reserve() from the repetition count: a field of empty repetitions
-// ("~~~~") must not allocate room for thousands.
+// One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
+// written over the list's next element; a repetition without a flag is skipped.
+void readInterpretation(const DatatypeReader& reader, const Element& flag,
+                        ReusedList<canonical::Interpretation>& list) {
+  canonical::Interpretation& interpretation = list.next();
+  reader.assignText(flag, interpretation.v2);
+  if (interpretation.v2.empty()) {
+    list.dropLast();
+    return;
+  }
+  canonical::Coding& fhir = interpretation.fhir;
+  if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
+    assignInterpretationSystem(mapped->fhir_system, fhir.system);
+    overwrite(fhir.code, mapped->fhir_code);
+    overwrite(fhir.display, mapped->display);
+  } else {
+    fhir.system.clear();
+    fhir.code.clear();
+    fhir.display.clear();
+  }
+}
+
+// OBX-8 abnormal flags, each with its table 0078 interpretation. Each is written over an
+// element already in the list when there is one (an Interpretation is 136 bytes), and apart
+// from readObx so that the compiler keeps inlining the field look-ups there. No reserve() from
+// the repetition count: a field of empty repetitions ("~~~~") must not allocate room for
+// thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
   ReusedList<canonical::Interpretation> list(out);
-  for (const Element flag : Repetitions(flags)) {
-    canonical::Interpretation& interpretation = list.next();
-    reader.assignText(firstComponent(flag), interpretation.v2);
-    if (interpretation.v2.empty()) {
-      list.dropLast();
-      continue;
-    }
-    canonical::Coding& fhir = interpretation.fhir;
-    if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      assignInterpretationSystem(mapped->fhir_system, fhir.system);
-      overwrite(fhir.code, mapped->fhir_code);
-      overwrite(fhir.display, mapped->display);
-    } else {
-      fhir.system.clear();
-      fhir.code.clear();
-      fhir.display.clear();
-    }
+  const char* const begin = flags.raw().data();
+  const char* const end = begin + flags.raw().size();
+  const EncodingCharacters& enc = *flags.encoding();
+  if (findEither(begin, end, enc.repetition, enc.component) == end) {
+    // Nearly every result has one flag and no components ("H"): the field is that flag, read
+    // without the walk over repetitions.
+    readInterpretation(reader, Element(flags.raw(), &enc, Element::Level::Component), list);
+  } else {
+    for (const Element flag : Repetitions(flags)) readInterpretation(reader, firstComponent(flag), list);
   }
   list.finish();
 }
