@@ -5,6 +5,7 @@
 #include <span>
 
 #include "parsers/hl7v2/escape.h"
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/reused_list.h"
 #include "parsers/hl7v2/scan.h"
 #include "parsers/terminology/coding_systems.h"
@@ -68,14 +69,8 @@ void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string
   }
 }
 
-const canonical::CodeSystem* DatatypeReader::knownCodingSystem(std::string_view id) const {
-  // An id of more than eight bytes is not told apart by its key alone: it skips the recent ones.
-  const terminology::CodeKey key = terminology::codeKey(id);
-  if (key.wholeCode()) {
-    for (const RecentSystem& recent : recent_systems_) {
-      if (recent.id == key) return recent.system;
-    }
-  }
+const canonical::CodeSystem* DatatypeReader::lookUpCodingSystem(
+    std::string_view id, const terminology::CodeKey& key) const {
   const canonical::CodeSystem* system = codingSystems().find(id);
   if (key.wholeCode()) {
     recent_systems_[next_recent_++ % recent_systems_.size()] = RecentSystem{key, system};
@@ -120,21 +115,10 @@ canonical::DateTime DatatypeReader::dateTime(const Element& e, int field) const 
   return iso;
 }
 
-void DatatypeReader::dateTime(const Element& e, int field, canonical::DateTime& out) const {
+void DatatypeReader::convertDateTime(const Element& e, int field, canonical::DateTime& out) const {
   // Every text the conversion writes fits the DateTime itself: no allocation.
   static_assert(terminology::kMaxIsoDateTimeSize <= canonical::DateTime::kInlineCapacity);
-  out.clear();
-  if (!e.valued()) return;
-  // The same bytes at the same level convert to the same text within one message (same
-  // encoding characters, same character set): a repeat skips the split, the decoding and the
-  // conversion.
   const std::string_view raw = e.raw();
-  for (const RecentDateTime& recent : recent_date_times_) {
-    if (recent.level == e.level() && sameBytes(raw, std::string_view(recent.raw, recent.raw_size))) {
-      out = recent.iso;
-      return;
-    }
-  }
   const Element value = e.level() == Element::Level::Field ? e.component(1) : e;
   if (!value.valued() || value.isNull()) return;
   std::string scratch;
@@ -234,30 +218,39 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
 
 void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
   id.value.clear();
-  id.system.clear();
-  id.type.clear();
-  if (!cx.valued()) return;
+  if (!cx.valued()) {
+    id.system.clear();
+    id.type.clear();
+    return;
+  }
   const Pieces parts(cx);
   text(parts[1], id.value);
-  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority.
+  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority. The
+  // authority and the type are compared before they are written: an identifier written over
+  // the one at the same position in the message before (a patient's MR, SS, AN) has them.
   assignSystem(parts[4].subcomponent(1), id.system);
-  text(parts[5], id.type);
+  assignText(parts[5], id.type);
 }
 
 void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
   id.value.clear();
-  id.system.clear();
   id.type.clear();
-  if (!ei.valued()) return;
+  if (!ei.valued()) {
+    id.system.clear();
+    return;
+  }
   const Pieces parts(ei);
   text(parts[1], id.value);
   assignSystem(parts[2], id.system);
 }
 
 void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
-  if (!authority.valued()) return;
+  if (!authority.valued()) {
+    out.clear();
+    return;
+  }
   std::string scratch;
-  out.assign(terminology::identifierSystemUri(decoded(authority, scratch)));
+  overwrite(out, terminology::identifierSystemUri(decoded(authority, scratch)));
 }
 
 // Given and middle name (two components from c on) as the list of given names: each valued
@@ -289,7 +282,7 @@ void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n
   text(parts[first + 3], n.suffix);
   text(parts[first + 4], n.prefix);
   std::string scratch;
-  n.use.assign(mappedCode("0200", decoded(parts[first + 6], scratch)));
+  overwrite(n.use, mappedCode("0200", decoded(parts[first + 6], scratch)));
 }
 
 void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
@@ -312,7 +305,7 @@ void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
     text(parts[5], a.postal_code);
     text(parts[6], a.country);
     std::string scratch;
-    a.use.assign(mappedCode("0190", decoded(parts[7], scratch)));
+    overwrite(a.use, mappedCode("0190", decoded(parts[7], scratch)));
   }
   lines.finish();
 }
@@ -327,8 +320,8 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
   std::string equipment_scratch;
   const std::string_view use = decoded(parts[2], use_scratch);
   const std::string_view equipment = decoded(parts[3], equipment_scratch);
-  cp.use.assign(mappedCode("0201", use));
-  cp.system.assign(mappedCode("0202", equipment));
+  overwrite(cp.use, mappedCode("0201", use));
+  overwrite(cp.system, mappedCode("0202", equipment));
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
     cp.system = "email";
     text(parts[4], cp.value);
@@ -358,13 +351,13 @@ void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p
   // The name of an XCN has no use; the rest is written below or emptied here.
   canonical::HumanName& name = p.name;
   p.identifier.value.clear();
-  p.identifier.system.clear();
   p.identifier.type.clear();
   name.family.clear();
   name.suffix.clear();
   name.prefix.clear();
   name.use.clear();
   if (!xcn.valued()) {
+    p.identifier.system.clear();
     name.given.clear();
     return;
   }

@@ -35,8 +35,11 @@ class DatatypeReader {
     sequence_ = sequence;
     const std::string_view raw = valuesOf(segment);
     // The values of a segment without the escape character, in a message that needs no
-    // widening to UTF-8, are appended as they are written, without a scan of their own.
-    const bool plain = charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
+    // widening to UTF-8, are appended as they are written, without a scan of their own. The
+    // index noted which segments hold one; in MSH the values after MSH-2 (which holds it) are
+    // scanned.
+    const bool escaped = segment.isHeader() ? needsUnescape(raw, message_.encoding()) : segment.escaped();
+    const bool plain = charset_ != CharacterSet::Latin1 && !escaped;
     plain_begin_ = plain ? reinterpret_cast<std::uintptr_t>(raw.data()) : 0;
     plain_end_ = plain ? plain_begin_ + raw.size() : 0;
   }
@@ -66,8 +69,22 @@ class DatatypeReader {
 
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
   canonical::DateTime dateTime(const Element& e, int field) const;
-  // The same, assigned to out (emptied when the element is empty or malformed).
-  void dateTime(const Element& e, int field, canonical::DateTime& out) const;
+  // The same, assigned to out (emptied when the element is empty or malformed). The same bytes
+  // at the same level convert to the same text within one message (same encoding characters,
+  // same character set): a repeat of one of the last two converted takes their text, in line,
+  // without the split, the decoding and the conversion.
+  void dateTime(const Element& e, int field, canonical::DateTime& out) const {
+    out.clear();
+    if (!e.valued()) return;
+    for (const RecentDateTime& recent : recent_date_times_) {
+      if (recent.level == e.level() &&
+          sameBytes(e.raw(), std::string_view(recent.raw, recent.raw_size))) {
+        out = recent.iso;
+        return;
+      }
+    }
+    convertDateTime(e, field, out);
+  }
 
   canonical::Coding coding(const Element& cwe, int first_component = 1) const;
   canonical::Coding coding(const Pieces& cwe, int first_component) const;
@@ -89,7 +106,8 @@ class DatatypeReader {
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
-  // The FHIR system URI for an assigning authority (NPI -> us-npi), else the authority itself.
+  // out = the FHIR system URI for an assigning authority (NPI -> us-npi), else the authority
+  // itself; empty when there is none.
   void assignSystem(const Element& authority, std::string& out) const;
   // A value that could not be read as its type: warns and keeps it whole as an extension.
   void recordUnreadable(int field, const Element& e, std::string text) const;
@@ -126,6 +144,8 @@ class DatatypeReader {
     const auto begin = reinterpret_cast<std::uintptr_t>(raw.data());
     return begin >= plain_begin_ && begin + raw.size() <= plain_end_;
   }
+  // dateTime() of a value that is not one of the recent ones, which it then joins.
+  void convertDateTime(const Element& e, int field, canonical::DateTime& out) const;
   // text() of a value outside such a segment: appended as written or decoded.
   void appendOutsidePlainSegment(std::string_view raw, std::string& out) const;
   // XPN.2-3 / XCN.3-4 into HumanName::given.
@@ -134,7 +154,21 @@ class DatatypeReader {
   void appendDecoded(std::string_view raw, std::string& out) const;
 
   // The system for a v2 coding system id (table 0396); nullptr when the table does not know it.
-  const canonical::CodeSystem* knownCodingSystem(std::string_view id) const;
+  // Inline up to the recent ids, which answer nearly every call: the look-up behind them is
+  // out of line, so that a hit costs no call and no saving of registers.
+  const canonical::CodeSystem* knownCodingSystem(std::string_view id) const {
+    // An id of more than eight bytes is not told apart by its key alone: it skips the recent ones.
+    const terminology::CodeKey key = terminology::codeKey(id);
+    if (key.wholeCode()) {
+      for (const RecentSystem& recent : recent_systems_) {
+        if (recent.id == key) return recent.system;
+      }
+    }
+    return lookUpCodingSystem(id, key);
+  }
+  // knownCodingSystem() of an id not among the recent ones, which it then joins.
+  const canonical::CodeSystem* lookUpCodingSystem(std::string_view id,
+                                                  const terminology::CodeKey& key) const;
 
   // A message names the same few coding systems on every result ("LN" in OBX-3, "UCUM" in
   // OBX-6): the ids looked up last (as keys: two integers compared instead of the characters)

@@ -44,6 +44,58 @@ bool isSegmentIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+// Why index() cannot take a segment (begin and end offsets, id, separators, segments before
+// it), checked in this order: its id, its size, its field count, the message's segment count.
+// Apart from the index's loop, which closes every segment: the sentences are for the rare bad
+// one, and their strings weighed on every segment when they were built in the loop.
+Error segmentError(std::string_view id, std::uint32_t begin, std::uint32_t end,
+                   std::uint32_t sep_count, std::size_t segments_before, const Limits& limits) {
+  const int sequence = static_cast<int>(segments_before) + 1;
+  if (id.size() != 3 || !isSegmentIdChar(id[0]) || !isSegmentIdChar(id[1]) ||
+      !isSegmentIdChar(id[2])) {
+    return structureError(ErrorCode::SegmentSequence, begin,
+                          "segment " + std::to_string(sequence) +
+                              " does not start with a 3-character segment id (found '" +
+                              showBytes(id) + "')");
+  }
+  if (end - begin > limits.max_segment_bytes) {
+    return structureError(ErrorCode::ApplicationInternalError, begin,
+                          "segment is " + std::to_string(end - begin) +
+                              " bytes, more than the limit of " +
+                              std::to_string(limits.max_segment_bytes),
+                          std::string(id), sequence);
+  }
+  if (sep_count > limits.max_fields_per_segment) {
+    return structureError(ErrorCode::ApplicationInternalError, begin,
+                          "segment has " + std::to_string(sep_count) +
+                              " fields, more than the limit of " +
+                              std::to_string(limits.max_fields_per_segment),
+                          std::string(id), sequence);
+  }
+  return structureError(ErrorCode::ApplicationInternalError, begin,
+                        "message has more than " + std::to_string(limits.max_segments) +
+                            " segments");
+}
+
+// failure = segmentError(...), out of line for the same reason: the index's loop then holds no
+// code that moves an Error's strings.
+void failSegment(std::optional<Error>& failure, std::string_view id, std::uint32_t begin,
+                 std::uint32_t end, std::uint32_t sep_count, std::size_t segments_before,
+                 const Limits& limits) {
+  failure = segmentError(id, begin, end, sep_count, segments_before, limits);
+}
+
+// Writes the offsets of the separators of a block's mask (bit k: byte block + k) from
+// out[count] on; returns the new count. The blocks inside a segment record all theirs, a block
+// where segments end records those before and after each \r.
+inline std::size_t recordSeparators(std::uint32_t* out, std::size_t count, std::size_t block,
+                                    unsigned seps) {
+  for (; seps != 0; seps &= seps - 1) {
+    out[count++] = static_cast<std::uint32_t>(block) + static_cast<std::uint32_t>(__builtin_ctz(seps));
+  }
+  return count;
+}
+
 // \r\n and lone \n become \r so every later step sees one terminator.
 void normalizeLineEnds(std::string_view bytes, std::string& out) {
   out.reserve(bytes.size());
@@ -121,48 +173,31 @@ Result<bool> Message::index(const Limits& limits) {
 
   std::uint32_t seg_begin = 0;
   std::uint32_t seg_first_sep = 0;
+  bool seg_escaped = false;  // the segment being read holds the escape character
   std::optional<Error> failure;
 
   auto closeSegment = [&](std::uint32_t end) {
     const auto sep_count = static_cast<std::uint32_t>(separator_count) - seg_first_sep;
     if (end == seg_begin) return;  // an empty line between segments carries nothing
-    const int sequence = static_cast<int>(segments_.size()) + 1;
     const std::uint32_t id_end = sep_count > 0 ? separators_[seg_first_sep] : end;
     const std::string_view id(data + seg_begin, id_end - seg_begin);
-    if (id.size() != 3 || !isSegmentIdChar(id[0]) || !isSegmentIdChar(id[1]) ||
-        !isSegmentIdChar(id[2])) {
-      failure = structureError(ErrorCode::SegmentSequence, seg_begin,
-                               "segment " + std::to_string(sequence) +
-                                   " does not start with a 3-character segment id (found '" +
-                                   showBytes(id) + "')");
+    const bool fits = id.size() == 3 && isSegmentIdChar(id[0]) && isSegmentIdChar(id[1]) &&
+                      isSegmentIdChar(id[2]) && end - seg_begin <= limits.max_segment_bytes &&
+                      sep_count <= limits.max_fields_per_segment &&
+                      segments_.size() < limits.max_segments;
+    if (!fits) {
+      failSegment(failure, id, seg_begin, end, sep_count, segments_.size(), limits);
       return;
     }
-    if (end - seg_begin > limits.max_segment_bytes) {
-      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
-                               "segment is " + std::to_string(end - seg_begin) +
-                                   " bytes, more than the limit of " +
-                                   std::to_string(limits.max_segment_bytes),
-                               std::string(id), sequence);
-      return;
-    }
-    if (sep_count > limits.max_fields_per_segment) {
-      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
-                               "segment has " + std::to_string(sep_count) +
-                                   " fields, more than the limit of " +
-                                   std::to_string(limits.max_fields_per_segment),
-                               std::string(id), sequence);
-      return;
-    }
-    if (segments_.size() >= limits.max_segments) {
-      failure = structureError(ErrorCode::ApplicationInternalError, seg_begin,
-                               "message has more than " + std::to_string(limits.max_segments) +
-                                   " segments");
-      return;
-    }
-    segments_.push_back(SegmentSpan{seg_begin, end, seg_first_sep, sep_count});
+    segments_.push_back(SegmentSpan{seg_begin, end, seg_first_sep, sep_count, seg_escaped});
   };
 
+  const char esc = encoding_.escape;
   auto handle = [&](std::size_t pos) {
+    if (data[pos] == esc) {
+      seg_escaped = true;
+      return;
+    }
     if (data[pos] == fs) {
       separators_[separator_count++] = static_cast<std::uint32_t>(pos);
       return;
@@ -170,13 +205,17 @@ Result<bool> Message::index(const Limits& limits) {
     closeSegment(static_cast<std::uint32_t>(pos));
     seg_begin = static_cast<std::uint32_t>(pos + 1);
     seg_first_sep = static_cast<std::uint32_t>(separator_count);
+    seg_escaped = false;
   };
 
   std::size_t i = 0;
 #if defined(__SSE2__)
-  // Stage 1 in the simdjson sense: find every structural byte 16 at a time.
+  // Stage 1 in the simdjson sense: find every structural byte 16 at a time. The escape
+  // character is looked for in the same pass: a reader decodes the values of a segment that
+  // holds none as they are written, and learns so here instead of scanning the segment again.
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i sep = _mm_set1_epi8(fs);
+  const __m128i escape = _mm_set1_epi8(esc);
   // A window of up to kWindow blocks at a time gets room for all its separators at once, so
   // the blocks inside a segment (most of them) record theirs without any check.
   constexpr std::size_t kWindow = 16;
@@ -187,26 +226,47 @@ Result<bool> Message::index(const Limits& limits) {
     const std::size_t window_end = std::min(size, i + 16 * kWindow);
     unsigned ends = 0;
     unsigned seps = 0;
+    unsigned escapes = 0;
+    __m128i escapes_seen = _mm_setzero_si128();  // lanes of the blocks before the \r's block
     for (; i + 16 <= window_end; i += 16) {
       const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
       ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, cr)));
       seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
-      if (ends != 0) break;
-      for (; seps != 0; seps &= seps - 1) {
-        out[count++] = static_cast<std::uint32_t>(i) + static_cast<std::uint32_t>(__builtin_ctz(seps));
+      if (ends != 0) {
+        escapes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, escape)));
+        break;
       }
+      escapes_seen = _mm_or_si128(escapes_seen, _mm_cmpeq_epi8(chunk, escape));
+      count = recordSeparators(out, count, i, seps);
     }
+    seg_escaped = seg_escaped || _mm_movemask_epi8(escapes_seen) != 0;
+    if (ends == 0) {  // the window ended inside a segment
+      separator_count = count;
+      continue;
+    }
+    // A block where a segment ends: the separators before each \r, then the segment closed at
+    // it, then the separators after the last one. Masks instead of a test of every byte found.
+    for (; ends != 0 && !failure; ends &= ends - 1) {
+      const unsigned below = (ends & (0u - ends)) - 1;  // the bits before the lowest \r
+      count = recordSeparators(out, count, i, seps & below);
+      seps &= ~below;
+      seg_escaped = seg_escaped || (escapes & below) != 0;
+      escapes &= ~below;
+      separator_count = count;
+      const auto pos = static_cast<std::uint32_t>(i) + static_cast<std::uint32_t>(__builtin_ctz(ends));
+      closeSegment(pos);
+      seg_begin = pos + 1;
+      seg_first_sep = static_cast<std::uint32_t>(count);
+      seg_escaped = false;
+    }
+    seg_escaped = escapes != 0;
+    count = recordSeparators(out, count, i, seps);
     separator_count = count;
-    if (ends == 0) continue;  // the window ended inside a segment
-    // A block where a segment ends: its bytes in order, closing the segment at the \r.
-    for (unsigned mask = ends | seps; mask != 0 && !failure; mask &= mask - 1) {
-      handle(i + static_cast<std::size_t>(__builtin_ctz(mask)));
-    }
     i += 16;
   }
 #endif
   for (; i < size && !failure; ++i) {
-    if (data[i] == '\r' || data[i] == fs) {
+    if (data[i] == '\r' || data[i] == fs || data[i] == esc) {
       makeRoom(1);
       handle(i);
     }

@@ -2,8 +2,10 @@
 #include <charconv>
 #include <cstdint>
 
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/hl7v2/reused_list.h"
+#include "parsers/hl7v2/scan.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
 
@@ -96,43 +98,84 @@ void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& sys
   }
 }
 
-// OBX-8 abnormal flags, each with its table 0078 interpretation; a repetition without a flag is
-// skipped. Each is written over an element already in the list when there is one (an
-// Interpretation is 136 bytes), and apart from readObx so that the compiler keeps inlining the
-// field look-ups there. No reserve() from the repetition count: a field of empty repetitions
-// ("~~~~") must not allocate room for thousands.
+// repetition(1) of a field, found in line: OBX-5 is read for every result, nearly always a
+// single value, where the call cost more than the scan.
+Element firstRepetition(const Element& field) {
+  if (!field.present() || field.level() != Element::Level::Field) return field.repetition(1);
+  const std::string_view raw = field.raw();
+  const char* const begin = raw.data();
+  const char* const stop = findChar(begin, begin + raw.size(), field.encoding()->repetition);
+  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)), field.encoding(),
+                 Element::Level::Repetition);
+}
+
+// component(1) of a repetition, found in line: OBX-8 is read for every result, and its flag is
+// nearly always the whole repetition, where the call cost more than the scan.
+Element firstComponent(const Element& repetition) {
+  if (!repetition.present() || repetition.level() != Element::Level::Repetition) {
+    return repetition.component(1);
+  }
+  const std::string_view raw = repetition.raw();
+  const char* const begin = raw.data();
+  const char* const stop = findChar(begin, begin + raw.size(), repetition.encoding()->component);
+  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)),
+                 repetition.encoding(), Element::Level::Component);
+}
+
+// One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
+// written over the list's next element; a repetition without a flag is skipped.
+void readInterpretation(const DatatypeReader& reader, const Element& flag,
+                        ReusedList<canonical::Interpretation>& list) {
+  canonical::Interpretation& interpretation = list.next();
+  reader.assignText(flag, interpretation.v2);
+  if (interpretation.v2.empty()) {
+    list.dropLast();
+    return;
+  }
+  canonical::Coding& fhir = interpretation.fhir;
+  if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
+    assignInterpretationSystem(mapped->fhir_system, fhir.system);
+    overwrite(fhir.code, mapped->fhir_code);
+    overwrite(fhir.display, mapped->display);
+  } else {
+    fhir.system.clear();
+    fhir.code.clear();
+    fhir.display.clear();
+  }
+}
+
+// OBX-8 abnormal flags, each with its table 0078 interpretation. Each is written over an
+// element already in the list when there is one (an Interpretation is 136 bytes), and apart
+// from readObx so that the compiler keeps inlining the field look-ups there. No reserve() from
+// the repetition count: a field of empty repetitions ("~~~~") must not allocate room for
+// thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
   ReusedList<canonical::Interpretation> list(out);
-  for (const Element flag : Repetitions(flags)) {
-    canonical::Interpretation& interpretation = list.next();
-    reader.assignText(flag.component(1), interpretation.v2);
-    if (interpretation.v2.empty()) {
-      list.dropLast();
-      continue;
-    }
-    canonical::Coding& fhir = interpretation.fhir;
-    if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
-      assignInterpretationSystem(mapped->fhir_system, fhir.system);
-      fhir.code.assign(mapped->fhir_code);
-      fhir.display.assign(mapped->display);
-    } else {
-      fhir.system.clear();
-      fhir.code.clear();
-      fhir.display.clear();
-    }
+  const char* const begin = flags.raw().data();
+  const char* const end = begin + flags.raw().size();
+  const EncodingCharacters& enc = *flags.encoding();
+  if (findEither(begin, end, enc.repetition, enc.component) == end) {
+    // Nearly every result has one flag and no components ("H"): the field is that flag, read
+    // without the walk over repetitions.
+    readInterpretation(reader, Element(flags.raw(), &enc, Element::Level::Component), list);
+  } else {
+    for (const Element flag : Repetitions(flags)) readInterpretation(reader, firstComponent(flag), list);
   }
   list.finish();
 }
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
+// Both are compared before they are written: a report gives its results the same status.
 void readStatus(const DatatypeReader& reader, const Element& e, std::string_view table,
                 canonical::StatusCode& status) {
-  status.v2.clear();
-  status.fhir.clear();
-  reader.text(e, status.v2);
-  if (status.v2.empty()) return;
-  if (const auto* mapped = terminology::findFhir(table, status.v2)) status.fhir.assign(mapped->fhir_code);
+  reader.assignText(e, status.v2);
+  const auto* mapped = status.v2.empty() ? nullptr : terminology::findFhir(table, status.v2);
+  if (mapped != nullptr) {
+    overwrite(status.fhir, mapped->fhir_code);
+  } else {
+    status.fhir.clear();
+  }
 }
 
 }  // namespace
@@ -225,7 +268,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   if (!date || !values.valued()) spares_.date_time.keep(v.date_time);
   if (!text || !values.valued()) spares_.text.keep(v.text);
   if (number) {
-    reader_.text(values.repetition(1), v.decimal);
+    reader_.text(firstRepetition(values), v.decimal);
     v.number = readNumber(v.decimal);
     if (!v.decimal.empty() && !v.number) {
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
@@ -235,9 +278,9 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
   if (!values.valued()) return;
   if (coded) {
-    reader_.codeableConcept(values.repetition(1), spares_.coded.fill(v.coded));
+    reader_.codeableConcept(firstRepetition(values), spares_.coded.fill(v.coded));
   } else if (structured) {
-    const Pieces sn(values.repetition(1));  // comparator ^ num1 ^ separator ^ num2, split once
+    const Pieces sn(firstRepetition(values));  // comparator ^ num1 ^ separator ^ num2, split once
     canonical::StructuredNumeric& out = spares_.structured_numeric.fill(v.structured_numeric);
     out.comparator.clear();
     out.num1.clear();
@@ -248,7 +291,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
     reader_.text(sn[3], out.separator);
     reader_.text(sn[4], out.num2);
   } else if (date) {
-    reader_.dateTime(values.repetition(1), 5, spares_.date_time.fill(v.date_time));
+    reader_.dateTime(firstRepetition(values), 5, spares_.date_time.fill(v.date_time));
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
     std::string& lines = spares_.text.fill(v.text);

@@ -2,17 +2,19 @@
 
 #include <cstring>
 
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/terminology/concept_map.h"
 
 namespace ferry::hl7v2 {
 
-// Segment id -> reader. Anything not listed is kept whole as an extension.
+// Segment id -> reader. Anything not listed is kept whole as an extension. OBX comes first: a
+// result report is mostly OBX segments, and the list is searched in order for every segment.
 const SegmentNormalizer::Route SegmentNormalizer::kRoutes[] = {
+    {"OBX", &SegmentNormalizer::readObx}, {"NTE", &SegmentNormalizer::readNte},
     {"PID", &SegmentNormalizer::readPid}, {"PV1", &SegmentNormalizer::readPv1},
     {"IN1", &SegmentNormalizer::readIn1}, {"ORC", &SegmentNormalizer::readOrc},
-    {"OBR", &SegmentNormalizer::readObr}, {"OBX", &SegmentNormalizer::readObx},
-    {"NTE", &SegmentNormalizer::readNte}, {"SPM", &SegmentNormalizer::readSpm},
+    {"OBR", &SegmentNormalizer::readObr}, {"SPM", &SegmentNormalizer::readSpm},
     {"RXA", &SegmentNormalizer::readRxa}, {"RXR", &SegmentNormalizer::readRxr},
     // EVN repeats MSH facts; MSA/ERR belong to acknowledgments, not to clinical content.
     {"EVN", &SegmentNormalizer::readIgnored}, {"MSA", &SegmentNormalizer::readIgnored},
@@ -89,7 +91,7 @@ void SegmentNormalizer::readPid(const Segment& s) {
   const std::string sex = reader_.text(s.field(8).component(1));
   if (!sex.empty()) {
     if (const auto* mapped = terminology::findFhir("0001", sex)) {
-      p.sex.assign(mapped->fhir_code);
+      overwrite(p.sex, mapped->fhir_code);
     } else {
       reader_.recordUnreadable(8, s.field(8), "PID-8 administrative sex is not a code of HL7 table 0001");
     }

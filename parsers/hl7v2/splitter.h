@@ -55,6 +55,7 @@ class Splitter {
   bool available(std::size_t end) { return end <= size_ || fillTo(end); }
   bool fillTo(std::size_t end);  // refills until the window reaches `end`; false at the end
   LineStatus readLine(std::size_t from, Line& line);
+  LineStatus finishLine(std::size_t from, std::size_t at, Line& line);  // readLine's rarer cases
   // MSH/FHS/BHS/BTS/FTS or an MLLP start block. Inline: asked for every line of every message,
   // and a segment line is nearly always told apart by its first byte (every header id starts
   // with M, F or B).
