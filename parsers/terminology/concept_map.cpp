@@ -15,10 +15,10 @@
 namespace ferry::terminology {
 namespace {
 
-/// A table number and its rows.
+// A table number and its rows.
 struct TableEntry {
-    std::string_view table;
-    std::span<const ConceptMapping> rows;
+  std::string_view table;
+  std::span<const ConceptMapping> rows;
 };
 
 constexpr TableEntry kTables[] = {
@@ -40,40 +40,40 @@ constexpr TableEntry kTables[] = {
     {"0396", tables::kCodingSystems},
 };
 
-/// Every row belongs to the table it is filed under, and no v2 code appears twice in a table
-/// (a duplicate would make toFhir() silently ignore the second row).
+// Every row belongs to the table it is filed under, and no v2 code appears twice in a table
+// (a duplicate would make toFhir() silently ignore the second row).
 constexpr bool wellFormed(const TableEntry& entry) {
-    for (std::size_t i = 0; i < entry.rows.size(); ++i) {
-        if (entry.rows[i].table != entry.table) return false;
-        for (std::size_t j = i + 1; j < entry.rows.size(); ++j) {
-            if (entry.rows[i].v2_code == entry.rows[j].v2_code) return false;
-        }
+  for (std::size_t i = 0; i < entry.rows.size(); ++i) {
+    if (entry.rows[i].table != entry.table) return false;
+    for (std::size_t j = i + 1; j < entry.rows.size(); ++j) {
+      if (entry.rows[i].v2_code == entry.rows[j].v2_code) return false;
     }
-    return true;
+  }
+  return true;
 }
 
 constexpr bool allWellFormed() {
-    for (const TableEntry& entry : kTables) {
-        if (!wellFormed(entry)) return false;
-    }
-    return true;
+  for (const TableEntry& entry : kTables) {
+    if (!wellFormed(entry)) return false;
+  }
+  return true;
 }
 static_assert(allWellFormed(), "a concept map table has a misfiled row or a duplicate v2 code");
 
-/// "HL70001" and "0001" both name table 0001.
+// "HL70001" and "0001" both name table 0001.
 constexpr std::string_view tableNumber(std::string_view table) {
-    if (table.size() == 7 && table.substr(0, 3) == "HL7") return table.substr(3);
-    return table;
+  if (table.size() == 7 && table.substr(0, 3) == "HL7") return table.substr(3);
+  return table;
 }
 
 }  // namespace
 
 std::span<const ConceptMapping> conceptMap(std::string_view table) {
-    const std::string_view number = tableNumber(table);
-    for (const TableEntry& entry : kTables) {
-        if (entry.table == number) return entry.rows;
-    }
-    return {};
+  const std::string_view number = tableNumber(table);
+  for (const TableEntry& entry : kTables) {
+    if (entry.table == number) return entry.rows;
+  }
+  return {};
 }
 
 namespace {
@@ -83,17 +83,17 @@ namespace {
 constexpr std::size_t kTableNumberSize = 4;
 
 constexpr bool tableNumbersHaveFourDigits() {
-    for (const TableEntry& entry : kTables) {
-        if (entry.table.size() != kTableNumberSize) return false;
-    }
-    return true;
+  for (const TableEntry& entry : kTables) {
+    if (entry.table.size() != kTableNumberSize) return false;
+  }
+  return true;
 }
 static_assert(tableNumbersHaveFourDigits(), "ForwardIndex keys tables by a four-character number");
 
 std::uint32_t tableWord(std::string_view number) {
-    std::uint32_t word = 0;
-    std::memcpy(&word, number.data(), kTableNumberSize);
-    return word;
+  std::uint32_t word = 0;
+  std::memcpy(&word, number.data(), kTableNumberSize);
+  return word;
 }
 
 // Normalizers look codes up several times per result segment, so the forward direction gets a
@@ -103,83 +103,83 @@ std::uint32_t tableWord(std::string_view number) {
 // built, no loop over characters. The first row wins for a repeated key, as in a linear search
 // (wellFormed() rules duplicates out anyway).
 class ForwardIndex {
-public:
-    ForwardIndex() {
-        for (const TableEntry& entry : kTables) {
-            const std::uint32_t table = tableWord(entry.table);
-            for (const ConceptMapping& row : entry.rows) {
-                const CodeKey key = codeKey(row.v2_code);
-                std::size_t slot = hash(table, key);
-                while (slots_[slot].row != nullptr && !matches(slots_[slot], table, key, row.v2_code)) {
-                    slot = (slot + 1) & kMask;
-                }
-                if (slots_[slot].row == nullptr) slots_[slot] = Slot{&row, key.word, table};
-            }
+ public:
+  ForwardIndex() {
+    for (const TableEntry& entry : kTables) {
+      const std::uint32_t table = tableWord(entry.table);
+      for (const ConceptMapping& row : entry.rows) {
+        const CodeKey key = codeKey(row.v2_code);
+        std::size_t slot = hash(table, key);
+        while (slots_[slot].row != nullptr && !matches(slots_[slot], table, key, row.v2_code)) {
+          slot = (slot + 1) & kMask;
         }
+        if (slots_[slot].row == nullptr) slots_[slot] = Slot{&row, key.word, table};
+      }
     }
+  }
 
-    const ConceptMapping* find(std::string_view number, std::string_view code) const {
-        if (number.size() != kTableNumberSize) return nullptr;  // no such table
-        const std::uint32_t table = tableWord(number);
-        const CodeKey key = codeKey(code);
-        for (std::size_t slot = hash(table, key);; slot = (slot + 1) & kMask) {
-            const Slot& s = slots_[slot];
-            if (s.row == nullptr) return nullptr;
-            if (matches(s, table, key, code)) return s.row;
-        }
+  const ConceptMapping* find(std::string_view number, std::string_view code) const {
+    if (number.size() != kTableNumberSize) return nullptr;  // no such table
+    const std::uint32_t table = tableWord(number);
+    const CodeKey key = codeKey(code);
+    for (std::size_t slot = hash(table, key);; slot = (slot + 1) & kMask) {
+      const Slot& s = slots_[slot];
+      if (s.row == nullptr) return nullptr;
+      if (matches(s, table, key, code)) return s.row;
     }
+  }
 
-private:
-    // Comfortably over twice the ~400 rows, so probe sequences stay short and always end at an
-    // empty slot.
-    static constexpr int kSlotBits = 10;
-    static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
-    static constexpr std::size_t kMask = kSlots - 1;
+ private:
+  // Comfortably over twice the ~400 rows, so probe sequences stay short and always end at an
+  // empty slot.
+  static constexpr int kSlotBits = 10;
+  static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
+  static constexpr std::size_t kMask = kSlots - 1;
 
-    struct Slot {
-        const ConceptMapping* row = nullptr;
-        std::uint64_t code = 0;   // CodeKey::word of the row's v2 code
-        std::uint32_t table = 0;  // tableWord() of the row's table
-    };
+  struct Slot {
+    const ConceptMapping* row = nullptr;
+    std::uint64_t code = 0;   // CodeKey::word of the row's v2 code
+    std::uint32_t table = 0;  // tableWord() of the row's table
+  };
 
-    static bool matches(const Slot& s, std::uint32_t table, const CodeKey& key, std::string_view code) {
-        return s.code == key.word && s.table == table && s.row->v2_code.size() == key.size &&
-               (key.wholeCode() || s.row->v2_code == code);
-    }
+  static bool matches(const Slot& s, std::uint32_t table, const CodeKey& key, std::string_view code) {
+    return s.code == key.word && s.table == table && s.row->v2_code.size() == key.size &&
+           (key.wholeCode() || s.row->v2_code == code);
+  }
 
-    // Multiplicative hashing of the code word with the table word folded in: the top bits of
-    // the product depend on every input bit.
-    static std::size_t hash(std::uint32_t table, const CodeKey& key) {
-        const std::uint64_t mixed = (key.word ^ (static_cast<std::uint64_t>(table) << 29) ^ key.size) *
-                                    0x9E3779B97F4A7C15ull;
-        return static_cast<std::size_t>(mixed >> (64 - kSlotBits));
-    }
+  // Multiplicative hashing of the code word with the table word folded in: the top bits of
+  // the product depend on every input bit.
+  static std::size_t hash(std::uint32_t table, const CodeKey& key) {
+    const std::uint64_t mixed =
+        (key.word ^ (static_cast<std::uint64_t>(table) << 29) ^ key.size) * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(mixed >> (64 - kSlotBits));
+  }
 
-    std::array<Slot, kSlots> slots_{};
+  std::array<Slot, kSlots> slots_{};
 };
 
 const ForwardIndex& forwardIndex() {
-    static const ForwardIndex index;
-    return index;
+  static const ForwardIndex index;
+  return index;
 }
 
 }  // namespace
 
 const ConceptMapping* findFhir(std::string_view table, std::string_view v2Code) {
-    return forwardIndex().find(tableNumber(table), v2Code);
+  return forwardIndex().find(tableNumber(table), v2Code);
 }
 
 std::optional<ConceptMapping> toFhir(std::string_view table, std::string_view v2Code) {
-    const ConceptMapping* row = findFhir(table, v2Code);
-    if (row == nullptr) return std::nullopt;
-    return *row;
+  const ConceptMapping* row = findFhir(table, v2Code);
+  if (row == nullptr) return std::nullopt;
+  return *row;
 }
 
 std::optional<ConceptMapping> toV2(std::string_view table, std::string_view fhirCode) {
-    for (const ConceptMapping& row : conceptMap(table)) {
-        if (row.fhir_code == fhirCode) return row;
-    }
-    return std::nullopt;
+  for (const ConceptMapping& row : conceptMap(table)) {
+    if (row.fhir_code == fhirCode) return row;
+  }
+  return std::nullopt;
 }
 
 }  // namespace ferry::terminology

@@ -7,236 +7,242 @@
 namespace ferry::terminology {
 namespace {
 
-/// The pieces of a date/time as views into the input; an empty view means "not given".
+// The pieces of a date/time as views into the input; an empty view means "not given".
 struct DateTimeParts {
-    std::string_view year, month, day, hour, minute, second, fraction;
-    char offset_sign = 0;  ///< '+', '-' or 0 for no offset
-    std::string_view offset_hours, offset_minutes;
+  std::string_view year, month, day, hour, minute, second, fraction;
+  char offset_sign = 0;  // '+', '-' or 0 for no offset
+  std::string_view offset_hours, offset_minutes;
 };
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 bool allDigits(std::string_view s) {
-    for (char c : s) {
-        if (!isDigit(c)) return false;
-    }
-    return true;
+  for (char c : s) {
+    if (!isDigit(c)) return false;
+  }
+  return true;
 }
 
-/// Value of a run of digits the caller has already checked.
+// Value of a run of digits the caller has already checked.
 int number(std::string_view digits) {
-    int value = 0;
-    for (char c : digits) value = value * 10 + (c - '0');
-    return value;
+  int value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return value;
 }
 
-bool isLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool isLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int daysInMonth(int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && isLeapYear(year) ? 29 : kDays[month - 1];
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && isLeapYear(year) ? 29 : kDays[month - 1];
 }
 
-/// Value of the two digits at p, already checked to be digits.
-int twoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
+// Value of the two digits at p, already checked to be digits.
+int twoDigits(const char* p) {
+  return (p[0] - '0') * 10 + (p[1] - '0');
+}
 
 bool inRange(std::string_view digits, int low, int high) {
-    if (digits.empty()) return true;
-    const int value = number(digits);
-    return value >= low && value <= high;
+  if (digits.empty()) return true;
+  const int value = number(digits);
+  return value >= low && value <= high;
 }
 
-/// Calendar and clock checks shared by both directions.
+// Calendar and clock checks shared by both directions.
 bool valid(const DateTimeParts& p) {
-    if (!inRange(p.month, 1, 12)) return false;
-    if (!p.day.empty()) {
-        const int day = number(p.day);
-        if (day < 1 || day > daysInMonth(number(p.year), number(p.month))) return false;
-    }
-    if (!inRange(p.hour, 0, 23) || !inRange(p.minute, 0, 59) || !inRange(p.second, 0, 59)) return false;
-    if (p.offset_sign != 0) {
-        if (!inRange(p.offset_hours, 0, 14) || !inRange(p.offset_minutes, 0, 59)) return false;
-    }
-    return true;
+  if (!inRange(p.month, 1, 12)) return false;
+  if (!p.day.empty()) {
+    const int day = number(p.day);
+    if (day < 1 || day > daysInMonth(number(p.year), number(p.month))) return false;
+  }
+  if (!inRange(p.hour, 0, 23) || !inRange(p.minute, 0, 59) || !inRange(p.second, 0, 59)) return false;
+  if (p.offset_sign != 0) {
+    if (!inRange(p.offset_hours, 0, 14) || !inRange(p.offset_minutes, 0, 59)) return false;
+  }
+  return true;
 }
 
-/// Reads exactly `width` digits at pos into out; false when they are not there.
+// Reads exactly `width` digits at pos into out; false when they are not there.
 bool take(std::string_view s, std::size_t& pos, std::size_t width, std::string_view& out) {
-    if (s.size() - pos < width || !allDigits(s.substr(pos, width))) return false;
-    out = s.substr(pos, width);
-    pos += width;
-    return true;
+  if (s.size() - pos < width || !allDigits(s.substr(pos, width))) return false;
+  out = s.substr(pos, width);
+  pos += width;
+  return true;
 }
 
-/// True when s[pos] is c, consuming it.
+// True when s[pos] is c, consuming it.
 bool accept(std::string_view s, std::size_t& pos, char c) {
-    if (pos < s.size() && s[pos] == c) {
-        ++pos;
-        return true;
-    }
-    return false;
+  if (pos < s.size() && s[pos] == c) {
+    ++pos;
+    return true;
+  }
+  return false;
 }
 
 bool parseIsoTime(std::string_view s, std::size_t& pos, DateTimeParts& p) {
-    if (!take(s, pos, 2, p.hour)) return false;
+  if (!take(s, pos, 2, p.hour)) return false;
+  if (accept(s, pos, ':')) {
+    if (!take(s, pos, 2, p.minute)) return false;
     if (accept(s, pos, ':')) {
-        if (!take(s, pos, 2, p.minute)) return false;
-        if (accept(s, pos, ':')) {
-            if (!take(s, pos, 2, p.second)) return false;
-            if (accept(s, pos, '.')) {
-                const std::size_t start = pos;
-                while (pos < s.size() && isDigit(s[pos])) ++pos;
-                if (pos == start) return false;
-                p.fraction = s.substr(start, pos - start);
-            }
-        }
+      if (!take(s, pos, 2, p.second)) return false;
+      if (accept(s, pos, '.')) {
+        const std::size_t start = pos;
+        while (pos < s.size() && isDigit(s[pos])) ++pos;
+        if (pos == start) return false;
+        p.fraction = s.substr(start, pos - start);
+      }
     }
-    if (accept(s, pos, 'Z')) {
-        p.offset_sign = '+';
-        p.offset_hours = "00";
-        p.offset_minutes = "00";
-    } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        p.offset_sign = s[pos++];
-        if (!take(s, pos, 2, p.offset_hours) || !accept(s, pos, ':') || !take(s, pos, 2, p.offset_minutes)) {
-            return false;
-        }
+  }
+  if (accept(s, pos, 'Z')) {
+    p.offset_sign = '+';
+    p.offset_hours = "00";
+    p.offset_minutes = "00";
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    p.offset_sign = s[pos++];
+    if (!take(s, pos, 2, p.offset_hours) || !accept(s, pos, ':') || !take(s, pos, 2, p.offset_minutes)) {
+      return false;
     }
-    return true;
+  }
+  return true;
 }
 
 std::optional<DateTimeParts> parseIso(std::string_view s) {
-    DateTimeParts p;
-    std::size_t pos = 0;
-    if (!take(s, pos, 4, p.year)) return std::nullopt;
+  DateTimeParts p;
+  std::size_t pos = 0;
+  if (!take(s, pos, 4, p.year)) return std::nullopt;
+  if (accept(s, pos, '-')) {
+    if (!take(s, pos, 2, p.month)) return std::nullopt;
     if (accept(s, pos, '-')) {
-        if (!take(s, pos, 2, p.month)) return std::nullopt;
-        if (accept(s, pos, '-')) {
-            if (!take(s, pos, 2, p.day)) return std::nullopt;
-            if (accept(s, pos, 'T') && !parseIsoTime(s, pos, p)) return std::nullopt;
-        }
+      if (!take(s, pos, 2, p.day)) return std::nullopt;
+      if (accept(s, pos, 'T') && !parseIsoTime(s, pos, p)) return std::nullopt;
     }
-    if (pos != s.size()) return std::nullopt;
-    return p;
+  }
+  if (pos != s.size()) return std::nullopt;
+  return p;
 }
 
 std::string formatHl7(const DateTimeParts& p) {
-    constexpr std::size_t kMaxFraction = 4;
-    std::string out;
-    out.reserve(24);
-    out += p.year;
-    out += p.month;
-    out += p.day;
-    out += p.hour;
-    out += p.minute;
-    out += p.second;
-    if (!p.fraction.empty()) (out += '.') += p.fraction.substr(0, kMaxFraction);
-    if (p.offset_sign != 0) (((out += p.offset_sign) += p.offset_hours) += p.offset_minutes);
-    return out;
+  constexpr std::size_t kMaxFraction = 4;
+  std::string out;
+  out.reserve(24);
+  out += p.year;
+  out += p.month;
+  out += p.day;
+  out += p.hour;
+  out += p.minute;
+  out += p.second;
+  if (!p.fraction.empty()) (out += '.') += p.fraction.substr(0, kMaxFraction);
+  if (p.offset_sign != 0) (((out += p.offset_sign) += p.offset_hours) += p.offset_minutes);
+  return out;
 }
 
-/// True when the 8 bytes at p are all ASCII digits, checked as one 64-bit word: a byte is a
-/// digit when its high nibble is 3 and stays 3 after adding 6 (low nibble at most 9).
+// True when the 8 bytes at p are all ASCII digits, checked as one 64-bit word: a byte is a
+// digit when its high nibble is 3 and stays 3 after adding 6 (low nibble at most 9).
 bool eightDigits(const char* p) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, 8);
-    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
-    return ((word & kHigh) | (((word + 0x0606060606060606u) & kHigh) >> 4)) == 0x3333333333333333u;
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, 8);
+  constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
+  return ((word & kHigh) | (((word + 0x0606060606060606u) & kHigh) >> 4)) == 0x3333333333333333u;
 }
 
-/// Number of leading digits of s; dates have 4 to 14, so the first 8 are checked at once.
+// Number of leading digits of s; dates have 4 to 14, so the first 8 are checked at once.
 std::size_t leadingDigits(std::string_view s) {
-    std::size_t digits = s.size() >= 8 && eightDigits(s.data()) ? 8 : 0;
-    while (digits < s.size() && isDigit(s[digits])) ++digits;
-    return digits;
+  std::size_t digits = s.size() >= 8 && eightDigits(s.data()) ? 8 : 0;
+  while (digits < s.size() && isDigit(s[digits])) ++digits;
+  return digits;
 }
 
 }  // namespace
 
 std::size_t writeHl7DateTimeAsIso(std::string_view s, char* buffer) {
-    // Dates are on every result segment, so this direction reads the digits in place and writes
-    // straight into the caller's buffer: no parts struct, no temporary string. The checks are
-    // those of valid(); every failure returns 0.
-    const std::size_t digits = leadingDigits(s);
-    if (digits < 4 || digits > 14 || digits % 2 != 0) return 0;
+  // Dates are on every result segment, so this direction reads the digits in place and writes
+  // straight into the caller's buffer: no parts struct, no temporary string. The checks are
+  // those of valid(); every failure returns 0.
+  const std::size_t digits = leadingDigits(s);
+  if (digits < 4 || digits > 14 || digits % 2 != 0) return 0;
 
-    std::size_t pos = digits;
-    std::size_t fraction_begin = 0;
-    std::size_t fraction_size = 0;
-    if (pos < s.size() && s[pos] == '.') {
-        if (digits != 14) return 0;  // a fraction only follows seconds
-        fraction_begin = ++pos;
-        while (pos < s.size() && isDigit(s[pos])) ++pos;
-        fraction_size = pos - fraction_begin;
-        if (fraction_size == 0 || fraction_size > 4) return 0;
-    }
-    char sign = 0;
-    std::size_t zone = 0;
-    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-        if (s.size() - pos - 1 != 4 || !allDigits(s.substr(pos + 1))) return 0;
-        sign = s[pos];
-        zone = pos + 1;
-        pos = s.size();
-    }
-    if (pos != s.size()) return 0;
+  std::size_t pos = digits;
+  std::size_t fraction_begin = 0;
+  std::size_t fraction_size = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    if (digits != 14) return 0;  // a fraction only follows seconds
+    fraction_begin = ++pos;
+    while (pos < s.size() && isDigit(s[pos])) ++pos;
+    fraction_size = pos - fraction_begin;
+    if (fraction_size == 0 || fraction_size > 4) return 0;
+  }
+  char sign = 0;
+  std::size_t zone = 0;
+  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    if (s.size() - pos - 1 != 4 || !allDigits(s.substr(pos + 1))) return 0;
+    sign = s[pos];
+    zone = pos + 1;
+    pos = s.size();
+  }
+  if (pos != s.size()) return 0;
 
-    const char* d = s.data();
-    if (digits >= 6) {
-        const int month = twoDigits(d + 4);
-        if (month < 1 || month > 12) return 0;
-        if (digits >= 8) {
-            const int day = twoDigits(d + 6);
-            if (day < 1 || day > daysInMonth(number(s.substr(0, 4)), month)) return 0;
-        }
+  const char* d = s.data();
+  if (digits >= 6) {
+    const int month = twoDigits(d + 4);
+    if (month < 1 || month > 12) return 0;
+    if (digits >= 8) {
+      const int day = twoDigits(d + 6);
+      if (day < 1 || day > daysInMonth(number(s.substr(0, 4)), month)) return 0;
     }
-    if (digits >= 10 && twoDigits(d + 8) > 23) return 0;
-    if (digits >= 12 && twoDigits(d + 10) > 59) return 0;
-    if (digits >= 14 && twoDigits(d + 12) > 59) return 0;
-    if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return 0;
+  }
+  if (digits >= 10 && twoDigits(d + 8) > 23) return 0;
+  if (digits >= 12 && twoDigits(d + 10) > 59) return 0;
+  if (digits >= 14 && twoDigits(d + 12) > 59) return 0;
+  if (sign != 0 && (twoDigits(d + zone) > 14 || twoDigits(d + zone + 2) > 59)) return 0;
 
-    // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", kMaxIsoDateTimeSize characters. Each pair
-    // of digits after the year follows its separator: -MM -DD Thh :mm :ss.
-    static constexpr char kSeparators[] = {'-', '-', 'T', ':', ':'};
-    std::memcpy(buffer, d, 4);
-    std::size_t n = 4;
-    for (std::size_t pair = 4; pair < digits; pair += 2) {
-        buffer[n] = kSeparators[(pair - 4) / 2];
-        std::memcpy(buffer + n + 1, d + pair, 2);
-        n += 3;
+  // Longest form: "YYYY-MM-DDThh:mm:ss.ffff+hh:mm", kMaxIsoDateTimeSize characters. Each pair
+  // of digits after the year follows its separator: -MM -DD Thh :mm :ss.
+  static constexpr char kSeparators[] = {'-', '-', 'T', ':', ':'};
+  std::memcpy(buffer, d, 4);
+  std::size_t n = 4;
+  for (std::size_t pair = 4; pair < digits; pair += 2) {
+    buffer[n] = kSeparators[(pair - 4) / 2];
+    std::memcpy(buffer + n + 1, d + pair, 2);
+    n += 3;
+  }
+  if (digits >= 10) {  // a date alone carries no time zone in ISO 8601
+    if (fraction_size != 0) {
+      buffer[n++] = '.';
+      for (std::size_t i = 0; i < fraction_size; ++i) buffer[n++] = d[fraction_begin + i];
     }
-    if (digits >= 10) {  // a date alone carries no time zone in ISO 8601
-        if (fraction_size != 0) {
-            buffer[n++] = '.';
-            for (std::size_t i = 0; i < fraction_size; ++i) buffer[n++] = d[fraction_begin + i];
-        }
-        if (sign != 0) {
-            buffer[n] = sign;
-            std::memcpy(buffer + n + 1, d + zone, 2);
-            buffer[n + 3] = ':';
-            std::memcpy(buffer + n + 4, d + zone + 2, 2);
-            n += 6;
-        }
+    if (sign != 0) {
+      buffer[n] = sign;
+      std::memcpy(buffer + n + 1, d + zone, 2);
+      buffer[n + 3] = ':';
+      std::memcpy(buffer + n + 4, d + zone + 2, 2);
+      n += 6;
     }
-    return n;
+  }
+  return n;
 }
 
 bool appendHl7DateTimeAsIso(std::string_view s, std::string& out) {
-    char buffer[kMaxIsoDateTimeSize];
-    const std::size_t n = writeHl7DateTimeAsIso(s, buffer);
-    if (n == 0) return false;
-    out.append(buffer, n);
-    return true;
+  char buffer[kMaxIsoDateTimeSize];
+  const std::size_t n = writeHl7DateTimeAsIso(s, buffer);
+  if (n == 0) return false;
+  out.append(buffer, n);
+  return true;
 }
 
 std::optional<std::string> hl7DateTimeToIso(std::string_view dtm) {
-    std::string out;
-    if (!appendHl7DateTimeAsIso(dtm, out)) return std::nullopt;
-    return out;
+  std::string out;
+  if (!appendHl7DateTimeAsIso(dtm, out)) return std::nullopt;
+  return out;
 }
 
 std::optional<std::string> isoToHl7DateTime(std::string_view iso) {
-    const std::optional<DateTimeParts> parts = parseIso(iso);
-    if (!parts || !valid(*parts)) return std::nullopt;
-    return formatHl7(*parts);
+  const std::optional<DateTimeParts> parts = parseIso(iso);
+  if (!parts || !valid(*parts)) return std::nullopt;
+  return formatHl7(*parts);
 }
 
 }  // namespace ferry::terminology

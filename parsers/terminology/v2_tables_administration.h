@@ -6,8 +6,8 @@
 
 namespace ferry::terminology::tables {
 
-/// v2 0162 Route of Administration. The published map sends the six routes that have a
-/// v3-RouteOfAdministration code there (ID, IM, IV, PO, SC, TD) and keeps the others in v2-0162.
+// v2 0162 Route of Administration. The published map sends the six routes that have a
+// v3-RouteOfAdministration code there (ID, IM, IV, PO, SC, TD) and keeps the others in v2-0162.
 inline constexpr ConceptMapping kRoutesOfAdministration[] = {
     {"0162", "AP", kV2Route, "AP", "Apply Externally"},
     {"0162", "B", kV2Route, "B", "Buccal"},
@@ -58,8 +58,8 @@ inline constexpr ConceptMapping kRoutesOfAdministration[] = {
     {"0162", "WND", kV2Route, "WND", "Wound"},
 };
 
-/// v2 0163 Body Site (administration site) -> the same code in v2-0163, as the published map has
-/// it; FHIR has no universal body-site code system to send these to instead.
+// v2 0163 Body Site (administration site) -> the same code in v2-0163, as the published map has
+// it; FHIR has no universal body-site code system to send these to instead.
 inline constexpr ConceptMapping kBodySites[] = {
     {"0163", "BE", kV2BodySite, "BE", "Bilateral Ears"},
     {"0163", "BN", kV2BodySite, "BN", "Bilateral Nares"},

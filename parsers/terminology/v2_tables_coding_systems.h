@@ -7,7 +7,7 @@
 
 namespace ferry::terminology::tables {
 
-/// Rows listed first win the way back from a URI (both "C4" and "CPT" name CPT; "C4" is 0396).
+// Rows listed first win the way back from a URI (both "C4" and "CPT" name CPT; "C4" is 0396).
 inline constexpr ConceptMapping kCodingSystems[] = {
     {"0396", "LN", kUriSystem, "http://loinc.org", "LOINC"},
     {"0396", "SCT", kUriSystem, "http://snomed.info/sct", "SNOMED CT"},

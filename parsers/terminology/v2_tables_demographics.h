@@ -15,7 +15,7 @@ inline constexpr std::string_view kNameUse = "http://hl7.org/fhir/name-use";
 inline constexpr std::string_view kContactPointUse = "http://hl7.org/fhir/contact-point-use";
 inline constexpr std::string_view kContactPointSystem = "http://hl7.org/fhir/contact-point-system";
 
-/// v2 0063 Relationship (IN1-17) -> Coverage.relationship (subscriber-relationship).
+// v2 0063 Relationship (IN1-17) -> Coverage.relationship (subscriber-relationship).
 inline constexpr ConceptMapping kRelationship[] = {
     {"0063", "SEL", kSubscriberRelationship, "self", "Self"},
     {"0063", "SPO", kSubscriberRelationship, "spouse", "Spouse"},
@@ -29,7 +29,7 @@ inline constexpr ConceptMapping kRelationship[] = {
     {"0063", "OTH", kSubscriberRelationship, "other", "Other"},
 };
 
-/// v2 0190 Address Type (XAD.7) -> Address.use.
+// v2 0190 Address Type (XAD.7) -> Address.use.
 inline constexpr ConceptMapping kAddressType[] = {
     {"0190", "H", kAddressUse, "home", "Home"},
     {"0190", "B", kAddressUse, "work", "Work"},
@@ -39,7 +39,7 @@ inline constexpr ConceptMapping kAddressType[] = {
     {"0190", "BI", kAddressUse, "billing", "Billing"},
 };
 
-/// v2 0200 Name Type (XPN.7) -> HumanName.use.
+// v2 0200 Name Type (XPN.7) -> HumanName.use.
 inline constexpr ConceptMapping kNameType[] = {
     {"0200", "L", kNameUse, "official", "Official"},
     {"0200", "D", kNameUse, "usual", "Usual"},
@@ -49,14 +49,14 @@ inline constexpr ConceptMapping kNameType[] = {
     {"0200", "T", kNameUse, "temp", "Temp"},
 };
 
-/// v2 0201 Telecommunication Use Code (XTN.2) -> ContactPoint.use.
+// v2 0201 Telecommunication Use Code (XTN.2) -> ContactPoint.use.
 inline constexpr ConceptMapping kTelecommunicationUse[] = {
     {"0201", "PRN", kContactPointUse, "home", "Home"},
     {"0201", "WPN", kContactPointUse, "work", "Work"},
     {"0201", "PRS", kContactPointUse, "mobile", "Mobile"},
 };
 
-/// v2 0202 Telecommunication Equipment Type (XTN.3) -> ContactPoint.system.
+// v2 0202 Telecommunication Equipment Type (XTN.3) -> ContactPoint.system.
 inline constexpr ConceptMapping kTelecommunicationEquipment[] = {
     {"0202", "PH", kContactPointSystem, "phone", "Phone"},
     {"0202", "CP", kContactPointSystem, "phone", "Phone"},

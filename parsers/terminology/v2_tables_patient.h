@@ -6,8 +6,8 @@
 
 namespace ferry::terminology::tables {
 
-/// v2 0001 Administrative Sex -> FHIR administrative-gender. "O" precedes "A" and "N" so that
-/// the way back from "other" gives "O".
+// v2 0001 Administrative Sex -> FHIR administrative-gender. "O" precedes "A" and "N" so that
+// the way back from "other" gives "O".
 inline constexpr ConceptMapping kAdministrativeSex[] = {
     {"0001", "F", kAdministrativeGender, "female", "Female"},
     {"0001", "M", kAdministrativeGender, "male", "Male"},
@@ -17,8 +17,8 @@ inline constexpr ConceptMapping kAdministrativeSex[] = {
     {"0001", "N", kAdministrativeGender, "other", "Other"},
 };
 
-/// v2 0004 Patient Class -> Encounter.class (v3-ActCode); classes without an ActCode keep their
-/// v2-0004 coding, as the published map does.
+// v2 0004 Patient Class -> Encounter.class (v3-ActCode); classes without an ActCode keep their
+// v2-0004 coding, as the published map does.
 inline constexpr ConceptMapping kPatientClass[] = {
     {"0004", "E", kActCode, "EMER", "emergency"},
     {"0004", "I", kActCode, "IMP", "inpatient encounter"},
@@ -31,7 +31,7 @@ inline constexpr ConceptMapping kPatientClass[] = {
     {"0004", "U", kV2PatientClass, "U", "Unknown"},
 };
 
-/// v2 0203 Identifier Type -> the same code in http://terminology.hl7.org/CodeSystem/v2-0203.
+// v2 0203 Identifier Type -> the same code in http://terminology.hl7.org/CodeSystem/v2-0203.
 inline constexpr ConceptMapping kIdentifierType[] = {
     {"0203", "ACSN", kV2IdentifierType, "ACSN", "Accession ID"},
     {"0203", "AM", kV2IdentifierType, "AM", "American Express"},

@@ -6,8 +6,8 @@
 
 namespace ferry::terminology::tables {
 
-/// v2 0078 Interpretation Codes (abnormal flags, OBX-8) -> v3-ObservationInterpretation. The
-/// published map leaves AC, HM, OBX, QCF and TOX (inactive in FHIR) and the "null" entry unmapped.
+// v2 0078 Interpretation Codes (abnormal flags, OBX-8) -> v3-ObservationInterpretation. The
+// published map leaves AC, HM, OBX, QCF and TOX (inactive in FHIR) and the "null" entry unmapped.
 inline constexpr ConceptMapping kAbnormalFlags[] = {
     {"0078", "<", kObservationInterpretation, "<", "Off scale low"},
     {"0078", ">", kObservationInterpretation, ">", "Off scale high"},
@@ -50,9 +50,9 @@ inline constexpr ConceptMapping kAbnormalFlags[] = {
     {"0078", "WR", kObservationInterpretation, "WR", "Weakly reactive"},
 };
 
-/// v2 0085 Observation Result Status (OBX-11) -> FHIR observation-status. The published map
-/// leaves B, I, N, O, R, S, U and V unmapped. "W" precedes "D" so that entered-in-error goes
-/// back as "post original as wrong".
+// v2 0085 Observation Result Status (OBX-11) -> FHIR observation-status. The published map
+// leaves B, I, N, O, R, S, U and V unmapped. "W" precedes "D" so that entered-in-error goes
+// back as "post original as wrong".
 inline constexpr ConceptMapping kObservationResultStatus[] = {
     {"0085", "A", kObservationStatus, "amended", "Amended"},
     {"0085", "C", kObservationStatus, "corrected", "Corrected"},
@@ -63,9 +63,9 @@ inline constexpr ConceptMapping kObservationResultStatus[] = {
     {"0085", "X", kObservationStatus, "cancelled", "Cancelled"},
 };
 
-/// v2 0038 Order Status (ORC-5) -> FHIR request-status (ServiceRequest.status), as the published
-/// map "OrderStatus" has it. It leaves A (some, but not all, results available) unmapped.
-/// Canceled, discontinued and replaced orders are all "revoked"; back to v2 that is CA.
+// v2 0038 Order Status (ORC-5) -> FHIR request-status (ServiceRequest.status), as the published
+// map "OrderStatus" has it. It leaves A (some, but not all, results available) unmapped.
+// Canceled, discontinued and replaced orders are all "revoked"; back to v2 that is CA.
 inline constexpr ConceptMapping kOrderStatus[] = {
     {"0038", "CA", kRequestStatus, "revoked", "Revoked"},
     {"0038", "CM", kRequestStatus, "completed", "Completed"},
@@ -77,8 +77,8 @@ inline constexpr ConceptMapping kOrderStatus[] = {
     {"0038", "SC", kRequestStatus, "active", "Active"},
 };
 
-/// v2 0119 Order Control (ORC-1): FHIR has no equivalent code system, so the codes are kept as
-/// they are, in http://terminology.hl7.org/CodeSystem/v2-0119.
+// v2 0119 Order Control (ORC-1): FHIR has no equivalent code system, so the codes are kept as
+// they are, in http://terminology.hl7.org/CodeSystem/v2-0119.
 inline constexpr ConceptMapping kOrderControl[] = {
     {"0119", "AF", kV2OrderControl, "AF", "Order/service refill request approval"},
     {"0119", "CA", kV2OrderControl, "CA", "Cancel order/service request"},
@@ -133,8 +133,8 @@ inline constexpr ConceptMapping kOrderControl[] = {
     {"0119", "XX", kV2OrderControl, "XX", "Order/service changed, unsol."},
 };
 
-/// v2 0123 Result Status (OBR-25) -> FHIR diagnostic-report-status. The published map leaves A,
-/// M, N, Y and Z unmapped. "O" precedes "I" and "S" so that registered goes back as "O".
+// v2 0123 Result Status (OBR-25) -> FHIR diagnostic-report-status. The published map leaves A,
+// M, N, Y and Z unmapped. "O" precedes "I" and "S" so that registered goes back as "O".
 inline constexpr ConceptMapping kResultStatus[] = {
     {"0123", "O", kDiagnosticReportStatus, "registered", "Registered"},
     {"0123", "I", kDiagnosticReportStatus, "registered", "Registered"},
