@@ -187,5 +187,78 @@ TEST(WriteCombinerBatches, DurableWritesHeldDuringAnFsyncShareOneBatchBookkeepin
   EXPECT_EQ(batches[1], (std::vector<bool>{true, true, true}));
 }
 
+// A durable writer that leads the batch holding its own write keeps the batch's other durable
+// writers asleep until its caller has waited for the fsync and calls wakeHeld(): the same fsync
+// covers them, so waking them at the commit only had them sleep again until it ended.
+TEST(WriteCombinerBatches, ALeaderHoldsTheDurableWritersOfItsBatchUntilWakeHeld) {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool first_running = false;
+  bool release_first = false;
+  std::vector<std::size_t> batch_sizes;
+  WriteCombiner combiner(
+      [&](WriteCombiner::Batch& batch) {
+        std::unique_lock lock(mutex);
+        batch_sizes.push_back(batch.size());
+        if (batch_sizes.size() == 1) {  // hold the first batch until the others are queued
+          first_running = true;
+          changed.notify_all();
+          changed.wait_for(lock, std::chrono::seconds(30), [&] { return release_first; });
+        }
+      },
+      /*max_batch=*/64);
+
+  // Each durable write as the store makes it: held followers are woken by its caller.
+  std::atomic<int> returned{0};
+  std::atomic<int> held_by_leaders{0};
+  std::atomic<bool> leader_waiting{false};
+  std::atomic<bool> leader_may_wake{false};
+  auto durableWrite = [&] {
+    auto body = [] {};
+    WriteJob job("durable write", true, body);
+    job.holds_followers = true;
+    combiner.submit(job);
+    EXPECT_TRUE(job.done);
+    if (!job.held.empty()) {
+      held_by_leaders += static_cast<int>(job.held.size());
+      leader_waiting = true;  // stands for the wait for the fsync
+      for (int i = 0; i < 3000 && !leader_may_wake; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    WriteCombiner::wakeHeld(job);
+    EXPECT_TRUE(job.held.empty());
+    ++returned;
+  };
+
+  std::thread first(durableWrite);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return first_running; }));
+  }
+  std::vector<std::thread> queued;
+  for (int i = 0; i < 3; ++i) {
+    queued.emplace_back(durableWrite);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // keep the queue order
+  }
+  {
+    std::lock_guard lock(mutex);
+    release_first = true;
+  }
+  changed.notify_all();
+  first.join();  // it ran alone: it held no one
+  EXPECT_EQ(returned.load(), 1);
+
+  // The first queued writer leads the three: it holds the other two.
+  for (int i = 0; i < 3000 && !leader_waiting; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(leader_waiting.load());
+  EXPECT_EQ(held_by_leaders.load(), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(returned.load(), 1) << "a held writer returned before its leader's fsync";
+  leader_may_wake = true;
+  for (auto& thread : queued) thread.join();
+  EXPECT_EQ(returned.load(), 4);
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(batch_sizes, (std::vector<std::size_t>{1, 3}));
+}
+
 }  // namespace
 }  // namespace ferry::store::sqlite

@@ -24,7 +24,14 @@ auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
   std::optional<Result> result;
   auto run = [&] { result.emplace(body(*writer_, now())); };
   WriteJob job(what, /*durable=*/!relaxed, run);
+  job.holds_followers = !relaxed;
   writes_.submit(job);
+  // The durable writers this thread's batch held wake once its commit is durable, or with its
+  // failure (they then look at the WAL's state themselves).
+  struct WakeHeld {
+    WriteJob& job;
+    ~WakeHeld() { WriteCombiner::wakeHeld(job); }
+  } wake_held{job};
   if (job.error) std::rethrow_exception(job.error);
   // Committed, and visible to readers; a durable write's caller learns of it only once the
   // WAL holding it has been fsynced (shared with the other commits waiting meanwhile).

@@ -17,6 +17,24 @@ void WriteCombiner::wake() {
   leader_wake_.notify_one();
 }
 
+namespace {
+
+// Under the job's own lock, not the combiner's: woken callers then return at once instead of
+// each waiting in turn for the lock the waking thread held while waking the rest. Notified
+// before that lock is let go: the caller may return and destroy its job right after.
+void wakeDone(WriteJob& job) {
+  std::lock_guard theirs(job.wake_lock);
+  job.done = true;
+  job.woken.notify_one();
+}
+
+}  // namespace
+
+void WriteCombiner::wakeHeld(WriteJob& job) {
+  for (WriteJob* held : job.held) wakeDone(*held);
+  job.held.clear();
+}
+
 void WriteCombiner::submit(WriteJob& job) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&job);
@@ -71,18 +89,17 @@ void WriteCombiner::lead(std::unique_lock<std::mutex>& lock, WriteJob& own) {
     }
     lock.unlock();
     execute_(batch);
+    const bool hold = own.holds_followers && own.durable &&
+                      std::find(batch.begin(), batch.end(), &own) != batch.end() && !own.error;
+    if (hold) own.held.reserve(batch.size());
     for (WriteJob* job : batch) {
       if (job == &own) {
         own.done = true;
-        continue;
+      } else if (hold && job->durable && !job->error) {
+        own.held.push_back(job);
+      } else {
+        wakeDone(*job);
       }
-      // Under the job's own lock, not the combiner's: woken callers then return at once
-      // instead of each waiting in turn for the lock this thread held while waking the rest.
-      // Notified before that lock is let go: the caller may return and destroy its job
-      // right after.
-      std::lock_guard theirs(job->wake_lock);
-      job->done = true;
-      job->woken.notify_one();
     }
     lock.lock();
   }

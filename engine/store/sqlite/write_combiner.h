@@ -53,6 +53,13 @@ struct WriteJob {
   bool done = false;
   bool lead = false;
   std::condition_variable woken;
+  // Opt-in, for a write whose caller waits for the commit's fsync next (the store's durable
+  // writes): when such a job's thread leads the batch that holds it, the batch's other durable
+  // writers are not woken at the commit, only to sleep again until the fsync ends, but once,
+  // by wakeHeld(), after it. Their commit is in the same transaction, so the same fsync
+  // covers them.
+  bool holds_followers = false;
+  std::vector<WriteJob*> held;  // the writers whose wake-up this job's caller owes
 };
 
 class WriteCombiner {
@@ -70,6 +77,9 @@ class WriteCombiner {
   void submit(WriteJob& job);
   // Call when `hold_durable` may have turned false: a leader holding durable writes looks again.
   void wake();
+  // Wakes the writers `job`'s thread held as the leader of its batch (holds_followers). Its
+  // caller calls this once submit() returned, after the fsync, and on every way out before.
+  static void wakeHeld(WriteJob& job);
 
  private:
   // Runs batches until the caller's own job is done, then hands the lead to the next queued
