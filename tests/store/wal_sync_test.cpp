@@ -261,6 +261,50 @@ TEST(WalSync, CallersAsleepOnASyncThatFailsAllWakeWithItsError) {
   EXPECT_EQ(sync.stats().waits, 10u);
 }
 
+// Through the store, with writers that share batches: when the disk fails, every caller of a
+// received message hears of it, those whose batch's leader held them asleep included (they are
+// woken with the failure, not left waiting), and none is told its message is stored.
+TEST(WalSync, WhenTheFsyncFailsEveryConcurrentReceivedMessageFailsAndNoneWaitsForever) {
+  TempDir dir;
+  sqlite::SqliteOptions options = quietCheckpoints();
+  std::atomic<bool> failing{false};  // the schema's own sync, at opening, succeeds
+  std::atomic<int> syncs{0};
+  options.wal_sync_for_tests = [&] {
+    if (!failing) return std::string();
+    ++syncs;
+    std::this_thread::sleep_for(20ms);  // long enough for the others to queue into batches
+    return std::string("fdatasync of the write-ahead log failed (Input/output error).");
+  };
+  sqlite::SqliteStore store(dir.file("ferry.db"), options);
+  const auto transactions_before = store.transactionsCommitted();
+  failing = true;
+
+  constexpr int kThreads = 16;
+  std::atomic<int> failed{0};
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      try {
+        store.insertReceived(sampleMessage("FAILING-" + std::to_string(t)));
+        ++acknowledged;
+      } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("Input/output error"), std::string::npos) << e.what();
+        ++failed;
+      }
+    });
+  }
+  for (int i = 0; i < 1000 && failed + acknowledged < kThreads; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(failed + acknowledged, kThreads) << "a caller still waits after the disk failed";
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(acknowledged.load(), 0);
+  EXPECT_EQ(failed.load(), kThreads);
+  // A failed fsync is final: none starts after it (two lanes: at most two were running).
+  EXPECT_LE(syncs.load(), 2);
+  EXPECT_LT(store.transactionsCommitted() - transactions_before, static_cast<std::uint64_t>(kThreads))
+      << "the writers did not share batches, so no leader held another";
+}
+
 TEST(WalSync, AMissingWalFileIsAnErrorThatNamesIt) {
   TempDir dir;
   sqlite::WalSync sync(dir.file("absent-wal"));

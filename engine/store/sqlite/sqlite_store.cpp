@@ -108,7 +108,10 @@ SqliteStore::SqliteStore(std::string path, SqliteOptions options)
     writer_ = std::make_unique<Session>(
         openConnection(path_, ConnectionRole::Writer, options_.busy_timeout_ms));
     statements_ = std::make_unique<StatementCache>(Poco::Data::SQLite::Utility::dbHandle(*writer_));
-    wal_sync_ = std::make_unique<WalSync>(path_ + "-wal", options_.wal_sync_lanes);
+    wal_sync_ = options_.wal_sync_for_tests
+                    ? std::make_unique<WalSync>(path_ + "-wal", options_.wal_sync_lanes,
+                                                options_.wal_sync_for_tests)
+                    : std::make_unique<WalSync>(path_ + "-wal", options_.wal_sync_lanes);
     wal_sync_->onSynced([this] { writes_.wake(); });
     Migrator migrator(*writer_, options_.migrations, path_);
     if (options_.migrate_on_open) {

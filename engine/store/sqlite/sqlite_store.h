@@ -46,6 +46,9 @@ struct SqliteOptions {
   std::size_t max_writes_per_transaction = 64;  // writes of different callers merged at most
   Checkpointer::Options checkpoints;  // WAL checkpoints run on their own thread (checkpointer.h)
   std::size_t wal_sync_lanes = 2;     // fsyncs of the WAL that may run at once (wal_sync.h)
+  // For tests of a failing disk: stands for the WAL's fdatasync and returns an error sentence,
+  // or "" on success. Empty: the real fdatasync.
+  std::function<std::string()> wal_sync_for_tests;
 };
 
 // What the writer connection runs with, as SQLite reports it (for tests and `ferry status`).
