@@ -98,28 +98,26 @@ void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& sys
   }
 }
 
-// repetition(1) of a field, found in line: OBX-5 is read for every result, nearly always a
-// single value, where the call cost more than the scan.
-Element firstRepetition(const Element& field) {
-  if (!field.present() || field.level() != Element::Level::Field) return field.repetition(1);
-  const std::string_view raw = field.raw();
+// The text of `e` up to its first `separator`, as an element of the level below: repetition(1)
+// of a field, component(1) of a repetition, found in line. OBX-5 and OBX-8 are read for every
+// result, nearly always a single value, where the call cost more than the scan.
+Element firstPiece(const Element& e, char separator, Element::Level level) {
+  const std::string_view raw = e.raw();
   const char* const begin = raw.data();
-  const char* const stop = findChar(begin, begin + raw.size(), field.encoding()->repetition);
-  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)), field.encoding(),
-                 Element::Level::Repetition);
+  const char* const stop = findChar(begin, begin + raw.size(), separator);
+  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)), e.encoding(), level);
 }
 
-// component(1) of a repetition, found in line: OBX-8 is read for every result, and its flag is
-// nearly always the whole repetition, where the call cost more than the scan.
+Element firstRepetition(const Element& field) {
+  if (!field.present() || field.level() != Element::Level::Field) return field.repetition(1);
+  return firstPiece(field, field.encoding()->repetition, Element::Level::Repetition);
+}
+
 Element firstComponent(const Element& repetition) {
   if (!repetition.present() || repetition.level() != Element::Level::Repetition) {
     return repetition.component(1);
   }
-  const std::string_view raw = repetition.raw();
-  const char* const begin = raw.data();
-  const char* const stop = findChar(begin, begin + raw.size(), repetition.encoding()->component);
-  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)),
-                 repetition.encoding(), Element::Level::Component);
+  return firstPiece(repetition, repetition.encoding()->component, Element::Level::Component);
 }
 
 // One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
