@@ -47,6 +47,8 @@ class FrameDecoder {
   const std::optional<FrameError>& error() const { return error_; }
   void clearError();
 
+  // A complete frame (or an oversize frame's error) is waiting to be taken with next().
+  bool hasQueued() const { return !ready_.empty(); }
   // A start block has been read and its frame is not complete yet.
   bool inFrame() const { return state_ == State::InFrame || state_ == State::SawEndBlock; }
   std::uint64_t skippedBytes() const { return skipped_; }

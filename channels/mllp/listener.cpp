@@ -9,6 +9,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include "channels/mllp/connection_log.h"
+#include "channels/mllp/event_loop.h"
 #include "channels/mllp/listener_connection.h"
 #include "channels/mllp/socket_io.h"
 #include "channels/timespan.h"
@@ -27,14 +29,24 @@ constexpr int kBacklog = 64;
 }  // namespace
 
 Listener::Listener(ListenerConfig config, Handler handler, LogSink log)
-    : state_(std::make_shared<ListenerState>(std::move(config), std::move(handler), std::move(log))) {}
+    : Listener(std::move(config), std::move(handler), BatchHandler(), std::move(log)) {}
+
+Listener::Listener(ListenerConfig config, Handler handler, BatchHandler batch_handler, LogSink log)
+    : state_(std::make_shared<ListenerState>(std::move(config), std::move(handler),
+                                             std::move(batch_handler), std::move(log))) {}
+
+bool Listener::usesEventLoop() const {
+  return state_->config.event_loop && !state_->config.tls.enabled && state_->batch_handler != nullptr;
+}
 
 Listener::~Listener() { stop(); }
 
 void Listener::start() {
   if (started_) throw std::logic_error("mllp::Listener::start called twice");
   const ListenerConfig& config = state_->config;
-  if (!state_->handler) throw std::invalid_argument("MLLP listener '" + config.channel + "': no handler");
+  if (!state_->handler && !usesEventLoop()) {
+    throw std::invalid_argument("MLLP listener '" + config.channel + "': no handler");
+  }
   if (config.max_connections == 0) {
     throw std::invalid_argument("MLLP listener '" + config.channel + "': max_connections must be at least 1");
   }
@@ -59,7 +71,16 @@ void Listener::start() {
                         .field("address", server_->address().toString())
                         .flag("tls", config.tls.enabled)
                         .flag("client_certificate_required", config.tls.enabled && config.tls.require_client_cert)
-                        .number("max_connections", config.max_connections));
+                        .number("max_connections", config.max_connections)
+                        .flag("event_loop", usesEventLoop()));
+  if (usesEventLoop()) {
+    server_->setBlocking(false);
+    loop_ = std::make_shared<EventLoop>(state_, static_cast<int>(server_->impl()->sockfd()));
+    // The thread shares the loop, so a loop abandoned by stop() (a handler past stop_timeout)
+    // stays valid until its thread leaves.
+    acceptor_ = std::thread([loop = loop_] { loop->run(); });
+    return;
+  }
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
@@ -87,10 +108,7 @@ void Listener::admit(Poco::Net::StreamSocket& socket, const std::string& address
     if (state_->active >= config.max_connections) {
       lock.unlock();
       ++state_->refused;
-      state_->log.write(LogEvent("mllp.connection.refused", LogLevel::Warning)
-                            .field("peer", address)
-                            .field("reason", "max_connections")
-                            .number("max_connections", config.max_connections));
+      logConnectionRefused(state_->log, address, "max_connections", config.max_connections);
       try {
         socket.close();
       } catch (...) {
@@ -112,10 +130,7 @@ void Listener::admit(Poco::Net::StreamSocket& socket, const std::string& address
       std::lock_guard<std::mutex> lock(state_->mutex);
       --state_->active;
     }
-    state_->log.write(LogEvent("mllp.connection.refused", LogLevel::Error)
-                          .field("peer", address)
-                          .field("reason", "no_thread")
-                          .field("error", e.what()));
+    logConnectionRefused(state_->log, address, "no_thread", config.max_connections, e.what());
     try {
       socket.close();
     } catch (...) {
@@ -138,6 +153,10 @@ void Listener::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   state_->stopping = true;
+  if (loop_) {
+    stopEventLoop();
+    return;
+  }
   if (acceptor_.joinable()) acceptor_.join();
   try {
     server_->close();
@@ -161,6 +180,29 @@ void Listener::stop() {
   state_->log.write(LogEvent("mllp.listener.stopped", abandoned > 0 ? LogLevel::Warning : LogLevel::Info)
                         .number("handlers_still_running", abandoned));
   // Once stop() has returned, nothing calls the log sink again, even from a detached thread.
+  state_->log.close();
+}
+
+// The loop answers the batch in progress, if any, then closes every connection; a handler still
+// running after stop_timeout keeps the loop's thread (detached), and its connections are shut down.
+void Listener::stopEventLoop() {
+  loop_->wake();
+  std::uint64_t abandoned = 0;
+  if (loop_->waitFinished(state_->config.stop_timeout)) {
+    acceptor_.join();
+  } else {
+    loop_->abortConnections();
+    acceptor_.detach();
+    abandoned = 1;
+  }
+  // An abandoned loop looks at the stopping flag before it would accept again, so the listening
+  // descriptor is not used after this close.
+  try {
+    server_->close();
+  } catch (...) {
+  }
+  state_->log.write(LogEvent("mllp.listener.stopped", abandoned > 0 ? LogLevel::Warning : LogLevel::Info)
+                        .number("handlers_still_running", abandoned));
   state_->log.close();
 }
 

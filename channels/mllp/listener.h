@@ -5,10 +5,16 @@
 // the messages. A channel knows bytes and connections, not formats: the handler (the engine)
 // commits the message and builds the ACK.
 //
-// Each connection is served by its own thread, at most max_connections of them; a connection
-// beyond that is accepted and closed at once (logged), so the peer sees the refusal instead of
-// waiting in a queue. Every wait is bounded: a peer that stalls, sends garbage or an oversize
-// frame loses only its own connection.
+// Two ways to serve connections, the same on the wire:
+// - threads (the default, and always for TLS): each connection has its own thread, which hands
+//   its frames one at a time to the Handler; handlers of different connections run concurrently.
+// - event loop (plain TCP with a BatchHandler): one thread waits on every connection at once
+//   (epoll) and hands the frames that arrived together, at most one a connection, to the
+//   BatchHandler in one call. An engine that commits them in one transaction pays one wake-up
+//   and one durable commit for the lot instead of one of each a message (see event_loop.h).
+// At most max_connections connections either way; one beyond that is accepted and closed at once
+// (logged), so the peer sees the refusal instead of waiting in a queue. Every wait is bounded: a
+// peer that stalls, sends garbage or an oversize frame loses only its own connection.
 //
 // Frames that grow past max_frame_bytes get no response: the connection is closed as soon as the
 // limit is crossed, without reading the rest, and the sender sees the close instead of an ACK.
@@ -22,8 +28,10 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "channels/mllp/event_log.h"
 #include "channels/mllp/frame_decoder.h"
@@ -59,7 +67,19 @@ struct ListenerConfig {
   // stop() waits this long for handlers in progress before it closes their connections anyway.
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};
   ListenerTls tls;
+  // Serve plain TCP connections from one event loop when a BatchHandler is given (ignored for
+  // TLS, whose connections always have a thread each).
+  bool event_loop = true;
 };
+
+// One frame of a batch (Listener::BatchHandler): the handler sets response for each.
+struct InboundFrame {
+  std::string payload;
+  const Peer* peer = nullptr;
+  // The payload of the response frame; empty sends nothing back. Left unset: the handler failed
+  // for this frame, and its connection is closed without a response (like a Handler's exception).
+  std::optional<std::string> response;
+}; 
 
 struct ListenerCounters {
   std::uint64_t accepted = 0;
@@ -69,6 +89,7 @@ struct ListenerCounters {
 };
 
 struct ListenerState;  // shared with the connection threads (listener_connection.h)
+class EventLoop;      // event_loop.h
 
 class Listener {
  public:
@@ -77,8 +98,13 @@ class Listener {
   // concurrently. An exception closes the connection without a response (logged without its
   // text, which might quote the message).
   using Handler = std::function<std::string(std::string frame, const Peer& peer)>;
+  // The event loop's: gets the frames of several connections at once, in the order they were
+  // read, and sets each one's response. An exception fails every frame of the call.
+  using BatchHandler = std::function<void(std::vector<InboundFrame>& frames)>;
 
   Listener(ListenerConfig config, Handler handler, LogSink log = {});
+  // handler serves TLS connections (threads), batch_handler plain ones when config.event_loop.
+  Listener(ListenerConfig config, Handler handler, BatchHandler batch_handler, LogSink log = {});
   ~Listener();  // stop()
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -102,13 +128,16 @@ class Listener {
  private:
   struct Slot;
 
+  bool usesEventLoop() const;
+  void stopEventLoop();
   void acceptLoop();
   void admit(Poco::Net::StreamSocket& socket, const std::string& address);
   void reapFinished();
 
   std::shared_ptr<ListenerState> state_;
   std::unique_ptr<Poco::Net::ServerSocket> server_;
-  std::thread acceptor_;
+  std::thread acceptor_;  // the accepting thread, or the event loop's
+  std::shared_ptr<EventLoop> loop_;
   std::list<Slot> slots_;  // touched by the acceptor thread, and by stop() once it has ended
   std::uint16_t port_ = 0;
   bool started_ = false;

@@ -8,6 +8,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/SecureStreamSocket.h>
 
+#include "channels/mllp/connection_log.h"
 #include "channels/mllp/socket_io.h"
 #include "channels/timespan.h"
 
@@ -19,11 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kConnectionReadBuffer = 64 * 1024;
 
-// Reasons a connection ends that say nothing bad about the peer.
-bool routineEnd(const std::string& reason) {
-  return reason == "peer_closed" || reason == "idle_timeout" || reason == "stopping";
-}
-
 }  // namespace
 
 ListenerConnection::ListenerConnection(std::shared_ptr<ListenerState> state,
@@ -34,33 +30,24 @@ ListenerConnection::ListenerConnection(std::shared_ptr<ListenerState> state,
 
 void ListenerConnection::run() {
   blockSigpipeInThisThread();
-  state_->log.write(LogEvent("mllp.connection.opened")
-                        .field("peer", peer_.address)
-                        .number("connection", peer_.connection)
-                        .flag("tls", peer_.tls));
-  std::string reason;
-  std::string error;
+  logConnectionOpened(state_->log, peer_);
+  ConnectionEnd end;
   try {
-    reason = serve();
+    end.reason = serve();
   } catch (const Poco::TimeoutException&) {
-    reason = "write_timeout";
+    end.reason = "write_timeout";
   } catch (const Poco::Exception& e) {
-    reason = "io_error";
-    error = e.displayText();
+    end.reason = "io_error";
+    end.error = e.displayText();
   } catch (const std::exception& e) {
-    reason = "io_error";
-    error = e.what();
+    end.reason = "io_error";
+    end.error = e.what();
   }
   close();
-  LogEvent closed("mllp.connection.closed", routineEnd(reason) ? LogLevel::Info : LogLevel::Warning);
-  closed.field("peer", peer_.address)
-      .number("connection", peer_.connection)
-      .field("reason", reason)
-      .number("frames", frames_)
-      .number("bytes_in", bytes_in_)
-      .number("skipped_bytes", skipped_);
-  if (!error.empty()) closed.field("error", error);
-  state_->log.write(closed);
+  end.frames = frames_;
+  end.bytes_in = bytes_in_;
+  end.skipped = skipped_;
+  logConnectionClosed(state_->log, peer_, end);
   {
     std::lock_guard<std::mutex> lock(state_->mutex);
     --state_->active;
@@ -99,11 +86,7 @@ std::string ListenerConnection::serve() {
     skipped_ = decoder.skippedBytes();
     if (decoder.error()) {
       ++state_->oversize_frames;
-      state_->log.write(LogEvent("mllp.frame.too_large", LogLevel::Warning)
-                            .field("peer", peer_.address)
-                            .number("connection", peer_.connection)
-                            .number("limit", decoder.error()->limit)
-                            .number("stream_offset", decoder.error()->offset));
+      logFrameTooLarge(state_->log, peer_, *decoder.error());
       return "frame_too_large";
     }
     // Bytes outside any frame cost nothing to skip, but a peer that sends only those is not
@@ -174,11 +157,7 @@ bool ListenerConnection::respond(std::string frame, std::string& reason) {
   try {
     response = state_->handler(std::move(frame), peer_);
   } catch (...) {
-    // The exception text is left out on purpose: it may quote the message.
-    state_->log.write(LogEvent("mllp.handler.failed", LogLevel::Error)
-                          .field("peer", peer_.address)
-                          .number("connection", peer_.connection)
-                          .number("frame", frames_));
+    logHandlerFailed(state_->log, peer_, frames_);
     reason = "handler_error";
     return false;
   }

@@ -17,11 +17,15 @@
 namespace ferry::mllp {
 
 struct ListenerState {
-  ListenerState(ListenerConfig c, Listener::Handler h, LogSink sink)
-      : config(std::move(c)), handler(std::move(h)), log(config.channel, std::move(sink)) {}
+  ListenerState(ListenerConfig c, Listener::Handler h, Listener::BatchHandler b, LogSink sink)
+      : config(std::move(c)),
+        handler(std::move(h)),
+        batch_handler(std::move(b)),
+        log(config.channel, std::move(sink)) {}
 
   const ListenerConfig config;
   const Listener::Handler handler;
+  const Listener::BatchHandler batch_handler;
   const EventLog log;
   std::atomic<bool> stopping{false};
 

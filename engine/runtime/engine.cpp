@@ -175,6 +175,8 @@ void Engine::startChannel(const ChannelConfig& c) {
   Hl7Intake* handler = intake.get();
   EngineMetrics* metrics = metrics_.get();
   const std::string channel = c.name;
+  // Plain TCP connections share an event loop whose batches are committed together (one
+  // durable commit for the frames that arrived at once); TLS connections have a thread each.
   auto listener = std::make_unique<mllp::Listener>(
       lc,
       [handler, metrics, channel](std::string frame, const mllp::Peer&) {
@@ -182,6 +184,19 @@ void Engine::startChannel(const ChannelConfig& c) {
         std::string ack = handler->receive(std::move(frame));
         metrics->observeAck(channel, std::chrono::steady_clock::now() - received);
         return ack;
+      },
+      [handler, metrics, channel](std::vector<mllp::InboundFrame>& batch) {
+        const auto received = std::chrono::steady_clock::now();
+        std::vector<std::string> frames;
+        frames.reserve(batch.size());
+        for (mllp::InboundFrame& f : batch) frames.push_back(std::move(f.payload));
+        auto acks = handler->receiveAll(std::move(frames));
+        const auto took = std::chrono::steady_clock::now() - received;
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          if (!acks[i]) continue;
+          batch[i].response = std::move(acks[i]);
+          metrics->observeAck(channel, took);
+        }
       },
       [this](std::string_view json) { log_.line(json); });
   listener->start();

@@ -33,67 +33,94 @@ std::string Hl7Intake::ackControlId(std::int64_t id) const {
 }
 
 std::string Hl7Intake::receive(std::string bytes) {
+  Arrival arrival = arrive(std::move(bytes), nowMs());
+  const store::ReceivedId received = committer_.commit(std::move(arrival.record));
+  return acknowledge(arrival, received);
+}
+
+std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::string> frames) {
   const std::int64_t now = nowMs();
+  std::vector<Arrival> arrivals;
+  arrivals.reserve(frames.size());
+  std::vector<store::NewMessage> records;
+  records.reserve(frames.size());
+  for (std::string& frame : frames) {
+    arrivals.push_back(arrive(std::move(frame), now));
+    records.push_back(std::move(arrivals.back().record));
+  }
+  const auto committed = committer_.commitAll(std::move(records));
+  std::vector<std::optional<std::string>> acks(arrivals.size());
+  for (std::size_t i = 0; i < arrivals.size(); ++i) {
+    if (committed[i].error) continue;  // not stored: no ACK
+    try {
+      acks[i] = acknowledge(arrivals[i], committed[i].id);
+    } catch (const std::exception&) {
+      // Stored but not acknowledged, as when receive() throws: the resent copy is a duplicate.
+    }
+  }
+  return acks;
+}
+
+Hl7Intake::Arrival Hl7Intake::arrive(std::string bytes, std::int64_t now_ms) const {
+  Arrival a;
+  a.record.channel = channel_.name;
+  a.record.received_at_ms = now_ms;
   auto message = hl7v2::Message::parse(bytes);
   if (!message) {
-    // Keep what arrived, marked errored, and tell the sender it was rejected.
-    store::NewMessage raw;
-    raw.channel = channel_.name;
-    raw.raw = bytes;
-    raw.received_at_ms = now;
-    const std::int64_t id = committer_.commit(std::move(raw)).id;
-    const std::string why = message.error().describe();
-    store_.markErrored(id, why);
-    bus_.publish(Event{"rejected", channel_.name, "", id, 0, why, 0});
-    hl7v2::AckOptions options;
-    options.control_id = ackControlId(id);
-    return hl7v2::buildRejectForUnparseable(bytes, message.error(), options);
+    // Kept as received, without the fields a duplicate check needs: marked errored after the commit.
+    a.parse_error = message.error();
+    a.record.raw = bytes;
+    a.unparsed = std::move(bytes);
+    return a;
   }
-
-  hl7v2::HeaderFacts facts;
-  (void)hl7v2::checkHeader(*message, facts);
-  const std::string control_id = message->controlId();
+  a.message = std::move(*message);
+  (void)hl7v2::checkHeader(*a.message, a.facts);
   // Duplicates are judged per channel: the same message may legitimately pass through two
   // channels (a lab feed and its forward to a stand-in receiver).
-  const std::string sender = channel_.name + ":" + message->get("MSH-3.1") + "^" + message->get("MSH-4.1");
-  hl7v2::AckOptions options;
-
-  store::NewMessage record;
-  record.channel = channel_.name;
-  record.control_id = control_id;
-  record.sender = sender;
-  record.message_type = message->messageCode() + "^" + message->triggerEvent();
-  record.received_at_ms = now;
+  a.record.control_id = a.message->controlId();
+  a.record.sender = channel_.name + ":" + a.message->get("MSH-3.1") + "^" + a.message->get("MSH-4.1");
+  a.record.message_type = a.message->messageCode() + "^" + a.message->triggerEvent();
   // The store checks for a duplicate in the transaction that would insert this one, so a
   // repeat sent while the first is still being committed is caught too.
-  if (duplicate_window_ms_ > 0) record.duplicate_since_ms = now - duplicate_window_ms_;
-  record.raw = std::move(bytes);
-  const store::ReceivedId received = committer_.commit(std::move(record));
+  if (duplicate_window_ms_ > 0) a.record.duplicate_since_ms = now_ms - duplicate_window_ms_;
+  a.record.raw = std::move(bytes);
+  return a;
+}
+
+std::string Hl7Intake::acknowledge(Arrival& a, const store::ReceivedId& received) {
   const std::int64_t id = received.id;
+  hl7v2::AckOptions options;
+  options.control_id = ackControlId(id);
+  if (!a.message) {
+    // Keep what arrived, marked errored, and tell the sender it was rejected.
+    const std::string why = a.parse_error.describe();
+    store_.markErrored(id, why);
+    bus_.publish(Event{"rejected", channel_.name, "", id, 0, why, 0});
+    return hl7v2::buildRejectForUnparseable(a.unparsed, a.parse_error, options);
+  }
+  const hl7v2::Message& message = *a.message;
   if (received.duplicate) {
     bus_.publish(Event{"duplicate", channel_.name, "", id, 0, "repeat of message " + std::to_string(id), 0});
-    options.control_id = ackControlId(id);
     options.text = "duplicate of a message already received";
-    return hl7v2::buildAck(*message,
-                           facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+    return hl7v2::buildAck(message,
+                           a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
   bus_.publish(Event{"received", channel_.name, "", id, 0, "", 0});
-  options.control_id = ackControlId(id);
 
   // Enhanced mode (MSH-15/16 valued) asks for accept acknowledgments: CA/CE/CR instead of
   // AA/AE/AR. The channel's mode alone decides when processing happens, so messages of one feed
   // are processed, and forwarded, in the order they arrived whatever each one asks for.
-  const bool enhanced = facts.enhanced_mode;
+  const bool enhanced = a.facts.enhanced_mode;
   if (channel_.ack_mode == "on_commit") {
-    processor_.enqueue(id, channel_.name, std::string(message->bytes()));
-    return hl7v2::buildAck(*message,
+    processor_.enqueue(id, channel_.name, std::string(message.bytes()));
+    return hl7v2::buildAck(message,
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
-  const ProcessResult result = processor_.process(id, channel_.name, *message);
+  const ProcessResult result = processor_.process(id, channel_.name, message);
   if (result.ok) {
-    return hl7v2::buildAck(*message,
+    return hl7v2::buildAck(message,
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
@@ -111,7 +138,7 @@ std::string Hl7Intake::receive(std::string bytes) {
   for (const auto& e : errors) rejected = rejected || isRejection(e.code);
   using Code = hl7v2::AcknowledgmentCode;
   const Code code = rejected ? (enhanced ? Code::CR : Code::AR) : (enhanced ? Code::CE : Code::AE);
-  return hl7v2::buildAck(*message, code, errors, options);
+  return hl7v2::buildAck(message, code, errors, options);
 }
 
 }  // namespace ferry::runtime

@@ -7,7 +7,12 @@
 // same sender and MSH-10 within the duplicate window is acknowledged but not processed again.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/message.h"
 
 #include "engine/runtime/config.h"
 #include "engine/runtime/event_bus.h"
@@ -25,7 +30,26 @@ class Hl7Intake {
   // Returns the acknowledgment to send back for one received message.
   std::string receive(std::string bytes);
 
+  // The same for several messages at once (an MLLP event loop's batch): they are committed in one
+  // transaction, so they share one durable commit, then acknowledged in their order. An entry is
+  // left empty when its message could not be committed or acknowledged: send nothing back for it
+  // (its sender sends it again).
+  std::vector<std::optional<std::string>> receiveAll(std::vector<std::string> frames);
+
  private:
+  // One message between its arrival and its acknowledgment.
+  struct Arrival {
+    std::optional<hl7v2::Message> message;  // empty: the bytes did not parse
+    hl7v2::Error parse_error;
+    std::string unparsed;                   // the bytes, when they did not parse (for the AR)
+    hl7v2::HeaderFacts facts;
+    store::NewMessage record;               // what is committed
+  };
+
+  // Parses the bytes and builds the row to commit.
+  Arrival arrive(std::string bytes, std::int64_t now_ms) const;
+  // After the commit: the events, the processing (queued or done now) and the ACK.
+  std::string acknowledge(Arrival& arrival, const store::ReceivedId& received);
   std::string ackControlId(std::int64_t id) const;
 
   const ChannelConfig& channel_;

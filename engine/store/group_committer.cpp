@@ -27,25 +27,79 @@ ReceivedId GroupCommitter::commit(NewMessage message) {
   return request.id;
 }
 
-ReceivedId GroupCommitter::commitInline(NewMessage message) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) {
-      throw StoreError("", "The group committer is stopped; the message was not stored.");
-    }
-    ++inline_in_flight_;
+void GroupCommitter::enterInline() {
+  std::lock_guard lock(mutex_);
+  if (stopping_) {
+    throw StoreError("", "The group committer is stopped; the message was not stored.");
   }
+  ++inline_in_flight_;
+}
+
+void GroupCommitter::leaveInline() {
+  std::lock_guard lock(mutex_);
+  if (--inline_in_flight_ == 0) inline_drained_.notify_all();
+}
+
+ReceivedId GroupCommitter::commitInline(NewMessage message) {
+  enterInline();
   struct Leave {
     GroupCommitter& self;
-    ~Leave() {
-      std::lock_guard lock(self.mutex_);
-      if (--self.inline_in_flight_ == 0) self.inline_drained_.notify_all();
-    }
+    ~Leave() { self.leaveInline(); }
   } leave{*this};
   // The store counts the transactions, which other callers' writes may share.
   const ReceivedId id = store_.insertReceived(message);
   messages_.fetch_add(1, std::memory_order_relaxed);
   return id;
+}
+
+std::vector<GroupCommitter::Outcome> GroupCommitter::commitAll(std::vector<NewMessage> messages) {
+  if (messages.empty()) return {};
+  if (options_.inline_writes) return commitAllInline(messages);
+  // Queued together, so the writer thread takes them into one transaction (up to max_batch).
+  std::vector<Request> requests(messages.size());
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      throw StoreError("", "The group committer is stopped; the message was not stored.");
+    }
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+      requests[i].message = std::move(messages[i]);
+      queue_.push_back(&requests[i]);
+    }
+  }
+  work_.notify_one();
+  std::vector<Outcome> outcomes(requests.size());
+  std::unique_lock lock(mutex_);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    requests[i].woken.wait(lock, [&] { return requests[i].done; });
+    outcomes[i] = Outcome{requests[i].id, requests[i].error};
+  }
+  return outcomes;
+}
+
+std::vector<GroupCommitter::Outcome> GroupCommitter::commitAllInline(std::vector<NewMessage>& messages) {
+  enterInline();
+  struct Leave {
+    GroupCommitter& self;
+    ~Leave() { self.leaveInline(); }
+  } leave{*this};
+  std::vector<Outcome> outcomes(messages.size());
+  try {
+    const auto ids = store_.insertReceivedBatch(messages);
+    if (ids.size() != messages.size()) {
+      throw StoreError("", "The store returned " + std::to_string(ids.size()) + " ids for " +
+                               std::to_string(messages.size()) + " messages.");
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) outcomes[i].id = ids[i];
+  } catch (...) {
+    // Every message of the batch fails, unacknowledged, and its sender sends it again. Not
+    // retried one by one: the transaction may have committed before its WAL sync failed, and a
+    // second insert would store the message twice; a resent one is found a duplicate instead.
+    for (Outcome& outcome : outcomes) outcome.error = std::current_exception();
+    return outcomes;
+  }
+  messages_.fetch_add(messages.size(), std::memory_order_relaxed);
+  return outcomes;
 }
 
 std::size_t GroupCommitter::queued() const {

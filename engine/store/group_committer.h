@@ -42,6 +42,18 @@ class GroupCommitter {
   // constraint fails only its own caller.
   ReceivedId commit(NewMessage message);
 
+  // One message's result in commitAll: its id, or why it is not stored.
+  struct Outcome {
+    ReceivedId id;
+    std::exception_ptr error;
+  };
+  // Commits several messages in one transaction, so they share one durable commit, and returns
+  // each one's outcome in their order once that commit is durable (an event loop's batch of
+  // frames). Threaded mode commits them as commit() would, each learning its own outcome; inline
+  // mode fails them all when their transaction fails (see commitAllInline). Throws StoreError
+  // when the committer is stopped.
+  std::vector<Outcome> commitAll(std::vector<NewMessage> messages);
+
   // Refuses new messages, commits everything already queued, then joins the writer thread.
   // Idempotent.
   void stop();
@@ -67,6 +79,9 @@ class GroupCommitter {
   void commitBatch(std::vector<Request*>& batch);
   std::vector<ReceivedId> insert(const std::vector<NewMessage>& messages);
   ReceivedId commitInline(NewMessage message);
+  std::vector<Outcome> commitAllInline(std::vector<NewMessage>& messages);
+  void enterInline();
+  void leaveInline();
 
   Store& store_;
   const Options options_;

@@ -20,8 +20,13 @@ namespace {
 const std::string kLabResult =
     "MSH|^~\\&|LAB|NORTH|HIS|CITY|20261120083015||ORU^R01|NL-7|P|2.5.1\rPID|1||MRN1||Doe^Jane\r";
 
+// Set by each test from its parameter: every test below runs against both ways of serving
+// connections (a thread each, and the event loop).
+bool serve_from_event_loop = false;
+
 ListenerConfig testConfig() {
   ListenerConfig config;
+  config.event_loop = serve_from_event_loop;
   config.channel = "test-in";
   config.idle_timeout = 10s;
   config.read_timeout = 5s;
@@ -34,12 +39,42 @@ Listener::Handler echoHandler() {
   return [](std::string frame, const Peer&) { return "ACK:" + frame; };
 }
 
+// In event-loop mode the handler runs for each frame of a batch in turn; its exception fails only
+// that frame, as it fails only its connection's frame on a thread.
+Listener::BatchHandler batchOf(Listener::Handler handler) {
+  return [handler](std::vector<InboundFrame>& frames) {
+    for (InboundFrame& f : frames) {
+      try {
+        f.response = handler(f.payload, *f.peer);
+      } catch (...) {
+      }
+    }
+  };
+}
+
+// A Listener served the way the test's parameter says.
+class TestListener : public Listener {
+ public:
+  TestListener(ListenerConfig config, Handler handler, LogSink log)
+      : Listener(std::move(config), handler, batchOf(handler), std::move(log)) {}
+};
+
 }  // namespace
 
-TEST(Listener, AnswersOneMessageWithExactlyTheHandlersBytesFramed) {
+class ListenerServing : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override { serve_from_event_loop = GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Both, ListenerServing, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "EventLoop" : "Threads";
+                         });
+
+TEST_P(ListenerServing, AnswersOneMessageWithExactlyTheHandlersBytesFramed) {
   LogCapture log;
   Peer seen;
-  Listener listener(testConfig(), [&](std::string frame, const Peer& peer) {
+  TestListener listener(testConfig(), [&](std::string frame, const Peer& peer) {
     seen = peer;
     return "MSA|AA|" + frame.substr(0, 3);
   }, log.sink());
@@ -56,8 +91,8 @@ TEST(Listener, AnswersOneMessageWithExactlyTheHandlersBytesFramed) {
   EXPECT_FALSE(seen.tls);
 }
 
-TEST(Listener, AnswersFramesSentTogetherInOrder) {
-  Listener listener(testConfig(), echoHandler(), [](std::string_view) {});
+TEST_P(ListenerServing, AnswersFramesSentTogetherInOrder) {
+  TestListener listener(testConfig(), echoHandler(), [](std::string_view) {});
   listener.start();
   RawClient client(listener.port());
   client.send(encodeFrame("1") + encodeFrame("2") + encodeFrame("3"));
@@ -68,10 +103,13 @@ TEST(Listener, AnswersFramesSentTogetherInOrder) {
   }
 }
 
+// Threads only: the event loop hands frames of several connections to one call instead
+// (event_loop_test.cpp).
 TEST(Listener, ServesThreeClientsAtOnce) {
+  serve_from_event_loop = false;
   std::atomic<int> concurrent{0};
   std::atomic<int> most{0};
-  Listener listener(testConfig(), [&](std::string frame, const Peer&) {
+  TestListener listener(testConfig(), [&](std::string frame, const Peer&) {
     const int now = ++concurrent;
     int seen = most.load();
     while (now > seen && !most.compare_exchange_weak(seen, now)) {
@@ -101,11 +139,11 @@ TEST(Listener, ServesThreeClientsAtOnce) {
   EXPECT_EQ(listener.counters().frames, 15u);
 }
 
-TEST(Listener, RefusesConnectionsBeyondTheLimit) {
+TEST_P(ListenerServing, RefusesConnectionsBeyondTheLimit) {
   LogCapture log;
   ListenerConfig config = testConfig();
   config.max_connections = 2;
-  Listener listener(config, echoHandler(), log.sink());
+  TestListener listener(config, echoHandler(), log.sink());
   listener.start();
 
   RawClient first(listener.port());
@@ -130,11 +168,11 @@ TEST(Listener, RefusesConnectionsBeyondTheLimit) {
   EXPECT_EQ(fourth.readFrame().value_or(""), "ACK:d");
 }
 
-TEST(Listener, ClosesIdleConnections) {
+TEST_P(ListenerServing, ClosesIdleConnections) {
   LogCapture log;
   ListenerConfig config = testConfig();
   config.idle_timeout = 300ms;
-  Listener listener(config, echoHandler(), log.sink());
+  TestListener listener(config, echoHandler(), log.sink());
   listener.start();
   RawClient client(listener.port());
   client.send(encodeFrame("x"));
@@ -145,11 +183,11 @@ TEST(Listener, ClosesIdleConnections) {
   EXPECT_TRUE(log.waitFor("\"reason\":\"idle_timeout\""));
 }
 
-TEST(Listener, StalledPeerDoesNotBlockAnotherClientAndIsClosedAfterReadTimeout) {
+TEST_P(ListenerServing, StalledPeerDoesNotBlockAnotherClientAndIsClosedAfterReadTimeout) {
   LogCapture log;
   ListenerConfig config = testConfig();
   config.read_timeout = 600ms;
-  Listener listener(config, echoHandler(), log.sink());
+  TestListener listener(config, echoHandler(), log.sink());
   listener.start();
 
   RawClient stalled(listener.port());
@@ -165,10 +203,10 @@ TEST(Listener, StalledPeerDoesNotBlockAnotherClientAndIsClosedAfterReadTimeout) 
   EXPECT_TRUE(log.waitFor("\"reason\":\"read_timeout\""));
 }
 
-TEST(Listener, ReadTimeoutAlsoBoundsATrickleOfBytes) {
+TEST_P(ListenerServing, ReadTimeoutAlsoBoundsATrickleOfBytes) {
   ListenerConfig config = testConfig();
   config.read_timeout = 400ms;
-  Listener listener(config, echoHandler(), [](std::string_view) {});
+  TestListener listener(config, echoHandler(), [](std::string_view) {});
   listener.start();
   RawClient slow(listener.port());
   slow.send(std::string(1, kStartBlock));
@@ -184,19 +222,19 @@ TEST(Listener, ReadTimeoutAlsoBoundsATrickleOfBytes) {
   EXPECT_TRUE(closed);
 }
 
-TEST(Listener, SkipsJunkBeforeAFrame) {
-  Listener listener(testConfig(), echoHandler(), [](std::string_view) {});
+TEST_P(ListenerServing, SkipsJunkBeforeAFrame) {
+  TestListener listener(testConfig(), echoHandler(), [](std::string_view) {});
   listener.start();
   RawClient client(listener.port());
   client.send("\r\n\r\nhello?" + encodeFrame("msg"));
   EXPECT_EQ(client.readFrame().value_or(""), "ACK:msg");
 }
 
-TEST(Listener, ClosesAGarbagePeerWithoutHurtingOthers) {
+TEST_P(ListenerServing, ClosesAGarbagePeerWithoutHurtingOthers) {
   LogCapture log;
   ListenerConfig config = testConfig();
   config.max_frame_bytes = 1024;
-  Listener listener(config, echoHandler(), log.sink());
+  TestListener listener(config, echoHandler(), log.sink());
   listener.start();
 
   RawClient garbage(listener.port());
@@ -209,12 +247,12 @@ TEST(Listener, ClosesAGarbagePeerWithoutHurtingOthers) {
   EXPECT_EQ(good.readFrame().value_or(""), "ACK:fine");
 }
 
-TEST(Listener, ClosesTheConnectionOfAnOversizeFrameWithoutResponse) {
+TEST_P(ListenerServing, ClosesTheConnectionOfAnOversizeFrameWithoutResponse) {
   LogCapture log;
   std::atomic<int> handled{0};
   ListenerConfig config = testConfig();
   config.max_frame_bytes = 1024;
-  Listener listener(config, [&](std::string, const Peer&) {
+  TestListener listener(config, [&](std::string, const Peer&) {
     ++handled;
     return std::string("ACK");
   }, log.sink());
@@ -230,9 +268,9 @@ TEST(Listener, ClosesTheConnectionOfAnOversizeFrameWithoutResponse) {
   EXPECT_EQ(listener.counters().oversize_frames, 1u);
 }
 
-TEST(Listener, HandlerExceptionClosesTheConnectionWithoutResponse) {
+TEST_P(ListenerServing, HandlerExceptionClosesTheConnectionWithoutResponse) {
   LogCapture log;
-  Listener listener(testConfig(), [](std::string, const Peer&) -> std::string {
+  TestListener listener(testConfig(), [](std::string, const Peer&) -> std::string {
     throw std::runtime_error("Doe^Jane is not welcome");
   }, log.sink());
   listener.start();
@@ -244,10 +282,10 @@ TEST(Listener, HandlerExceptionClosesTheConnectionWithoutResponse) {
   EXPECT_EQ(log.all().find("Doe^Jane"), std::string::npos) << "exception text may quote the message";
 }
 
-TEST(Listener, StopLetsAnInFlightHandlerFinishAndSendItsResponse) {
+TEST_P(ListenerServing, StopLetsAnInFlightHandlerFinishAndSendItsResponse) {
   LogCapture log;
   std::atomic<bool> started{false};
-  Listener listener(testConfig(), [&](std::string frame, const Peer&) {
+  TestListener listener(testConfig(), [&](std::string frame, const Peer&) {
     started = true;
     std::this_thread::sleep_for(500ms);
     return "ACK:" + frame;
@@ -269,7 +307,7 @@ TEST(Listener, StopLetsAnInFlightHandlerFinishAndSendItsResponse) {
   EXPECT_TRUE(log.waitFor("\"event\":\"mllp.listener.stopped\""));
 }
 
-TEST(Listener, StopGivesUpOnAHandlerAfterStopTimeout) {
+TEST_P(ListenerServing, StopGivesUpOnAHandlerAfterStopTimeout) {
   auto release = std::make_shared<std::atomic<bool>>(false);
   auto returned = std::make_shared<std::atomic<bool>>(false);
   auto started = std::make_shared<std::atomic<bool>>(false);
@@ -277,7 +315,7 @@ TEST(Listener, StopGivesUpOnAHandlerAfterStopTimeout) {
   config.stop_timeout = 200ms;
   LogCapture log;
   {
-    Listener listener(config, [release, returned, started](std::string, const Peer&) {
+    TestListener listener(config, [release, returned, started](std::string, const Peer&) {
       *started = true;
       waitUntil([&] { return release->load(); }, 5s);
       *returned = true;
@@ -298,9 +336,9 @@ TEST(Listener, StopGivesUpOnAHandlerAfterStopTimeout) {
   std::this_thread::sleep_for(100ms);  // let the detached thread leave before the test ends
 }
 
-TEST(Listener, LogsJsonLinesWithoutMessageContent) {
+TEST_P(ListenerServing, LogsJsonLinesWithoutMessageContent) {
   LogCapture log;
-  Listener listener(testConfig(), echoHandler(), log.sink());
+  TestListener listener(testConfig(), echoHandler(), log.sink());
   listener.start();
   {
     RawClient client(listener.port());
@@ -323,12 +361,12 @@ TEST(Listener, LogsJsonLinesWithoutMessageContent) {
   EXPECT_EQ(log.count("\"reason\":\"peer_closed\",\"frames\":1"), 1u) << log.all();
 }
 
-TEST(Listener, ReportsAPortInUse) {
-  Listener first(testConfig(), echoHandler(), [](std::string_view) {});
+TEST_P(ListenerServing, ReportsAPortInUse) {
+  TestListener first(testConfig(), echoHandler(), [](std::string_view) {});
   first.start();
   ListenerConfig config = testConfig();
   config.port = first.port();
-  Listener second(config, echoHandler(), [](std::string_view) {});
+  TestListener second(config, echoHandler(), [](std::string_view) {});
   try {
     second.start();
     FAIL() << "a second listener on the same port should not start";
