@@ -71,7 +71,8 @@ EventLoop::EventLoop(std::shared_ptr<ListenerState> state, int listen_fd)
                              "': cannot create its event loop: " + errorText(error));
   }
   epoll_event listen_event{};
-  listen_event.events = EPOLLIN;
+  // Several loops wait on the one listening socket; a new connection wakes one of them.
+  listen_event.events = EPOLLIN | EPOLLEXCLUSIVE;
   listen_event.data.ptr = &listen_tag;
   epoll_event wake_event{};
   wake_event.events = EPOLLIN;
@@ -88,6 +89,7 @@ EventLoop::EventLoop(std::shared_ptr<ListenerState> state, int listen_fd)
 
 EventLoop::~EventLoop() {
   for (auto& [fd, c] : connections_) ::close(fd);
+  for (auto& [fd, address] : inbox_) ::close(fd);  // handed over to a loop that never ran
   ::close(epoll_fd_);
   ::close(wake_fd_);
 }
@@ -128,6 +130,7 @@ void EventLoop::run() {
       } else if (tag == &wake_tag) {
         std::uint64_t count = 0;
         (void)!::read(wake_fd_, &count, sizeof count);
+        adoptInbox();
       } else {
         Connection& c = *static_cast<Connection*>(tag);
         if ((events[i].events & EPOLLOUT) != 0) flush(c);
@@ -144,6 +147,17 @@ void EventLoop::run() {
       last_sweep = now;
     }
     closeMarked();
+  }
+  {
+    // Connections a sibling handed over too late are closed unserved, like frames not taken.
+    std::lock_guard lock(inbox_mutex_);
+    inbox_closed_ = true;
+    for (auto& [fd, address] : inbox_) {
+      ::close(fd);
+      --load_;
+      releaseSlot();
+    }
+    inbox_.clear();
   }
   std::vector<Connection*> open;
   for (auto& [fd, c] : connections_) open.push_back(c.get());
@@ -198,9 +212,52 @@ void EventLoop::admit(int fd, const std::string& address) {
     }
     ++state_->active;
   }
+  EventLoop* target = this;
+  for (EventLoop* sibling : siblings_) {
+    if (sibling->load_.load() < target->load_.load()) target = sibling;
+  }
+  ++target->load_;
+  if (target == this) {
+    serve(fd, address);
+  } else if (!target->adopt(fd, address)) {
+    --target->load_;
+    releaseSlot();
+    ::close(fd);
+  }
+}
+
+bool EventLoop::adopt(int fd, const std::string& address) {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    if (inbox_closed_) return false;
+    inbox_.emplace_back(fd, address);
+  }
+  wake();
+  return true;
+}
+
+void EventLoop::adoptInbox() {
+  std::vector<std::pair<int, std::string>> adopted;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    adopted.swap(inbox_);
+  }
+  for (auto& [fd, address] : adopted) serve(fd, address);
+}
+
+void EventLoop::releaseSlot() {
+  {
+    std::lock_guard lock(state_->mutex);
+    --state_->active;
+  }
+  state_->changed.notify_all();
+}
+
+// A connection admitted (its slot counted in state_->active and in load_) starts being served here.
+void EventLoop::serve(int fd, const std::string& address) {
   const int on = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
-  auto c = std::make_unique<Connection>(fd, config.max_frame_bytes);
+  auto c = std::make_unique<Connection>(fd, state_->config.max_frame_bytes);
   c->peer.address = address;
   c->peer.connection = ++state_->accepted;
   c->last_activity = Clock::now();
@@ -209,12 +266,9 @@ void EventLoop::admit(int fd, const std::string& address) {
   event.data.ptr = c.get();
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     const int error = errno;
-    {
-      std::lock_guard lock(state_->mutex);
-      --state_->active;
-    }
-    state_->changed.notify_all();
-    logConnectionRefused(state_->log, address, "no_watch", config.max_connections, errorText(error));
+    --load_;
+    releaseSlot();
+    logConnectionRefused(state_->log, address, "no_watch", state_->config.max_connections, errorText(error));
     ::close(fd);
     return;
   }
@@ -351,7 +405,7 @@ void EventLoop::sweep(Clock::time_point now) {
   const ListenerConfig& config = state_->config;
   if (!accepting_ && now >= accept_again_at_) {
     epoll_event event{};
-    event.events = EPOLLIN;
+    event.events = EPOLLIN | EPOLLEXCLUSIVE;
     event.data.ptr = &listen_tag;
     accepting_ = ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &event) == 0;
     if (!accepting_) accept_again_at_ = now + kReadSlice;
@@ -432,11 +486,8 @@ void EventLoop::close(Connection& c) {
   end.skipped = c.decoder.skippedBytes();
   logConnectionClosed(state_->log, c.peer, end);
   connections_.erase(fd);
-  {
-    std::lock_guard lock(state_->mutex);
-    --state_->active;
-  }
-  state_->changed.notify_all();
+  --load_;
+  releaseSlot();
 }
 
 }  // namespace ferry::mllp

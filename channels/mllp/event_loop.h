@@ -17,6 +17,7 @@
 
 #include <sys/epoll.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -52,12 +53,21 @@ class EventLoop {
   // open connection down so its peer sees the end now. Returns how many were open.
   std::size_t abortConnections();
 
+  // The loops sharing the listening socket, this one included; set before any of them runs. The
+  // loop that accepts a connection gives it to the one serving the fewest (through that loop's
+  // inbox): epoll wakes whichever loop is idle, which would otherwise end up with most of a burst.
+  void setSiblings(std::vector<EventLoop*> siblings) { siblings_ = std::move(siblings); }
+
  private:
   using Clock = std::chrono::steady_clock;
   struct Connection;
 
   void acceptPending();
   void admit(int fd, const std::string& address);
+  bool adopt(int fd, const std::string& address);
+  void adoptInbox();
+  void serve(int fd, const std::string& address);
+  void releaseSlot();
   void read(Connection& c);
   void flush(Connection& c);
   bool takeFrame(Connection& c, std::string& frame);
@@ -87,6 +97,12 @@ class EventLoop {
   // shutdown never reaches a number the system has given to something else since.
   std::mutex fds_mutex_;
   std::unordered_set<int> open_fds_;
+
+  std::vector<EventLoop*> siblings_;
+  std::atomic<std::size_t> load_{0};  // connections served or on their way here
+  std::mutex inbox_mutex_;             // guards inbox_ and inbox_closed_
+  std::vector<std::pair<int, std::string>> inbox_;  // accepted by a sibling, to be served here
+  bool inbox_closed_ = false;          // run() has returned: a sibling closes what it would send
 
   std::mutex finished_mutex_;
   std::condition_variable finished_changed_;

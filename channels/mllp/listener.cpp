@@ -1,5 +1,6 @@
 #include "channels/mllp/listener.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -75,10 +76,16 @@ void Listener::start() {
                         .flag("event_loop", usesEventLoop()));
   if (usesEventLoop()) {
     server_->setBlocking(false);
-    loop_ = std::make_shared<EventLoop>(state_, static_cast<int>(server_->impl()->sockfd()));
-    // The thread shares the loop, so a loop abandoned by stop() (a handler past stop_timeout)
+    const std::size_t count = std::max<std::size_t>(1, config.event_loops);
+    for (std::size_t i = 0; i < count; ++i) {
+      loops_.push_back(std::make_shared<EventLoop>(state_, static_cast<int>(server_->impl()->sockfd())));
+    }
+    std::vector<EventLoop*> siblings;
+    for (const auto& loop : loops_) siblings.push_back(loop.get());
+    for (const auto& loop : loops_) loop->setSiblings(siblings);
+    // Each thread shares its loop, so a loop abandoned by stop() (a handler past stop_timeout)
     // stays valid until its thread leaves.
-    acceptor_ = std::thread([loop = loop_] { loop->run(); });
+    for (const auto& loop : loops_) loop_threads_.emplace_back([loop] { loop->run(); });
     return;
   }
   acceptor_ = std::thread([this] { acceptLoop(); });
@@ -153,7 +160,7 @@ void Listener::stop() {
   if (!started_ || stopped_) return;
   stopped_ = true;
   state_->stopping = true;
-  if (loop_) {
+  if (!loops_.empty()) {
     stopEventLoop();
     return;
   }
@@ -183,18 +190,23 @@ void Listener::stop() {
   state_->log.close();
 }
 
-// The loop answers the batch in progress, if any, then closes every connection; a handler still
-// running after stop_timeout keeps the loop's thread (detached), and its connections are shut down.
+// Each loop answers its batch in progress, if any, then closes its connections; a handler still
+// running after stop_timeout keeps its loop's thread (detached), and its connections are shut down.
 void Listener::stopEventLoop() {
-  loop_->wake();
+  for (const auto& loop : loops_) loop->wake();
+  const auto deadline = std::chrono::steady_clock::now() + state_->config.stop_timeout;
   std::uint64_t abandoned = 0;
-  if (loop_->waitFinished(state_->config.stop_timeout)) {
-    acceptor_.join();
-  } else {
-    loop_->abortConnections();
-    acceptor_.detach();
-    abandoned = 1;
+  for (std::size_t i = 0; i < loops_.size(); ++i) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (loops_[i]->waitFinished(std::max(left, std::chrono::milliseconds(0)))) {
+      loop_threads_[i].join();
+    } else {
+      loops_[i]->abortConnections();
+      loop_threads_[i].detach();
+      ++abandoned;
+    }
   }
+  loop_threads_.clear();
   // An abandoned loop looks at the stopping flag before it would accept again, so the listening
   // descriptor is not used after this close.
   try {

@@ -67,9 +67,11 @@ struct ListenerConfig {
   // stop() waits this long for handlers in progress before it closes their connections anyway.
   std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};
   ListenerTls tls;
-  // Serve plain TCP connections from one event loop when a BatchHandler is given (ignored for
-  // TLS, whose connections always have a thread each).
+  // Serve plain TCP connections from event loops when a BatchHandler is given (ignored for TLS,
+  // whose connections always have a thread each).
   bool event_loop = true;
+  // How many: while one waits for its batch's durable commit, another reads and answers.
+  std::size_t event_loops = 2;
 };
 
 // One frame of a batch (Listener::BatchHandler): the handler sets response for each.
@@ -136,8 +138,9 @@ class Listener {
 
   std::shared_ptr<ListenerState> state_;
   std::unique_ptr<Poco::Net::ServerSocket> server_;
-  std::thread acceptor_;  // the accepting thread, or the event loop's
-  std::shared_ptr<EventLoop> loop_;
+  std::thread acceptor_;  // the accepting thread (threads mode)
+  std::vector<std::shared_ptr<EventLoop>> loops_;
+  std::vector<std::thread> loop_threads_;
   std::list<Slot> slots_;  // touched by the acceptor thread, and by stop() once it has ended
   std::uint16_t port_ = 0;
   bool started_ = false;

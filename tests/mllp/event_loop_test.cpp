@@ -63,8 +63,10 @@ TEST(ListenerEventLoop, HandsTheFramesOfSeveralConnectionsToOneCall) {
   std::condition_variable gate_opened;
   bool open = false;
   LogCapture log;
+  ListenerConfig config = loopConfig();
+  config.event_loops = 1;
   // The first call waits until every client has sent its frame, so those frames are read together.
-  Listener listener(loopConfig(), unused(), [&](std::vector<InboundFrame>& frames) {
+  Listener listener(config, unused(), [&](std::vector<InboundFrame>& frames) {
     calls.record(frames);
     std::unique_lock lock(gate_mutex);
     gate_opened.wait_for(lock, 3s, [&] { return open; });
@@ -96,6 +98,61 @@ TEST(ListenerEventLoop, HandsTheFramesOfSeveralConnectionsToOneCall) {
   ASSERT_GE(all.size(), 2u);
   EXPECT_EQ(all[1].size(), 6u) << "the six frames that waited should share one call";
   EXPECT_EQ(listener.counters().frames, 7u);
+}
+
+TEST(ListenerEventLoop, ConnectionsAreSpreadOverTheLoopsAndABusyLoopDoesNotHoldTheOthers) {
+  std::mutex gate_mutex;
+  std::condition_variable gate_opened;
+  bool open = false;
+  std::mutex threads_mutex;
+  std::set<std::thread::id> threads;
+  ListenerConfig config = loopConfig();
+  config.event_loops = 2;
+  Listener listener(config, unused(), [&](std::vector<InboundFrame>& frames) {
+    {
+      std::lock_guard lock(threads_mutex);
+      threads.insert(std::this_thread::get_id());
+    }
+    for (auto& f : frames) {
+      if (f.payload == "hold") {
+        std::unique_lock lock(gate_mutex);
+        gate_opened.wait_for(lock, 3s, [&] { return open; });
+      }
+      f.response = "ACK:" + f.payload;
+    }
+  }, [](std::string_view) {});
+  listener.start();
+
+  RawClient holder(listener.port());
+  holder.send(encodeFrame("hold"));  // its loop now waits in the handler
+  std::this_thread::sleep_for(100ms);
+  std::vector<std::unique_ptr<RawClient>> quick;
+  for (int i = 0; i < 4; ++i) {
+    quick.push_back(std::make_unique<RawClient>(listener.port()));
+    quick.back()->send(encodeFrame("q" + std::to_string(i)));
+  }
+  int answered_while_held = 0;
+  std::vector<bool> answered(quick.size(), false);
+  for (std::size_t i = 0; i < quick.size(); ++i) {
+    if (quick[i]->readFrame(300ms).value_or("") == "ACK:q" + std::to_string(i)) {
+      answered[i] = true;
+      ++answered_while_held;
+    }
+  }
+  EXPECT_GE(answered_while_held, 1) << "the other loop should answer while one is held";
+  {
+    std::lock_guard lock(gate_mutex);
+    open = true;
+  }
+  gate_opened.notify_all();
+  EXPECT_EQ(holder.readFrame().value_or(""), "ACK:hold");
+  for (std::size_t i = 0; i < quick.size(); ++i) {
+    if (!answered[i]) {
+      EXPECT_EQ(quick[i]->readFrame().value_or(""), "ACK:q" + std::to_string(i));
+    }
+  }
+  std::lock_guard lock(threads_mutex);
+  EXPECT_EQ(threads.size(), 2u) << "calls should come from both loops";
 }
 
 TEST(ListenerEventLoop, TakesOneFrameAConnectionACallAndAnswersInOrder) {
