@@ -73,7 +73,8 @@ void Listener::start() {
                         .flag("tls", config.tls.enabled)
                         .flag("client_certificate_required", config.tls.enabled && config.tls.require_client_cert)
                         .number("max_connections", config.max_connections)
-                        .flag("event_loop", usesEventLoop()));
+                        .flag("event_loop", usesEventLoop())
+                        .number("event_loops", usesEventLoop() ? std::max<std::size_t>(1, config.event_loops) : 0));
   if (usesEventLoop()) {
     server_->setBlocking(false);
     const std::size_t count = std::max<std::size_t>(1, config.event_loops);
