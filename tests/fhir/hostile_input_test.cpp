@@ -67,5 +67,15 @@ TEST(FhirHostileInput, InvalidUtf8IsMalformedForTheValidatorAsForTheReader) {
   EXPECT_EQ(v[0].severity, Severity::Fatal);
 }
 
+TEST(FhirHostileInput, AnEntryWhoseResourceIsNotAnObjectIsAnIssueNotACrash) {
+  // "resource": -1E-400 in a transaction: laying out the Bundle asked a number for its member
+  // count (a RapidJSON assertion in a debug build, undefined behaviour in a release build).
+  const std::string bundle = R"({"resourceType":"Bundle","type":"transaction","entry":[)"
+                             R"({"fullUrl":"urn:uuid:1","resource":-1E-400,"request":{"method":"POST","url":"Observation"}}]})";
+  const ReadResult r = read(bundle);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.message.extensions.size(), 1u) << "the entry is kept whole";
+}
+
 }  // namespace hostile_input
 }  // namespace ferry::fhir
