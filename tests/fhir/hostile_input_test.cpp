@@ -77,5 +77,14 @@ TEST(FhirHostileInput, AnEntryWhoseResourceIsNotAnObjectIsAnIssueNotACrash) {
   EXPECT_EQ(r.message.extensions.size(), 1u) << "the entry is kept whole";
 }
 
+TEST(FhirHostileInput, AnEntryArrayInASingleResourceIsAnIssueAtItsPath) {
+  // The issue had neither a FHIRPath nor an offset: an operator could not tell where it was.
+  const ReadResult r = read(R"({"resourceType":"ServiceRequest","entry":[{"resource":{}}]})");
+  ASSERT_FALSE(r.ok());
+  bool found = false;
+  for (const Issue& issue : r.issues) found = found || issue.expression == "ServiceRequest.entry";
+  EXPECT_TRUE(found) << describe(r.issues);
+}
+
 }  // namespace hostile_input
 }  // namespace ferry::fhir
