@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include "parsers/xml/canonical_fields.h"
+#include "parsers/xml/element_builder.h"
 #include "parsers/xml/namespaces.h"
 #include "parsers/xml/safe_parser.h"
 #include "parsers/xml/unmapped.h"
@@ -37,28 +38,6 @@ std::string nodePath(const pugi::xml_node& node) {
     path.insert(0, concat({"/", step}));
   }
   return path;
-}
-
-void appendText(const pugi::xml_node& node, std::string& text) {
-  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-      text += child.value();
-    } else if (child.type() == pugi::node_element) {
-      appendText(child, text);
-    }
-  }
-}
-
-// XPath string-value of an element: its descendant text, concatenated.
-std::string stringValue(const pugi::xml_node& element) {
-  const pugi::xml_node child = element.first_child();
-  if (child && !child.next_sibling() &&
-      (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)) {
-    return child.value();
-  }
-  std::string text;
-  appendText(element, text);
-  return text;
 }
 
 // Fills one Message from a normalized document with the profile's mappings.
@@ -202,8 +181,10 @@ class DocumentReader {
     const pugi::xml_node node = first.node();
     if (!node) return {};
     if (node.type() == pugi::node_element) {
+      // Its own text, as the writer writes it: text inside child elements stays with them
+      // (kept as extensions when unmapped), so it is not read twice and written back doubled.
       consumed_.addValue(node.internal_object());
-      return stringValue(node);
+      return directText(node);
     }
     if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
       consumed_.addValue(node.parent().internal_object());

@@ -23,4 +23,23 @@ TEST(XmlHostileInput, ADocumentCutShortHasItsErrorInsideTheInput) {
   EXPECT_EQ(r.error.line, 3u);
 }
 
+TEST(XmlHostileInput, TextInsideChildrenOfAMappedElementIsNotReadTwice) {
+  // <Sex> with child elements: its value was the text of all its descendants, while the
+  // children were kept as extensions too; each write and read added their text again
+  // ("xxxyyy", "xxxyyyyyy", ...).
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  const std::string sex = "<Sex>M</Sex>";
+  claim.replace(claim.find(sex), sex.size(), "<Sex>M<d><d>yyy<d/></d></d></Sex>");
+  const xml::ReadResult first = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_TRUE(first) << first.error.describe();
+  const xml::WriteResult written = xml::write(*first.message, *first.profile);
+  ASSERT_TRUE(written) << written.error;
+  const xml::ReadResult second = xml::read(written.xml, *first.profile);
+  ASSERT_TRUE(second) << second.error.describe();
+  const xml::WriteResult again = xml::write(*second.message, *first.profile);
+  EXPECT_EQ(again.xml, written.xml);
+  EXPECT_EQ(written.xml.find("yyyyyy"), std::string::npos) << written.xml;
+  EXPECT_EQ(ferry::test::compareTrees(claim, written.xml), "") << "nothing lost either";
+}
+
 }  // namespace xml_hostile_input
