@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "engine/canonical/json_writer.h"
 #include "parsers/xml/reader.h"
 #include "parsers/xml/writer.h"
 #include "tests/xml/xml_test_support.h"
@@ -40,6 +41,47 @@ TEST(XmlHostileInput, TextInsideChildrenOfAMappedElementIsNotReadTwice) {
   EXPECT_EQ(again.xml, written.xml);
   EXPECT_EQ(written.xml.find("yyyyyy"), std::string::npos) << written.xml;
   EXPECT_EQ(ferry::test::compareTrees(claim, written.xml), "") << "nothing lost either";
+}
+
+TEST(XmlHostileInput, AMappedValueThatIsNotUtf8IsAnEncodingErrorAtItsElement) {
+  // pugixml reads a document that is not declared ISO-8859-1 as UTF-8 without checking it: the
+  // bytes went into the canonical JSON, which was then not UTF-8.
+  std::string remittance = ferry::test::xmlSample("remittance.xml");
+  remittance.replace(remittance.find("Acme Health"), 4, "Acme \xE9");
+  const xml::ReadResult r = xml::read(remittance, ferry::test::shippedProfiles());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.code, xml::ErrorCode::Encoding);
+  EXPECT_EQ(r.error.path, "/c:Remittance");
+  EXPECT_NE(r.error.text.find("byte 6 of the value of 'c:Header/c:Payer'"), std::string::npos) << r.error.text;
+}
+
+TEST(XmlHostileInput, AnUnmappedAttributeNameThatIsNotUtf8IsAnEncodingError) {
+  // "seq\xAE" on a claim line: the name went into an extension's path.
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  claim.insert(claim.find("=\"2\" date="), "\xAE");
+  const xml::ReadResult r = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.code, xml::ErrorCode::Encoding);
+  EXPECT_NE(r.error.text.find("a name here"), std::string::npos) << r.error.text;
+  EXPECT_EQ(r.error.path.find('\xAE'), std::string::npos) << "the error itself stays UTF-8";
+}
+
+TEST(XmlHostileInput, UnmappedTextThatIsNotUtf8IsAnEncodingError) {
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  claim.insert(claim.find("</Claim>"), "<Note>\xC3\x28</Note>");
+  const xml::ReadResult r = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.code, xml::ErrorCode::Encoding);
+  EXPECT_NE(r.error.path.find("Note"), std::string::npos) << r.error.describe();
+}
+
+TEST(XmlHostileInput, ALatin1DocumentDeclaredAsSuchIsRead) {
+  std::string remittance = ferry::test::xmlSample("remittance.xml");
+  remittance.replace(remittance.find("encoding=\"UTF-8\""), 16, "encoding=\"ISO-8859-1\"");
+  remittance.replace(remittance.find("Acme Health"), 4, "Acm\xE9");
+  const xml::ReadResult r = xml::read(remittance, ferry::test::shippedProfiles());
+  ASSERT_TRUE(r) << r.error.describe();
+  EXPECT_NE(ferry::canonical::toJson(*r.message).find("Acm\xC3\xA9 Health"), std::string::npos);
 }
 
 }  // namespace xml_hostile_input
