@@ -71,7 +71,8 @@ TEST(FhirHostileInput, AnEntryWhoseResourceIsNotAnObjectIsAnIssueNotACrash) {
   // "resource": -1E-400 in a transaction: laying out the Bundle asked a number for its member
   // count (a RapidJSON assertion in a debug build, undefined behaviour in a release build).
   const std::string bundle = R"({"resourceType":"Bundle","type":"transaction","entry":[)"
-                             R"({"fullUrl":"urn:uuid:1","resource":-1E-400,"request":{"method":"POST","url":"Observation"}}]})";
+                             R"({"fullUrl":"urn:uuid:1","resource":-1E-400,)"
+                             R"("request":{"method":"POST","url":"Observation"}}]})";
   const ReadResult r = read(bundle);
   EXPECT_FALSE(r.ok());
   EXPECT_EQ(r.message.extensions.size(), 1u) << "the entry is kept whole";
