@@ -84,4 +84,20 @@ TEST(XmlHostileInput, ALatin1DocumentDeclaredAsSuchIsRead) {
   EXPECT_NE(ferry::canonical::toJson(*r.message).find("Acm\xC3\xA9 Health"), std::string::npos);
 }
 
+TEST(XmlHostileInput, AnAttributeInANamespaceTheProfileDoesNotKnowIsWrittenWithItsDeclaration) {
+  // xsi's URI damaged by one byte: the root's schemaLocation attribute was kept under the
+  // generated prefix ns1 and written back as ns1:schemaLocation without declaring ns1, so the
+  // written document did not read ("the namespace prefix 'ns1' ... is not declared").
+  std::string invoice = ferry::test::xmlSample("generalinvoice_request.xml");
+  invoice.replace(invoice.find("XMLSchema-instance\""), 19, "XMLSchema-instancX\"");
+  const xml::ReadResult first = xml::read(invoice, ferry::test::shippedProfiles());
+  ASSERT_TRUE(first) << first.error.describe();
+  const xml::WriteResult written = xml::write(*first.message, *first.profile);
+  ASSERT_TRUE(written) << written.error;
+  EXPECT_NE(written.xml.find("xmlns:ns1=\"http://www.w3.org/2001/XMLSchema-instancX\""), std::string::npos);
+  const xml::ReadResult second = xml::read(written.xml, *first.profile);
+  ASSERT_TRUE(second) << second.error.describe();
+  EXPECT_EQ(xml::write(*second.message, *first.profile).xml, written.xml);
+}
+
 }  // namespace xml_hostile_input
