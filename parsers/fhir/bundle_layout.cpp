@@ -108,7 +108,8 @@ BundleLayout BundleLayout::fromMessage(const canonical::Message& message) {
     entry.full_url = layout.full_urls_.keep(dt.text(&doc, "fullUrl"));
     const JsonValue* resource = DatatypeReader::get(&doc, "resource");
     entry.resource_type = dt.text(resource, "resourceType");
-    entry.whole = resource == nullptr || resource->MemberCount() > 1;
+    // A resource that is not an object was kept whole as it came (its entry was not read).
+    entry.whole = resource == nullptr || !resource->IsObject() || resource->MemberCount() > 1;
     if (entry.whole && resource != nullptr) {
       if (entry.resource_type == "Practitioner") {
         layout.practitioners.push_back({std::string(entry.full_url), dt.practitioner(resource)});

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/fhir/json_input.h"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -116,8 +118,9 @@ class Splitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Splitter
     if (n > 0 && *s != '-' && (*s < '0' || *s > '9')) s -= n;
     return scalar({Event::Number, n, s});
   }
-  bool String(const char* s, SizeType n, bool) { return scalar({Event::String, n, s}); }
+  bool String(const char* s, SizeType n, bool) { return goodText(s, n) && scalar({Event::String, n, s}); }
   bool Key(const char* s, SizeType n, bool) {
+    if (!goodText(s, n)) return false;
     if (depth_ == 1) entry_key_ = std::string_view(s, n) == "entry";
     target().push_back({Event::Key, n, s});
     return true;
@@ -146,6 +149,8 @@ class Splitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Splitter
   }
 
   const std::vector<Event>& shell() const { return shell_; }
+  bool tooDeep() const { return too_deep_; }
+  bool loneSurrogate() const { return lone_surrogate_; }
 
  private:
   enum class Mode { Shell, Entry, Discard };
@@ -162,8 +167,17 @@ class Splitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Splitter
     return shell_;
   }
 
+  bool goodText(const char* s, SizeType n) {
+    lone_surrogate_ = hasEncodedSurrogate(s, n);
+    return !lone_surrogate_;
+  }
+
   bool open(Event::Kind kind) {
     if (depth_ == 0 && kind != Event::StartObject) return false;  // a FHIR resource is an object
+    if (depth_ >= kMaxJsonDepth) {
+      too_deep_ = true;  // stops the parser before it recurses further
+      return false;
+    }
     if (in_entries_ && depth_ == 2) {
       mode_ = kind == Event::StartObject ? Mode::Entry : Mode::Discard;
       entry_.clear();
@@ -230,6 +244,8 @@ class Splitter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Splitter
   int depth_ = 0;
   bool entry_key_ = false;
   bool in_entries_ = false;
+  bool too_deep_ = false;
+  bool lone_surrogate_ = false;
   std::size_t next_index_ = 0;
 };
 
@@ -247,7 +263,14 @@ BundleStream::Outcome BundleStream::parse(char* buffer, rapidjson::Document& she
   if (result.IsError()) {
     outcome.ok = false;
     outcome.error_offset = result.Offset();
-    if (result.Code() == rapidjson::kParseErrorTermination) {
+    if (splitter.tooDeep()) {
+      outcome.error_offset -= 1;  // RapidJSON stands just past the bracket that went too deep
+      outcome.error = "malformed JSON: arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) +
+                      " levels; a FHIR resource needs far fewer";
+    } else if (splitter.loneSurrogate()) {
+      outcome.error = "malformed JSON: the string before this offset has a \\u escape of a lone surrogate "
+                      "(U+D800 to U+DFFF); expected a high surrogate followed by a low one";
+    } else if (result.Code() == rapidjson::kParseErrorTermination) {
       outcome.error = "a FHIR resource must be a JSON object";
     } else {
       outcome.error = std::string("malformed JSON: ") + rapidjson::GetParseError_En(result.Code());

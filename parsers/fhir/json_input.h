@@ -9,12 +9,31 @@
 
 #include <rapidjson/document.h>
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
 namespace ferry::fhir {
 
 using JsonValue = rapidjson::Value;
+
+// How deep arrays and objects may nest in a document Ferry reads. RapidJSON's parser and the
+// validator recurse once a level, so without a bound a small hostile body (a megabyte of '[')
+// exhausts the stack; real FHIR resources nest a few dozen levels at most.
+inline constexpr int kMaxJsonDepth = 128;
+
+// Whether decoded JSON text holds a UTF-16 surrogate encoded on its own (0xED 0xA0-0xBF), which
+// is not UTF-8. RapidJSON validates the raw bytes, but decodes the escape of a lone low
+// surrogate ("\uDC00") to exactly that. One memchr a string: 0xED is rare in real text.
+inline bool hasEncodedSurrogate(const char* text, std::size_t size) {
+  const char* const end = text + size;
+  const char* p = text;
+  while ((p = static_cast<const char*>(std::memchr(p, '\xED', static_cast<std::size_t>(end - p)))) != nullptr) {
+    if (p + 1 < end && static_cast<unsigned char>(p[1]) >= 0xA0) return true;
+    ++p;
+  }
+  return false;
+}
 
 // Calls f(element, index) for each element of `array`; nothing when it is absent or not an array.
 template <typename F>

@@ -81,8 +81,9 @@ ReadResult read(std::string json) {
     return result;
   }
   if (entries > 0) {
-    result.issues.push_back({Severity::Error, "structure",
-                             "'entry' belongs to a Bundle; this resource is not one", "", std::nullopt});
+    const std::string_view name = type != nullptr ? input.stringValue(*type) : std::string_view();
+    result.issues.push_back({Severity::Error, "structure", "'entry' belongs to a Bundle; this resource is not one",
+                             std::string(name.empty() ? "Resource" : name) + ".entry", std::nullopt});
   }
   bundle.single(shell);
   return result;

@@ -1,6 +1,7 @@
 #include "parsers/fhir/validator.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
 
 #include <unordered_map>
 
@@ -378,6 +379,46 @@ void checkBundleRules(std::string_view type, const std::vector<BundleEntryFacts>
   }
 }
 
+namespace {
+
+// Builds a Document from SAX events, refusing nesting deeper than kMaxJsonDepth before the
+// parser recurses into it (the validator recurses once a level too).
+struct DepthLimited : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimited> {
+  rapidjson::Document& doc;
+  int depth = 0;
+  bool too_deep = false;
+  bool lone_surrogate = false;
+
+  explicit DepthLimited(rapidjson::Document& d) : doc(d) {}
+  bool Null() { return doc.Null(); }
+  bool Bool(bool b) { return doc.Bool(b); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return goodText(s, n) && doc.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return goodText(s, n) && doc.Key(s, n, copy); }
+  bool StartObject() { return open() && doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth;
+    return doc.EndObject(members);
+  }
+  bool StartArray() { return open() && doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth;
+    return doc.EndArray(elements);
+  }
+
+ private:
+  bool open() {
+    too_deep = ++depth > kMaxJsonDepth;
+    return !too_deep;
+  }
+  bool goodText(const char* s, rapidjson::SizeType n) {
+    lone_surrogate = hasEncodedSurrogate(s, n);
+    return !lone_surrogate;
+  }
+};
+
+}  // namespace
+
 std::vector<Issue> validate(const rapidjson::Value& resource) {
   std::vector<Issue> issues;
   const JsonInput input;
@@ -393,11 +434,31 @@ std::vector<Issue> validate(std::string_view json) {
   // Parsed in situ from a copy with numbers as text, so that "1.0" is not taken for an integer.
   std::string buffer(json);
   rapidjson::Document doc;
-  doc.ParseInsitu<rapidjson::kParseNumbersAsStringsFlag>(buffer.data());
-  if (doc.HasParseError()) {
+  rapidjson::InsituStringStream stream(buffer.data());
+  DepthLimited limited{doc};
+  rapidjson::ParseResult parsed;
+  auto parse = [&](rapidjson::Document&) {
+    parsed = rapidjson::Reader().Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag |
+                                   rapidjson::kParseValidateEncodingFlag>(
+        stream, limited);
+    return !parsed.IsError();
+  };
+  doc.Populate(parse);
+  if (limited.too_deep) {
     return {{Severity::Fatal, "structure",
-             std::string("malformed JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()), "",
-             doc.GetErrorOffset()}};
+             "malformed JSON: arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) +
+                 " levels; a FHIR resource needs far fewer",
+             "", parsed.Offset() - 1}};  // RapidJSON stands just past the bracket
+  }
+  if (limited.lone_surrogate) {
+    return {{Severity::Fatal, "structure",
+             "malformed JSON: the string before this offset has a \\u escape of a lone surrogate (U+D800 to "
+             "U+DFFF); expected a high surrogate followed by a low one",
+             "", parsed.Offset()}};
+  }
+  if (parsed.IsError()) {
+    return {{Severity::Fatal, "structure",
+             std::string("malformed JSON: ") + rapidjson::GetParseError_En(parsed.Code()), "", parsed.Offset()}};
   }
   std::vector<Issue> issues;
   const JsonInput input(buffer.data(), buffer.data() + buffer.size());

@@ -33,8 +33,9 @@ Error errorAt(ErrorCode code, std::string_view input, std::uint64_t offset, std:
   Error error;
   error.code = code;
   error.text = std::move(text);
-  error.offset = offset;
+  // pugixml reports an unexpected end of input one past the last byte (at its terminator).
   const std::size_t end = std::min<std::size_t>(offset, input.size());
+  error.offset = end;
   std::uint32_t line = 1;
   std::size_t line_start = 0;
   for (std::size_t i = 0; i < end; ++i) {

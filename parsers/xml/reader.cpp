@@ -5,10 +5,12 @@
 #include <pugixml.hpp>
 
 #include "parsers/xml/canonical_fields.h"
+#include "parsers/xml/element_builder.h"
 #include "parsers/xml/namespaces.h"
 #include "parsers/xml/safe_parser.h"
 #include "parsers/xml/unmapped.h"
 #include "parsers/xml/text.h"
+#include "parsers/xml/utf8.h"
 
 namespace ferry::xml {
 namespace {
@@ -37,28 +39,6 @@ std::string nodePath(const pugi::xml_node& node) {
     path.insert(0, concat({"/", step}));
   }
   return path;
-}
-
-void appendText(const pugi::xml_node& node, std::string& text) {
-  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-      text += child.value();
-    } else if (child.type() == pugi::node_element) {
-      appendText(child, text);
-    }
-  }
-}
-
-// XPath string-value of an element: its descendant text, concatenated.
-std::string stringValue(const pugi::xml_node& element) {
-  const pugi::xml_node child = element.first_child();
-  if (child && !child.next_sibling() &&
-      (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)) {
-    return child.value();
-  }
-  std::string text;
-  appendText(element, text);
-  return text;
 }
 
 // Fills one Message from a normalized document with the profile's mappings.
@@ -114,12 +94,33 @@ class DocumentReader {
     if (profile_.keepsUnmapped()) {
       consumed_.finish();
       collectUnmapped(root, consumed_, profile_, generated, message.extensions);
+      // Paths as well as values: a damaged byte in an attribute name lands in a path.
+      for (const canonical::Extension& extension : message.extensions) {
+        if (const std::size_t at = invalidUtf8At(extension.raw); at != std::string::npos ||
+                                                                  invalidUtf8At(extension.path) != std::string::npos) {
+          result.error = notUtf8(extension.path, "this content", at);
+          return result;
+        }
+      }
     }
     result.message = std::move(message);
     return result;
   }
 
  private:
+  // The value is not quoted: it is not text an operator could read, and may be patient data.
+  // A path with a bad byte in a name is cut just before it, so the error itself stays UTF-8.
+  static Error notUtf8(std::string path, const std::string& what, std::size_t at) {
+    Error error;
+    error.code = ErrorCode::Encoding;
+    const std::size_t badName = invalidUtf8At(path);
+    error.path = badName == std::string::npos ? std::move(path) : path.substr(0, badName) + "...";
+    error.text = (badName != std::string::npos ? std::string("a name here")
+                                                : "byte " + std::to_string(at + 1) + " of " + what) +
+                 " is not valid UTF-8; send UTF-8, or declare encoding=\"ISO-8859-1\" in the XML declaration";
+    return error;
+  }
+
   bool fail(ErrorCode code, const pugi::xml_node& context, std::string text) {
     Error error;
     error.code = code;
@@ -176,6 +177,10 @@ class DocumentReader {
     } else {
       return true;
     }
+    if (const std::size_t at = invalidUtf8At(value); at != std::string::npos) {
+      error_ = notUtf8(nodePath(context), "the value of '" + mapping.read_text + "'", at);
+      return false;
+    }
     if (!mapping.field->get(view(entries)).empty()) return true;
     if (value.empty()) {
       if (!mapping.required) return true;
@@ -202,8 +207,10 @@ class DocumentReader {
     const pugi::xml_node node = first.node();
     if (!node) return {};
     if (node.type() == pugi::node_element) {
+      // Its own text, as the writer writes it: text inside child elements stays with them
+      // (kept as extensions when unmapped), so it is not read twice and written back doubled.
       consumed_.addValue(node.internal_object());
-      return stringValue(node);
+      return directText(node);
     }
     if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
       consumed_.addValue(node.parent().internal_object());

@@ -69,8 +69,32 @@ class Collector {
       }
       path_.resize(length);
     }
-    if (!touched) out_.resize(mark);
-    return touched;
+    if (!touched) {
+      out_.resize(mark);
+      return false;
+    }
+    declareGenerated(element);
+    return true;
+  }
+
+  // Normalizing dropped every namespace declaration, and the writer declares only the
+  // profile's own namespaces: a touched element or an attribute kept here whose namespace the
+  // profile does not know (a generated prefix, "ns1") needs its declaration kept as well, or the
+  // written document would use an undeclared prefix.
+  void declareGenerated(const pugi::xml_node& element) {
+    std::vector<std::string_view> prefixes;
+    auto need = [&](std::string_view name) {
+      const std::string_view prefix = prefixOf(name);
+      if (prefix.empty() || prefix == "xml" || profile_.uriFor(prefix) != nullptr) return;
+      if (std::find(prefixes.begin(), prefixes.end(), prefix) == prefixes.end()) prefixes.push_back(prefix);
+    };
+    need(element.name());
+    for (pugi::xml_attribute attribute : element.attributes()) {
+      if (!consumed_.hasValue(attribute.internal_object())) need(attribute.name());
+    }
+    for (std::string_view prefix : prefixes) {
+      if (const std::string* uri = uriFor(std::string(prefix))) add(concat({"/@xmlns:", prefix}), *uri);
+    }
   }
 
   // The element's markup with declarations for every prefix inside it, so it stands alone.
