@@ -166,5 +166,21 @@ TEST(MutationRegression, Utf8ValidityFollowsRfc3629) {
   EXPECT_EQ(toUtf8("\xFC", CharacterSet::Ascii), "\xC3\xBC");
 }
 
+// A message may declare '.' as a delimiter (here the component separator). Message::set wrote
+// a line feed as \.br\, whose '.' then split the value: PID-5.1 read back cut at the line feed.
+TEST(MutationRegression, LineFeedSetInAMessageWithDotDelimiterReadsBack) {
+  auto message = Message::parse("MSH|.~\\&|A|B|C|D|20261120||ADT.A01|1|P|2.5.1\rPID|1||X||Doe.Jane\r");
+  ASSERT_TRUE(message) << message.error().describe();
+  const std::string value = "first line\nsecond. line";
+  ASSERT_TRUE(message->set(Path{"PID", 1, 5, 1, 1, 0}, value));
+  EXPECT_EQ(message->get("PID-5.1"), value);
+  EXPECT_EQ(message->get("PID-5.2"), "Jane");
+  // Where '.' is no delimiter, the line feed is still the standard's \.br\.
+  auto standard = Message::parse("MSH|^~\\&|A|B|C|D|20261120||ADT^A01|1|P|2.5.1\rPID|1||X||Doe^Jane\r");
+  ASSERT_TRUE(standard);
+  ASSERT_TRUE(standard->set(Path{"PID", 1, 5, 1, 1, 0}, value));
+  EXPECT_NE(standard->bytes().find("first line\\.br\\second. line"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ferry::hl7v2
