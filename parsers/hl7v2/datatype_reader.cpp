@@ -56,9 +56,15 @@ const CodingSystems& codingSystems() {
 void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const {
   if (charset_ == CharacterSet::Latin1) {
     appendUtf8(unescape(raw, message_.encoding()), charset_, out);
-  } else {
-    appendUnescaped(raw, message_.encoding(), out);
+    return;
   }
+  const std::size_t from = out.size();
+  appendUnescaped(raw, message_.encoding(), out);
+  // Bytes that are not UTF-8 (Latin-1 text without MSH-18, a \XFF\ escape) are widened.
+  if (isUtf8(std::string_view(out).substr(from))) return;
+  const std::string decoded = out.substr(from);
+  out.resize(from);
+  appendUtf8(decoded, charset_, out);
 }
 
 void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string& out) const {
@@ -92,7 +98,7 @@ void DatatypeReader::recordUnreadable(int field, const Element& e, std::string t
   ext.path = (segment_ != nullptr ? std::string(segment_->id()) : std::string("MSH")) + "-" +
              std::to_string(field);
   ext.format = "hl7v2";
-  ext.raw = std::string(e.raw());
+  ext.raw = utf8(e.raw());
   unparsed_.push_back(std::move(ext));
 }
 

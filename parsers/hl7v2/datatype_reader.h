@@ -34,12 +34,13 @@ class DatatypeReader {
     segment_ = &segment;
     sequence_ = sequence;
     const std::string_view raw = valuesOf(segment);
-    // The values of a segment without the escape character, in a message that needs no
-    // widening to UTF-8, are appended as they are written, without a scan of their own. The
-    // index noted which segments hold one; in MSH the values after MSH-2 (which holds it) are
-    // scanned.
-    const bool escaped = segment.isHeader() ? needsUnescape(raw, message_.encoding()) : segment.escaped();
-    const bool plain = charset_ != CharacterSet::Latin1 && !escaped;
+    // The values of a segment without the escape character and without bytes outside ASCII, in
+    // a message that needs no widening to UTF-8, are appended as they are written, without a
+    // scan of their own. The index noted which segments need decoding; in MSH the values after
+    // MSH-2 (which holds the escape character) are scanned.
+    const bool decode = segment.isHeader() ? needsUnescape(raw, message_.encoding()) || !isUtf8(raw)
+                                           : segment.needsDecoding();
+    const bool plain = charset_ != CharacterSet::Latin1 && !decode;
     plain_begin_ = plain ? reinterpret_cast<std::uintptr_t>(raw.data()) : 0;
     plain_end_ = plain ? plain_begin_ + raw.size() : 0;
   }
@@ -111,6 +112,8 @@ class DatatypeReader {
   void assignSystem(const Element& authority, std::string& out) const;
   // A value that could not be read as its type: warns and keeps it whole as an extension.
   void recordUnreadable(int field, const Element& e, std::string text) const;
+  // Bytes kept as written (a whole segment as an extension), in UTF-8 as every canonical text.
+  std::string utf8(std::string_view raw) const { return toUtf8(raw, charset_); }
 
  private:
   // The decoded text of e as a view: the raw bytes themselves when decoding would not change
@@ -131,12 +134,12 @@ class DatatypeReader {
     if (!third.present()) return {};
     return raw.substr(static_cast<std::size_t>(third.raw().data() - raw.data()));
   }
-  // True when decoding raw would not change it: no escape, and UTF-8 or ASCII already.
+  // True when decoding raw would not change it: no escape, and valid UTF-8 (or ASCII) already.
   // A value of the segment at() named needs no scan of its own when the segment holds no escape
-  // at all: one scan a segment instead of one a value.
+  // and no byte outside ASCII at all: one scan a segment instead of one a value.
   bool readsAsWritten(std::string_view raw) const {
     if (inPlainSegment(raw)) return true;
-    return charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding());
+    return charset_ != CharacterSet::Latin1 && !needsUnescape(raw, message_.encoding()) && isUtf8(raw);
   }
   // raw lies in the segment at() named, which needs no decoding at all. The test that settles
   // nearly every value read, so text() stays small enough to be inlined at every reader.

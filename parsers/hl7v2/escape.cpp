@@ -90,6 +90,9 @@ std::string unescape(std::string_view raw, const EncodingCharacters& enc) {
 std::string escape(std::string_view value, const EncodingCharacters& enc) {
   std::string out;
   out.reserve(value.size() + 8);
+  // \.br\ holds a '.', which a message may declare as one of its delimiters: its line feeds
+  // are then written as \X0A\, which reads back the same and holds no delimiter.
+  const char* const line_feed = enc.isDelimiter('.') ? "X0A" : ".br";
   for (char c : value) {
     const char* code = nullptr;
     if (c == enc.field) code = "F";
@@ -98,7 +101,7 @@ std::string escape(std::string_view value, const EncodingCharacters& enc) {
     else if (c == enc.repetition) code = "R";
     else if (c == enc.escape) code = "E";
     else if (enc.truncation != '\0' && c == enc.truncation) code = "P";
-    else if (c == '\n') code = ".br";
+    else if (c == '\n') code = line_feed;
     else if (c == '\r') code = "X0D";
     if (code == nullptr) {
       out += c;

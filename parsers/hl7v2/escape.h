@@ -26,7 +26,8 @@ inline bool needsUnescape(std::string_view raw, const EncodingCharacters& enc) {
 }
 
 // Escapes every delimiter in value so it can be placed in a field: the inverse of unescape for
-// text that carries no formatting escapes. Line feed becomes \.br\, carriage return \X0D\.
+// text that carries no formatting escapes. Line feed becomes \.br\ (\X0A\ in a message that
+// uses '.' as a delimiter), carriage return \X0D\.
 std::string escape(std::string_view value, const EncodingCharacters& enc);
 
 }  // namespace ferry::hl7v2

@@ -28,9 +28,16 @@ bool versionAtLeast(std::string_view version, std::string_view minimum);
 // returned (an empty list means the header is usable); facts are filled as far as possible.
 std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts);
 
-// Text in the message's character set, as UTF-8 (ISO 8859-1 bytes are widened; ASCII and UTF-8
-// pass through unchanged).
+// Text in the message's character set, as UTF-8: ISO 8859-1 bytes are widened; ASCII and UTF-8
+// pass through unchanged where they are valid UTF-8. A byte that is not part of a valid UTF-8
+// sequence (Latin-1 text from a sender that left MSH-18 empty, a stray \XFF\) is widened as
+// ISO 8859-1 too: canonical text, and the JSON written from it, is always valid UTF-8, and the
+// byte can still be told from the character it became.
 std::string toUtf8(std::string_view text, CharacterSet charset);
 void appendUtf8(std::string_view text, CharacterSet charset, std::string& out);
+
+// True when text is valid UTF-8 (ASCII included): no stray continuation byte, sequence cut
+// short, overlong form, surrogate or code point past U+10FFFF.
+bool isUtf8(std::string_view text);
 
 }  // namespace ferry::hl7v2

@@ -173,7 +173,9 @@ Result<bool> Message::index(const Limits& limits) {
 
   std::uint32_t seg_begin = 0;
   std::uint32_t seg_first_sep = 0;
-  bool seg_escaped = false;  // the segment being read holds the escape character
+  // The segment being read holds the escape character or a byte outside ASCII: its values
+  // may need decoding (see Segment::needsDecoding()).
+  bool seg_decode = false;
   std::optional<Error> failure;
 
   auto closeSegment = [&](std::uint32_t end) {
@@ -189,30 +191,34 @@ Result<bool> Message::index(const Limits& limits) {
       failSegment(failure, id, seg_begin, end, sep_count, segments_.size(), limits);
       return;
     }
-    segments_.push_back(SegmentSpan{seg_begin, end, seg_first_sep, sep_count, seg_escaped});
+    segments_.push_back(SegmentSpan{seg_begin, end, seg_first_sep, sep_count, seg_decode});
   };
 
   const char esc = encoding_.escape;
+  // pos holds \r, the field separator, the escape character or a byte >= 0x80 (the field
+  // separator may be one too: it is then only a separator).
   auto handle = [&](std::size_t pos) {
-    if (data[pos] == esc) {
-      seg_escaped = true;
-      return;
-    }
     if (data[pos] == fs) {
       separators_[separator_count++] = static_cast<std::uint32_t>(pos);
+      return;
+    }
+    if (data[pos] != '\r') {
+      seg_decode = true;
       return;
     }
     closeSegment(static_cast<std::uint32_t>(pos));
     seg_begin = static_cast<std::uint32_t>(pos + 1);
     seg_first_sep = static_cast<std::uint32_t>(separator_count);
-    seg_escaped = false;
+    seg_decode = false;
   };
 
   std::size_t i = 0;
 #if defined(__SSE2__)
   // Stage 1 in the simdjson sense: find every structural byte 16 at a time. The escape
-  // character is looked for in the same pass: a reader decodes the values of a segment that
-  // holds none as they are written, and learns so here instead of scanning the segment again.
+  // character and bytes outside ASCII are looked for in the same pass: a reader takes the values
+  // of a segment that holds neither as they are written, and learns so here instead of scanning
+  // the segment again. A byte's own top bit marks it as outside ASCII, as the comparison's lanes
+  // mark the escape character, so one OR with the block itself finds both.
   const __m128i cr = _mm_set1_epi8('\r');
   const __m128i sep = _mm_set1_epi8(fs);
   const __m128i escape = _mm_set1_epi8(esc);
@@ -228,18 +234,19 @@ Result<bool> Message::index(const Limits& limits) {
     unsigned seps = 0;
     unsigned escapes = 0;
     __m128i escapes_seen = _mm_setzero_si128();  // lanes of the blocks before the \r's block
+    // (the escape character, or a byte >= 0x80)
     for (; i + 16 <= window_end; i += 16) {
       const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
       ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, cr)));
       seps = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, sep)));
       if (ends != 0) {
-        escapes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, escape)));
+        escapes = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(chunk, escape), chunk)));
         break;
       }
-      escapes_seen = _mm_or_si128(escapes_seen, _mm_cmpeq_epi8(chunk, escape));
+      escapes_seen = _mm_or_si128(escapes_seen, _mm_or_si128(_mm_cmpeq_epi8(chunk, escape), chunk));
       count = recordSeparators(out, count, i, seps);
     }
-    seg_escaped = seg_escaped || _mm_movemask_epi8(escapes_seen) != 0;
+    seg_decode = seg_decode || _mm_movemask_epi8(escapes_seen) != 0;
     if (ends == 0) {  // the window ended inside a segment
       separator_count = count;
       continue;
@@ -250,23 +257,23 @@ Result<bool> Message::index(const Limits& limits) {
       const unsigned below = (ends & (0u - ends)) - 1;  // the bits before the lowest \r
       count = recordSeparators(out, count, i, seps & below);
       seps &= ~below;
-      seg_escaped = seg_escaped || (escapes & below) != 0;
+      seg_decode = seg_decode || (escapes & below) != 0;
       escapes &= ~below;
       separator_count = count;
       const auto pos = static_cast<std::uint32_t>(i) + static_cast<std::uint32_t>(__builtin_ctz(ends));
       closeSegment(pos);
       seg_begin = pos + 1;
       seg_first_sep = static_cast<std::uint32_t>(count);
-      seg_escaped = false;
+      seg_decode = false;
     }
-    seg_escaped = escapes != 0;
+    seg_decode = escapes != 0;
     count = recordSeparators(out, count, i, seps);
     separator_count = count;
     i += 16;
   }
 #endif
   for (; i < size && !failure; ++i) {
-    if (data[i] == '\r' || data[i] == fs || data[i] == esc) {
+    if (data[i] == '\r' || data[i] == fs || data[i] == esc || static_cast<signed char>(data[i]) < 0) {
       makeRoom(1);
       handle(i);
     }

@@ -28,9 +28,11 @@ class Segment {
   std::size_t index() const { return index_; }  // 0-based position in the message
   std::string_view raw() const;                 // the segment without its terminator
   int fieldCount() const;                       // highest field number present
-  // True when the segment holds the escape character: some value in it may need decoding.
-  // Noted by the index in the pass that finds the separators, so a reader asking need not scan.
-  bool escaped() const { return escaped_; }
+  // True when some value in the segment may need decoding: the segment holds the escape
+  // character, or bytes outside ASCII (text that must be checked as UTF-8, or widened from the
+  // message's character set). Noted by the index in the pass that finds the separators, so a
+  // reader asking need not scan.
+  bool needsDecoding() const { return needs_decoding_; }
   // MSH, FHS or BHS, whose fields are numbered from the separator on (and whose MSH-2 holds the
   // escape character itself).
   bool isHeader() const { return header_; }
@@ -54,7 +56,7 @@ class Segment {
   std::uint32_t end_ = 0;                       // offset one past the segment's last byte
   std::uint32_t sep_count_ = 0;
   bool header_ = false;   // see isHeader()
-  bool escaped_ = false;  // see escaped()
+  bool needs_decoding_ = false;  // see needsDecoding()
 };
 
 class Message {
@@ -102,7 +104,7 @@ class Message {
     std::uint32_t end;        // offset one past the last byte (the terminator is not included)
     std::uint32_t first_sep;  // index into separators_ of this segment's first field separator
     std::uint32_t sep_count;
-    bool escaped;             // the segment holds the escape character somewhere
+    bool needs_decoding;      // the segment holds the escape character or a byte >= 0x80
   };
 
   // Empties the message after a failed parse and hands the error on.
@@ -140,7 +142,7 @@ inline Segment::Segment(const Message* message, std::size_t index)
   end_ = s.end;
   sep_count_ = s.sep_count;
   header_ = message->isHeaderSegment(s);
-  escaped_ = s.escaped;
+  needs_decoding_ = s.needs_decoding;
 }
 
 inline std::string_view Segment::piece(std::uint32_t k) const {

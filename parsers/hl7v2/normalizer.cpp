@@ -51,8 +51,8 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
   reader.text(msh.field(11).component(1), header.processing_id);
-  header.version = facts.version;
-  header.character_set = facts.charset_name;
+  header.version = toUtf8(facts.version, facts.charset);
+  header.character_set = toUtf8(facts.charset_name, facts.charset);
   reader.text(msh.field(15), header.accept_ack_type);
   reader.text(msh.field(16), header.application_ack_type);
 }

@@ -38,7 +38,8 @@ void SegmentNormalizer::keepAsExtension(const Segment& s) {
   canonical::Extension ext;
   ext.path = std::string(s.id());
   ext.format = "hl7v2";
-  ext.raw = std::string(s.raw());
+  // A segment that holds only ASCII is the same in UTF-8.
+  ext.raw = s.needsDecoding() ? reader_.utf8(s.raw()) : std::string(s.raw());
   out_.extensions.push_back(std::move(ext));
 }
 

@@ -127,6 +127,26 @@ void Splitter::skipToNextMessage() {
   }
 }
 
+// An oversized frame is dropped through its end block, as when the end block is already in
+// the window, however the stream was cut into reads. Resuming at a header inside the frame
+// instead (skipToNextMessage) made a message of the frame's inside when the limit was crossed
+// before the end block was read, and not when it was read in the same chunk.
+void Splitter::skipFrame(std::size_t from) {
+  for (;;) {
+    const void* hit = from < size_ ? std::memchr(data_ + from, kEndBlock, size_ - from) : nullptr;
+    if (hit != nullptr) {
+      std::size_t next = static_cast<std::size_t>(static_cast<const char*>(hit) - data_) + 1;
+      if (available(next + 1) && data_[next] == '\r') ++next;
+      pos_ = next;
+      return;
+    }
+    pos_ = size_;  // nothing before here is kept: memory stays bounded by one read chunk
+    compact();
+    from = pos_;
+    if (!refill()) return;
+  }
+}
+
 bool Splitter::fail(SplitItem& item, std::uint64_t offset, std::size_t number,
                     std::string segment, std::string text) {
   Error e;
@@ -170,7 +190,7 @@ bool Splitter::readFrame(SplitItem& item) {
     }
     scanned = size_;
     if (size_ - start > limits_.max_message_bytes + 2) {
-      skipToNextMessage();
+      skipFrame(scanned);
       return fail(item, offset, number, "", "MLLP frame of message " + std::to_string(number) +
                                                 " exceeds the limit of " +
                                                 std::to_string(limits_.max_message_bytes) + " bytes");

@@ -71,6 +71,7 @@ class Splitter {
   bool readSegmentMessage(SplitItem& item);
   bool handleBatchSegment(std::string_view id, const Line& line, SplitItem& item);
   void skipToNextMessage();
+  void skipFrame(std::size_t from);  // drops an oversized MLLP frame through its end block
   bool fail(SplitItem& item, std::uint64_t offset, std::size_t number, std::string segment,
             std::string text);
   static std::optional<std::size_t> countField1(std::string_view segment);

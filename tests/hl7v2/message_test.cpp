@@ -160,25 +160,27 @@ TEST(Message, TextViewIsTheWrittenBytesUnlessTheyHoldAnEscape) {
   EXPECT_FALSE(m.segment(m.segmentCount()).field(1).present());
 }
 
-// Segment::escaped() is noted by the index in its 16-byte pass; it must say exactly whether
-// the segment's bytes hold the escape character, wherever the character falls relative to the
-// blocks, the segment ends and the end of the message.
-TEST(Message, SegmentKnowsWhetherItHoldsTheEscapeCharacter) {
-  const std::string header = "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r";
-  const std::string filler = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  for (std::size_t length = 1; length <= 40; ++length) {
-    for (std::size_t at = 0; at <= length; ++at) {
-      // Two segments of the given length after MSH; the escape (when at < length) in the first.
-      std::string first = "OBX|" + filler.substr(0, length);
-      if (at < length) first[4 + at] = '\\';
-      const std::string second = "NTE|" + filler.substr(0, length);
-      for (const bool last_cr : {true, false}) {
-        const std::string bytes = header + first + "\r" + second + (last_cr ? "\r" : "");
-        const Message m = parsed(bytes);
-        ASSERT_EQ(m.segmentCount(), 3u);
-        EXPECT_EQ(m.segment(1).escaped(), at < length) << "length " << length << ", at " << at;
-        EXPECT_FALSE(m.segment(2).escaped()) << "length " << length << ", at " << at;
-        EXPECT_TRUE(m.segment(0).escaped());  // MSH-2 holds it
+// Segment::needsDecoding() is noted by the index in its 16-byte pass; it must say exactly
+// whether the segment's bytes hold the escape character or a byte outside ASCII, wherever that
+// byte falls relative to the blocks, the segment ends and the end of the message.
+TEST(Message, SegmentKnowsWhetherItNeedsDecoding) {
+  for (const char marker : {'\\', '\xE9'}) {
+    const std::string header = "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r";
+    const std::string filler = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (std::size_t length = 1; length <= 40; ++length) {
+      for (std::size_t at = 0; at <= length; ++at) {
+        // Two segments of the given length after MSH; the marker (when at < length) in the first.
+        std::string first = "OBX|" + filler.substr(0, length);
+        if (at < length) first[4 + at] = marker;
+        const std::string second = "NTE|" + filler.substr(0, length);
+        for (const bool last_cr : {true, false}) {
+          const std::string bytes = header + first + "\r" + second + (last_cr ? "\r" : "");
+          const Message m = parsed(bytes);
+          ASSERT_EQ(m.segmentCount(), 3u);
+          EXPECT_EQ(m.segment(1).needsDecoding(), at < length) << "length " << length << ", at " << at;
+          EXPECT_FALSE(m.segment(2).needsDecoding()) << "length " << length << ", at " << at;
+          EXPECT_TRUE(m.segment(0).needsDecoding());  // MSH-2 holds it
+        }
       }
     }
   }
@@ -186,14 +188,14 @@ TEST(Message, SegmentKnowsWhetherItHoldsTheEscapeCharacter) {
 
 TEST(Message, EscapedFollowsTheMessagesOwnEscapeCharacter) {
   const Message m = parsed("MSH|^~#&|A|B\rNTE|1||a \\ b\rNTE|2||a #T# b\r");
-  EXPECT_FALSE(m.segment(1).escaped());
-  EXPECT_TRUE(m.segment(2).escaped());
+  EXPECT_FALSE(m.segment(1).needsDecoding());
+  EXPECT_TRUE(m.segment(2).needsDecoding());
   EXPECT_EQ(m.get("NTE[2]-3"), "a & b");
 }
 
 TEST(Message, EscapedOfLastSegmentWithoutTerminator) {
   const Message m = parsed("MSH|^~\\&|A|B\rNTE|1||\\T\\");
   ASSERT_EQ(m.segmentCount(), 2u);
-  EXPECT_TRUE(m.segment(1).escaped());
+  EXPECT_TRUE(m.segment(1).needsDecoding());
   EXPECT_EQ(m.get("NTE-3"), "&");
 }
