@@ -431,8 +431,10 @@ std::vector<Issue> validate(const rapidjson::Value& resource) {
 }
 
 std::vector<Issue> validate(std::string_view json) {
+  // A UTF-8 byte order mark is skipped, as read() skips it; offsets still count it.
+  const std::size_t bom = json.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   // Parsed in situ from a copy with numbers as text, so that "1.0" is not taken for an integer.
-  std::string buffer(json);
+  std::string buffer(json.substr(bom));
   rapidjson::Document doc;
   rapidjson::InsituStringStream stream(buffer.data());
   DepthLimited limited{doc};
@@ -448,17 +450,18 @@ std::vector<Issue> validate(std::string_view json) {
     return {{Severity::Fatal, "structure",
              "malformed JSON: arrays and objects nest deeper than " + std::to_string(kMaxJsonDepth) +
                  " levels; a FHIR resource needs far fewer",
-             "", parsed.Offset() - 1}};  // RapidJSON stands just past the bracket
+             "", bom + parsed.Offset() - 1}};  // RapidJSON stands just past the bracket
   }
   if (limited.lone_surrogate) {
     return {{Severity::Fatal, "structure",
              "malformed JSON: the string before this offset has a \\u escape of a lone surrogate (U+D800 to "
              "U+DFFF); expected a high surrogate followed by a low one",
-             "", parsed.Offset()}};
+             "", bom + parsed.Offset()}};
   }
   if (parsed.IsError()) {
     return {{Severity::Fatal, "structure",
-             std::string("malformed JSON: ") + rapidjson::GetParseError_En(parsed.Code()), "", parsed.Offset()}};
+             std::string("malformed JSON: ") + rapidjson::GetParseError_En(parsed.Code()), "",
+             bom + parsed.Offset()}};
   }
   std::vector<Issue> issues;
   const JsonInput input(buffer.data(), buffer.data() + buffer.size());

@@ -30,6 +30,20 @@ TEST(FhirValidator, SamplesAreValid) {
   }
 }
 
+TEST(FhirValidator, AByteOrderMarkIsSkippedAsTheReaderSkipsIt) {
+  const std::string claim = test::data("claim.json");
+  EXPECT_EQ(describe(validate("\xEF\xBB\xBF" + claim)), describe(validate(claim)));
+  // Offsets of a malformed document still count the mark's three bytes.
+  const auto broken = validate("\xEF\xBB\xBF{\"resourceType\":}");
+  const auto plain = validate("{\"resourceType\":}");
+  ASSERT_EQ(broken.size(), 1u);
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_EQ(broken[0].severity, Severity::Fatal);
+  ASSERT_TRUE(broken[0].offset.has_value() && plain[0].offset.has_value());
+  EXPECT_EQ(*broken[0].offset, *plain[0].offset + 3) << describe(broken);
+  EXPECT_EQ(*plain[0].offset, 16u) << describe(plain);  // at the '}' where a value belongs
+}
+
 TEST(FhirValidator, RequiredElementsAreNamed) {
   const auto issues = validate(R"({"resourceType":"Observation","code":{"text":"x"}})");
   EXPECT_TRUE(has(issues, "required", "Observation.status")) << describe(issues);
