@@ -62,9 +62,28 @@ void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const
   appendUnescaped(raw, message_.encoding(), out);
   // Bytes that are not UTF-8 (Latin-1 text without MSH-18, a \XFF\ escape) are widened.
   if (isUtf8(std::string_view(out).substr(from))) return;
+  noteWidened(raw);
   const std::string decoded = out.substr(from);
   out.resize(from);
   appendUtf8(decoded, charset_, out);
+}
+
+// Once a message: the analyst should learn that its sender's character set is not the declared
+// one (or that MSH-18 is missing), since a guess of ISO 8859-1 can be wrong (e.g. Windows-1252).
+void DatatypeReader::noteWidened(std::string_view raw) const {
+  if (widened_noted_) return;
+  widened_noted_ = true;
+  Error warning;
+  warning.code = ErrorCode::DataType;
+  if (segment_ != nullptr) warning.segment = std::string(segment_->id());
+  warning.segment_sequence = sequence_;
+  const std::string_view bytes = message_.bytes();
+  if (raw.data() >= bytes.data() && raw.data() <= bytes.data() + bytes.size()) {
+    warning.offset = static_cast<std::uint64_t>(raw.data() - bytes.data());
+  }
+  warning.text = "text that is not UTF-8 was read as ISO 8859-1; declare the character set in MSH-18 "
+                 "(8859/1) or send UTF-8";
+  warnings_.push_back(std::move(warning));
 }
 
 void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string& out) const {

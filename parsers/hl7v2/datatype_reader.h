@@ -113,7 +113,10 @@ class DatatypeReader {
   // A value that could not be read as its type: warns and keeps it whole as an extension.
   void recordUnreadable(int field, const Element& e, std::string text) const;
   // Bytes kept as written (a whole segment as an extension), in UTF-8 as every canonical text.
-  std::string utf8(std::string_view raw) const { return toUtf8(raw, charset_); }
+  std::string utf8(std::string_view raw) const {
+    if (charset_ != CharacterSet::Latin1 && !isUtf8(raw)) noteWidened(raw);
+    return toUtf8(raw, charset_);
+  }
 
  private:
   // The decoded text of e as a view: the raw bytes themselves when decoding would not change
@@ -194,6 +197,9 @@ class DatatypeReader {
     Element::Level level = Element::Level::Field;
     canonical::DateTime iso;
   };
+  // Text that is not UTF-8 was read as ISO 8859-1: warned once a message (noteWidened).
+  void noteWidened(std::string_view raw) const;
+  mutable bool widened_noted_ = false;
   mutable std::array<RecentDateTime, 2> recent_date_times_{};
   mutable std::size_t next_recent_date_time_ = 0;
 

@@ -105,6 +105,15 @@ TEST(MutationRegression, Latin1TextWithoutCharacterSetBecomesUtf8) {
   ASSERT_EQ(n.message.patient.names[0].given.size(), 1u);
   EXPECT_EQ(n.message.patient.names[0].given[0], "Ren\xC3\xA9");
   EXPECT_TRUE(validUtf8Json(canonical::toJson(n.message)));
+  // The guess is said once, where it was first made: the analyst learns the feed's MSH-18 is wrong.
+  std::size_t said = 0;
+  for (const Error& w : n.warnings) {
+    if (w.text.find("ISO 8859-1") == std::string::npos) continue;
+    ++said;
+    EXPECT_EQ(w.segment, "PID");
+    EXPECT_EQ(w.offset, std::string_view("MSH|^~\\&|A|B|C|D|20261120||ADT^A01|1|P|2.5.1\rEVN|A01\rPID|1||X||").size());
+  }
+  EXPECT_EQ(said, 1u);
 }
 
 TEST(MutationRegression, Utf8TextIsKeptAsItIs) {
@@ -116,6 +125,7 @@ TEST(MutationRegression, Utf8TextIsKeptAsItIs) {
     EXPECT_EQ(n.message.patient.names[0].family, "Zo\xC3\xAB") << charset;
     ASSERT_EQ(n.message.patient.names[0].given.size(), 1u);
     EXPECT_EQ(n.message.patient.names[0].given[0], "\xE2\x82\xAC&") << charset;
+    for (const Error& w : n.warnings) EXPECT_EQ(w.text.find("ISO 8859-1"), std::string::npos) << w.text;
   }
 }
 
@@ -138,6 +148,8 @@ TEST(MutationRegression, UnmodelledSegmentOfLatin1MessageIsKeptInUtf8) {
   ASSERT_FALSE(n.message.extensions.empty());
   EXPECT_EQ(n.message.extensions.back().raw, "ZPI|1|Gr\xC3\xBC\xC3\x9F");
   EXPECT_TRUE(validUtf8Json(canonical::toJson(n.message)));
+  // Declared 8859/1: read as declared, nothing to warn about.
+  for (const Error& w : n.warnings) EXPECT_EQ(w.text.find("ISO 8859-1"), std::string::npos) << w.text;
 }
 
 TEST(MutationRegression, HeaderValuesOutsideUtf8BecomeUtf8) {
