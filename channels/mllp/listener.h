@@ -6,12 +6,14 @@
 // commits the message and builds the ACK.
 //
 // Two ways to serve connections, the same on the wire:
-// - threads (the default, and always for TLS): each connection has its own thread, which hands
-//   its frames one at a time to the Handler; handlers of different connections run concurrently.
-// - event loop (plain TCP with a BatchHandler): one thread waits on every connection at once
-//   (epoll) and hands the frames that arrived together, at most one a connection, to the
-//   BatchHandler in one call. An engine that commits them in one transaction pays one wake-up
-//   and one durable commit for the lot instead of one of each a message (see event_loop.h).
+// - threads (without a BatchHandler, and always for TLS): each connection has its own thread,
+//   which hands its frames one at a time to the Handler; handlers of different connections run
+//   concurrently.
+// - event loops (plain TCP with a BatchHandler; two by default): each loop waits on all of its
+//   connections at once (epoll) and hands the frames that arrived together, at most one a
+//   connection, to the BatchHandler in one call. An engine that commits them in one transaction
+//   pays one wake-up and one durable commit for the lot instead of one of each a message (see
+//   event_loop.h).
 // At most max_connections connections either way; one beyond that is accepted and closed at once
 // (logged), so the peer sees the refusal instead of waiting in a queue. Every wait is bounded: a
 // peer that stalls, sends garbage or an oversize frame loses only its own connection.
@@ -81,7 +83,7 @@ struct InboundFrame {
   // The payload of the response frame; empty sends nothing back. Left unset: the handler failed
   // for this frame, and its connection is closed without a response (like a Handler's exception).
   std::optional<std::string> response;
-}; 
+};
 
 struct ListenerCounters {
   std::uint64_t accepted = 0;

@@ -213,6 +213,43 @@ TEST_F(StoreTest, ABadMessageFailsOnlyItsOwnCaller) {
   EXPECT_EQ(store->countMessagesByStatus().at("received"), 15);
 }
 
+// commitAll, an event loop's batch: threaded mode queues the messages together, and each learns
+// its own outcome as commit()'s callers do.
+TEST_F(StoreTest, CommitAllGivesEachMessageOfTheBatchItsOwnOutcome) {
+  GroupCommitter committer(*store);
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(threadMessage(5, i));
+  batch[2].channel.clear();  // violates a constraint
+  const auto outcomes = committer.commitAll(std::move(batch));
+  ASSERT_EQ(outcomes.size(), 5u);
+  std::set<std::int64_t> ids;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (i == 2) {
+      EXPECT_TRUE(outcomes[i].error);
+    } else {
+      EXPECT_FALSE(outcomes[i].error);
+      ids.insert(outcomes[i].id.id);
+    }
+  }
+  EXPECT_EQ(ids.size(), 4u);
+  EXPECT_EQ(store->countMessagesByStatus().at("received"), 4);
+  EXPECT_EQ(committer.messagesCommitted(), 4u);
+}
+
+// Inline mode: the batch is one transaction; when it fails, no message of it is acknowledgeable
+// (not retried one by one, which could store a message twice after a failed WAL sync).
+TEST_F(StoreTest, InlineCommitAllFailsTheWholeBatchWhenItsTransactionFails) {
+  FailingStore failing(*store);
+  GroupCommitter committer(failing, GroupCommitter::Options{256, /*inline_writes=*/true});
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < 3; ++i) batch.push_back(threadMessage(6, i));
+  const auto outcomes = committer.commitAll(std::move(batch));
+  ASSERT_EQ(outcomes.size(), 3u);
+  for (const auto& outcome : outcomes) EXPECT_TRUE(outcome.error);
+  committer.stop();
+  EXPECT_THROW(committer.commitAll({threadMessage(6, 9)}), StoreError);
+}
+
 // The child commits through a GroupCommitter from 4 threads and reports every id the moment
 // commit() returns; the parent kills it with SIGKILL mid-stream, then finds every reported id
 // in the file. (SIGKILL loses what the process held in memory; surviving a power cut
