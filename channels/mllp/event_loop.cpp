@@ -115,38 +115,15 @@ void EventLoop::run() {
   epoll_event events[kMaxEvents];
   auto last_sweep = Clock::now();
   while (!state_->stopping) {
-    // A connection still listed has a frame waiting: look at the sockets without sleeping.
-    const int timeout_ms = listed_.empty() ? static_cast<int>(kSweepEvery.count()) : 0;
-    const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
-    if (n < 0 && errno != EINTR) {
-      // Not expected with descriptors of our own; bounded, so a broken epoll cannot spin.
-      state_->log.write(LogEvent("mllp.listener.poll_failed", LogLevel::Error).field("error", errorText(errno)));
+    try {
+      turn(events, last_sweep);
+    } catch (const std::exception& e) {
+      // Out of memory, most likely (the handler's own failures are caught in handleBatch). Say so
+      // and go on after a pause rather than take the engine down: a frame whose answer was lost
+      // is sent again by its sender after its ACK timeout, and found a duplicate.
+      state_->log.write(LogEvent("mllp.listener.loop_failed", LogLevel::Error).field("error", e.what()));
       std::this_thread::sleep_for(kReadSlice);
     }
-    for (int i = 0; i < n; ++i) {
-      void* tag = events[i].data.ptr;
-      if (tag == &listen_tag) {
-        acceptPending();
-      } else if (tag == &wake_tag) {
-        std::uint64_t count = 0;
-        (void)!::read(wake_fd_, &count, sizeof count);
-        adoptInbox();
-      } else {
-        Connection& c = *static_cast<Connection*>(tag);
-        if ((events[i].events & EPOLLOUT) != 0) flush(c);
-        if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) != 0) read(c);
-        list(c);
-      }
-    }
-    // Frames read but not handed over yet get no response: their senders will send them again.
-    if (state_->stopping) break;
-    handleBatch();
-    const auto now = Clock::now();
-    if (now - last_sweep >= kSweepEvery) {
-      sweep(now);
-      last_sweep = now;
-    }
-    closeMarked();
   }
   {
     // Connections a sibling handed over too late are closed unserved, like frames not taken.
@@ -168,6 +145,43 @@ void EventLoop::run() {
   std::lock_guard lock(finished_mutex_);
   finished_ = true;
   finished_changed_.notify_all();
+}
+
+// One turn: wait for the sockets (or not, when a frame is waiting), read, hand the batch over,
+// check time-outs, close what must be closed.
+void EventLoop::turn(epoll_event* events, Clock::time_point& last_sweep) {
+  // A connection still listed has a frame waiting: look at the sockets without sleeping.
+  const int timeout_ms = listed_.empty() ? static_cast<int>(kSweepEvery.count()) : 0;
+  const int n = ::epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+  if (n < 0 && errno != EINTR) {
+    // Not expected with descriptors of our own; bounded, so a broken epoll cannot spin.
+    state_->log.write(LogEvent("mllp.listener.poll_failed", LogLevel::Error).field("error", errorText(errno)));
+    std::this_thread::sleep_for(kReadSlice);
+  }
+  for (int i = 0; i < n; ++i) {
+    void* tag = events[i].data.ptr;
+    if (tag == &listen_tag) {
+      acceptPending();
+    } else if (tag == &wake_tag) {
+      std::uint64_t count = 0;
+      (void)!::read(wake_fd_, &count, sizeof count);
+      adoptInbox();
+    } else {
+      Connection& c = *static_cast<Connection*>(tag);
+      if ((events[i].events & EPOLLOUT) != 0) flush(c);
+      if ((events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) != 0) read(c);
+      list(c);
+    }
+  }
+  // Frames read but not handed over yet get no response: their senders will send them again.
+  if (state_->stopping) return;
+  handleBatch();
+  const auto now = Clock::now();
+  if (now - last_sweep >= kSweepEvery) {
+    sweep(now);
+    last_sweep = now;
+  }
+  closeMarked();
 }
 
 void EventLoop::acceptPending() {

@@ -62,6 +62,7 @@ class EventLoop {
   using Clock = std::chrono::steady_clock;
   struct Connection;
 
+  void turn(epoll_event* events, Clock::time_point& last_sweep);
   void acceptPending();
   void admit(int fd, const std::string& address);
   bool adopt(int fd, const std::string& address);
