@@ -296,7 +296,7 @@ void EventLoop::serve(int fd, const std::string& address) {
 
 void EventLoop::read(Connection& c) {
   if (!c.closing.empty() || c.peer_closed) return;
-  for (int turn = 0; turn < kReadsPerTurn; ++turn) {
+  for (int reads = 0; reads < kReadsPerTurn; ++reads) {
     const ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT);
     if (n > 0) {
       c.bytes_in += static_cast<std::uint64_t>(n);
@@ -403,6 +403,7 @@ void EventLoop::handleBatch() {
   // their socket.
   std::size_t kept = 0;
   for (Connection* c : listed_) {
+    if (c->closing.empty()) setInterest(*c);  // first: it may mark the connection to be closed
     const bool more = !c->closing.empty() || (c->out.empty() && c->decoder.hasQueued()) ||
                       (c->peer_closed && c->out.empty());
     if (more) {
@@ -410,7 +411,6 @@ void EventLoop::handleBatch() {
     } else {
       c->listed = false;
     }
-    if (c->closing.empty()) setInterest(*c);
   }
   listed_.resize(kept);
 }
@@ -460,9 +460,8 @@ void EventLoop::setInterest(Connection& c) {
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &event) == 0) {
     c.interest = want;
   } else {
-    c.closing = "io_error";
+    c.closing = "io_error";  // handleBatch keeps it listed, and closeMarked closes it
     c.error = errorText(errno);
-    list(c);
   }
 }
 
