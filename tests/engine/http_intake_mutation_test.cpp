@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "tests/support/mutation_rounds.h"
 #include "tests/engine/engine_fixture.h"
 #include "tests/fhir/json_mutator.h"
 #include "tests/http/support.h"
@@ -21,11 +22,7 @@ using namespace ferry;
 // Named, not anonymous: the unity build puts several test files in one translation unit.
 namespace http_intake_mutation {
 
-int mutationRounds() {
-  const char* text = std::getenv("FERRY_MUTATION_ROUNDS");
-  const int rounds = text == nullptr ? 1 : std::atoi(text);
-  return rounds > 0 ? rounds : 1;
-}
+using ferry::test::mutationRounds;
 
 runtime::EngineConfig fhirIntake(const test::TempFolder& dir) {
   runtime::EngineConfig config;

@@ -31,6 +31,7 @@
 #include "parsers/fhir/reader.h"
 #include "parsers/fhir/validator.h"
 #include "parsers/fhir/writer.h"
+#include "tests/support/mutation_rounds.h"
 #include "tests/fhir/json_mutator.h"
 #include "tests/support/files.h"
 
@@ -38,11 +39,7 @@ namespace ferry::fhir {
 // Named, not anonymous: the unity build puts several test files in one translation unit.
 namespace fhir_mutation {
 
-int mutationRounds() {
-  const char* text = std::getenv("FERRY_MUTATION_ROUNDS");
-  const int rounds = text == nullptr ? 1 : std::atoi(text);
-  return rounds > 0 ? rounds : 1;
-}
+using ferry::test::mutationRounds;
 
 struct Seed {
   std::string name;

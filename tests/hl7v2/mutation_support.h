@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/mutation_rounds.h"
 #include "tests/support/files.h"
 
 namespace ferry::hl7v2::mutation {
@@ -23,10 +24,7 @@ namespace ferry::hl7v2::mutation {
 // FERRY_MUTATION_ROUNDS=N (N mutants a seed) runs a longer soak by hand, e.g.
 //   FERRY_MUTATION_ROUNDS=2000 build/test/tests/hl7v2_tests --gtest_filter='MutationRobustness.*'
 inline int roundsFromEnvironment(int default_rounds) {
-  const char* text = std::getenv("FERRY_MUTATION_ROUNDS");
-  if (text == nullptr) return default_rounds;
-  const long rounds = std::strtol(text, nullptr, 10);
-  return rounds > 0 && rounds <= 10'000'000 ? static_cast<int>(rounds) : default_rounds;
+  return ::ferry::test::mutationRounds(default_rounds);
 }
 
 struct Seed {

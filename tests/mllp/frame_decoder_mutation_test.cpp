@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "channels/mllp/frame_decoder.h"
+#include "tests/support/mutation_rounds.h"
 
 using ferry::mllp::encodeFrame;
 using ferry::mllp::FrameDecoder;
@@ -28,11 +29,7 @@ using ferry::mllp::FrameDecoder;
 // Named, not anonymous: the unity build puts several test files in one translation unit.
 namespace frame_decoder_mutation {
 
-int mutationRounds() {
-  const char* text = std::getenv("FERRY_MUTATION_ROUNDS");
-  const int rounds = text == nullptr ? 1 : std::atoi(text);
-  return rounds > 0 ? rounds : 1;
-}
+using ferry::test::mutationRounds;
 
 // What a reader of the stream gets: a frame's payload, or an oversize frame at an offset.
 struct Delivery {

@@ -27,6 +27,7 @@
 #include "parsers/xml/reader.h"
 #include "parsers/xml/safe_parser.h"
 #include "parsers/xml/writer.h"
+#include "tests/support/mutation_rounds.h"
 #include "tests/xml/xml_test_support.h"
 
 namespace xml = ferry::xml;
@@ -34,11 +35,7 @@ namespace xml = ferry::xml;
 // Named, not anonymous: the unity build puts several test files in one translation unit.
 namespace xml_mutation {
 
-int mutationRounds() {
-  const char* text = std::getenv("FERRY_MUTATION_ROUNDS");
-  const int rounds = text == nullptr ? 1 : std::atoi(text);
-  return rounds > 0 ? rounds : 1;
-}
+using ferry::test::mutationRounds;
 
 struct Seed {
   std::string name;
