@@ -196,8 +196,10 @@ Result<bool> Message::index(const Limits& limits) {
 
   const char esc = encoding_.escape;
   // pos holds \r, the field separator, the escape character or a byte >= 0x80 (the field
-  // separator may be one too: it is then only a separator).
+  // separator may be one too: it is then a separator of a segment that needs decoding, as the
+  // 16-byte pass below marks it).
   auto handle = [&](std::size_t pos) {
+    if (static_cast<signed char>(data[pos]) < 0) seg_decode = true;
     if (data[pos] == fs) {
       separators_[separator_count++] = static_cast<std::uint32_t>(pos);
       return;
