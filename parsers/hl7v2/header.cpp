@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "engine/canonical/utf8.h"
 
@@ -24,12 +25,13 @@ constexpr std::array<CharsetName, 4> kCharsets = {{
     {"UTF-8", CharacterSet::Utf8},  // seen in the wild though not in table 0211
 }};
 
-Error headerError(ErrorCode code, int field, std::string text) {
+Error headerError(ErrorCode code, int field, std::string text, std::uint64_t offset) {
   Error e;
   e.code = code;
   e.segment = "MSH";
   e.segment_sequence = 1;
   e.field = field;
+  e.offset = offset;
   e.text = std::move(text);
   return e;
 }
@@ -66,6 +68,18 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   // message: values are looked at as views, decoded only when they hold an escape.
   const Segment msh = message.segment(message.findSegment("MSH"));
   const auto field = [&](int n) { return msh.field(n).repetition(1); };
+  // Where MSH-n starts, or where it would: the end of MSH when the field is missing. An error
+  // names this byte, so a reader of a file of many messages finds the field.
+  const std::string_view bytes = message.bytes();
+  const auto offsetOf = [&](int n) -> std::uint64_t {
+    const Element e = msh.field(n);
+    const std::string_view raw = msh.raw();
+    const char* at = e.present() ? e.raw().data() : raw.data() + raw.size();
+    return at != nullptr && at >= bytes.data() ? static_cast<std::uint64_t>(at - bytes.data()) : 0;
+  };
+  const auto headerError = [&](ErrorCode code, int n, std::string text) {
+    return ::ferry::hl7v2::headerError(code, n, std::move(text), offsetOf(n));
+  };
   std::string scratch;
   if (field(9).component(1).textView(scratch).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 9,

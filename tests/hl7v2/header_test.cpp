@@ -41,6 +41,21 @@ TEST(Header, ReportsEveryMissingRequiredField) {
   for (const auto& e : errors) EXPECT_EQ(e.code, ErrorCode::RequiredFieldMissing);
 }
 
+TEST(Header, ErrorsNameTheByteWhereTheFieldIsOrWouldBe) {
+  HeaderFacts facts;
+  const std::string msh = "MSH|^~\\&|A|B|C|D|2026||ADT^A01||P|3.0";
+  auto errors = check(msh, facts);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, 10);
+  EXPECT_EQ(errors[0].offset, msh.find("||P|") + 1);  // the empty MSH-10, between the bars
+  EXPECT_EQ(errors[1].field, 12);
+  EXPECT_EQ(errors[1].offset, msh.find("3.0"));
+  auto missing = check("MSH|^~\\&|A|B|C|D|2026||ADT^A01", facts);
+  ASSERT_FALSE(missing.empty());
+  EXPECT_EQ(missing[0].field, 10);
+  EXPECT_EQ(missing[0].offset, std::string("MSH|^~\\&|A|B|C|D|2026||ADT^A01").size()) << "the end of MSH";
+}
+
 TEST(Header, RecordsCharacterSets) {
   HeaderFacts facts;
   EXPECT_TRUE(check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||8859/1", facts).empty());
