@@ -21,6 +21,7 @@
 #include "parsers/fhir/reader.h"
 #include "parsers/fhir/writer.h"
 #include "tests/fhir/large_bundle.h"
+#include "tests/support/proc_status.h"
 
 namespace {
 
@@ -33,19 +34,7 @@ const ferry::fhir::test::LargeBundle& bundle() {
   return b;
 }
 
-std::size_t statusBytes(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) {
-      std::istringstream fields(line.substr(field.size() + 1));
-      std::size_t kb = 0;
-      fields >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
-}
+using ferry::test::statusBytes;
 
 std::size_t heapInUse() {
   const struct mallinfo2 m = mallinfo2();

@@ -122,4 +122,30 @@ bool eventually(Predicate predicate, std::chrono::milliseconds limit = std::chro
   return predicate();
 }
 
+// An engine with one HTTP channel "fhir-in" at /fhir whose messages go, as received, to a file
+// destination "archive" (dir/out, one file a message id).
+inline runtime::EngineConfig fhirHttpConfig(const TempFolder& dir, std::int64_t max_body_bytes,
+                                            const std::string& ack_mode = "after_parse") {
+  runtime::EngineConfig config;
+  config.folder = dir.path();
+  config.store.path = dir.path() + "/var/ferry.db";
+  runtime::ChannelConfig in;
+  in.name = "fhir-in";
+  in.file = "channels/fhir-in.json";
+  in.source.type = "http";
+  in.source.path = "/fhir";
+  in.source.max_body_bytes = max_body_bytes;
+  in.ack_mode = ack_mode;
+  runtime::DestinationConfig archive;
+  archive.name = "archive";
+  archive.type = "file";
+  archive.format = "original";
+  archive.folder = dir.path() + "/out";
+  archive.filename = "{id}";
+  archive.extension = ".json";
+  in.destinations.push_back(archive);
+  config.channels.push_back(in);
+  return config;
+}
+
 }  // namespace ferry::test

@@ -25,26 +25,7 @@ namespace http_intake_mutation {
 using ferry::test::mutationRounds;
 
 runtime::EngineConfig fhirIntake(const test::TempFolder& dir) {
-  runtime::EngineConfig config;
-  config.folder = dir.path();
-  config.store.path = dir.path() + "/var/ferry.db";
-  runtime::ChannelConfig in;
-  in.name = "fhir-in";
-  in.file = "channels/fhir-in.json";
-  in.source.type = "http";
-  in.source.path = "/fhir";
-  in.source.max_body_bytes = 4 * 1024 * 1024;  // room for the deep-nesting body
-  in.ack_mode = "after_parse";
-  runtime::DestinationConfig archive;
-  archive.name = "archive";
-  archive.type = "file";
-  archive.format = "original";
-  archive.folder = dir.path() + "/out";
-  archive.filename = "{id}";
-  archive.extension = ".json";
-  in.destinations.push_back(archive);
-  config.channels.push_back(in);
-  return config;
+  return test::fhirHttpConfig(dir, 4 * 1024 * 1024);  // room for the deep-nesting body
 }
 
 // "" when r is 201, or a 4xx whose body is an OperationOutcome with a diagnostic; else why not.

@@ -29,26 +29,8 @@ std::string fhirSample(const std::string& name) {
 }
 
 runtime::EngineConfig httpConfig(const TempFolder& dir, const std::string& ack_mode = "after_parse") {
-  runtime::EngineConfig config;
-  config.folder = dir.path();
-  config.store.path = dir.path() + "/var/ferry.db";
+  runtime::EngineConfig config = test::fhirHttpConfig(dir, kMaxBody, ack_mode);
   config.profiles_folder = std::string(FERRY_SOURCE_DIR) + "/samples/profiles";
-  runtime::ChannelConfig in;
-  in.name = "fhir-in";
-  in.file = "channels/fhir-in.json";
-  in.source.type = "http";
-  in.source.path = "/fhir";
-  in.source.max_body_bytes = kMaxBody;
-  in.ack_mode = ack_mode;
-  runtime::DestinationConfig archive;
-  archive.name = "archive";
-  archive.type = "file";
-  archive.format = "original";
-  archive.folder = dir.path() + "/out";
-  archive.filename = "{id}";
-  archive.extension = ".json";
-  in.destinations.push_back(archive);
-  config.channels.push_back(in);
   return config;
 }
 

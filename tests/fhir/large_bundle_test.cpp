@@ -11,6 +11,7 @@
 #include <string>
 
 #include "parsers/fhir/reader.h"
+#include "tests/support/proc_status.h"
 
 namespace {
 
@@ -26,20 +27,7 @@ constexpr bool kSanitized = false;
 constexpr bool kSanitized = false;
 #endif
 
-// A "VmRSS" / "VmHWM" line of /proc/self/status, in bytes.
-std::size_t statusBytes(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) {
-      std::istringstream fields(line.substr(field.size() + 1));
-      std::size_t kb = 0;
-      fields >> kb;
-      return kb * 1024;
-    }
-  }
-  return 0;
-}
+using ferry::test::statusBytes;
 
 // Bytes the allocator has handed out and not got back.
 std::size_t heapInUse() {

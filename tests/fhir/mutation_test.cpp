@@ -52,15 +52,10 @@ const std::vector<Seed>& seeds() {
   static const std::vector<Seed> all = [] {
     std::vector<Seed> out;
     const std::string root = FERRY_SOURCE_DIR;
-    for (const std::string& dir :
-         {root + "/../shared/samples/fhir", root + "/samples/fhir", root + "/tests/fhir/data"}) {
-      if (!std::filesystem::is_directory(dir)) continue;
-      std::vector<std::filesystem::path> files;
-      for (const auto& e : std::filesystem::directory_iterator(dir)) {
-        if (e.path().extension() == ".json") files.push_back(e.path());
-      }
-      std::sort(files.begin(), files.end());  // the same order, so the same mutants, every run
-      for (const auto& f : files) out.push_back({f.string(), ferry::test::readFile(f.string())});
+    for (const std::string& f :
+         ferry::test::filesIn({root + "/../shared/samples/fhir", root + "/samples/fhir", root + "/tests/fhir/data"},
+                              ".json")) {
+      out.push_back({f, ferry::test::readFile(f)});
     }
     return out;
   }();

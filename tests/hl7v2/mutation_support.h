@@ -99,23 +99,12 @@ inline std::vector<Seed> handBuiltSeeds() {
 // Every file of the shared samples (../shared/samples/hl7v2 beside the repository, when it is
 // there) and of the repository's samples/hl7v2, once each by content, then the hand-built ones.
 inline std::vector<Seed> loadSeeds() {
-  namespace fs = std::filesystem;
   std::vector<Seed> seeds;
   const std::string source = FERRY_SOURCE_DIR;
-  for (const std::string& dir : {source + "/../shared/samples/hl7v2", source + "/samples/hl7v2"}) {
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) continue;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.is_regular_file()) files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());  // directory order is not stable across machines
-    for (const auto& path : files) {
-      std::string bytes = ferry::test::readFile(path.string());
-      const bool seen = std::any_of(seeds.begin(), seeds.end(),
-                                    [&](const Seed& s) { return s.bytes == bytes; });
-      if (!seen) seeds.push_back({path.filename().string(), std::move(bytes)});
-    }
+  for (const std::string& path : ferry::test::filesIn({source + "/../shared/samples/hl7v2", source + "/samples/hl7v2"})) {
+    std::string bytes = ferry::test::readFile(path);
+    const bool seen = std::any_of(seeds.begin(), seeds.end(), [&](const Seed& s) { return s.bytes == bytes; });
+    if (!seen) seeds.push_back({std::filesystem::path(path).filename().string(), std::move(bytes)});
   }
   for (Seed& s : handBuiltSeeds()) seeds.push_back(std::move(s));
   return seeds;

@@ -1,6 +1,8 @@
 #pragma once
 // Test helpers to read files (the repository's samples among them) and command output.
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -15,6 +17,28 @@ inline std::string readFile(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+// The regular files of each folder that exists, in the order the folders are given and, within
+// one, sorted by path (directory order differs between machines, and a seeded test must read
+// the same files in the same order every run); only names ending in `extension` unless it is "".
+inline std::vector<std::string> filesIn(const std::vector<std::string>& folders,
+                                        const std::string& extension = "") {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& folder : folders) {
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      if (entry.is_regular_file() && (extension.empty() || entry.path().extension() == extension)) {
+        files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) out.push_back(f.string());
+  }
+  return out;
 }
 
 // The lines of `text`, each without its '\n'; a last line without one is left out (command

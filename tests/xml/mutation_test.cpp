@@ -27,6 +27,7 @@
 #include "parsers/xml/reader.h"
 #include "parsers/xml/safe_parser.h"
 #include "parsers/xml/writer.h"
+#include "tests/support/files.h"
 #include "tests/support/mutation_rounds.h"
 #include "tests/xml/xml_test_support.h"
 
@@ -48,14 +49,8 @@ const std::vector<Seed>& seeds() {
   static const std::vector<Seed> all = [] {
     std::vector<Seed> out;
     const std::string root = FERRY_SOURCE_DIR;
-    for (const std::string& dir : {root + "/../shared/samples/xml", root + "/samples/xml"}) {
-      if (!std::filesystem::is_directory(dir)) continue;
-      std::vector<std::filesystem::path> files;
-      for (const auto& e : std::filesystem::directory_iterator(dir)) {
-        if (e.path().extension() == ".xml") files.push_back(e.path());
-      }
-      std::sort(files.begin(), files.end());
-      for (const auto& f : files) out.push_back({f.string(), ferry::test::readFile(f.string())});
+    for (const std::string& f : ferry::test::filesIn({root + "/../shared/samples/xml", root + "/samples/xml"}, ".xml")) {
+      out.push_back({f, ferry::test::readFile(f)});
     }
     return out;
   }();
