@@ -101,21 +101,11 @@ INSTANTIATE_TEST_SUITE_P(AckModes, ConcurrentSenders,
 
 // A store, and a channel "lab" routing every message to "hospital" as it arrived.
 struct StoreFolder {
-  static runtime::ChannelConfig labChannel() {
-    runtime::ChannelConfig lab;
-    lab.name = "lab";
-    runtime::DestinationConfig hospital;
-    hospital.name = "hospital";
-    hospital.format = "original";
-    lab.destinations.push_back(hospital);
-    return lab;
-  }
-
   TempFolder dir;
   std::unique_ptr<store::Store> store = store::openSqliteStore(dir.path() + "/ferry.db");
   runtime::EventBus bus;
   const runtime::InboundDecoder decoder{nullptr};
-  const runtime::MessageRouter router{{labChannel()}, nullptr};
+  const runtime::MessageRouter router{{test::labToHospital()}, nullptr};
 };
 
 TEST(ProcessorBatch, AQueueOfMessagesIsRecordedInOneTransaction) {

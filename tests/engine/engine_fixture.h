@@ -148,4 +148,15 @@ inline runtime::EngineConfig fhirHttpConfig(const TempFolder& dir, std::int64_t 
   return config;
 }
 
+// A channel "lab" whose every message goes, as it arrived, to a destination "hospital".
+inline runtime::ChannelConfig labToHospital() {
+  runtime::ChannelConfig lab;
+  lab.name = "lab";
+  runtime::DestinationConfig hospital;
+  hospital.name = "hospital";
+  hospital.format = "original";
+  lab.destinations.push_back(hospital);
+  return lab;
+}
+
 }  // namespace ferry::test

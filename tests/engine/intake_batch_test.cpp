@@ -20,23 +20,12 @@ std::string adt(const std::string& control_id) {
 }
 
 struct IntakeFolder {
-  static runtime::ChannelConfig labChannel() {
-    runtime::ChannelConfig lab;
-    lab.name = "lab";
-    lab.ack_mode = "on_commit";
-    runtime::DestinationConfig hospital;
-    hospital.name = "hospital";
-    hospital.format = "original";
-    lab.destinations.push_back(hospital);
-    return lab;
-  }
-
   TempFolder dir;
   std::unique_ptr<store::Store> store = store::openSqliteStore(dir.path() + "/ferry.db");
   store::GroupCommitter committer{*store, store::GroupCommitter::Options{256, /*inline_writes=*/true}};
   runtime::EventBus bus;
   const runtime::InboundDecoder decoder{nullptr};
-  const runtime::ChannelConfig channel = labChannel();
+  const runtime::ChannelConfig channel = test::labToHospital();  // ACK on commit
   const runtime::MessageRouter router{{channel}, nullptr};
   runtime::Processor processor{*store, bus, decoder, router, nullptr};  // not started: queues only
   runtime::Hl7Intake intake{channel, /*duplicate_window_ms=*/60'000, *store, committer, processor, bus};
