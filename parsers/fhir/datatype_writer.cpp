@@ -1,5 +1,7 @@
 #include "parsers/fhir/datatype_writer.h"
 
+#include <charconv>
+
 #include "parsers/fhir/primitives.h"
 #include "parsers/terminology/concept_map.h"
 
@@ -110,6 +112,12 @@ std::optional<std::string> fhirDecimal(std::string_view text) {
   out += rest;  // an exponent, or anything else: checked below
   if (out == "-0") out = "0";
   if (!isFhirDecimal(out)) return std::nullopt;
+  // JSON readers hold numbers as doubles: one past their range (1e999, or four hundred digits)
+  // is refused by them, Ferry's own reader included, and one too small for them (1e-999) is
+  // read as 0. Such a value is not written as a number; the caller keeps it as text.
+  double value = 0;
+  const auto [end, error] = std::from_chars(out.data(), out.data() + out.size(), value);
+  if (error != std::errc() || end != out.data() + out.size()) return std::nullopt;
   return out;
 }
 

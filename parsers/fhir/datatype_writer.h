@@ -40,7 +40,8 @@ std::optional<std::string> fhirDateTime(std::string_view iso, std::string_view f
 std::optional<std::string> fhirInstant(std::string_view iso, std::string_view fallbackOffset);
 // The date part as a FHIR date.
 std::optional<std::string> fhirDate(std::string_view iso);
-// JSON/FHIR decimal text for canonical decimal text (rule above).
+// JSON/FHIR decimal text for canonical decimal text (rule above); nullopt when it is not a
+// decimal, or lies outside what a JSON reader's double holds (1e999, 1e-999).
 std::optional<std::string> fhirDecimal(std::string_view text);
 // The "+hh:mm" / "-hh:mm" / "Z" at the end of an ISO date/time; empty when it has none.
 std::string_view isoOffset(std::string_view iso);

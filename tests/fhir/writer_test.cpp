@@ -168,6 +168,17 @@ TEST(FhirWriter, EdgeCaseValuesAreWrittenValid) {
   EXPECT_TRUE(foreign) << "the Z-segment extension is reported, not silently dropped";
 }
 
+TEST(FhirWriter, NumberBeyondADoubleIsKeptAsTextAndTheBundleReadsBack) {
+  canonical::Message m = test::edgeCaseMessage();
+  ASSERT_EQ(m.observations.at(6).value_type, "NM");
+  m.observations[6].value.decimal = "1e999";
+  const std::string json = writeBundle(m, BundleType::Transaction);
+  EXPECT_EQ(json.find("1e999,"), std::string::npos) << "not written as a JSON number";
+  EXPECT_STREQ((*resources(parse(json), "Observation")[6])["valueString"].GetString(), "1e999");
+  const canonical::Message back = test::readOk(json).message;
+  EXPECT_EQ(*back.observations.at(6).value.text, "1e999") << "Ferry's own reader takes it back";
+}
+
 TEST(FhirWriter, ObservationCategoryIsWrittenInItsPlaceAndReadsBack) {
   canonical::Message m = test::edgeCaseMessage();
   const canonical::CodeableConcept vitals{
@@ -224,6 +235,13 @@ TEST(FhirWriter, DecimalRule) {
   EXPECT_EQ(fhirDecimal("12,5"), std::nullopt);
   EXPECT_EQ(fhirDecimal("."), std::nullopt);
   EXPECT_EQ(fhirDecimal("abc"), std::nullopt);
+  // Beyond a double: JSON readers refuse the number (or read 0), so it is not written as one.
+  EXPECT_EQ(fhirDecimal("1e999"), std::nullopt);
+  EXPECT_EQ(fhirDecimal("-2.5E+400"), std::nullopt);
+  EXPECT_EQ(fhirDecimal("1e-999"), std::nullopt);
+  EXPECT_EQ(fhirDecimal(std::string(400, '9')), std::nullopt);
+  EXPECT_EQ(fhirDecimal("1.5e300"), "1.5e300");
+  EXPECT_EQ(fhirDecimal("0e999"), "0e999");
 }
 
 TEST(FhirWriter, SingleResourceRefersByIdentifier) {
