@@ -88,6 +88,9 @@ int runCommand(const Args& args) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // Under a file size limit (ulimit -f) a write past it would end the process by default; ignored,
+  // it fails with EFBIG instead, and the store reports it like a full disk.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   runtime::JsonLog log(load.config.log_file);
   if (!prepareStore(load.config, log)) return 1;

@@ -1,5 +1,6 @@
 #include "engine/runtime/delivery_worker.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -10,6 +11,8 @@ namespace ferry::runtime {
 namespace {
 // Longest sleep between looks at the queue: retries come due without anyone waking us.
 constexpr auto kPoll = std::chrono::milliseconds(200);
+// Longest pause between tries while the store refuses writes.
+constexpr auto kMaxErrorPause = std::chrono::milliseconds(5000);
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(std::string queue, std::string channel, DestinationConfig config,
@@ -54,22 +57,34 @@ void DeliveryWorker::resume() {
 
 void DeliveryWorker::run() {
   markBackgroundThread();
+  auto pause = kPoll;  // after a store failure: doubles up to kMaxErrorPause, so a broken disk does not spin
   while (!stopping_) {
     bool worked = false;
+    bool failed = false;
     try {
+      recordUnrecorded();
       if (paused_) {
         releaseNext();
       } else {
         worked = deliverBatch();
       }
     } catch (const std::exception& e) {
-      // A store problem must not kill the worker; what it could not settle stays claimed and
-      // is recovered at the next start. Back off so a broken disk does not spin.
+      // A store problem must not kill the worker. Settlements it could not record are kept
+      // (unrecorded_) and recorded again first; what it had only claimed stays in flight and
+      // is recovered at the next start.
       bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
+      failed = true;
     }
     if (worked) continue;
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, kPoll, [this] { return woken_ || stopping_.load(); });
+    if (failed) {
+      // Not cut short by wake(): new work cannot help while the store refuses writes.
+      wake_.wait_for(lock, pause, [this] { return stopping_.load(); });
+      pause = std::min(pause * 2, kMaxErrorPause);
+    } else {
+      pause = kPoll;
+      wake_.wait_for(lock, kPoll, [this] { return woken_ || stopping_.load(); });
+    }
     woken_ = false;
   }
   try {
@@ -78,6 +93,16 @@ void DeliveryWorker::run() {
     // Left in flight: recovery at the next start makes them pending again.
     bus_.publish(Event{"worker_error", channel_, queue_, 0, 0, e.what(), 0});
   }
+  // Settlements still unrecorded were noted as they happened (noteSettlement): the next start
+  // settles them from those notes instead of sending them again.
+}
+
+void DeliveryWorker::recordUnrecorded() {
+  if (!unrecorded_) return;
+  store_.settleDeliveries(unrecorded_->settlements, unrecorded_->unsent);  // throws while refused
+  for (Event& e : unrecorded_->events) bus_.publish(std::move(e));
+  unrecorded_.reset();
+  bus_.publish(Event{"worker_resumed", channel_, queue_, 0, 0, "settlements recorded after a store failure", 0});
 }
 
 store::ClaimOrder DeliveryWorker::claimOrder() const {
@@ -167,10 +192,20 @@ void DeliveryWorker::record(const std::vector<Attempt>& attempts,
   std::vector<store::DeliverySettlement> settlements;
   settlements.reserve(attempts.size());
   for (const Attempt& a : attempts) settlements.push_back(a.settlement);
-  if (claim_next) {
-    next_ = store_.settleAndClaim(settlements, queue_, nowMs(), max_batch_, claimOrder()).claimed;
-  } else {
-    store_.settleDeliveries(settlements, unsent);
+  try {
+    if (claim_next) {
+      next_ = store_.settleAndClaim(settlements, queue_, nowMs(), max_batch_, claimOrder()).claimed;
+    } else {
+      store_.settleDeliveries(settlements, unsent);
+    }
+  } catch (const std::exception&) {
+    // Sent but not recorded: kept to be recorded before anything else is claimed or sent.
+    Unrecorded kept{std::move(settlements), unsent, {}};
+    for (const Attempt& a : attempts) {
+      kept.events.push_back(Event{a.event, channel_, queue_, a.delivery->message_id, a.delivery->id, a.detail, nowMs()});
+    }
+    unrecorded_ = std::move(kept);
+    throw;
   }
   for (const Attempt& a : attempts) publish(a.event, *a.delivery, a.detail);
 }

@@ -23,6 +23,11 @@
 // the peer answers (Store::noteSettlement: no transaction, survives a killed process), and
 // recovery settles what was noted: a crash re-sends at most the delivery on the wire, as when
 // every delivery had its own transactions.
+//
+// When the store refuses a batch's settlements (a full disk, an I/O error), the worker keeps
+// them and records them again, with a growing pause, before it claims or sends anything else:
+// the deliveries were sent, so they must not be sent again, and a FIFO queue cannot move on
+// while they are in flight. Once the store takes writes again the queue resumes by itself.
 
 #include <atomic>
 #include <condition_variable>
@@ -30,6 +35,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -98,6 +104,16 @@ class DeliveryWorker {
   void releaseNext();
   store::ClaimOrder claimOrder() const;
   void publish(const char* type, const store::DeliveryRecord& d, std::string detail = {});
+  // Records the settlements a refused transaction left behind (if any); throws while the store
+  // still refuses them.
+  void recordUnrecorded();
+
+  // A batch whose transaction the store refused: recorded again before anything else.
+  struct Unrecorded {
+    std::vector<store::DeliverySettlement> settlements;
+    std::vector<std::int64_t> unsent;
+    std::vector<Event> events;  // announced once recorded
+  };
 
   const std::string queue_;
   const std::string channel_;
@@ -111,6 +127,7 @@ class DeliveryWorker {
   // Claimed with the last batch's settlements, to be sent next; in flight in the store. Only
   // the worker's thread touches it.
   std::vector<store::DeliveryRecord> next_;
+  std::optional<Unrecorded> unrecorded_;  // the worker's thread only
 
   std::mutex mutex_;
   std::condition_variable wake_;

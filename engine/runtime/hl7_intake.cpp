@@ -34,8 +34,28 @@ std::string Hl7Intake::ackControlId(std::int64_t id) const {
 
 std::string Hl7Intake::receive(std::string bytes) {
   Arrival arrival = arrive(std::move(bytes), nowMs());
-  const store::ReceivedId received = committer_.commit(std::move(arrival.record));
+  store::ReceivedId received;
+  try {
+    received = committer_.commit(std::move(arrival.record));
+  } catch (...) {
+    reportNotStored(std::current_exception(), 1);
+    throw;  // no ACK: the sender sends it again
+  }
   return acknowledge(arrival, received);
+}
+
+void Hl7Intake::reportNotStored(const std::exception_ptr& error, std::size_t count) {
+  // The listener's own line leaves the exception out (it may quote a message); the store's
+  // sentence names the database and SQLite's reason, never a message's content.
+  std::string why = "store unavailable";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    why += std::string(": ") + e.what();
+  } catch (...) {
+  }
+  bus_.publish(Event{"not_stored", channel_.name, "", 0, 0,
+                     std::to_string(count) + " message(s) not acknowledged, " + why, 0});
 }
 
 std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::string> frames) {
@@ -50,6 +70,7 @@ std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::s
   }
   const auto committed = committer_.commitAll(std::move(records));
   std::vector<std::optional<std::string>> acks(arrivals.size());
+  if (!committed.empty() && committed.front().error) reportNotStored(committed.front().error, committed.size());
   for (std::size_t i = 0; i < arrivals.size(); ++i) {
     if (committed[i].error) continue;  // not stored: no ACK
     try {
@@ -118,7 +139,20 @@ std::string Hl7Intake::acknowledge(Arrival& a, const store::ReceivedId& received
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
-  const ProcessResult result = processor_.process(id, channel_.name, message);
+  ProcessResult result;
+  try {
+    result = processor_.process(id, channel_.name, message);
+  } catch (const std::exception& e) {
+    // Durable, but its outcome could not be recorded (the store refuses writes): the queue
+    // tries again once it takes them, and the sender hears what on_commit would have said
+    // (as the HTTP intake's 202), rather than get no ACK and resend a message already kept.
+    bus_.publish(Event{"processor_error", channel_.name, "", id, 0, e.what(), 0});
+    processor_.enqueue(id, channel_.name);
+    options.text = "stored; processing is queued";
+    return hl7v2::buildAck(message,
+                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+                           {}, options);
+  }
   if (result.ok) {
     return hl7v2::buildAck(message,
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,

@@ -7,6 +7,7 @@
 // same sender and MSH-10 within the duplicate window is acknowledged but not processed again.
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ class Hl7Intake {
   Arrival arrive(std::string bytes, std::int64_t now_ms) const;
   // After the commit: the events, the processing (queued or done now) and the ACK.
   std::string acknowledge(Arrival& arrival, const store::ReceivedId& received);
+  // Logs (through the bus) why `count` messages could not be stored and get no ACK.
+  void reportNotStored(const std::exception_ptr& error, std::size_t count);
   std::string ackControlId(std::int64_t id) const;
 
   const ChannelConfig& channel_;

@@ -208,10 +208,30 @@ std::size_t Processor::queuedBytes() const {
 
 void Processor::run() {
   markBackgroundThread();
+  auto pause = kFirstRetryPause;
   for (;;) {
-    const std::vector<Queued> batch = takeBatch();
+    std::vector<Queued> batch = takeBatch();
     if (batch.empty()) return;  // stopping, and everything queued is done
-    processBatch(batch);
+    std::vector<Queued> again = processBatch(batch);
+    if (again.empty()) {
+      pause = kFirstRetryPause;
+      continue;
+    }
+    // What the store refused goes back to the front of the queue, in its order, and is tried
+    // again after a pause. Once stopping it stays 'received' instead, for the next start, so a
+    // stop never waits for a store that keeps refusing.
+    bus_.publish(Event{"processor_retry", again.front().channel, "", 0, 0,
+                       std::to_string(again.size()) + " messages again in " +
+                           std::to_string(pause.count()) + " ms",
+                       0});
+    std::unique_lock lock(mutex_);
+    if (stopping_) continue;
+    for (auto it = again.rbegin(); it != again.rend(); ++it) {
+      if (it->raw) queued_bytes_ += it->raw->size();
+      queue_.push_front(std::move(*it));
+    }
+    work_.wait_for(lock, pause, [this] { return stopping_; });
+    pause = std::min(pause * 2, kMaxRetryPause);
   }
 }
 
@@ -229,64 +249,107 @@ std::vector<Processor::Queued> Processor::takeBatch() {
   return batch;
 }
 
-void Processor::processBatch(const std::vector<Queued>& batch) {
+std::vector<Processor::Queued> Processor::processBatch(std::vector<Queued>& batch) {
   std::vector<Decision> decisions;
+  std::vector<std::size_t> decided;  // the batch index of each decision
+  std::vector<bool> refused(batch.size(), false);
   decisions.reserve(batch.size());
-  for (const Queued& queued : batch) decideQueued(queued, decisions);
-  recordAndAnnounce(decisions);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const std::size_t before = decisions.size();
+    if (!decideQueued(batch[i], decisions)) refused[i] = true;
+    if (decisions.size() > before) decided.push_back(i);
+  }
+  // One transaction for the batch keeps its order. Only a batch refused kIsolateAfter times
+  // is recorded one message at a time, to tell a message the store cannot take from a store
+  // that takes nothing (a full disk, which may also take some writes and not others).
+  const bool isolate = batch.front().attempts >= kIsolateAfter;
+  const std::vector<bool> applied = isolate ? recordOneByOne(decisions) : recordTogether(decisions);
+  std::set<std::string> queues;
+  bool any_recorded = false;
+  for (std::size_t k = 0; k < decisions.size(); ++k) {
+    if (applied[k]) {
+      any_recorded = true;
+      announce(decisions[k], queues);
+    } else if (decisions[k].refused) {
+      refused[decided[k]] = true;
+    }
+  }
+  wake(queues);
+  std::vector<Queued> again;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!refused[i]) continue;
+    Queued& q = batch[i];
+    ++q.attempts;
+    // Refused this often while other messages were recorded: this message is the problem.
+    if (q.attempts >= kGiveUpAfter && any_recorded && giveUp(q)) continue;
+    again.push_back(std::move(q));
+  }
+  return again;
 }
 
-void Processor::decideQueued(const Queued& queued, std::vector<Decision>& decisions) {
+bool Processor::decideQueued(const Queued& queued, std::vector<Decision>& decisions) {
   try {
     if (queued.raw) {
       // Just committed by the intake, so still 'received': if it was queued twice, the store
       // applies only the first outcome (recordProcessed reports the second as not applied).
       decisions.push_back(decide(queued.id, queued.channel, *queued.raw));
-      return;
+      return true;
     }
     const auto record = store_.message(queued.id);
     // Only 'received' ones: a message queued twice (recovery and intake) is routed once.
-    if (!record || record->status != store::MessageStatus::Received) return;
+    if (!record || record->status != store::MessageStatus::Received) return true;
     decisions.push_back(decide(record->id, record->channel, record->raw));
+    return true;
   } catch (const std::exception& e) {
-    // Left in 'received': the next start processes it again.
+    // Left in 'received' and tried again (it could not be read).
     bus_.publish(Event{"processor_error", queued.channel, "", queued.id, 0, e.what(), 0});
+    return false;
   }
 }
 
-void Processor::recordAndAnnounce(const std::vector<Decision>& decisions) {
-  if (decisions.empty()) return;
+std::vector<bool> Processor::recordTogether(std::vector<Decision>& decisions) {
+  if (decisions.empty()) return {};
   std::vector<store::ProcessedMessage> outcomes;
   outcomes.reserve(decisions.size());
   for (const Decision& d : decisions) outcomes.push_back(d.outcome);
-  std::vector<bool> applied;
   try {
-    applied = store_.recordProcessed(outcomes);
-  } catch (const std::exception&) {
-    applied = recordOneByOne(decisions);  // nothing of the batch was recorded
+    return store_.recordProcessed(outcomes);
+  } catch (const std::exception& e) {
+    // One line for the batch, not one a message every time it is tried again.
+    bus_.publish(Event{"processor_error", decisions.front().channel, "", 0, 0,
+                       std::to_string(decisions.size()) + " outcomes not recorded: " + e.what(), 0});
+    for (Decision& d : decisions) d.refused = true;
+    return std::vector<bool>(decisions.size(), false);
   }
-  std::set<std::string> queues;
-  for (std::size_t i = 0; i < decisions.size() && i < applied.size(); ++i) {
-    if (applied[i]) announce(decisions[i], queues);
-  }
-  wake(queues);
 }
 
-std::vector<bool> Processor::recordOneByOne(const std::vector<Decision>& decisions) {
-  // So that only a message that breaks (if one does) stays behind; after a disk failure they
-  // all fail the same way.
+std::vector<bool> Processor::recordOneByOne(std::vector<Decision>& decisions) {
   std::vector<bool> applied;
   applied.reserve(decisions.size());
-  for (const Decision& d : decisions) {
+  for (Decision& d : decisions) {
     try {
       applied.push_back(store_.recordProcessed({d.outcome}).front());
     } catch (const std::exception& e) {
-      // Left in 'received': the next start processes it again.
       bus_.publish(Event{"processor_error", d.channel, "", d.outcome.id, 0, e.what(), 0});
+      d.refused = true;
       applied.push_back(false);
     }
   }
   return applied;
+}
+
+bool Processor::giveUp(const Queued& queued) {
+  // Errored, with why, so that it shows in `ferry status` and `ferry reprocess --errored` can
+  // run it again once the cause is fixed; if even that is refused, it is tried again.
+  const std::string why = "its processing outcome could not be recorded after " +
+                          std::to_string(queued.attempts) + " attempts while other messages' were";
+  try {
+    store_.markErrored(queued.id, why);
+  } catch (const std::exception&) {
+    return false;
+  }
+  bus_.publish(Event{"errored", queued.channel, "", queued.id, 0, why, 0});
+  return true;
 }
 
 void Processor::announce(const Decision& decision, std::set<std::string>& queues) {

@@ -11,7 +11,14 @@
 // instead takes everything queued (up to max_batch), processes it in memory and records all
 // outcomes in one transaction (Store::recordProcessed). Events are still published per message,
 // after the transaction that recorded it.
+//
+// When the store refuses a batch (a full disk, an I/O error), the batch goes back to the front
+// of the queue and is tried again after a growing pause, so processing resumes by itself, in
+// order, once the store takes writes again; messages arriving meanwhile wait behind it. A batch
+// refused three times is recorded one message at a time, and a message refused ten times while
+// others were recorded is marked errored (for `ferry reprocess`) instead of holding the queue.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -48,6 +55,13 @@ class Processor {
  public:
   static constexpr std::size_t kDefaultMaxBatch = 128;
   static constexpr std::size_t kDefaultMaxQueuedBytes = 64u << 20;
+  // Pauses before a batch the store refused as a whole is tried again: doubled each time.
+  static constexpr std::chrono::milliseconds kFirstRetryPause{250};
+  static constexpr std::chrono::milliseconds kMaxRetryPause{5000};
+  // Refusals of a batch before its messages are recorded one at a time, and of one message
+  // (while others are recorded) before it is marked errored instead.
+  static constexpr int kIsolateAfter = 3;
+  static constexpr int kGiveUpAfter = 10;
 
   // `routed` is called with each destination queue that received work. `max_batch` bounds how
   // many queued messages share one store transaction. `max_queued_bytes` bounds the raw bytes
@@ -87,6 +101,7 @@ class Processor {
     std::int64_t id = 0;
     std::string channel;
     std::optional<std::string> raw;  // as committed; read from the store when absent
+    int attempts = 0;                // times the store refused it so far
   };
   // What processing decided for one message: the row to record and what to announce once it
   // is recorded.
@@ -101,6 +116,7 @@ class Processor {
     std::size_t warnings = 0;
     std::vector<std::string> queues;   // Processed: the destination queues routed to
     std::vector<std::string> links;    // Processed: earlier messages it answers, for events
+    bool refused = false;              // the store refused to record it (an exception)
   };
 
   // Parse (from raw bytes), normalize, route: everything but the store write.
@@ -122,15 +138,18 @@ class Processor {
   void run();
   // Blocks until work is queued; empty once stopping with nothing left.
   std::vector<Queued> takeBatch();
-  void processBatch(const std::vector<Queued>& batch);
+  // Decides and records a batch; returns what the store refused, to be tried again.
+  std::vector<Queued> processBatch(std::vector<Queued>& batch);
   // Reads a queued message and adds its decision; adds nothing when there is nothing to do
-  // (already processed, gone) or it could not be read (left 'received' for the next start).
-  void decideQueued(const Queued& queued, std::vector<Decision>& decisions);
-  // Records the decisions in one transaction, or one by one when that fails, so one bad row
-  // does not hold back the others; announces each one that was recorded.
-  void recordAndAnnounce(const std::vector<Decision>& decisions);
-  // The fallback: one transaction each; per decision, whether it was recorded.
-  std::vector<bool> recordOneByOne(const std::vector<Decision>& decisions);
+  // (already processed, gone). False when it could not be read.
+  bool decideQueued(const Queued& queued, std::vector<Decision>& decisions);
+  // Records the decisions in one transaction; per decision, whether it was applied. A refused
+  // transaction marks them all `refused`.
+  std::vector<bool> recordTogether(std::vector<Decision>& decisions);
+  // One transaction each, so only a message the store cannot take stays behind.
+  std::vector<bool> recordOneByOne(std::vector<Decision>& decisions);
+  // Marks a message the store keeps refusing as errored; false when that is refused too.
+  bool giveUp(const Queued& queued);
   // Events for one recorded decision; adds the queues to wake to `queues`.
   void announce(const Decision& decision, std::set<std::string>& queues);
   void wake(const std::set<std::string>& queues);

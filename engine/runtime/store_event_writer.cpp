@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 
 #include "engine/runtime/background_thread.h"
+#include "engine/runtime/json_log.h"
 
 namespace ferry::runtime {
 
@@ -42,6 +44,7 @@ void StoreEventWriter::stop() {
 
 void StoreEventWriter::run() {
   markBackgroundThread();
+  std::vector<store::Event> held;  // refused by the store so far, oldest first
   for (;;) {
     std::vector<store::Event> batch;
     bool last = false;
@@ -52,15 +55,40 @@ void StoreEventWriter::run() {
       batch.swap(pending_);
       last = stopping_;
     }
-    if (!batch.empty()) {
-      try {
-        store_.appendEvents(batch);
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "{\"level\":\"error\",\"event\":\"events.write_failed\",\"count\":%zu}\n",
-                     batch.size());
-      }
+    if (!held.empty()) {
+      // The refused events go first, so the table keeps the order they happened in.
+      batch.insert(batch.begin(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
+      held.clear();
     }
+    if (!batch.empty()) write(batch, held);
     if (last) return;
+  }
+}
+
+void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store::Event>& held) {
+  try {
+    store_.appendEvents(batch);
+    if (failing_) {
+      failing_ = false;
+      std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"events.write_resumed\",\"count\":%zu}\n",
+                   batch.size());
+    }
+    return;
+  } catch (const std::exception& e) {
+    // The store's sentence names the database and SQLite's reason, never a message's content.
+    std::size_t dropped = 0;
+    if (batch.size() > kMaxHeld) {
+      dropped = batch.size() - kMaxHeld;
+      batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(dropped));
+    }
+    if (!failing_ || dropped > 0) {
+      std::fprintf(stderr,
+                   "{\"level\":\"error\",\"event\":\"events.write_failed\",\"held\":%zu,\"dropped\":%zu,"
+                   "\"detail\":\"%s\"}\n",
+                   batch.size(), dropped, jsonEscape(e.what()).c_str());
+    }
+    failing_ = true;
+    held = std::move(batch);
   }
 }
 
