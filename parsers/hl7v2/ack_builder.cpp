@@ -93,7 +93,14 @@ std::string buildAck(const Message& message, AcknowledgmentCode code,
   const char f = enc.field;
   std::string version = message.versionId();
   if (!isSupportedVersion(version)) version = "2.5.1";
-  const auto raw = [&](int field) { return message.at(Path{"MSH", 1, field, 1, 0, 0}).raw(); };
+  // MSH-n as sent: every repetition, in the message's own delimiters and escapes. MSH-18 repeats
+  // (v2.5.1: the first repetition is the default character set, the others the alternates the
+  // sender switches to), and the peer reads the ACK with all of them; MSH-3/4/5, MSH-10 and MSH-11
+  // do not repeat, so a repetition separator there is the sender's own and is given back as is
+  // (MSA-2 is how the sender finds its message). The ACK carries the fields it always carried:
+  // nothing the standard does not ask of it (e.g. MSH-21, the original's profile) is added.
+  const Segment msh = message.segment(message.findSegment("MSH"));
+  const auto raw = [&](int field) { return msh.field(field).raw(); };
 
   std::string out;
   out.reserve(256 + errors.size() * 128);
@@ -103,7 +110,9 @@ std::string buildAck(const Message& message, AcknowledgmentCode code,
   out += f;
   out += raw(5);  // the receiver of the message sends the ACK
   out += f;
-  out += raw(6);
+  // The one facility that sends the ACK: MSH-4 does not repeat, while versions of the standard
+  // after 2.5.1 let MSH-6 list several receiving facilities.
+  out += msh.field(6).repetition(1).raw();
   out += f;
   out += raw(3);
   out += f;

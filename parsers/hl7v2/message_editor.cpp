@@ -1,13 +1,23 @@
 // Message::set: splices a new value into the buffer, then re-indexes. Editing is rare next to
 // reading (mappings set a handful of fields), so one linear rebuild per edit keeps the read path
 // simple and the buffer always equal to what goes on the wire.
+//
+// The edited bytes are indexed as a message of their own, which takes this one's place only once
+// the index succeeded: an edit refused by a limit (or by an allocation that fails) leaves the
+// bytes and the index exactly as they were, so a mapping that goes on after a refused edit still
+// holds a whole, readable message. The cost is the buffer and index of that second message,
+// small next to the rebuild itself.
 
 #include <cstring>
+#include <type_traits>
 
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/message.h"
 
 namespace ferry::hl7v2 {
+
+// setEncoded() puts an edited message in place by a move, which must not fail half way.
+static_assert(std::is_nothrow_move_assignable_v<Message>);
 
 namespace {
 
@@ -64,18 +74,17 @@ Result<bool> Message::setEncoded(const Path& path, std::string_view encoded) {
   }
 
   // Locate the segment, or append a new one.
-  std::size_t index = findSegment(path.segment, path.occurrence);
+  const std::size_t index = findSegment(path.segment, path.occurrence);
+  const bool appended = index == segments_.size();
   std::string segment;
   std::size_t seg_begin = buffer_.size();
   std::size_t seg_end = buffer_.size();
-  if (index == segments_.size()) {
+  if (appended) {
     if (countSegments(path.segment) + 1 < path.occurrence) {
       return editError(path, "segment occurrence " + std::to_string(path.occurrence) +
                                  " cannot be created before the earlier ones exist");
     }
     segment = path.segment;
-    if (!buffer_.empty() && buffer_.back() != '\r') buffer_ += '\r';
-    seg_begin = seg_end = buffer_.size();
   } else {
     seg_begin = segments_[index].begin;
     seg_end = segments_[index].end;
@@ -95,13 +104,26 @@ Result<bool> Message::setEncoded(const Path& path, std::string_view encoded) {
   }
   segment.replace(r.begin, r.end - r.begin, encoded);
 
-  const bool appended = index == segments_.size();
-  buffer_.replace(seg_begin, seg_end - seg_begin, segment);
-  if (appended) buffer_ += '\r';
-  if (buffer_.size() > limits_.max_message_bytes) {
+  // An appended segment follows a terminator, and has one.
+  const bool terminate_last = appended && !buffer_.empty() && buffer_.back() != '\r';
+  const std::size_t size = buffer_.size() - (seg_end - seg_begin) + segment.size() +
+                           (terminate_last ? 1 : 0) + (appended ? 1 : 0);
+  if (size > limits_.max_message_bytes) {
     return editError(path, "the edited message would exceed the message size limit");
   }
-  return this->index(limits_);
+  Message edited;
+  edited.encoding_ = encoding_;
+  edited.limits_ = limits_;
+  edited.buffer_.reserve(size);
+  edited.buffer_.append(buffer_, 0, seg_begin);
+  if (terminate_last) edited.buffer_ += '\r';
+  edited.buffer_ += segment;
+  if (appended) edited.buffer_ += '\r';
+  edited.buffer_.append(buffer_, seg_end, std::string::npos);
+  auto indexed = edited.index(limits_);
+  if (!indexed) return indexed.error();
+  *this = std::move(edited);  // moves of strings and vectors: nothing left to fail
+  return true;
 }
 
 }  // namespace ferry::hl7v2

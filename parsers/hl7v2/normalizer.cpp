@@ -68,15 +68,58 @@ Error typeError(ErrorCode code, int component, std::string text) {
   return e;
 }
 
-// The segments without which a message type carries nothing to act on.
+// The segments without which a message type carries nothing to act on, and the segments that
+// may come before each in its message structure (v2.5.1 abstract message syntax, UAC from 2.7),
+// which say where the segment was expected when it is missing.
 struct RequiredSegment {
   std::string_view type;
   std::string_view segment;
+  std::string_view after;  // segment ids, separated by spaces
 };
 constexpr std::array<RequiredSegment, 8> kRequired = {{
-    {"ADT", "PID"}, {"ADT", "PV1"}, {"ORU", "OBR"}, {"ORU", "OBX"},
-    {"ORM", "ORC"}, {"OML", "ORC"}, {"VXU", "PID"}, {"VXU", "RXA"},
+    {"ADT", "PID", "MSH SFT UAC EVN"},
+    {"ADT", "PV1", "MSH SFT UAC EVN PID PD1 ROL NK1"},
+    {"ORU", "OBR", "MSH SFT UAC PID PD1 NTE NK1 PV1 PV2 ORC"},
+    {"ORU", "OBX", "MSH SFT UAC PID PD1 NTE NK1 PV1 PV2 ORC OBR TQ1 TQ2 CTD"},
+    {"ORM", "ORC", "MSH SFT UAC NTE PID PD1 PV1 PV2 IN1 IN2 IN3 GT1 AL1"},
+    {"OML", "ORC", "MSH SFT UAC NTE PID PD1 NK1 PV1 PV2 IN1 IN2 IN3 GT1 AL1"},
+    {"VXU", "PID", "MSH SFT UAC"},
+    {"VXU", "RXA", "MSH SFT UAC PID PD1 NK1 PV1 PV2 GT1 IN1 IN2 IN3 ORC TQ1 TQ2"},
 }};
+
+bool listed(std::string_view ids, std::string_view id) {
+  for (std::size_t at = 0; at + 3 <= ids.size(); at += 4) {
+    if (ids.substr(at, 3) == id) return true;
+  }
+  return false;
+}
+
+// The error for a required segment that is missing. It names the byte where the segment was
+// expected: the end (the terminator) of the segment it should have followed, i.e. the last of
+// the run of segments from MSH on that may come before it. Z-segments neither end the run nor
+// are named, as each site puts its own where it likes. An analyst reading "message 3, segment
+// OBR, byte N" finds there the segment the OBR belongs after, and N is always inside message 3
+// (the message's size, named before, is the first byte of the next message in a file). Out of
+// the loop below: only a message with a segment missing pays for the walk and the sentence.
+Error missingSegment(const Message& message, const RequiredSegment& r, const std::string& type) {
+  std::size_t before = 0;  // MSH
+  for (std::size_t i = 1; i < message.segmentCount(); ++i) {
+    const std::string_view id = message.segment(i).id();
+    if (id[0] == 'Z') continue;
+    if (!listed(r.after, id)) break;
+    before = i;
+  }
+  const Segment anchor = message.segment(before);
+  const std::string_view raw = anchor.raw();
+  Error e;
+  e.code = ErrorCode::SegmentSequence;
+  e.segment = std::string(r.segment);
+  e.offset = static_cast<std::uint64_t>(raw.data() + raw.size() - message.bytes().data());
+  e.text = "segment " + std::string(r.segment) + " is required in " + type +
+           " messages but is missing; it belongs after " + std::string(anchor.id()) +
+           " (segment " + std::to_string(before + 1) + ")";
+  return e;
+}
 
 // type is MSH-9.1 as the header reader decoded it: only ASCII types are listed, and for those
 // it is the same text Message::messageCode() would decode again.
@@ -84,12 +127,7 @@ void checkRequiredSegments(const Message& message, const std::string& type,
                            std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
     if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
-    Error e;
-    e.code = ErrorCode::SegmentSequence;
-    e.segment = std::string(r.segment);
-    e.offset = message.bytes().size();
-    e.text = "a " + type + " message requires a " + std::string(r.segment) + " segment";
-    errors.push_back(std::move(e));
+    errors.push_back(missingSegment(message, r, type));
   }
 }
 

@@ -107,3 +107,19 @@ TEST(ParseCommand, UnsupportedTypeFailsThatMessageOnly) {
   EXPECT_NE(r.err.find("message 1, segment MSH (#1), field 9.1"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("'MFN' is not supported"), std::string::npos) << r.err;
 }
+
+TEST(ParseCommand, MissingSegmentNamesAByteInsideItsMessage) {
+  const std::string good = "MSH|^~\\&|A|B|C|D|2026||ADT^A08|1|P|2.5\rPID|1||X\rPV1|1|O\r";
+  const std::string bad = "MSH|^~\\&|A|B|C|D|2026||ORU^R01|2|P|2.5\rPID|1||Y\rOBX|1|NM|A^a^L||5\r";
+  const std::string path = writeTemp("missing_obr.hl7", good + good + bad + good);
+  auto r = run(ferryCommand("parse " + path));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3);
+  // Where the OBR belongs: the end of PID, inside message 3 (not the first byte of message 4).
+  const std::string offset = std::to_string(2 * good.size() + bad.find("\rOBX"));
+  EXPECT_NE(r.err.find("message 3, segment OBR, byte " + offset +
+                       ": segment OBR is required in ORU messages but is missing; it belongs "
+                       "after PID (segment 2)\n"),
+            std::string::npos)
+      << r.err;
+}

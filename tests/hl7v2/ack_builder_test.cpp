@@ -100,6 +100,39 @@ TEST(AckBuilder, KeepsCharacterSet) {
   EXPECT_EQ(ack->get("MSH-18"), "UNICODE UTF-8");
 }
 
+// MSH-18 repeats: the default character set, then the alternates the sender switches to. The
+// ACK carries them all, as sent.
+TEST(AckBuilder, KeepsEveryRepetitionOfTheCharacterSet) {
+  const Message m = parsed(
+      "MSH|^~\\&|LAB|NORTH|EHR|HOSP|20260101||ORU^R01^ORU_R01|77|P^T|2.5.1||||||"
+      "ASCII~ISO IR87~ISO IR159|||PROFILE-1~PROFILE-2\r");
+  EXPECT_EQ(buildAck(m, AcknowledgmentCode::AA, {}, options()),
+            "MSH|^~\\&|EHR|HOSP|LAB|NORTH|20261126120000+0000||ACK^R01^ACK|ACK-1|P^T|2.5.1||||||"
+            "ASCII~ISO IR87~ISO IR159\r"
+            "MSA|AA|77\r");
+}
+
+TEST(AckBuilder, KeepsRepetitionsInTheMessagesOwnDelimiters) {
+  const Message m = parsed("MSH*:+?$*LAB*FAC*EHR*HOSP*20260101**ORU:R01*9*P*2.5.1******"
+                           "+ISO IR87+ISO IR159\r");
+  EXPECT_EQ(buildAck(m, AcknowledgmentCode::AA, {}, options()),
+            "MSH*:+?$*EHR*HOSP*LAB*FAC*20261126120000+0000**ACK:R01:ACK*ACK-1*P*2.5.1******"
+            "+ISO IR87+ISO IR159\r"
+            "MSA*AA*9\r");
+}
+
+// MSA-2 is how the sender finds its message: its control id comes back byte for byte, even with a
+// repetition separator in it, as do the applications and the sending facility.
+TEST(AckBuilder, EchoesHeaderFieldsWholeButSendsFromOneFacility) {
+  const Message m = parsed(
+      "MSH|^~\\&|LAB~LAB2|NORTH^1.2.3^ISO~SOUTH|EHR|HOSP^A~HOSP^B|20260101||ADT^A08|A\\T\\B~7|P|"
+      "2.5\r");
+  EXPECT_EQ(buildAck(m, AcknowledgmentCode::AA, {}, options()),
+            "MSH|^~\\&|EHR|HOSP^A|LAB~LAB2|NORTH^1.2.3^ISO~SOUTH|20261126120000+0000||"
+            "ACK^A08^ACK|ACK-1|P|2.5\r"
+            "MSA|AA|A\\T\\B~7\r");
+}
+
 TEST(AckBuilder, RejectsUnparseableBytesRecoveringControlId) {
   Error e;
   e.code = ErrorCode::SegmentSequence;

@@ -396,8 +396,9 @@ class Checker {
       return;
     }
     const Segment msa = parsed->segment(parsed->findSegment("MSA"));
-    // MSH-10 as the ACK builder reads it (its first repetition, though it does not repeat).
-    const std::string_view control_id = message.at(Path{"MSH", 1, 10, 1, 0, 0}).raw();
+    // MSH-10 as sent, as the ACK builder copies it: the whole field, a repetition separator the
+    // sender put there included, so that the sender finds its control id.
+    const std::string_view control_id = message.segment(message.findSegment("MSH")).field(10).raw();
     if (msa.field(1).raw() != toString(code) || msa.field(2).raw() != control_id) {
       problem("the ACK's MSA is '" + std::string(msa.raw()) + "', expected MSA-1 " + std::string(toString(code)) +
               " and MSA-2 the message's MSH-10 '" + std::string(control_id) + "'");

@@ -229,6 +229,44 @@ TEST(Normalizer, MissingRequiredSegment) {
   EXPECT_EQ(n.errors[0].code, ErrorCode::SegmentSequence);
 }
 
+// A missing segment is reported at the end of the segment it should have followed, a byte inside
+// the message: the message's size, reported before, is where the next message of a file starts.
+TEST(Normalizer, MissingSegmentIsReportedWhereItWasExpected) {
+  const std::string bytes =
+      "MSH|^~\\&|LAB|FAC|EHR|HOSP|20260101||ORU^R01|2|P|2.5.1\rPID|1||X\rPV1|1|I\r"
+      "OBX|1|NM|A^a^L||5\rOBX|2|NM|B^b^L||6\r";
+  const auto n = normalizeBytes(bytes);
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].segment, "OBR");
+  EXPECT_EQ(n.errors[0].code, ErrorCode::SegmentSequence);
+  EXPECT_EQ(n.errors[0].offset, bytes.find("\rOBX|1"));  // the end of PV1
+  EXPECT_EQ(n.errors[0].text,
+            "segment OBR is required in ORU messages but is missing; it belongs after PV1 "
+            "(segment 3)");
+}
+
+TEST(Normalizer, MissingSegmentSkipsZSegmentsAndStopsAtSegmentsThatComeAfterIt) {
+  // ADT^A01: PV1 follows EVN, PID, PD1, ROL and NK1; a site's Z-segments may sit anywhere, and
+  // AL1 comes after PV1.
+  const std::string bytes = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|3|P|2.5\rEVN|A01\rPID|1||X\r"
+                            "ZPD|1\rNK1|1|Doe\rZPV|2\rAL1|1\r";
+  const auto n = normalizeBytes(bytes);
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].segment, "PV1");
+  EXPECT_EQ(n.errors[0].offset, bytes.find("\rZPV"));  // the end of NK1
+  EXPECT_NE(n.errors[0].text.find("after NK1 (segment 5)"), std::string::npos) << n.errors[0].text;
+}
+
+TEST(Normalizer, MissingSegmentRightAfterTheHeaderIsReportedAtTheEndOfMsh) {
+  const std::string bytes =
+      "MSH|^~\\&|A|B|C|D|20260101||VXU^V04|4|P|2.5.1\rORC|RE\rRXA|0|1|20260101\r";
+  const auto n = normalizeBytes(bytes);
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].segment, "PID");
+  EXPECT_EQ(n.errors[0].offset, bytes.find("\rORC"));
+  EXPECT_NE(n.errors[0].text.find("after MSH (segment 1)"), std::string::npos) << n.errors[0].text;
+}
+
 TEST(Normalizer, TypedObservationValues) {
   const auto n = normalizeBytes(
       "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\rOBR|1\r"
