@@ -60,6 +60,8 @@ http::Response AdminEndpoint::health() const {
   std::string store_state = "ok";
   try {
     paused = store_.pausedChannels();  // a small read: the store answers
+    // Reads can go on while writes fail (a full disk): then nothing new can be acknowledged.
+    if (const auto refused = store_.writeFailure()) store_state = "refusing writes: " + *refused;
   } catch (const std::exception& e) {
     store_state = e.what();
   }
@@ -110,6 +112,8 @@ http::Response AdminEndpoint::metrics() const {
   } catch (const std::exception& e) {
     return json(503, "{\"status\":\"unavailable\",\"store\":\"" + jsonEscape(e.what()) + "\"}\n");
   }
+  header(out, "ferry_store_refusing_writes", "gauge", "1 when the store refused a write in the last 10 s (a full disk, an I/O error).");
+  sample(out, "ferry_store_refusing_writes", nullptr, {}, store_.writeFailure() ? 1.0 : 0.0);
   header(out, "ferry_store_transactions_total", "counter", "Store write transactions committed since the engine started.");
   sample(out, "ferry_store_transactions_total", nullptr, {}, static_cast<double>(store_.transactionsCommitted()));
   if (const auto* sqlite = dynamic_cast<const store::sqlite::SqliteStore*>(&store_)) {

@@ -5,7 +5,8 @@
 // configured otherwise (it has no authentication of its own).
 //
 //   GET /health   200 {"status":"ok","store":"ok","channels":{"lab":"running",...}}
-//                 503 {"status":"unavailable","store":"<why>",...} when the store cannot be read
+//                 503 {"status":"unavailable","store":"<why>",...} when the store cannot be read,
+//                 or refused a write in the last 10 s ("refusing writes: <why>", e.g. a full disk)
 //   GET /metrics  messages and deliveries by status, paused channels, store transactions and
 //                 the single writer's busy time (text/plain; version=0.0.4)
 //

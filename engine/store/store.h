@@ -425,6 +425,10 @@ class Store {
   virtual std::map<std::string, std::int64_t> countDeliveriesByStatus() = 0;
   // Every destination with open deliveries, by name; an empty queue is not listed.
   virtual std::vector<DeliveryQueue> openQueues() = 0;
+  // Why the store refuses writes: the last write's failure when it was recent (SQLite: within
+  // 10 s; a full disk, an I/O error), else nullopt. Reads may still work then, so a health check
+  // that only reads would call such a store healthy.
+  virtual std::optional<std::string> writeFailure() const { return std::nullopt; }
 
   // --- retention ---
   // Removes, in one transaction, at most `max_messages` messages that are finished and have

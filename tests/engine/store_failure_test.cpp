@@ -24,6 +24,7 @@
 
 #include "engine/store/sqlite/sqlite_store.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/http/support.h"
 #include "tests/support/engine_process.h"
 #include "tests/support/parsed_message.h"
 
@@ -78,7 +79,9 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   TempFolder dir;
   StandInReceiver hospital;
   const int port = freePort();
-  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}})");
+  const int admin = freePort();
+  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}, "admin": {"port": )" + std::to_string(admin) + "}}");
+  const auto health = [&] { return test::request(static_cast<std::uint16_t>(admin), "GET", "/health"); };
   dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": )" +
                                      std::to_string(port) + R"(}, "ack_mode": ")" + ack_mode + R"(",
     "destinations": [{"name": "hospital", "type": "mllp", "host": "127.0.0.1", "port": )" +
@@ -136,6 +139,12 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   EXPECT_TRUE(eventually([&] { return ferry::test::countIn(log, "\"not_stored\"") >= 1; }, std::chrono::seconds(5)))
       << "an operator must read why messages get no ACK";
   EXPECT_NE(readAll(log).find("store unavailable: "), std::string::npos);
+  // A monitor sees it too, although the store can still be read.
+  const auto refusing = health();
+  EXPECT_EQ(refusing.status, 503) << refusing.body;
+  EXPECT_NE(refusing.body.find("\"store\":\"refusing writes: "), std::string::npos) << refusing.body;
+  EXPECT_NE(test::request(static_cast<std::uint16_t>(admin), "GET", "/metrics").body.find("ferry_store_refusing_writes 1\n"),
+            std::string::npos);
 
   // The background work (processing, settling deliveries, event rows) meets the full disk too.
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -155,6 +164,8 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   EXPECT_TRUE(eventually(delivered, std::chrono::seconds(30)))
       << "every acknowledged message reaches the destination without a restart; the engine's log:\n"
       << readAll(log);
+  EXPECT_TRUE(eventually([&] { return health().status == 200; }, std::chrono::seconds(20)))
+      << "healthy again once writes succeed: " << health().body;
   ::kill(ferry, SIGTERM);
   int status = 0;
   ::waitpid(ferry, &status, 0);

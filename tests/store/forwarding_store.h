@@ -10,6 +10,8 @@ class ForwardingStore : public Store {
  public:
   explicit ForwardingStore(Store& inner) : inner_(inner) {}
 
+  std::optional<std::string> writeFailure() const override { return inner_.writeFailure(); }
+
   std::vector<AppliedMigration> migrate() override { return inner_.migrate(); }
   std::vector<SchemaMigration> schemaMigrations() override { return inner_.schemaMigrations(); }
   ReceivedId insertReceived(const NewMessage& m) override { return inner_.insertReceived(m); }

@@ -170,6 +170,7 @@ class SqliteStore final : public Store {
     std::uint64_t wal_sync_waits = 0;
   };
   WriterTime writerTime() const;
+  std::optional<std::string> writeFailure() const override;
 
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
@@ -194,6 +195,8 @@ class SqliteStore final : public Store {
   std::int64_t now() const;
   // Fsyncs the WAL after migrations committed directly on the writer.
   void syncSchema();
+  // Keeps writeFailure() current: called with every write's failure.
+  void noteWriteFailure(const std::exception_ptr& error);
 
   const std::string path_;
   SqliteOptions options_;
@@ -208,6 +211,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<Checkpointer> checkpointer_;  // stopped before the writer closes
   SettlementJournal journal_;  // "<path>-sent": see noteSettlement
   std::atomic<std::uint64_t> transactions_{0};
+  std::atomic<std::int64_t> last_write_failure_ms_{0};  // steady clock; 0: none yet
+  mutable std::mutex write_failure_mutex_;
+  std::string write_failure_;  // the last one's sentence, under write_failure_mutex_
   // WriterTime, [durable][0: statements µs, 1: commit µs, 2: transactions, 3: pages written];
   // written under write_mutex_.
   std::atomic<std::uint64_t> writer_stats_[2][4] = {};

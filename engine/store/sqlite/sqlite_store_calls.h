@@ -32,10 +32,20 @@ auto SqliteStore::write(std::string_view what, Body&& body, bool relaxed) {
     WriteJob& job;
     ~WakeHeld() { WriteCombiner::wakeHeld(job); }
   } wake_held{job};
-  if (job.error) std::rethrow_exception(job.error);
+  if (job.error) {
+    noteWriteFailure(job.error);
+    std::rethrow_exception(job.error);
+  }
   // Committed, and visible to readers; a durable write's caller learns of it only once the
   // WAL holding it has been fsynced (shared with the other commits waiting meanwhile).
-  if (!relaxed) wal_sync_->waitDurable(job.commit_ticket);
+  if (!relaxed) {
+    try {
+      wal_sync_->waitDurable(job.commit_ticket);
+    } catch (...) {
+      noteWriteFailure(std::current_exception());
+      throw;
+    }
+  }
   return std::move(*result);
 }
 
