@@ -71,12 +71,36 @@ std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::s
   const auto committed = committer_.commitAll(std::move(records));
   std::vector<std::optional<std::string>> acks(arrivals.size());
   if (!committed.empty() && committed.front().error) reportNotStored(committed.front().error, committed.size());
+  // Those an after_parse channel processes now are processed together, in their order, after
+  // the others are answered.
+  std::vector<std::size_t> to_process;
+  std::vector<Processor::Inline> inline_messages;
   for (std::size_t i = 0; i < arrivals.size(); ++i) {
     if (committed[i].error) continue;  // not stored: no ACK
     try {
-      acks[i] = acknowledge(arrivals[i], committed[i].id);
+      acks[i] = acknowledgeUnprocessed(arrivals[i], committed[i].id);
+      if (acks[i]) continue;
+      to_process.push_back(i);
+      inline_messages.push_back({committed[i].id.id, &channel_.name, &*arrivals[i].message});
     } catch (const std::exception&) {
       // Stored but not acknowledged, as when receive() throws: the resent copy is a duplicate.
+    }
+  }
+  if (to_process.empty()) return acks;
+  std::vector<ProcessResult> results;
+  std::string refused;
+  try {
+    results = processor_.processAll(inline_messages);
+  } catch (const std::exception& e) {
+    refused = e.what();
+  }
+  for (std::size_t k = 0; k < to_process.size(); ++k) {
+    const std::size_t i = to_process[k];
+    try {
+      acks[i] = results.empty() ? acknowledgeQueued(arrivals[i], committed[i].id.id, refused)
+                                : acknowledgeProcessed(arrivals[i], committed[i].id.id, results[k]);
+    } catch (const std::exception&) {
+      // Stored (and processed or queued) but not acknowledged: the resent copy is a duplicate.
     }
   }
   return acks;
@@ -108,10 +132,24 @@ Hl7Intake::Arrival Hl7Intake::arrive(std::string bytes, std::int64_t now_ms) con
   return a;
 }
 
-std::string Hl7Intake::acknowledge(Arrival& a, const store::ReceivedId& received) {
-  const std::int64_t id = received.id;
+hl7v2::AckOptions Hl7Intake::ackOptions(std::int64_t id) const {
   hl7v2::AckOptions options;
   options.control_id = ackControlId(id);
+  return options;
+}
+
+std::string Hl7Intake::acknowledge(Arrival& a, const store::ReceivedId& received) {
+  if (auto ack = acknowledgeUnprocessed(a, received)) return std::move(*ack);
+  try {
+    return acknowledgeProcessed(a, received.id, processor_.process(received.id, channel_.name, *a.message));
+  } catch (const std::exception& e) {
+    return acknowledgeQueued(a, received.id, e.what());
+  }
+}
+
+std::optional<std::string> Hl7Intake::acknowledgeUnprocessed(Arrival& a, const store::ReceivedId& received) {
+  const std::int64_t id = received.id;
+  hl7v2::AckOptions options = ackOptions(id);
   if (!a.message) {
     // Keep what arrived, marked errored, and tell the sender it was rejected.
     const std::string why = a.parse_error.describe();
@@ -132,27 +170,32 @@ std::string Hl7Intake::acknowledge(Arrival& a, const store::ReceivedId& received
   // Enhanced mode (MSH-15/16 valued) asks for accept acknowledgments: CA/CE/CR instead of
   // AA/AE/AR. The channel's mode alone decides when processing happens, so messages of one feed
   // are processed, and forwarded, in the order they arrived whatever each one asks for.
-  const bool enhanced = a.facts.enhanced_mode;
   if (channel_.ack_mode == "on_commit") {
     processor_.enqueue(id, channel_.name, std::string(message.bytes()));
     return hl7v2::buildAck(message,
-                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+                           a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
                            {}, options);
   }
-  ProcessResult result;
-  try {
-    result = processor_.process(id, channel_.name, message);
-  } catch (const std::exception& e) {
-    // Durable, but its outcome could not be recorded (the store refuses writes): the queue
-    // tries again once it takes them, and the sender hears what on_commit would have said
-    // (as the HTTP intake's 202), rather than get no ACK and resend a message already kept.
-    bus_.publish(Event{"processor_error", channel_.name, "", id, 0, e.what(), 0});
-    processor_.enqueue(id, channel_.name);
-    options.text = "stored; processing is queued";
-    return hl7v2::buildAck(message,
-                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
-                           {}, options);
-  }
+  return std::nullopt;  // after_parse: the ACK says what processing found
+}
+
+std::string Hl7Intake::acknowledgeQueued(Arrival& a, std::int64_t id, const std::string& why) {
+  // Durable, but its outcome could not be recorded (the store refuses writes): the queue
+  // tries again once it takes them, and the sender hears what on_commit would have said
+  // (as the HTTP intake's 202), rather than get no ACK and resend a message already kept.
+  bus_.publish(Event{"processor_error", channel_.name, "", id, 0, why, 0});
+  processor_.enqueue(id, channel_.name);
+  hl7v2::AckOptions options = ackOptions(id);
+  options.text = "stored; processing is queued";
+  return hl7v2::buildAck(*a.message,
+                         a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
+                         {}, options);
+}
+
+std::string Hl7Intake::acknowledgeProcessed(Arrival& a, std::int64_t id, const ProcessResult& result) {
+  const hl7v2::Message& message = *a.message;
+  const hl7v2::AckOptions options = ackOptions(id);
+  const bool enhanced = a.facts.enhanced_mode;
   if (result.ok) {
     return hl7v2::buildAck(message,
                            enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "parsers/hl7v2/ack_builder.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
 
@@ -51,6 +52,14 @@ class Hl7Intake {
   Arrival arrive(std::string bytes, std::int64_t now_ms) const;
   // After the commit: the events, the processing (queued or done now) and the ACK.
   std::string acknowledge(Arrival& arrival, const store::ReceivedId& received);
+  // Its stages. The ACK of a message that needs no processing now (unparseable, a duplicate,
+  // an on_commit channel's), or nullopt for one an after_parse channel processes first.
+  std::optional<std::string> acknowledgeUnprocessed(Arrival& arrival, const store::ReceivedId& received);
+  // The ACK of what processing found (AA, or AE/AR with the errors).
+  std::string acknowledgeProcessed(Arrival& arrival, std::int64_t id, const ProcessResult& result);
+  // The ACK of a stored message whose outcome the store refused: queued for the processor.
+  std::string acknowledgeQueued(Arrival& arrival, std::int64_t id, const std::string& why);
+  hl7v2::AckOptions ackOptions(std::int64_t id) const;
   // Logs (through the bus) why `count` messages could not be stored and get no ACK.
   void reportNotStored(const std::exception_ptr& error, std::size_t count);
   std::string ackControlId(std::int64_t id) const;

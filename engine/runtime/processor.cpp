@@ -114,7 +114,7 @@ Processor::Decision Processor::decide(std::int64_t id, const std::string& channe
   return decision;
 }
 
-// --- inline: one message, one transaction ---
+// --- inline: one message, or an MLLP batch's messages, one transaction ---
 
 ProcessResult Processor::process(std::int64_t id, const std::string& channel,
                                  const std::string& raw) {
@@ -126,13 +126,38 @@ ProcessResult Processor::process(std::int64_t id, const std::string& channel,
   return recordOne(decide(id, channel, message));
 }
 
-ProcessResult Processor::recordOne(const Decision& decision) {
+std::vector<ProcessResult> Processor::processAll(const std::vector<Inline>& messages) {
+  std::vector<Decision> decisions;
+  decisions.reserve(messages.size());
+  for (const Inline& m : messages) decisions.push_back(decide(m.id, *m.channel, *m.message));
+  return recordInline(decisions);
+}
+
+ProcessResult Processor::recordOne(Decision decision) {
+  std::vector<Decision> one;
+  one.push_back(std::move(decision));
+  return recordInline(one).front();
+}
+
+std::vector<ProcessResult> Processor::recordInline(const std::vector<Decision>& decisions) {
   // Unlike the queue thread, the caller hears of a store failure (the exception): it must not
-  // acknowledge the message as processed.
-  const bool applied = store_.recordProcessed({decision.outcome}).front();
+  // acknowledge the messages as processed.
+  std::vector<store::ProcessedMessage> outcomes;
+  outcomes.reserve(decisions.size());
+  for (const Decision& d : decisions) outcomes.push_back(d.outcome);
+  const std::vector<bool> applied = store_.recordProcessed(outcomes);
   std::set<std::string> queues;
-  if (applied) announce(decision, queues);
+  for (std::size_t i = 0; i < decisions.size() && i < applied.size(); ++i) {
+    if (applied[i]) announce(decisions[i], queues);
+  }
   wake(queues);
+  std::vector<ProcessResult> results;
+  results.reserve(decisions.size());
+  for (const Decision& d : decisions) results.push_back(resultOf(d));
+  return results;
+}
+
+ProcessResult Processor::resultOf(const Decision& decision) {
   ProcessResult result;
   result.ok = decision.outcome.status != store::MessageStatus::Errored;
   result.filtered = decision.outcome.status == store::MessageStatus::Filtered;

@@ -19,13 +19,20 @@ std::string adt(const std::string& control_id) {
          control_id + "||Test^Batch\rPV1|1|O\r";
 }
 
+runtime::ChannelConfig labToHospitalAcking(const std::string& ack_mode) {
+  runtime::ChannelConfig channel = test::labToHospital();
+  channel.ack_mode = ack_mode;
+  return channel;
+}
+
 struct IntakeFolder {
+  explicit IntakeFolder(const std::string& ack_mode = "on_commit") : channel(labToHospitalAcking(ack_mode)) {}
   TempFolder dir;
   std::unique_ptr<store::Store> store = store::openSqliteStore(dir.path() + "/ferry.db");
   store::GroupCommitter committer{*store, store::GroupCommitter::Options{256, /*inline_writes=*/true}};
   runtime::EventBus bus;
   const runtime::InboundDecoder decoder{nullptr};
-  const runtime::ChannelConfig channel = test::labToHospital();  // ACK on commit
+  const runtime::ChannelConfig channel;
   const runtime::MessageRouter router{{channel}, nullptr};
   runtime::Processor processor{*store, bus, decoder, router, nullptr};  // not started: queues only
   runtime::Hl7Intake intake{channel, /*duplicate_window_ms=*/60'000, *store, committer, processor, bus};
@@ -52,6 +59,30 @@ TEST(IntakeBatch, EachMessageOfABatchGetsItsOwnAckAndRowFromOneTransaction) {
   EXPECT_EQ(counts["received"], 2);
   EXPECT_EQ(counts["errored"], 1);
   EXPECT_EQ(f.processor.queued(), 2u) << "B1 and B2 wait for processing, the repeat does not";
+}
+
+TEST(IntakeBatch, AnAfterParseBatchIsProcessedInOneTransactionAndEachAckSaysWhatItsMessageGot) {
+  IntakeFolder f("after_parse");
+  const auto before = f.store->transactionsCommitted();
+  const std::string no_results =
+      "MSH|^~\\&|LAB|NORTH|FERRY|CITY|20261126||ORU^R01|D2|P|2.5\rPID|1||P-D2||Test^Batch\r";
+  const auto acks = f.intake.receiveAll({adt("D1"), no_results, adt("D3"), adt("D1")});
+  ASSERT_EQ(acks.size(), 4u);
+  for (const auto& ack : acks) ASSERT_TRUE(ack.has_value());
+  EXPECT_NE(acks[0]->find("\rMSA|AA|D1"), std::string::npos) << *acks[0];
+  EXPECT_NE(acks[1]->find("\rMSA|AE|D2"), std::string::npos) << *acks[1];
+  EXPECT_NE(acks[1]->find("\rERR|"), std::string::npos) << "the AE says why: " << *acks[1];
+  EXPECT_NE(acks[2]->find("\rMSA|AA|D3"), std::string::npos) << *acks[2];
+  EXPECT_NE(acks[3]->find("duplicate"), std::string::npos) << *acks[3];
+
+  // The batch's insert and one transaction for the three outcomes (a transaction each before).
+  EXPECT_EQ(f.store->transactionsCommitted(), before + 2);
+  auto counts = f.store->countMessagesByStatus();
+  EXPECT_EQ(counts["received"], 0) << "processed before the ACKs";
+  EXPECT_EQ(counts["processed"], 2);
+  EXPECT_EQ(counts["errored"], 1);
+  EXPECT_EQ(f.store->countDeliveriesByStatus()["pending"], 2) << "D1 and D3, in their order, to the hospital";
+  EXPECT_EQ(f.processor.queued(), 0u);
 }
 
 TEST(IntakeBatch, NothingIsAcknowledgedWhenTheBatchCannotBeCommitted) {
