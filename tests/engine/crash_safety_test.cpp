@@ -18,21 +18,11 @@
 
 using namespace ferry;
 using ferry::test::eventually;
+using ferry::test::freePort;
 using ferry::test::spawnFerryRun;
 using ferry::test::StandInReceiver;
 using ferry::test::TempFolder;
 using ferry::test::controlIdOf;
-
-namespace {
-
-int freePort() {
-  StandInReceiver probe;
-  const int port = probe.port();
-  probe.stop();
-  return port;
-}
-
-}  // namespace
 
 TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
   TempFolder dir;

@@ -72,6 +72,14 @@ class StandInReceiver {
   std::unique_ptr<mllp::Listener> listener_;
 };
 
+// A loopback port free a moment ago, for a `ferry run` child whose config names its port.
+inline int freePort() {
+  StandInReceiver probe;
+  const int port = probe.port();
+  probe.stop();
+  return port;
+}
+
 inline runtime::EngineConfig labConfig(const TempFolder& dir, int destination_port,
                                        const std::string& ack_mode = "after_parse") {
   runtime::EngineConfig config;

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -31,18 +30,12 @@
 using namespace ferry;
 using ferry::test::controlIdOf;
 using ferry::test::eventually;
+using ferry::test::freePort;
 using ferry::test::spawnFerryRun;
 using ferry::test::StandInReceiver;
 using ferry::test::TempFolder;
 
 namespace {
-
-int freePort() {
-  StandInReceiver probe;
-  const int port = probe.port();
-  probe.stop();
-  return port;
-}
 
 std::uint64_t fileSize(const std::string& path) {
   struct stat s {};
@@ -67,11 +60,6 @@ std::string oru(int i) {
          "|mg/dL|<200|N|||F\r";
   }
   return m;
-}
-
-std::string readAll(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // One ack mode: `on_commit` (processing on the queue thread) or `after_parse` (inline).
@@ -138,7 +126,7 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   EXPECT_EQ(::waitpid(ferry, nullptr, WNOHANG), 0) << "the engine must outlive a full disk";
   EXPECT_TRUE(eventually([&] { return ferry::test::countIn(log, "\"not_stored\"") >= 1; }, std::chrono::seconds(5)))
       << "an operator must read why messages get no ACK";
-  EXPECT_NE(readAll(log).find("store unavailable: "), std::string::npos);
+  EXPECT_NE(ferry::test::readFile(log).find("store unavailable: "), std::string::npos);
   // A monitor sees it too, although the store can still be read.
   const auto refusing = health();
   EXPECT_EQ(refusing.status, 503) << refusing.body;
@@ -163,7 +151,7 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   };
   EXPECT_TRUE(eventually(delivered, std::chrono::seconds(30)))
       << "every acknowledged message reaches the destination without a restart; the engine's log:\n"
-      << readAll(log);
+      << ferry::test::readFile(log);
   EXPECT_TRUE(eventually([&] { return health().status == 200; }, std::chrono::seconds(20)))
       << "healthy again once writes succeed: " << health().body;
   ::kill(ferry, SIGTERM);
