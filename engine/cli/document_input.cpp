@@ -125,7 +125,7 @@ int forEachDocument(const std::string& input, const std::string& profiles_dir,
   // Every message is normalized into this one, so its lists and strings are allocated once.
   hl7v2::Normalized normalized;
   v2.on_envelope = handlers.on_envelope;
-  v2.on_message = [&](const hl7v2::Message& message, std::size_t number, std::uint64_t offset) {
+  v2.on_message = [&](const hl7v2::Message& message, std::size_t number, const SourceSpan& at) {
     if (v2_passthrough) {
       handlers.on_message(canonical::Message{}, number, &message);
       return;
@@ -136,14 +136,14 @@ int forEachDocument(const std::string& input, const std::string& profiles_dir,
       if (normalized.errors.size() > 1) {
         first.text += " (and " + std::to_string(normalized.errors.size() - 1) + " more)";
       }
-      reportError(input, number, first, offset);
+      reportError(input, number, first, at);
       status = 1;
       return;
     }
     for (const hl7v2::Error& warning : normalized.warnings) {
       hl7v2::Error w = warning;
       w.text = "warning: " + w.text;
-      reportError(input, number, w, offset);
+      reportError(input, number, w, at);
     }
     handlers.on_message(normalized.message, number, &message);
   };

@@ -17,7 +17,7 @@ int getCommand(const Args& args) {
     return 2;
   }
   StreamHandlers handlers;
-  handlers.on_message = [&](const hl7v2::Message& message, std::size_t, std::uint64_t) {
+  handlers.on_message = [&](const hl7v2::Message& message, std::size_t, const SourceSpan&) {
     std::cout << message.at(*path).text() << '\n';
   };
   handlers.on_bad_message = [](std::size_t) { std::cout << '\n'; };

@@ -14,6 +14,24 @@ void reportError(const std::string& input, std::size_t number, const hl7v2::Erro
   std::cerr << located.describe() << '\n';
 }
 
+std::uint64_t sourceOffset(std::string_view source, std::uint64_t offset) {
+  // Each "\r\n" is one byte once parsed (message.cpp), so the input's byte lies one further on
+  // for every such pair before it; a lone "\n" keeps its place.
+  std::uint64_t parsed = 0;
+  std::size_t i = 0;
+  for (; i < source.size() && parsed < offset; ++i, ++parsed) {
+    if (source[i] == '\r' && i + 1 < source.size() && source[i + 1] == '\n') ++i;
+  }
+  return i + (offset - parsed);  // past the end: as far past it as asked
+}
+
+void reportError(const std::string& input, std::size_t number, const hl7v2::Error& error,
+                 const SourceSpan& at) {
+  hl7v2::Error located = error;
+  located.offset = sourceOffset(at.bytes, error.offset);
+  reportError(input, number, located, at.offset);
+}
+
 namespace {
 
 int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandlers& handlers) {
@@ -34,12 +52,12 @@ int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandl
       case hl7v2::SplitItem::Kind::Message: {
         const auto parsed = hl7v2::Message::parse(item.bytes, message);
         if (!parsed) {
-          reportError(input, item.number, parsed.error(), item.offset);
+          reportError(input, item.number, parsed.error(), SourceSpan{item.offset, item.bytes});
           if (handlers.on_bad_message) handlers.on_bad_message(item.number);
           status = 1;
           break;
         }
-        if (handlers.on_message) handlers.on_message(message, item.number, item.offset);
+        if (handlers.on_message) handlers.on_message(message, item.number, SourceSpan{item.offset, item.bytes});
         break;
       }
     }

@@ -184,7 +184,7 @@ int mapCommand(const Args& args) {
   };
   if (runtime::detectInboundFormat(raw) == runtime::InboundFormat::Hl7v2) {
     StreamHandlers handlers;
-    handlers.on_message = [&](const hl7v2::Message& m, std::size_t, std::uint64_t) {
+    handlers.on_message = [&](const hl7v2::Message& m, std::size_t, const SourceSpan&) {
       run(decoder.decode(m), m.bytes(), &m);
     };
     const int stream = forEachMessageIn(raw, handlers);

@@ -184,7 +184,7 @@ int sendCommand(const Args& args) {
       }
       auto message = hl7v2::Message::parse(item.bytes);
       if (!message) {
-        reportError(file, item.number, message.error(), item.offset);
+        reportError(file, item.number, message.error(), SourceSpan{item.offset, item.bytes});
         std::cerr << "ferry: " << file << ": message " << item.number << " was not sent\n";
         status = 1;
         continue;

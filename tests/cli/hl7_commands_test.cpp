@@ -123,3 +123,15 @@ TEST(ParseCommand, MissingSegmentNamesAByteInsideItsMessage) {
             std::string::npos)
       << r.err;
 }
+
+TEST(ParseCommand, ErrorOffsetsNameTheInputsByteWhenLinesEndInCrLf) {
+  // The parsed message counts "\r\n" as one byte; the error must still point into the file.
+  const std::string good = "MSH|^~\\&|A|B|C|D|2026||ADT^A08|1|P|2.5\r\nPID|1||X\r\nPV1|1|O\r\n";
+  const std::string bad = "MSH|^~\\&|A|B|C|D|2026||ORU^R01|2|P|2.5\r\nPID|1||Y\r\nOBX|1|NM|A^a^L||5\r\n";
+  const std::string path = writeTemp("missing_obr_crlf.hl7", good + bad);
+  auto r = run(ferryCommand("parse " + path));
+  EXPECT_EQ(r.status, 1);
+  // The end of PID in message 2: its "\r", as it lies in the file.
+  const std::string offset = std::to_string(good.size() + bad.find("\r\nOBX"));
+  EXPECT_NE(r.err.find("message 2, segment OBR, byte " + offset + ": "), std::string::npos) << r.err;
+}
