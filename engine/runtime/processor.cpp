@@ -12,14 +12,15 @@ namespace ferry::runtime {
 Processor::Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
                      const MessageRouter& router,
                      std::function<void(const std::string& queue)> routed, std::size_t max_batch,
-                     std::size_t max_queued_bytes)
+                     std::size_t max_queued_bytes, std::chrono::milliseconds first_retry_pause)
     : store_(store),
       bus_(bus),
       decoder_(decoder),
       router_(router),
       routed_(std::move(routed)),
       max_batch_(std::max<std::size_t>(max_batch, 1)),
-      max_queued_bytes_(max_queued_bytes) {}
+      max_queued_bytes_(max_queued_bytes),
+      first_retry_pause_(first_retry_pause) {}
 
 Processor::~Processor() { stop(); }
 
@@ -233,13 +234,13 @@ std::size_t Processor::queuedBytes() const {
 
 void Processor::run() {
   markBackgroundThread();
-  auto pause = kFirstRetryPause;
+  auto pause = first_retry_pause_;
   for (;;) {
     std::vector<Queued> batch = takeBatch();
     if (batch.empty()) return;  // stopping, and everything queued is done
     std::vector<Queued> again = processBatch(batch);
     if (again.empty()) {
-      pause = kFirstRetryPause;
+      pause = first_retry_pause_;
       continue;
     }
     // What the store refused goes back to the front of the queue, in its order, and is tried
@@ -256,7 +257,7 @@ void Processor::run() {
       queue_.push_front(std::move(*it));
     }
     work_.wait_for(lock, pause, [this] { return stopping_; });
-    pause = std::min(pause * 2, kMaxRetryPause);
+    pause = std::min(pause * 2, std::max(kMaxRetryPause, first_retry_pause_));
   }
 }
 

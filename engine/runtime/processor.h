@@ -67,12 +67,14 @@ class Processor {
   // many queued messages share one store transaction. `max_queued_bytes` bounds the raw bytes
   // the queue holds in memory: when processing falls behind the intake (a burst, a slow disk),
   // further messages are queued by id alone and read back from the store when their turn comes,
-  // so a backlog costs disk, which holds them anyway, not memory.
+  // so a backlog costs disk, which holds them anyway, not memory. `first_retry_pause` is the
+  // first pause after the store refused a batch (tests shorten it).
   // decoder and router must outlive the processor.
   Processor(store::Store& store, EventBus& bus, const InboundDecoder& decoder,
             const MessageRouter& router, std::function<void(const std::string& queue)> routed,
             std::size_t max_batch = kDefaultMaxBatch,
-            std::size_t max_queued_bytes = kDefaultMaxQueuedBytes);
+            std::size_t max_queued_bytes = kDefaultMaxQueuedBytes,
+            std::chrono::milliseconds first_retry_pause = kFirstRetryPause);
   ~Processor();
   Processor(const Processor&) = delete;
   Processor& operator=(const Processor&) = delete;
@@ -174,6 +176,7 @@ class Processor {
   const std::function<void(const std::string&)> routed_;
   const std::size_t max_batch_;
   const std::size_t max_queued_bytes_;
+  const std::chrono::milliseconds first_retry_pause_;  // doubled up to kMaxRetryPause
 
   mutable std::mutex mutex_;
   std::condition_variable work_;
