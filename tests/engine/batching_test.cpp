@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -363,6 +364,54 @@ TEST_F(WorkerBatch, APausedWorkerHandsBackTheBatchItHadClaimedNext) {
   ASSERT_TRUE(eventually([&] { return allDelivered(); }));
   w->stop();
   EXPECT_EQ(destination_->sent(), numbers({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+}
+
+// A store whose settlements fail while `refusing` (a full disk), as a worker's batch is on the
+// wire.
+class RefusingSettlements : public store::test::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  std::atomic<bool> refusing{false};
+  std::atomic<int> refusals{0};
+  store::SettledDeliveries settleDeliveries(const std::vector<store::DeliverySettlement>& settlements,
+                                            const std::vector<std::int64_t>& released) override {
+    refuseWhileFull();
+    return ForwardingStore::settleDeliveries(settlements, released);
+  }
+  store::SettledAndClaimed settleAndClaim(const std::vector<store::DeliverySettlement>& settlements,
+                                          const std::string& destination, std::int64_t now_ms,
+                                          std::size_t limit, store::ClaimOrder order) override {
+    refuseWhileFull();
+    return ForwardingStore::settleAndClaim(settlements, destination, now_ms, limit, order);
+  }
+
+ private:
+  void refuseWhileFull() {
+    if (!refusing) return;
+    ++refusals;
+    throw store::StoreError("test.db", "running a statement: database or disk is full.");
+  }
+};
+
+TEST_F(WorkerBatch, SettlementsTheStoreRefusedAreRecordedLaterAndNothingIsSentTwice) {
+  RefusingSettlements store(*f.store);
+  // The disk fills while "5" is on the wire: the batch 1-10 is sent but cannot be settled.
+  auto w = worker(
+      [&store](const std::string& p, int) {
+        if (p == "5") store.refusing = true;
+        return delivered();
+      },
+      /*ordered=*/true, &store);
+  w->start();
+  ASSERT_TRUE(eventually([&] { return store.refusals >= 2; }));
+  EXPECT_EQ(f.store->countDeliveriesByStatus()["in_flight"], 10) << "sent, not yet recorded";
+  route(3);  // more work meanwhile: it must wait behind the unrecorded batch
+  store.refusing = false;  // room again
+  ASSERT_TRUE(eventually([&] { return allDelivered(); }));
+  w->stop();
+  EXPECT_EQ(destination_->sent(), numbers({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}))
+      << "each sent once, in order";
+  EXPECT_EQ(f.store->deliveriesFor(5)[0].attempts, 1);
 }
 
 }  // namespace
