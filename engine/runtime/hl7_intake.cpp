@@ -70,7 +70,13 @@ std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::s
   }
   const auto committed = committer_.commitAll(std::move(records));
   std::vector<std::optional<std::string>> acks(arrivals.size());
-  if (!committed.empty() && committed.front().error) reportNotStored(committed.front().error, committed.size());
+  std::size_t not_stored = 0;
+  for (const auto& c : committed) not_stored += c.error ? 1 : 0;
+  for (const auto& c : committed) {
+    if (!c.error) continue;
+    reportNotStored(c.error, not_stored);  // one line for the batch, with the first reason
+    break;
+  }
   // Those an after_parse channel processes now are processed together, in their order, after
   // the others are answered.
   std::vector<std::size_t> to_process;
