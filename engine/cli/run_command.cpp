@@ -86,6 +86,7 @@ int runCommand(const Args& args) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);  // not a stop: the log file is opened again (logrotate)
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
   // Under a file size limit (ulimit -f) a write past it would end the process by default; ignored,
@@ -106,7 +107,11 @@ int runCommand(const Args& args) {
     if (c.enabled) std::cerr << "ferry: channel " << c.name << " listening on " << c.source.host << ":" << engine.port(c.name) << '\n';
   }
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  for (;;) {
+    sigwait(&stop_signals, &signal);
+    if (signal != SIGHUP) break;
+    log.reopen();
+  }
   log.info("engine.stopping", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   engine.stop();
   return 0;

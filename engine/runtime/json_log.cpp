@@ -37,7 +37,7 @@ std::string jsonEscape(std::string_view text) {
 }
 
 JsonLog::JsonLog(const std::string& path)
-    : out_(path.empty() ? stderr : std::fopen(path.c_str(), "a")), owned_(!path.empty()) {
+    : path_(path), out_(path.empty() ? stderr : std::fopen(path.c_str(), "a")), owned_(!path.empty()) {
   if (out_ == nullptr) {
     out_ = stderr;
     owned_ = false;
@@ -58,6 +58,28 @@ JsonLog::~JsonLog() {
   flusher_.join();
   flushLocked();  // the flusher is gone: nothing else touches the buffer
   if (owned_) std::fclose(out_);
+}
+
+void JsonLog::reopen() {
+  std::string failure;
+  {
+    std::lock_guard lock(mutex_);
+    if (!owned_) return;
+    flushLocked();  // what was logged before the signal stays with the file it was meant for
+    std::FILE* reopened = std::fopen(path_.c_str(), "a");
+    if (reopened == nullptr) {
+      failure = "cannot open " + path_ + " again; still writing to the file opened before";
+    } else {
+      std::setvbuf(reopened, nullptr, _IONBF, 0);
+      std::fclose(out_);
+      out_ = reopened;
+    }
+  }
+  if (failure.empty()) {
+    info("log.reopened");
+  } else {
+    error("log.reopen_failed", failure);
+  }
 }
 
 void JsonLog::runFlusher() {

@@ -33,6 +33,10 @@ class JsonLog {
   // {"level":..., "event":..., "detail":...} for engine life-cycle messages.
   void info(std::string_view event, std::string_view detail = {});
   void error(std::string_view event, std::string_view detail = {});
+  // Writes what is buffered, then opens the log file again by its name (SIGHUP: after logrotate
+  // renamed it, lines go to the new file instead of the renamed one). Nothing for stderr; if the
+  // file cannot be opened, the old one is kept and the failure is logged there.
+  void reopen();
 
  private:
   void write(const std::string& text);     // at once
@@ -44,6 +48,7 @@ class JsonLog {
   std::condition_variable stop_;
   std::string pending_;
   bool stopping_ = false;
+  const std::string path_;  // empty: stderr
   std::FILE* out_;
   bool owned_;
   std::thread flusher_;
