@@ -145,7 +145,7 @@ int reprocessCommand(const Args& args) {
   runtime::JsonLog log(config.log_file);
   runtime::EventBus bus;
   bus.subscribe([&log](const runtime::Event& e) { log.event(e); });
-  runtime::StoreEventWriter events(*store);
+  runtime::StoreEventWriter events(*store, [&log](std::string_view json) { log.line(json); });
   bus.subscribe([&events](const runtime::Event& e) { events.add(e); });
   runtime::Processor processor(*store, bus, decoder, router, [](const std::string&) {});
 

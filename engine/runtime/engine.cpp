@@ -43,7 +43,7 @@ void Engine::start() {
     // way to the ACK.
     committer_ = std::make_unique<store::GroupCommitter>(
         *store_, store::GroupCommitter::Options{max_batch, /*inline_writes=*/true});
-    event_writer_ = std::make_unique<StoreEventWriter>(*store_);
+    event_writer_ = std::make_unique<StoreEventWriter>(*store_, [this](std::string_view json) { log_.line(json); });
     bus_.subscribe([this](const Event& e) { event_writer_->add(e); });
     bus_.subscribe([this](const Event& e) { log_.event(e); });
     std::vector<std::string> channel_names;

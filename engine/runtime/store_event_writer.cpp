@@ -1,7 +1,6 @@
 #include "engine/runtime/store_event_writer.h"
 
 #include <chrono>
-#include <cstdio>
 #include <iterator>
 
 #include "engine/runtime/background_thread.h"
@@ -9,8 +8,8 @@
 
 namespace ferry::runtime {
 
-StoreEventWriter::StoreEventWriter(store::Store& store)
-    : store_(store), thread_([this] { run(); }) {}
+StoreEventWriter::StoreEventWriter(store::Store& store, std::function<void(std::string_view)> log)
+    : store_(store), log_(std::move(log)), thread_([this] { run(); }) {}
 
 StoreEventWriter::~StoreEventWriter() { stop(); }
 
@@ -70,8 +69,7 @@ void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store
     store_.appendEvents(batch);
     if (failing_) {
       failing_ = false;
-      std::fprintf(stderr, "{\"level\":\"info\",\"event\":\"events.write_resumed\",\"count\":%zu}\n",
-                   batch.size());
+      log_("{\"level\":\"info\",\"event\":\"events.write_resumed\",\"count\":" + std::to_string(batch.size()) + "}");
     }
     return;
   } catch (const std::exception& e) {
@@ -82,10 +80,8 @@ void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store
       batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(dropped));
     }
     if (!failing_ || dropped > 0) {
-      std::fprintf(stderr,
-                   "{\"level\":\"error\",\"event\":\"events.write_failed\",\"held\":%zu,\"dropped\":%zu,"
-                   "\"detail\":\"%s\"}\n",
-                   batch.size(), dropped, jsonEscape(e.what()).c_str());
+      log_("{\"level\":\"error\",\"event\":\"events.write_failed\",\"held\":" + std::to_string(batch.size()) +
+           ",\"dropped\":" + std::to_string(dropped) + ",\"detail\":\"" + jsonEscape(e.what()) + "\"}");
     }
     failing_ = true;
     held = std::move(batch);

@@ -14,7 +14,9 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -25,7 +27,9 @@ namespace ferry::runtime {
 
 class StoreEventWriter {
  public:
-  explicit StoreEventWriter(store::Store& store);
+  // `log` receives the writer's own lines (a refused write, the resumption), as JSON; the
+  // engine passes its JsonLog, so they go where log_file says.
+  StoreEventWriter(store::Store& store, std::function<void(std::string_view json)> log);
   ~StoreEventWriter();
   StoreEventWriter(const StoreEventWriter&) = delete;
   StoreEventWriter& operator=(const StoreEventWriter&) = delete;
@@ -46,6 +50,7 @@ class StoreEventWriter {
   void write(std::vector<store::Event>& batch, std::vector<store::Event>& held);
 
   store::Store& store_;
+  const std::function<void(std::string_view)> log_;
   std::mutex mutex_;
   std::condition_variable work_;
   std::vector<store::Event> pending_;
