@@ -33,5 +33,7 @@ int pruneCommand(const Args& args);
 int configHistoryCommand(const Args& args);
 // migrate_command.cpp: the store's schema migrations, listed and applied on an operator's word.
 int migrateCommand(const Args& args);
+// backup_command.cpp: a consistent copy of the store, the engine running or not.
+int backupCommand(const Args& args);
 
 }  // namespace ferry::cli

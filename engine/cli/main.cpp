@@ -44,7 +44,9 @@ void usage() {
                "                            the configuration revisions `run` recorded: who, when, what changed\n"
                "  migrate CONFIG [--dry-run]\n"
                "                            the store's schema migrations, applied or pending; applies the\n"
-               "                            pending ones (needed when ferry.json has \"migrations\": \"manual\")\n";
+               "                            pending ones (needed when ferry.json has \"migrations\": \"manual\")\n"
+               "  backup CONFIG FILE        a consistent copy of the store in a new FILE, the engine running\n"
+               "                            or not (it holds patient data: keep it as safe as the store)\n";
 }
 
 }  // namespace
@@ -75,6 +77,7 @@ int main(int argc, char** argv) {
   if (command == "prune") return ferry::cli::pruneCommand(args);
   if (command == "config-history") return ferry::cli::configHistoryCommand(args);
   if (command == "migrate") return ferry::cli::migrateCommand(args);
+  if (command == "backup") return ferry::cli::backupCommand(args);
   if (command == "--help" || command == "help") {
     usage();
     return 0;

@@ -447,6 +447,13 @@ class Store {
   // The audit trail of purges, newest first.
   virtual std::vector<PurgeRecord> purges(std::size_t limit) = 0;
 
+  // --- backup ---
+  // Writes a consistent copy of the whole store, as it was at one moment, to a new file at
+  // `path` while the engine goes on writing (a plain copy of a SQLite file and its WAL taken
+  // meanwhile may not open). Throws std::invalid_argument when `path` exists, StoreError when
+  // the copy cannot be written (nothing is left at `path` then).
+  virtual void backupTo(const std::string& path) = 0;
+
   // --- configuration revisions (the trail of configuration changes) ---
   // Records `revision` (its id and recorded_at are the store's) in one transaction, only when
   // its digest differs from the latest revision's and the latest is still `based_on_id` (0:

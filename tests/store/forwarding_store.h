@@ -111,6 +111,7 @@ class ForwardingStore : public Store {
                             std::string_view actor, std::string_view reason) override {
     return inner_.purgeFinished(older_than_ms, max_messages, actor, reason);
   }
+  void backupTo(const std::string& path) override { inner_.backupTo(path); }
   std::int64_t countPurgeable(std::int64_t older_than_ms) override {
     return inner_.countPurgeable(older_than_ms);
   }

@@ -171,6 +171,7 @@ class SqliteStore final : public Store {
   };
   WriterTime writerTime() const;
   std::optional<std::string> writeFailure() const override;
+  void backupTo(const std::string& path) override;
 
  private:
   // Runs body(writer session, now) in a write transaction, possibly shared with other
