@@ -1,7 +1,8 @@
 // ferry backup CONFIG FILE: a consistent copy of a configuration's store, taken while the engine
 // runs (Store::backupTo), checked by opening it and counting its messages. The copy holds every
 // message's raw bytes: patient data, to be kept as carefully as the store itself. Prints one
-// line of counts, never message contents.
+// line of counts, never message contents. While it reads, checkpoints cannot pass its snapshot,
+// so the WAL grows by what the engine writes meanwhile and shrinks back at the next checkpoint.
 
 #include <filesystem>
 #include <iostream>
