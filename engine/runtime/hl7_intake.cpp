@@ -70,13 +70,14 @@ std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::s
   }
   const auto committed = committer_.commitAll(std::move(records));
   std::vector<std::optional<std::string>> acks(arrivals.size());
+  std::exception_ptr first_error;
   std::size_t not_stored = 0;
-  for (const auto& c : committed) not_stored += c.error ? 1 : 0;
   for (const auto& c : committed) {
     if (!c.error) continue;
-    reportNotStored(c.error, not_stored);  // one line for the batch, with the first reason
-    break;
+    if (!first_error) first_error = c.error;
+    ++not_stored;
   }
+  if (first_error) reportNotStored(first_error, not_stored);  // one line for the batch
   // Those an after_parse channel processes now are processed together, in their order, after
   // the others are answered.
   std::vector<std::size_t> to_process;

@@ -41,24 +41,14 @@ namespace fhir_mutation {
 
 using ferry::test::mutationRounds;
 
-struct Seed {
-  std::string name;
-  std::string json;
-};
+using Seed = ferry::test::FileText;
 
 // Every FHIR JSON sample: the shared ones (../shared/samples/fhir, when present), the sample
 // configuration's and the codec tests' own.
 const std::vector<Seed>& seeds() {
-  static const std::vector<Seed> all = [] {
-    std::vector<Seed> out;
-    const std::string root = FERRY_SOURCE_DIR;
-    for (const std::string& f :
-         ferry::test::filesIn({root + "/../shared/samples/fhir", root + "/samples/fhir", root + "/tests/fhir/data"},
-                              ".json")) {
-      out.push_back({f, ferry::test::readFile(f)});
-    }
-    return out;
-  }();
+  static const std::string root = FERRY_SOURCE_DIR;
+  static const std::vector<Seed> all = ferry::test::readFilesIn(
+      {root + "/../shared/samples/fhir", root + "/samples/fhir", root + "/tests/fhir/data"}, ".json");
   return all;
 }
 
@@ -126,7 +116,7 @@ std::string shown(const std::string& input) {
 
 TEST(FhirMutation, EverySeedHoldsThePropertiesUnchanged) {
   ASSERT_GE(seeds().size(), 8u) << "the FHIR samples were not found";
-  for (const Seed& seed : seeds()) EXPECT_EQ(check(seed.json), "") << seed.name;
+  for (const Seed& seed : seeds()) EXPECT_EQ(check(seed.text), "") << seed.name;
 }
 
 TEST(FhirMutation, RandomMutantsHoldTheProperties) {
@@ -136,7 +126,7 @@ TEST(FhirMutation, RandomMutantsHoldTheProperties) {
   for (int round = 0; round < mutationRounds(); ++round) {
     std::mt19937 random(20261127u + static_cast<unsigned>(round));
     for (const Seed& seed : seeds()) {
-      const test::JsonMutator mutator(seed.json);
+      const test::JsonMutator mutator(seed.text);
       for (int m = 0; m < 40 && std::chrono::steady_clock::now() < deadline; ++m, ++mutants) {
         std::string kind;
         const std::string mutant = mutator.mutate(random, kind);
@@ -156,12 +146,12 @@ TEST(FhirMutation, TruncatedAtTokenBoundariesEveryDocumentIsAPlacedError) {
   // Every boundary of the small seeds, a sample of the large ones' (each cut costs a read).
   std::size_t cuts = 0;
   for (const Seed& seed : seeds()) {
-    const test::JsonMutator mutator(seed.json);
+    const test::JsonMutator mutator(seed.text);
     const std::vector<std::size_t> boundaries = mutator.tokenBoundaries();
     const std::size_t step = 1 + boundaries.size() / (40 * static_cast<std::size_t>(mutationRounds()));
     for (std::size_t i = 0; i < boundaries.size(); i += step, ++cuts) {
-      const std::string cut = seed.json.substr(0, boundaries[i]);
-      if (seed.json.find_first_not_of(" \t\r\n", boundaries[i]) == std::string::npos) continue;
+      const std::string cut = seed.text.substr(0, boundaries[i]);
+      if (seed.text.find_first_not_of(" \t\r\n", boundaries[i]) == std::string::npos) continue;
       const ReadResult r = read(cut);
       EXPECT_FALSE(r.ok()) << seed.name << " cut at byte " << boundaries[i];
       EXPECT_EQ(check(cut), "") << seed.name << " cut at byte " << boundaries[i];

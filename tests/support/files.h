@@ -41,6 +41,20 @@ inline std::vector<std::string> filesIn(const std::vector<std::string>& folders,
   return out;
 }
 
+// A file's path and its bytes, e.g. a seed of a mutation test.
+struct FileText {
+  std::string name;
+  std::string text;
+};
+
+// The files filesIn() lists, each read whole, in the same order.
+inline std::vector<FileText> readFilesIn(const std::vector<std::string>& folders,
+                                         const std::string& extension = "") {
+  std::vector<FileText> out;
+  for (const std::string& f : filesIn(folders, extension)) out.push_back({f, readFile(f)});
+  return out;
+}
+
 // The lines of `text`, each without its '\n'; a last line without one is left out (command
 // output always ends its lines).
 inline std::vector<std::string> splitLines(const std::string& text) {

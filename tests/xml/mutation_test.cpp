@@ -38,22 +38,26 @@ namespace xml_mutation {
 
 using ferry::test::mutationRounds;
 
-struct Seed {
-  std::string name;
-  std::string xml;
-};
+// A DOCTYPE whose entity lol9 expands to 10^9 "lol"s (the billion laughs).
+std::string billionLaughs() {
+  std::string dtd = "<!DOCTYPE r [<!ENTITY lol \"lol\">";
+  for (int i = 1; i <= 9; ++i) {
+    dtd += "<!ENTITY lol" + std::to_string(i) + " \"";
+    for (int k = 0; k < 10; ++k) dtd += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+    dtd += "\">";
+  }
+  dtd += "]>";
+  return dtd;
+}
+
+using Seed = ferry::test::FileText;
 
 // Every XML sample: the shared ones (../shared/samples/xml, when present) and the sample
 // configuration's.
 const std::vector<Seed>& seeds() {
-  static const std::vector<Seed> all = [] {
-    std::vector<Seed> out;
-    const std::string root = FERRY_SOURCE_DIR;
-    for (const std::string& f : ferry::test::filesIn({root + "/../shared/samples/xml", root + "/samples/xml"}, ".xml")) {
-      out.push_back({f, ferry::test::readFile(f)});
-    }
-    return out;
-  }();
+  static const std::string root = FERRY_SOURCE_DIR;
+  static const std::vector<Seed> all =
+      ferry::test::readFilesIn({root + "/../shared/samples/xml", root + "/samples/xml"}, ".xml");
   return all;
 }
 
@@ -175,13 +179,7 @@ std::string mutate(const std::string& x, std::mt19937& random, std::string& kind
     }
     case 9: {  // a billion-laughs style DOCTYPE in front, used in the text
       kind = "doctype";
-      std::string dtd = "<!DOCTYPE r [<!ENTITY lol \"lol\">";
-      for (int i = 1; i <= 9; ++i) {
-        dtd += "<!ENTITY lol" + std::to_string(i) + " \"";
-        for (int k = 0; k < 10; ++k) dtd += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
-        dtd += "\">";
-      }
-      dtd += "]>";
+      const std::string dtd = billionLaughs();
       const std::size_t decl = x.rfind("?>", 100);
       out.insert(decl == std::string::npos ? 0 : decl + 2, dtd);
       out.insert(textPlace(random, tags) + dtd.size(), "&lol9;");
@@ -263,8 +261,8 @@ std::string shown(const std::string& input, const std::string& seed) {
 TEST(XmlMutation, EverySeedHoldsThePropertiesUnchanged) {
   ASSERT_GE(seeds().size(), 4u) << "the XML samples were not found";
   for (const Seed& seed : seeds()) {
-    EXPECT_TRUE(xml::read(seed.xml, ferry::test::shippedProfiles())) << seed.name;
-    EXPECT_EQ(check(seed.xml), "") << seed.name;
+    EXPECT_TRUE(xml::read(seed.text, ferry::test::shippedProfiles())) << seed.name;
+    EXPECT_EQ(check(seed.text), "") << seed.name;
   }
 }
 
@@ -278,7 +276,7 @@ TEST(XmlMutation, RandomMutantsHoldTheProperties) {
       for (int m = 0; m < 300 && std::chrono::steady_clock::now() < deadline; ++m, ++mutants) {
         std::string kind;
         // Sometimes two mutations on top of each other.
-        std::string mutant = mutate(seed.xml, random, kind);
+        std::string mutant = mutate(seed.text, random, kind);
         if (random() % 4 == 0) {
           std::string second;
           mutant = mutate(mutant, random, second);
@@ -286,7 +284,7 @@ TEST(XmlMutation, RandomMutantsHoldTheProperties) {
         }
         if (const std::string bad = check(mutant); !bad.empty() && ++failures <= 5) {
           ADD_FAILURE() << seed.name << ", round " << round << ", mutant " << m << " (" << kind << "): " << bad
-                        << "\ninput: " << shown(mutant, seed.xml);
+                        << "\ninput: " << shown(mutant, seed.text);
         }
       }
     }
@@ -297,10 +295,10 @@ TEST(XmlMutation, RandomMutantsHoldTheProperties) {
 
 TEST(XmlMutation, TruncatedAnywhereEveryDocumentIsAPlacedError) {
   for (const Seed& seed : seeds()) {
-    const std::size_t last = seed.xml.find_last_of('>');
-    const std::size_t step = 1 + seed.xml.size() / (400 * static_cast<std::size_t>(mutationRounds()));
+    const std::size_t last = seed.text.find_last_of('>');
+    const std::size_t step = 1 + seed.text.size() / (400 * static_cast<std::size_t>(mutationRounds()));
     for (std::size_t cut = 0; cut < last; cut += step) {
-      const std::string head = seed.xml.substr(0, cut);
+      const std::string head = seed.text.substr(0, cut);
       EXPECT_FALSE(xml::read(head, ferry::test::shippedProfiles())) << seed.name << " cut at byte " << cut;
       EXPECT_EQ(check(head), "") << seed.name << " cut at byte " << cut;
       if (HasFailure()) return;
@@ -309,14 +307,8 @@ TEST(XmlMutation, TruncatedAnywhereEveryDocumentIsAPlacedError) {
 }
 
 TEST(XmlMutation, ABillionLaughsDocumentIsRefusedAtItsDoctype) {
-  std::string dtd = "<!DOCTYPE r [<!ENTITY lol \"lol\">";
-  for (int i = 1; i <= 9; ++i) {
-    dtd += "<!ENTITY lol" + std::to_string(i) + " \"";
-    for (int k = 0; k < 10; ++k) dtd += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
-    dtd += "\">";
-  }
-  dtd += "]>";
-  const std::string claim = seeds().front().xml;
+  const std::string dtd = billionLaughs();
+  const std::string claim = seeds().front().text;
   const std::size_t root = claim.find("<ClaimSubmission");
   ASSERT_NE(root, std::string::npos);
   std::string hostile = claim.substr(0, root) + dtd + claim.substr(root);
