@@ -8,7 +8,6 @@
 // holds a whole, readable message. The cost is the buffer and index of that second message,
 // small next to the rebuild itself.
 
-#include <cstring>
 #include <type_traits>
 
 #include "parsers/hl7v2/escape.h"
