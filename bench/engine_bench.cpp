@@ -27,6 +27,7 @@
 
 #include <sys/resource.h>
 
+#include "bench/bench_peers.h"
 #include "channels/mllp/listener.h"
 #include "channels/mllp/sender.h"
 #include "engine/runtime/engine.h"
@@ -70,21 +71,6 @@ struct Result {
   std::vector<double> latencies_ms;
 };
 
-std::string oru(int sender, int n) {
-  // ~1.4 KB lab result with a unique control id per message.
-  std::string id = "S" + std::to_string(sender) + "-" + std::to_string(n);
-  std::string m = "MSH|^~\\&|NORTHLAB|NORTHLAB|HOSPRES|CITYHOSP|20261120083015-0500||ORU^R01^ORU_R01|" + id +
-                  "|P|2.5.1\rPID|1||MRN" + std::to_string(n) +
-                  "^^^CITYHOSP^MR||Testperson^Adaline^Q||19720314|F|||118 Elm Street^^Springfield^IL^62701\r"
-                  "PV1|1|O|LAB^^^CITYHOSP\rORC|RE|ORD-1^HOSPORD|LAB-1^NORTHLAB\r"
-                  "OBR|1|ORD-1^HOSPORD|LAB-1^NORTHLAB|GLU-P^Glucose panel^L|||20261120071500-0500\r";
-  for (int i = 1; i <= 8; ++i) {
-    m += "OBX|" + std::to_string(i) + "|NM|GLU^Glucose^L^2345-7^Glucose [Mass/volume] in Serum or Plasma^LN||" +
-         std::to_string(90 + i) + "|mg/dL^mg/dL^UCUM|70-99|N|||F|||20261120071500-0500\r";
-  }
-  return m;
-}
-
 Result drive(int port, const Options& o) {
   Result total;
   std::mutex mutex;
@@ -105,7 +91,7 @@ Result drive(int port, const Options& o) {
           next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / per_sender_rate));
           std::this_thread::sleep_until(next);
         }
-        const std::string m = oru(s, n);
+        const std::string m = bench::labResult(s, n);
         const auto t0 = Clock::now();
         const auto r = sender.send(m, std::chrono::seconds(10));
         if (r.status != mllp::SendStatus::Acked) break;
@@ -247,20 +233,9 @@ std::string cpuPerMessage(const CpuUse& before, std::size_t messages) {
   return line;
 }
 
-// A stand-in destination or the echo baseline: answers every frame with a fixed AA.
+// A stand-in destination or the echo baseline: counts the frames it answers.
 std::unique_ptr<mllp::Listener> echo(std::atomic<std::size_t>& frames) {
-  mllp::ListenerConfig c;
-  c.channel = "echo";
-  c.max_connections = 256;
-  auto l = std::make_unique<mllp::Listener>(
-      c,
-      [&frames](std::string, const mllp::Peer&) {
-        ++frames;
-        return std::string("MSH|^~\\&|ECHO|ECHO|LAB|LAB|20261126||ACK^R01^ACK|1|P|2.5.1\rMSA|AA|1\r");
-      },
-      [](std::string_view) {});
-  l->start();
-  return l;
+  return bench::echoDestination([&frames](std::string_view) { ++frames; });
 }
 
 }  // namespace

@@ -184,11 +184,11 @@ std::string Sender::ensureConnected() {
     ++failures_;
     const milliseconds delay = backoffDelay();
     next_attempt_ = Clock::now() + delay;
-    log_.write(LogEvent("mllp.sender.connect_failed", LogLevel::Warning)
-                   .field("peer", where())
-                   .number("attempt", static_cast<std::uint64_t>(attempt))
-                   .field("error", last_error)
-                   .number("next_attempt_in_ms", static_cast<std::uint64_t>(delay.count())));
+    LogEvent failed("mllp.sender.connect_failed", LogLevel::Warning);
+    failed.field("peer", where()).number("attempt", static_cast<std::uint64_t>(attempt)).field("error", last_error);
+    // Without a backoff of its own (backoff_max 0) the caller decides when to try again, and says so.
+    if (delay.count() > 0) failed.number("next_attempt_in_ms", static_cast<std::uint64_t>(delay.count()));
+    log_.write(failed);
   }
   return "cannot connect to " + where() + " (" + std::to_string(attempts) +
          (attempts == 1 ? " attempt" : " attempts") + "): " + last_error;

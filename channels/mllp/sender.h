@@ -39,7 +39,7 @@ struct SenderConfig {
   std::size_t max_response_bytes = FrameDecoder::kDefaultMaxFrameBytes;
   int connect_attempts = 3;  // per send()
   std::chrono::milliseconds backoff_initial{200};
-  std::chrono::milliseconds backoff_max{std::chrono::seconds(5)};
+  std::chrono::milliseconds backoff_max{std::chrono::seconds(5)};  // 0: no wait between attempts
   SenderTls tls;
 };
 

@@ -11,7 +11,11 @@ mllp::SenderConfig senderConfig(const DestinationConfig& d, const std::string& c
   c.channel = channel + "/" + d.name;
   c.host = d.host;
   c.port = static_cast<std::uint16_t>(d.port);
-  c.connect_attempts = 1;  // the delivery worker's backoff decides when to try again
+  // The delivery worker's backoff (the destination's `retry`) decides when to try again. The
+  // sender's own reconnect backoff would otherwise hold each later attempt back by up to 5 s
+  // of its own, past the configured max_backoff_ms, while the retry event said otherwise.
+  c.connect_attempts = 1;
+  c.backoff_max = std::chrono::milliseconds(0);
   c.tls.enabled = d.tls.enabled;
   c.tls.cert_file = d.tls.cert_file;
   c.tls.key_file = d.tls.key_file;

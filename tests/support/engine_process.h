@@ -4,9 +4,7 @@
 // exited, or until a condition of the test holds; then SIGTERM. For tests of what a start does
 // to the store and the log.
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -16,8 +14,7 @@
 #include <vector>
 
 #include "tests/support/files.h"
-
-extern char** environ;
+#include "tests/support/spawn.h"
 
 namespace ferry::test {
 
@@ -36,18 +33,7 @@ inline std::size_t countIn(const std::string& path, const std::string& what) {
 
 // Starts `ferry run config` with its stderr appended to `log`; its pid, or -1.
 inline pid_t spawnFerryRun(const std::string& config, const std::string& log) {
-  const std::string binary = FERRY_BINARY;
-  std::vector<std::string> args = {binary, "run", config};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return spawned == 0 ? pid : -1;
+  return spawnWithStderrTo({FERRY_BINARY, "run", config}, log);
 }
 
 // `ferry run config` until `done()` holds (checked every 20 ms, at most 30 s) or it exits,
