@@ -173,9 +173,7 @@ void writeFile(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int soak(int argc, char** argv) {
   Options o;
   o.ferry = (std::filesystem::path(argv[0]).parent_path() / "../engine/ferry").string();
   for (int i = 1; i < argc; i += 2) {
@@ -226,6 +224,7 @@ int main(int argc, char** argv) {
     "retry": {"max_attempts": 100000, "initial_backoff_ms": 100, "max_backoff_ms": 1000}}]})");
   const std::string log = dir + "/ferry.log";
   const pid_t ferry = test::spawnWithStderrTo({o.ferry, "run", dir}, log);
+  test::ChildReaper engine{ferry};  // ended if the bench leaves early
   if (ferry <= 0) {
     std::fprintf(stderr, "soak_bench: cannot start %s\n", o.ferry.c_str());
     return 1;
@@ -249,9 +248,20 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   const auto start = Clock::now();
   const auto stop_at = start + std::chrono::duration<double>(o.seconds);
-  std::vector<std::thread> senders;
+  // Joined on every way out, an exception included (a joinable thread's destructor would abort).
+  struct Senders {
+    std::atomic<bool>& stop;
+    std::vector<std::thread> threads;
+    void join() {
+      stop = true;
+      for (auto& t : threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+    ~Senders() { join(); }
+  } senders{stop, {}};
   for (int s = 0; s < o.senders; ++s) {
-    senders.emplace_back([&, s] {
+    senders.threads.emplace_back([&, s] {
       mllp::SenderConfig c;
       c.host = "127.0.0.1";
       c.port = port;
@@ -317,14 +327,13 @@ int main(int argc, char** argv) {
       next_sample += std::chrono::duration<double>(o.sample_seconds);
     }
     if (::waitpid(ferry, nullptr, WNOHANG) == ferry) {
+      engine.pid = 0;
       std::printf("soak: the engine exited during the feed\n");
-      stop = true;
-      for (auto& s : senders) s.join();
+      senders.join();
       return 1;
     }
   }
-  stop = true;
-  for (auto& s : senders) s.join();
+  senders.join();
   if (down) {
     destination = bench::echoDestination([&](std::string_view f) { delivered.add(f); }, destination_port);
   }
@@ -345,6 +354,7 @@ int main(int argc, char** argv) {
   ::kill(ferry, SIGTERM);
   int status = 0;
   ::waitpid(ferry, &status, 0);
+  engine.pid = 0;
   const bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   std::size_t missing = 0;
   {
@@ -358,4 +368,15 @@ int main(int argc, char** argv) {
   destination->stop();
   if (o.keep.empty()) std::filesystem::remove_all(dir);
   return missing == 0 && clean ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return soak(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "soak_bench: %s\n", e.what());
+    return 1;
+  }
 }

@@ -13,7 +13,7 @@ void LoggedConnection::run() {
     const bool tls = dynamic_cast<const Poco::Net::SSLException*>(&e) != nullptr;
     std::string error = e.displayText();
     error.resize(std::min<std::size_t>(error.size(), 300));
-    LogLine("warn", "http.listener", tls ? "tls_failed" : "connection_failed")
+    LogLine("warning", "http.listener", tls ? "tls_failed" : "connection_failed")
         .field("channel", channel_)
         .field("peer", peer_)
         .field("error", error)

@@ -167,7 +167,9 @@ void Exchange::handleRequest(HTTPServerRequest& request, HTTPServerResponse& res
     sent.status = 0;
   }
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  LogLine line(sent.status >= 500 || sent.status == 0 ? "error" : "info", "http.listener", "request");
+  // A request the listener refused (4xx) is a warning, so a log kept to warnings shows it.
+  const char* level = sent.status >= 500 || sent.status == 0 ? "error" : sent.status >= 400 ? "warning" : "info";
+  LogLine line(level, "http.listener", "request");
   line.field("channel", context_.config->name).field("method", request.getMethod());
   if (match_.route != nullptr) line.field("route", match_.route->prefix);
   line.field("status", sent.status)

@@ -1,26 +1,10 @@
 #include "channels/http/log.h"
 
-#include <chrono>
 #include <cstdio>
-#include <ctime>
+
+#include "channels/log_time.h"
 
 namespace ferry::http {
-
-namespace {
-
-std::string utcNow() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
-
-}  // namespace
 
 void appendJsonString(std::string& out, std::string_view value) {
   out += '"';
@@ -54,11 +38,12 @@ LogSink stderrLogSink() {
 }
 
 LogLine::LogLine(std::string_view level, std::string_view component, std::string_view event) {
-  text_ = "{\"ts\":";
-  appendJsonString(text_, utcNow());
+  // The engine's schema: time, level, then the event named as the MLLP channel names its own
+  // ("http.listener.started" as "mllp.listener.started").
+  text_ = "{\"time\":";
+  appendJsonString(text_, channels::logTimeNow());
   field("level", level);
-  field("component", component);
-  field("event", event);
+  field("event", std::string(component) + "." + std::string(event));
 }
 
 void LogLine::key(std::string_view k) {

@@ -17,7 +17,8 @@ using LogSink = std::function<void(std::string_view json_line)>;
 // Writes each line with one fwrite to stderr (stdio locks the stream per call).
 LogSink stderrLogSink();
 
-// Builds {"ts":...,"level":...,"component":...,"event":..., more fields...}.
+// Builds {"time":...,"level":...,"event":"<component>.<event>", more fields...}; level is "info",
+// "warning" or "error", as the engine's log (and its `log_level` filter) names them.
 class LogLine {
  public:
   LogLine(std::string_view level, std::string_view component, std::string_view event);

@@ -19,7 +19,10 @@ void logConnectionOpened(const EventLog& log, const Peer& peer) {
 }
 
 void logConnectionClosed(const EventLog& log, const Peer& peer, const ConnectionEnd& end) {
-  LogEvent closed("mllp.connection.closed", routineEnd(end.reason) ? LogLevel::Info : LogLevel::Warning);
+  // Bytes outside any frame were skipped: the peer's framing is off, worth a warning even when
+  // the connection ended as usual (the line that says so must outlive "log_level": "warning").
+  const bool routine = routineEnd(end.reason) && end.skipped == 0;
+  LogEvent closed("mllp.connection.closed", routine ? LogLevel::Info : LogLevel::Warning);
   closed.field("peer", peer.address)
       .number("connection", peer.connection)
       .field("reason", end.reason)

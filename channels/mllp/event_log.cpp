@@ -1,26 +1,13 @@
 #include "channels/mllp/event_log.h"
 
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <utility>
+
+#include "channels/log_time.h"
 
 namespace ferry::mllp {
 
 namespace {
-
-std::string utcNow() {
-  using namespace std::chrono;
-  const auto now = system_clock::now();
-  const std::time_t t = system_clock::to_time_t(now);
-  const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(ms));
-  return buf;
-}
 
 const char* levelName(LogLevel level) {
   switch (level) {
@@ -94,7 +81,7 @@ EventLog::EventLog(std::string channel, LogSink sink)
     : channel_(std::move(channel)), sink_(sink ? std::move(sink) : stderrLogSink()) {}
 
 void EventLog::write(const LogEvent& event) const {
-  std::string line = "{\"time\":\"" + utcNow() + "\",\"level\":\"" + levelName(event.level()) +
+  std::string line = "{\"time\":\"" + channels::logTimeNow() + "\",\"level\":\"" + levelName(event.level()) +
                      "\",\"event\":";
   appendJsonString(line, event.event());
   line += ",\"channel\":";

@@ -143,6 +143,7 @@ int reprocessCommand(const Args& args) {
   // This run's processing is logged where the engine's is (ferry.json "log_file"; without one,
   // this command's stderr), so a message's trail in the log does not end at "errored".
   runtime::JsonLog log(config.log_file);
+  log.setLevel(runtime::parseLogLevel(config.log_level).value_or(runtime::LogLevel::Info));
   runtime::EventBus bus;
   bus.subscribe([&log](const runtime::Event& e) { log.event(e); });
   runtime::StoreEventWriter events(*store, [&log](std::string_view json) { log.line(json); });

@@ -27,9 +27,8 @@ bool recordConfiguration(store::Store& store, const runtime::EngineConfig& confi
   try {
     const runtime::RecordedConfig r =
         runtime::recordConfigRevision(store, config, operatorName(), "engine start");
-    log.line("{\"at\":" + std::to_string(runtime::nowMs()) + ",\"level\":\"info\",\"event\":\"" +
-             (r.recorded ? "config.revision_recorded" : "config.unchanged") +
-             "\",\"revision\":" + std::to_string(r.id) + ",\"digest\":\"" + r.digest.substr(0, 12) +
+    log.line(runtime::logLineStart(runtime::LogLevel::Info, r.recorded ? "config.revision_recorded" : "config.unchanged") +
+             ",\"revision\":" + std::to_string(r.id) + ",\"digest\":\"" + r.digest.substr(0, 12) +
              "\",\"changed\":" + jsonNames(r.changes.changed) + ",\"added\":" + jsonNames(r.changes.added) +
              ",\"removed\":" + jsonNames(r.changes.removed) + "}");
     return true;
@@ -94,6 +93,7 @@ int runCommand(const Args& args) {
   std::signal(SIGXFSZ, SIG_IGN);
 
   runtime::JsonLog log(load.config.log_file);
+  log.setLevel(runtime::parseLogLevel(load.config.log_level).value_or(runtime::LogLevel::Info));
   if (!prepareStore(load.config, log)) return 1;
   runtime::Engine engine(load.config, log);
   try {

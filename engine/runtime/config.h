@@ -130,6 +130,7 @@ struct EngineConfig {
   AdminConfig admin;
   int group_commit_max_batch = 256;
   std::string log_file;  // empty: JSON log lines go to stderr
+  std::string log_level = "info";  // "info", "warning" or "error": lines below it are not written
   // Insurer XML profiles (ferry.json "profiles", relative to the folder; default "profiles"
   // when that folder exists). Empty: none.
   std::string profiles_folder;

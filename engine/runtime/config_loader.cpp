@@ -319,6 +319,7 @@ void readEngine(const JsonNode& root, const std::string& folder, EngineConfig& c
   }
   r.integer("group_commit_max_batch", config.group_commit_max_batch, 1, 100000);
   r.string("log_file", config.log_file);
+  r.oneOf("log_level", config.log_level, {"info", "warning", "error"});
   if (!config.log_file.empty()) config.log_file = resolve(folder, config.log_file);
   if (const JsonNode* keys = r.object("hash_keys")) hashKeys(*keys, folder, config, errors);
   r.string("profiles", config.profiles_folder);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "channels/log_time.h"
+
 namespace ferry::runtime {
 
 namespace {
@@ -35,6 +37,49 @@ std::string jsonEscape(std::string_view text) {
   }
   return out;
 }
+
+std::optional<LogLevel> parseLogLevel(std::string_view name) {
+  if (name == "info") return LogLevel::Info;
+  if (name == "warning") return LogLevel::Warning;
+  if (name == "error") return LogLevel::Error;
+  return std::nullopt;
+}
+
+const char* logLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::Info: return "info";
+    case LogLevel::Warning: return "warning";
+    case LogLevel::Error: return "error";
+  }
+  return "info";
+}
+
+LogLevel eventLogLevel(std::string_view type) {
+  if (type == "errored" || type == "failed" || type == "dead_lettered") return LogLevel::Error;
+  if (type == "retry" || type == "rejected") return LogLevel::Warning;
+  return LogLevel::Info;
+}
+
+std::string isoTimeUtc(std::int64_t ms) { return channels::logTime(ms); }
+
+std::string logLineStart(LogLevel level, std::string_view event, std::int64_t at_ms) {
+  return "{\"time\":\"" + isoTimeUtc(at_ms) + "\",\"level\":\"" + logLevelName(level) + "\",\"event\":\"" +
+         jsonEscape(event) + "\"";
+}
+
+namespace {
+
+// The level a ready-made line names in its "level" member (channel lines, the event writer's);
+// a line without one is written whatever the level.
+LogLevel levelOfLine(std::string_view json) {
+  constexpr std::string_view key = "\"level\":\"";
+  const std::size_t at = json.substr(0, 96).find(key);
+  if (at == std::string_view::npos) return LogLevel::Error;
+  const std::string_view rest = json.substr(at + key.size());
+  return parseLogLevel(rest.substr(0, rest.find('"'))).value_or(LogLevel::Error);
+}
+
+}  // namespace
 
 JsonLog::JsonLog(const std::string& path)
     : path_(path), out_(path.empty() ? stderr : std::fopen(path.c_str(), "a")), owned_(!path.empty()) {
@@ -111,7 +156,9 @@ void JsonLog::buffer(const std::string& text) {
 }
 
 void JsonLog::event(const Event& e) {
-  std::string s = "{\"at\":" + std::to_string(e.at_ms) + ",\"event\":\"" + jsonEscape(e.type) + "\"";
+  const LogLevel level = eventLogLevel(e.type);
+  if (!enabled(level)) return;  // before any formatting: at "warning" a feed costs nothing here
+  std::string s = logLineStart(level, e.type, e.at_ms);
   if (!e.channel.empty()) s += ",\"channel\":\"" + jsonEscape(e.channel) + "\"";
   if (!e.destination.empty()) s += ",\"destination\":\"" + jsonEscape(e.destination) + "\"";
   if (e.message_id != 0) s += ",\"message_id\":" + std::to_string(e.message_id);
@@ -120,18 +167,19 @@ void JsonLog::event(const Event& e) {
   buffer(s + "}");
 }
 
-void JsonLog::line(std::string_view json) { write(std::string(json)); }
+void JsonLog::line(std::string_view json) {
+  if (enabled(levelOfLine(json))) write(std::string(json));
+}
 
 void JsonLog::info(std::string_view event, std::string_view detail) {
-  std::string s = "{\"at\":" + std::to_string(nowMs()) + ",\"level\":\"info\",\"event\":\"" +
-                  jsonEscape(event) + "\"";
+  if (!enabled(LogLevel::Info)) return;
+  std::string s = logLineStart(LogLevel::Info, event);
   if (!detail.empty()) s += ",\"detail\":\"" + jsonEscape(detail) + "\"";
   write(s + "}");
 }
 
 void JsonLog::error(std::string_view event, std::string_view detail) {
-  std::string s = "{\"at\":" + std::to_string(nowMs()) + ",\"level\":\"error\",\"event\":\"" +
-                  jsonEscape(event) + "\"";
+  std::string s = logLineStart(LogLevel::Error, event);
   if (!detail.empty()) s += ",\"detail\":\"" + jsonEscape(detail) + "\"";
   write(s + "}");
 }

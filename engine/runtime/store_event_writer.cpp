@@ -69,7 +69,7 @@ void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store
     store_.appendEvents(batch);
     if (failing_) {
       failing_ = false;
-      log_("{\"level\":\"info\",\"event\":\"events.write_resumed\",\"count\":" + std::to_string(batch.size()) + "}");
+      log_(logLineStart(LogLevel::Info, "events.write_resumed") + ",\"count\":" + std::to_string(batch.size()) + "}");
     }
     return;
   } catch (const std::exception& e) {
@@ -80,7 +80,7 @@ void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store
       batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(dropped));
     }
     if (!failing_ || dropped > 0) {
-      log_("{\"level\":\"error\",\"event\":\"events.write_failed\",\"held\":" + std::to_string(batch.size()) +
+      log_(logLineStart(LogLevel::Error, "events.write_failed") + ",\"held\":" + std::to_string(batch.size()) +
            ",\"dropped\":" + std::to_string(dropped) + ",\"detail\":\"" + jsonEscape(e.what()) + "\"}");
     }
     failing_ = true;

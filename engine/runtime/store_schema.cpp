@@ -55,8 +55,7 @@ SchemaUpgrade upgradeSchema(store::Store& store, const EngineConfig& config) {
 
 void logMigrations(JsonLog& log, const std::string& store_path, const SchemaUpgrade& upgrade) {
   for (const auto& m : upgrade.applied) {
-    log.line("{\"at\":" + std::to_string(nowMs()) +
-             ",\"level\":\"info\",\"event\":\"store.migrated\",\"store\":\"" + jsonEscape(store_path) +
+    log.line(logLineStart(LogLevel::Info, "store.migrated") + ",\"store\":\"" + jsonEscape(store_path) +
              "\",\"version\":" + std::to_string(m.version) + ",\"name\":\"" + jsonEscape(m.name) +
              "\",\"new_store\":" + (upgrade.created ? "true" : "false") + "}");
   }

@@ -121,6 +121,19 @@ TEST(ConfigLoader, AnUnknownStoreMigrationsPolicyIsAnErrorWithFileLineAndField) 
             "ferry.json:3: store.migrations: \"sometimes\" is not one of \"automatic\", \"manual\"");
 }
 
+TEST(ConfigLoader, LogLevelIsInfoUnlessSetAndAnUnknownOneIsAnError) {
+  TempFolder dir;
+  dir.write("ferry.json", kEngine);
+  EXPECT_EQ(loadConfig(dir.path()).config.log_level, "info");
+  dir.write("ferry.json", R"({"log_level": "warning"})");
+  EXPECT_EQ(loadConfig(dir.path()).config.log_level, "warning");
+  dir.write("ferry.json", "{\"store\": {\"path\": \"var/ferry.db\"},\n  \"log_level\": \"debug\"}");
+  const ConfigLoad load = loadConfig(dir.path());
+  ASSERT_EQ(load.errors.size(), 1u) << errorsOf(load);
+  EXPECT_EQ(load.errors[0].describe(),
+            "ferry.json:2: log_level: \"debug\" is not one of \"info\", \"warning\", \"error\"");
+}
+
 TEST(ConfigLoader, MissingRequiredFieldsAndTypeMismatch) {
   TempFolder dir;
   dir.write("ferry.json", "{}");

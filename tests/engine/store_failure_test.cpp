@@ -80,15 +80,7 @@ void runThroughAFullDisk(const std::string& ack_mode) {
 
   const pid_t ferry = spawnFerryRun(dir.path(), log);
   ASSERT_GT(ferry, 0);
-  struct Reap {
-    pid_t pid;
-    ~Reap() {
-      if (::waitpid(pid, nullptr, WNOHANG) == 0) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-      }
-    }
-  } reap{ferry};
+  test::ChildReaper reap{ferry};
   ASSERT_TRUE(eventually([&] { return ferry::test::countIn(log, "listening on") >= 1; }, std::chrono::seconds(30)));
 
   mllp::SenderConfig config;

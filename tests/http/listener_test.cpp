@@ -66,6 +66,10 @@ TEST(Listener, UnknownPathAnswers404WithJson) {
   EXPECT_EQ(resp.status, 404);
   EXPECT_EQ(resp.headers.value("Content-Type"), "application/json");
   EXPECT_EQ(resp.body, R"({"error":"not_found","message":"no route for this path"})");
+  listener.stop();
+  // A refused request is a warning: it stays in a log kept to warnings.
+  EXPECT_NE(log.joined().find(R"("level":"warning","event":"http.listener.request")"), std::string::npos)
+      << log.joined();
 }
 
 TEST(Listener, PrefixMatchesOnSegmentBoundaryAndLongestWins) {
@@ -200,7 +204,7 @@ TEST(Listener, HandlerExceptionAnswers500WithGenericBodyAndLogsTheReason) {
   EXPECT_EQ(resp.body, R"({"error":"internal_error","message":"the request could not be processed"})");
   EXPECT_EQ(resp.body.find("store is down"), std::string::npos);
   const std::string logs = log.joined();
-  EXPECT_NE(logs.find(R"("event":"handler_failed")"), std::string::npos) << logs;
+  EXPECT_NE(logs.find(R"("level":"error","event":"http.listener.handler_failed")"), std::string::npos) << logs;
   EXPECT_NE(logs.find("store is down: table x"), std::string::npos) << logs;
 }
 
@@ -236,11 +240,11 @@ TEST(Listener, LogsAreJsonLinesWithoutBodiesOrQueries) {
   const auto lines = log.lines();
   ASSERT_GE(lines.size(), 3u);  // started, request, stopped
   for (const auto& line : lines) {
-    EXPECT_TRUE(line.starts_with("{\"ts\":\"") && line.ends_with("}")) << line;
+    EXPECT_TRUE(line.starts_with("{\"time\":\"") && line.ends_with("}")) << line;
     EXPECT_EQ(line.find("SECRET"), std::string::npos) << line;
   }
   const std::string logs = log.joined();
-  EXPECT_NE(logs.find(R"("event":"request")"), std::string::npos);
+  EXPECT_NE(logs.find(R"("event":"http.listener.request")"), std::string::npos);
   EXPECT_NE(logs.find(R"("route":"/in","status":200,"bytes_in":17)"), std::string::npos) << logs;
 }
 

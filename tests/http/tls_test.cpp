@@ -117,7 +117,7 @@ TEST(Tls, MutualTlsRejectsAClientWithoutCertificate) {
   EXPECT_TRUE(peer.last().body.empty());
   // Poco would swallow the failed handshake; the listener logs it for the operator. Its
   // connection thread may log a moment after the client has given up: wait for it (bounded).
-  const auto logged = [&] { return peer.logs().find(R"("event":"tls_failed")") != std::string::npos; };
+  const auto logged = [&] { return peer.logs().find(R"("event":"http.listener.tls_failed")") != std::string::npos; };
   for (int i = 0; i < 250 && !logged(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_TRUE(logged()) << peer.logs();
 }

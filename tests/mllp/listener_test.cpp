@@ -223,11 +223,19 @@ TEST_P(ListenerServing, ReadTimeoutAlsoBoundsATrickleOfBytes) {
 }
 
 TEST_P(ListenerServing, SkipsJunkBeforeAFrame) {
-  TestListener listener(testConfig(), echoHandler(), [](std::string_view) {});
+  LogCapture log;
+  TestListener listener(testConfig(), echoHandler(), log.sink());
   listener.start();
-  RawClient client(listener.port());
-  client.send("\r\n\r\nhello?" + encodeFrame("msg"));
-  EXPECT_EQ(client.readFrame().value_or(""), "ACK:msg");
+  {
+    RawClient client(listener.port());
+    client.send("\r\n\r\nhello?" + encodeFrame("msg"));
+    EXPECT_EQ(client.readFrame().value_or(""), "ACK:msg");
+  }
+  // The skipped bytes are logged as a warning, so a log kept to warnings still shows a peer
+  // whose framing is off.
+  EXPECT_TRUE(log.waitFor("\"skipped_bytes\":10")) << log.all();
+  EXPECT_EQ(log.count("{\"time\":"), log.lines().size()) << log.all();
+  EXPECT_EQ(log.count("\"level\":\"warning\",\"event\":\"mllp.connection.closed\""), 1u) << log.all();
 }
 
 TEST_P(ListenerServing, ClosesAGarbagePeerWithoutHurtingOthers) {

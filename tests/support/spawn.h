@@ -3,8 +3,10 @@
 // `ferry` binary and read its JSON log lines afterwards.
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include <string>
 #include <vector>
@@ -26,5 +28,17 @@ inline pid_t spawnWithStderrTo(std::vector<std::string> args, const std::string&
   posix_spawn_file_actions_destroy(&actions);
   return spawned == 0 ? pid : -1;
 }
+
+// Kills a child still running when the scope ends (a failed assertion, an exception), so no
+// engine outlives its test on the test's ports and files. Set pid to 0 once it was waited for.
+struct ChildReaper {
+  pid_t pid;
+  ~ChildReaper() {
+    if (pid > 0 && ::waitpid(pid, nullptr, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
 
 }  // namespace ferry::test
