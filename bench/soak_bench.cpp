@@ -53,18 +53,22 @@ struct Options {
   double outage_to = -1;
   std::string ack_mode = "on_commit";
   std::string keep;  // a folder to keep the configuration, store and log in
+  bool reconnect = false;  // a new connection for every message, as some lab systems send
 };
 
 void usage() {
   std::printf(
       "soak_bench [--ferry PATH] [--seconds S] [--rate MSGS_PER_S] [--senders N]\n"
       "           [--sample-seconds S] [--outage FROM-TO] [--ack-mode on_commit|after_parse] [--keep DIR]\n"
+      "           [--reconnect 1]\n"
       "  --seconds         length of the feed (default 600)\n"
       "  --rate            total offered msgs/s (default 1000)\n"
       "  --senders         MLLP connections, each waiting for its ACK (default 8)\n"
       "  --sample-seconds  one line of figures this often (default 30)\n"
       "  --outage FROM-TO  the destination is down from FROM to TO seconds into the feed\n"
       "  --keep DIR        run in DIR (new or empty) and leave the store and log there\n"
+      "  --reconnect 1     each message on a connection of its own (keep --rate below ~400: closed\n"
+      "                    connections hold an ephemeral port for 60 s)\n"
       "The store takes ~9 KB a message (8 GB for 900 s at 1,000 msgs/s), in /tmp/ferry-soak unless --keep.\n");
 }
 
@@ -193,6 +197,7 @@ int soak(int argc, char** argv) {
       o.outage_to = std::atof(v.c_str() + v.find('-') + 1);
     } else if (k == "--ack-mode") o.ack_mode = v;
     else if (k == "--keep") o.keep = v;
+    else if (k == "--reconnect") o.reconnect = v == "1";
     else {
       usage();
       return 2;
@@ -235,8 +240,9 @@ int soak(int argc, char** argv) {
   const auto ready_by = Clock::now() + std::chrono::seconds(30);
   while (metrics(admin).empty() && Clock::now() < ready_by) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
-  std::printf("soak: %s, %.0f s at %.0f msgs/s, %d senders, ack_mode %s, sample every %.0f s%s\n",
-              o.ferry.c_str(), o.seconds, o.rate, o.senders, o.ack_mode.c_str(), o.sample_seconds,
+  std::printf("soak: %s, %.0f s at %.0f msgs/s, %d senders%s, ack_mode %s, sample every %.0f s%s\n",
+              o.ferry.c_str(), o.seconds, o.rate, o.senders, o.reconnect ? " (a connection a message)" : "",
+              o.ack_mode.c_str(), o.sample_seconds,
               o.outage_from >= 0 ? (", destination down " + std::to_string(static_cast<int>(o.outage_from)) + "-" +
                                     std::to_string(static_cast<int>(o.outage_to)) + " s").c_str()
                                  : "");
@@ -276,6 +282,7 @@ int soak(int argc, char** argv) {
         const auto t0 = Clock::now();
         const auto r = sender.send(m, std::chrono::seconds(10));
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        if (o.reconnect) sender.close();
         std::lock_guard lock(feed.mutex);
         if (r.status == mllp::SendStatus::Acked && r.response.find("MSA|AA|") != std::string::npos) {
           feed.acked.push_back(controlId(m));
