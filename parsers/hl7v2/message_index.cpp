@@ -43,28 +43,52 @@ BlockMasks scalarMasks(const char* p, std::uint32_t n, char fs, char esc) {
 }
 
 #if defined(__SSE2__)
-// The masks of the 16 bytes at p. A byte's own top bit marks it as outside ASCII, as the
-// comparison's lanes mark the escape character, so one OR with the block itself finds both.
-[[gnu::always_inline]] inline BlockMasks sse2Masks(const char* p, char fs, char esc) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+// The bytes the SSE2 kernel compares with, each in every lane; made once, before the loop.
+struct Sse2Delimiters {
+  __m128i cr;
+  __m128i fs;
+  __m128i esc;
+  Sse2Delimiters(char field, char escape)
+      : cr(_mm_set1_epi8('\r')), fs(_mm_set1_epi8(field)), esc(_mm_set1_epi8(escape)) {}
+};
+
+// The masks of the 32 bytes at p, from two 16-byte halves: the code after the compare then runs
+// once per 32 bytes, as it does for the AVX2 kernel. A byte's own top bit marks it as outside
+// ASCII, as the comparison's lanes mark the escape character, so one OR with the block itself
+// finds both.
+[[gnu::always_inline]] inline BlockMasks sse2Masks(const char* p, const Sse2Delimiters& d) {
+  const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+  auto mask = [](__m128i a, __m128i b) {
+    return static_cast<std::uint32_t>(_mm_movemask_epi8(a)) |
+           (static_cast<std::uint32_t>(_mm_movemask_epi8(b)) << 16);
+  };
   return BlockMasks{
-      static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('\r')))),
-      static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8(fs)))),
-      static_cast<std::uint32_t>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8(esc)), b)))};
+      mask(_mm_cmpeq_epi8(low, d.cr), _mm_cmpeq_epi8(high, d.cr)),
+      mask(_mm_cmpeq_epi8(low, d.fs), _mm_cmpeq_epi8(high, d.fs)),
+      mask(_mm_or_si128(_mm_cmpeq_epi8(low, d.esc), low),
+           _mm_or_si128(_mm_cmpeq_epi8(high, d.esc), high))};
 }
 #endif
 
 #if FERRY_HL7V2_AVX2
-// The same for the 32 bytes at p.
+// The same for the AVX2 kernel: 32 lanes.
+struct Avx2Delimiters {
+  __m256i cr;
+  __m256i fs;
+  __m256i esc;
+  [[gnu::target("avx2")]] Avx2Delimiters(char field, char escape)
+      : cr(_mm256_set1_epi8('\r')), fs(_mm256_set1_epi8(field)), esc(_mm256_set1_epi8(escape)) {}
+};
+
 [[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline BlockMasks avx2Masks(
-    const char* p, char fs, char esc) {
+    const char* p, const Avx2Delimiters& d) {
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   return BlockMasks{
-      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\r')))),
-      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, _mm256_set1_epi8(fs)))),
+      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, d.cr))),
+      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, d.fs))),
       static_cast<std::uint32_t>(
-          _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(b, _mm256_set1_epi8(esc)), b)))};
+          _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(b, d.esc), b)))};
 }
 #endif
 
@@ -188,6 +212,7 @@ struct Message::Indexer {
     failure = segmentError(id, begin, end, sep_count, message.segments_.size(), limits);
   }
 
+  bool scanShort(Cursor c, Cursor& cursor);
   bool scanSse2(Cursor& cursor);
   bool scanAvx2(Cursor& cursor);
 
@@ -202,6 +227,10 @@ struct Message::Indexer {
   std::optional<Error> failure;
 };
 
+// Blocks a kernel reads between two checks of the room left for separators: a window's worth
+// of blocks then record theirs without any check.
+constexpr std::uint32_t kWindow = 8;
+
 // Full blocks, then the bytes left over as one more block that ends at the message's end and
 // overlaps the block before; its masks are shifted past the bytes already seen. The kernels
 // copy what they read in the loop into locals: the stores of separators' offsets might
@@ -212,59 +241,75 @@ bool Message::Indexer::scanSse2(Cursor& cursor) {
   const std::uint32_t n = size;
   const char sep = fs;
   const char escape = esc;
-  std::uint32_t i = 0;
 #if defined(__SSE2__)
-  if (n >= 16) {
-    for (; i + 16 <= n; i += 16) {
-      makeRoom(c, 16);
-      if (!block(c, i, sse2Masks(p + i, sep, escape))) return false;
-    }
-    if (i < n) {
-      makeRoom(c, 16);
-      const std::uint32_t shift = i - (n - 16);
-      const BlockMasks m = sse2Masks(p + n - 16, sep, escape);
-      if (!block(c, i, BlockMasks{m.ends >> shift, m.seps >> shift, m.special >> shift})) {
-        return false;
-      }
-    }
-    cursor = c;
-    return true;
-  }
-#endif
-  for (; i < n; i += 16) {
-    makeRoom(c, 16);
-    if (!block(c, i, scalarMasks(p + i, std::min<std::uint32_t>(16, n - i), sep, escape))) {
-      return false;
-    }
-  }
-  cursor = c;
-  return true;
-}
-
-#if FERRY_HL7V2_AVX2
-// The same with 32-byte blocks. Messages shorter than one block go to the SSE2 kernel.
-[[gnu::target("avx2,bmi,bmi2,popcnt")]] bool Message::Indexer::scanAvx2(Cursor& cursor) {
-  if (size < 32) return scanSse2(cursor);
-  Cursor c = cursor;
-  const char* const p = data;
-  const std::uint32_t n = size;
-  const char sep = fs;
-  const char escape = esc;
+  if (n < 32) return scanShort(c, cursor);
+  const Sse2Delimiters delimiters(sep, escape);
   std::uint32_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    makeRoom(c, 32);
-    const BlockMasks m = avx2Masks(p + i, sep, escape);
-    if (m.ends == 0) {
-      c.count = recordBitsAvx2(c.out, c.count, i, m.seps);
-      c.decode |= m.special;
-    } else if (!endSegments(c, i, m)) {
-      return false;
+  while (i + 32 <= n) {
+    makeRoom(c, 32 * kWindow);
+    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, 32 * kWindow);
+    for (; i + 32 <= window_end; i += 32) {
+      if (!block(c, i, sse2Masks(p + i, delimiters))) return false;
     }
   }
   if (i < n) {
     makeRoom(c, 32);
     const std::uint32_t shift = i - (n - 32);
-    const BlockMasks m = avx2Masks(p + n - 32, sep, escape);
+    const BlockMasks m = sse2Masks(p + n - 32, delimiters);
+    if (!block(c, i, BlockMasks{m.ends >> shift, m.seps >> shift, m.special >> shift})) {
+      return false;
+    }
+  }
+  cursor = c;
+  return true;
+#else
+  for (std::uint32_t i = 0; i < n; i += 32) {
+    makeRoom(c, 32);
+    if (!block(c, i, scalarMasks(p + i, std::min<std::uint32_t>(32, n - i), sep, escape))) {
+      return false;
+    }
+  }
+  cursor = c;
+  return true;
+#endif
+}
+
+// A message shorter than one block, a byte at a time.
+bool Message::Indexer::scanShort(Cursor c, Cursor& cursor) {
+  makeRoom(c, 32);
+  if (!block(c, 0, scalarMasks(data, size, fs, esc))) return false;
+  cursor = c;
+  return true;
+}
+
+#if FERRY_HL7V2_AVX2
+// The same with one 32-byte load a block.
+[[gnu::target("avx2,bmi,bmi2,popcnt")]] bool Message::Indexer::scanAvx2(Cursor& cursor) {
+  if (size < 32) return scanShort(cursor, cursor);
+  Cursor c = cursor;
+  const char* const p = data;
+  const std::uint32_t n = size;
+  const char sep = fs;
+  const char escape = esc;
+  const Avx2Delimiters delimiters(sep, escape);
+  std::uint32_t i = 0;
+  while (i + 32 <= n) {
+    makeRoom(c, 32 * kWindow);
+    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, 32 * kWindow);
+    for (; i + 32 <= window_end; i += 32) {
+      const BlockMasks m = avx2Masks(p + i, delimiters);
+      if (m.ends == 0) {
+        c.count = recordBitsAvx2(c.out, c.count, i, m.seps);
+        c.decode |= m.special;
+      } else if (!endSegments(c, i, m)) {
+        return false;
+      }
+    }
+  }
+  if (i < n) {
+    makeRoom(c, 32);
+    const std::uint32_t shift = i - (n - 32);
+    const BlockMasks m = avx2Masks(p + n - 32, delimiters);
     if (!block(c, i, BlockMasks{m.ends >> shift, m.seps >> shift, m.special >> shift})) {
       return false;
     }
