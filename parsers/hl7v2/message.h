@@ -13,6 +13,7 @@
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/limits.h"
 #include "parsers/hl7v2/path.h"
+#include "parsers/hl7v2/simd.h"
 
 namespace ferry::hl7v2 {
 
@@ -70,6 +71,9 @@ class Message {
   // a stream parses every message into one Message instead of allocating three blocks (and
   // copying them on return) a message. On failure `into` is left empty.
   static Result<bool> parse(std::string_view bytes, Message& into, const Limits& limits = {});
+  // The same with the index built by the kernel for isa, which supports(isa) must accept: tests
+  // compare the kernels; every other caller takes the one above (bestIsa()).
+  static Result<bool> parse(std::string_view bytes, Message& into, const Limits& limits, Isa isa);
 
   const EncodingCharacters& encoding() const { return encoding_; }
   // The message on the wire: the input bytes, with line ends normalized to \r.
@@ -110,7 +114,14 @@ class Message {
   // Empties the message after a failed parse and hands the error on.
   Error fail(Error error);
   // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
-  Result<bool> index(const Limits& limits);
+  Result<bool> index(const Limits& limits, Isa isa);
+  struct Indexer;  // index()'s state and its SSE2 and AVX2 kernels (message_index.cpp)
+  // Why index() cannot take a segment (begin and end offsets, id, separators, segments before
+  // it). The sentences are for the rare bad segment, and their strings weighed on every segment
+  // when they were built in the index's loop.
+  static Error segmentError(std::string_view id, std::uint32_t begin, std::uint32_t end,
+                            std::uint32_t sep_count, std::size_t segments_before,
+                            const Limits& limits);
   bool isHeaderSegment(const SegmentSpan& s) const;
 
   std::string buffer_;

@@ -119,7 +119,7 @@ Result<bool> Message::setEncoded(const Path& path, std::string_view encoded) {
   edited.buffer_ += segment;
   if (appended) edited.buffer_ += '\r';
   edited.buffer_.append(buffer_, seg_end, std::string::npos);
-  auto indexed = edited.index(limits_);
+  auto indexed = edited.index(limits_, bestIsa());
   if (!indexed) return indexed.error();
   *this = std::move(edited);  // moves of strings and vectors: nothing left to fail
   return true;

@@ -12,6 +12,7 @@
 
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/limits.h"
+#include "parsers/hl7v2/simd.h"
 
 namespace ferry::hl7v2 {
 
@@ -28,10 +29,12 @@ struct SplitItem {
 
 class Splitter {
  public:
-  // Reads from a stream in chunks.
-  explicit Splitter(std::istream& in, const Limits& limits = {}, std::size_t chunk = 1 << 16);
+  // Reads from a stream in chunks. isa chooses the kernel that looks for line ends (tests run
+  // each one; supports(isa) must accept it).
+  explicit Splitter(std::istream& in, const Limits& limits = {}, std::size_t chunk = 1 << 16,
+                    Isa isa = bestIsa());
   // Splits a buffer already in memory (e.g. a mapped file) without copying it.
-  explicit Splitter(std::string_view data, const Limits& limits = {});
+  explicit Splitter(std::string_view data, const Limits& limits = {}, Isa isa = bestIsa());
 
   // Fills item with the next message or error; false at the end of the stream.
   bool next(SplitItem& item);
@@ -54,6 +57,8 @@ class Splitter {
   // and in memory mode (or mid-chunk) the answer is already there.
   bool available(std::size_t end) { return end <= size_ || fillTo(end); }
   bool fillTo(std::size_t end);  // refills until the window reaches `end`; false at the end
+  // The first \r or \n in [p, end), or end.
+  const char* findLineEnd(const char* p, const char* end) const;
   LineStatus readLine(std::size_t from, Line& line);
   LineStatus finishLine(std::size_t from, std::size_t at, Line& line);  // readLine's rarer cases
   // MSH/FHS/BHS/BTS/FTS or an MLLP start block. Inline: asked for every line of every message,
@@ -68,7 +73,8 @@ class Splitter {
   bool startsWithHeaderId(std::size_t at);
   void skipBlank();
   bool readFrame(SplitItem& item);
-  bool readSegmentMessage(SplitItem& item);
+  // The message whose MSH segment is `header`, the line at pos_ that next() has just read.
+  bool readSegmentMessage(SplitItem& item, const Line& header);
   bool handleBatchSegment(std::string_view id, const Line& line, SplitItem& item);
   void skipToNextMessage();
   void skipFrame(std::size_t from);  // drops an oversized MLLP frame through its end block
@@ -87,6 +93,7 @@ class Splitter {
   std::size_t chunk_ = 1 << 16;
   bool eof_ = false;
   Limits limits_;
+  Isa isa_ = Isa::Sse2;
 
   std::size_t messages_ = 0;       // messages seen in the whole stream
   std::size_t batches_ = 0;        // BTS segments seen
