@@ -48,13 +48,14 @@ struct Options {
   bool keep = false;  // leave the store of the last scenario for inspection
   int connections = 1;  // to the destination; more than one makes it unordered
   std::string store_canonical = "always";
+  std::string log_level = "info";
 };
 
 void usage() {
   std::printf(
       "engine_bench [--senders N] [--seconds S] [--rate MSGS_PER_S] [--ack-mode on_commit|after_parse]\n"
       "             [--only baseline|ferry] [--connections N] [--store-canonical always|on_error|never]\n"
-      "             [--keep 1]\n"
+      "             [--keep 1] [--log-level info|warning|error]\n"
       "  --senders   concurrent MLLP connections, each waiting for its ACK (default 8)\n"
       "  --seconds   length of each scenario (default 5)\n"
       "  --rate      total offered msgs/s, 0 = saturation (default: both 1000 and 0)\n"
@@ -62,7 +63,8 @@ void usage() {
       "  --only      run only the echo baseline or only Ferry\n"
       "  --connections  parallel connections to the destination (unordered when more than 1)\n"
       "  --store-canonical  the channel's store_canonical (default always)\n"
-      "  --keep 1    keep the last scenario's store in /tmp/ferry-engine-bench (write volume, rows)\n");
+      "  --keep 1    keep the last scenario's store in /tmp/ferry-engine-bench (write volume, rows)\n"
+      "  --log-level the engine's log_level (default info: a line per message event)\n");
 }
 
 struct Result {
@@ -299,13 +301,14 @@ int main(int argc, char** argv) {
     else if (k == "--keep") o.keep = std::atoi(argv[i + 1]) != 0;
     else if (k == "--connections") o.connections = std::max(1, std::atoi(argv[i + 1]));
     else if (k == "--store-canonical") o.store_canonical = argv[i + 1];
+    else if (k == "--log-level" && runtime::parseLogLevel(argv[i + 1])) o.log_level = argv[i + 1];
     else {
       usage();
       return 2;
     }
   }
-  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d store_canonical=%s cores=%u\n",
-              o.senders, o.seconds, o.ack_mode.c_str(), o.connections, o.store_canonical.c_str(),
+  std::printf("senders=%d seconds=%.1f ack_mode=%s connections=%d store_canonical=%s log_level=%s cores=%u\n",
+              o.senders, o.seconds, o.ack_mode.c_str(), o.connections, o.store_canonical.c_str(), o.log_level.c_str(),
               std::thread::hardware_concurrency());
   std::printf("| %-34s | %9s | %8s | %8s | %8s |\n", "scenario", "msgs/s", "p50 ms", "p99 ms", "max ms");
 
@@ -375,6 +378,7 @@ int main(int argc, char** argv) {
     lab.destinations.push_back(d);
     config.channels.push_back(lab);
     runtime::JsonLog log(folder + ".log");
+    log.setLevel(*runtime::parseLogLevel(o.log_level));
     const std::uint64_t written_before = diskWriteBytes();
     const CpuUse cpu_before = cpuUse();
     runtime::Engine engine(config, log);
