@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bench/bench_peers.h"
+#include "channels/http/listener.h"
 #include "channels/mllp/sender.h"
 #include "channels/mllp/listener.h"
 #include "tests/support/spawn.h"
@@ -54,19 +55,21 @@ struct Options {
   std::string ack_mode = "on_commit";
   std::string keep;  // a folder to keep the configuration, store and log in
   bool reconnect = false;  // a new connection for every message, as some lab systems send
+  std::string destination = "mllp";  // or "http": the engine POSTs each message
 };
 
 void usage() {
   std::printf(
       "soak_bench [--ferry PATH] [--seconds S] [--rate MSGS_PER_S] [--senders N]\n"
       "           [--sample-seconds S] [--outage FROM-TO] [--ack-mode on_commit|after_parse] [--keep DIR]\n"
-      "           [--reconnect 1]\n"
+      "           [--reconnect 1] [--destination mllp|http]\n"
       "  --seconds         length of the feed (default 600)\n"
       "  --rate            total offered msgs/s (default 1000)\n"
       "  --senders         MLLP connections, each waiting for its ACK (default 8)\n"
       "  --sample-seconds  one line of figures this often (default 30)\n"
       "  --outage FROM-TO  the destination is down from FROM to TO seconds into the feed\n"
       "  --keep DIR        run in DIR (new or empty) and leave the store and log there\n"
+      "  --destination     the stand-in the engine delivers to: MLLP (AA) or HTTP (200 to a POST)\n"
       "  --reconnect 1     each message on a connection of its own (keep --rate below ~400: closed\n"
       "                    connections hold an ephemeral port for 60 s)\n"
       "The store takes ~9 KB a message (8 GB for 900 s at 1,000 msgs/s), in /tmp/ferry-soak unless --keep.\n");
@@ -94,6 +97,53 @@ struct Delivered {
     ++frames;
     ids.insert(std::move(id));
   }
+};
+
+// The stand-in the engine delivers to, on a fixed port so it can be taken down and brought back:
+// an MLLP listener answering AA, or an HTTP listener answering 200 to a POST of the message.
+class StandIn {
+ public:
+  StandIn(const std::string& kind, std::uint16_t port, Delivered& delivered)
+      : http_kind_(kind == "http"), port_(port), delivered_(delivered) {}
+  void start() {
+    if (!http_kind_) {
+      mllp_ = bench::echoDestination([this](std::string_view f) { delivered_.add(f); }, port_);
+      return;
+    }
+    http::Listener::Config c;
+    c.name = "stand-in";
+    c.port = port_;
+    c.log = [](std::string_view) {};
+    http_ = std::make_unique<http::Listener>(c);
+    http_->route("POST", "/in", [this](const http::Request& r) {
+      delivered_.add(r.body);
+      http::Response ok;
+      ok.status = 200;
+      return ok;
+    });
+    http_->start();
+  }
+  void stop() {
+    if (mllp_) mllp_->stop();
+    if (http_) http_->stop();
+    mllp_.reset();
+    http_.reset();
+  }
+  // The channel file's destination entry.
+  std::string destinationJson() const {
+    const std::string where = http_kind_ ? R"("type": "http", "format": "original", "url": "http://127.0.0.1:)" +
+                                               std::to_string(port_) + R"(/in")"
+                                         : R"("type": "mllp", "host": "127.0.0.1", "port": )" + std::to_string(port_);
+    return R"({"name": "hospital", )" + where +
+           R"(, "retry": {"max_attempts": 100000, "initial_backoff_ms": 100, "max_backoff_ms": 1000}})";
+  }
+
+ private:
+  bool http_kind_;
+  std::uint16_t port_;
+  Delivered& delivered_;
+  std::unique_ptr<mllp::Listener> mllp_;
+  std::unique_ptr<http::Listener> http_;
 };
 
 // The senders' side: acknowledged control ids and this interval's ACK latencies.
@@ -198,6 +248,7 @@ int soak(int argc, char** argv) {
     } else if (k == "--ack-mode") o.ack_mode = v;
     else if (k == "--keep") o.keep = v;
     else if (k == "--reconnect") o.reconnect = v == "1";
+    else if (k == "--destination" && (v == "mllp" || v == "http")) o.destination = v;
     else {
       usage();
       return 2;
@@ -221,12 +272,10 @@ int soak(int argc, char** argv) {
   writeFile(dir + "/ferry.json", R"({"store": {"path": "var/ferry.db"}, "admin": {"port": )" +
                                      std::to_string(admin) + "}}");
   // Retries bounded by time, not by a count an outage would exhaust: nothing is dead-lettered.
-  writeFile(dir + "/channels/lab.json",
-            R"({"name": "lab", "source": {"type": "mllp", "port": )" + std::to_string(port) +
-                R"(, "max_connections": 256}, "ack_mode": ")" + o.ack_mode + R"(",
-  "destinations": [{"name": "hospital", "type": "mllp", "host": "127.0.0.1", "port": )" +
-                std::to_string(destination_port) + R"(,
-    "retry": {"max_attempts": 100000, "initial_backoff_ms": 100, "max_backoff_ms": 1000}}]})");
+  StandIn destination(o.destination, destination_port, delivered);
+  writeFile(dir + "/channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": )" + std::to_string(port) +
+                                            R"(, "max_connections": 256}, "ack_mode": ")" + o.ack_mode +
+                                            R"(", "destinations": [)" + destination.destinationJson() + "]}");
   const std::string log = dir + "/ferry.log";
   const pid_t ferry = test::spawnWithStderrTo({o.ferry, "run", dir}, log);
   test::ChildReaper engine{ferry};  // ended if the bench leaves early
@@ -236,13 +285,13 @@ int soak(int argc, char** argv) {
   }
   // The destination starts after the spawn: a child inherits the descriptors open at spawn, and
   // a listening socket the engine held would keep the port taken after an --outage closed ours.
-  auto destination = bench::echoDestination([&](std::string_view f) { delivered.add(f); }, destination_port);
+  destination.start();
   const auto ready_by = Clock::now() + std::chrono::seconds(30);
   while (metrics(admin).empty() && Clock::now() < ready_by) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
-  std::printf("soak: %s, %.0f s at %.0f msgs/s, %d senders%s, ack_mode %s, sample every %.0f s%s\n",
+  std::printf("soak: %s, %.0f s at %.0f msgs/s, %d senders%s, ack_mode %s, %s destination, sample every %.0f s%s\n",
               o.ferry.c_str(), o.seconds, o.rate, o.senders, o.reconnect ? " (a connection a message)" : "",
-              o.ack_mode.c_str(), o.sample_seconds,
+              o.ack_mode.c_str(), o.destination.c_str(), o.sample_seconds,
               o.outage_from >= 0 ? (", destination down " + std::to_string(static_cast<int>(o.outage_from)) + "-" +
                                     std::to_string(static_cast<int>(o.outage_to)) + " s").c_str()
                                  : "");
@@ -323,10 +372,10 @@ int soak(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const double t = std::chrono::duration<double>(Clock::now() - start).count();
     if (o.outage_from >= 0 && !down && t >= o.outage_from && t < o.outage_to) {
-      destination->stop();
+      destination.stop();
       down = true;
     } else if (down && t >= o.outage_to) {
-      destination = bench::echoDestination([&](std::string_view f) { delivered.add(f); }, destination_port);
+      destination.start();
       down = false;
     }
     if (Clock::now() >= next_sample) {
@@ -341,9 +390,7 @@ int soak(int argc, char** argv) {
     }
   }
   senders.join();
-  if (down) {
-    destination = bench::echoDestination([&](std::string_view f) { delivered.add(f); }, destination_port);
-  }
+  if (down) destination.start();
 
   // The queue drains: every acknowledged message reaches the destination (bounded wait).
   const auto drain_start = Clock::now();
@@ -372,7 +419,7 @@ int soak(int argc, char** argv) {
                 feed.acked.size(), feed.failures, delivered.ids.size(), delivered.frames,
                 delivered.frames - delivered.ids.size(), missing, drain, clean ? "0 (clean)" : "NOT clean");
   }
-  destination->stop();
+  destination.stop();
   if (o.keep.empty()) std::filesystem::remove_all(dir);
   return missing == 0 && clean ? 0 : 1;
 }

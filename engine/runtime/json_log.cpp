@@ -55,8 +55,14 @@ const char* logLevelName(LogLevel level) {
 }
 
 LogLevel eventLogLevel(std::string_view type) {
-  if (type == "errored" || type == "failed" || type == "dead_lettered") return LogLevel::Error;
-  if (type == "retry" || type == "rejected") return LogLevel::Warning;
+  // A message that failed or could not be stored, and a worker the store refused: errors.
+  for (std::string_view error : {"errored", "failed", "dead_lettered", "not_stored", "processor_error", "worker_error"}) {
+    if (type == error) return LogLevel::Error;
+  }
+  // Tried again, or refused at the door; a worker's recovery closes what its error opened.
+  for (std::string_view warning : {"retry", "rejected", "processor_retry", "worker_resumed"}) {
+    if (type == warning) return LogLevel::Warning;
+  }
   return LogLevel::Info;
 }
 

@@ -32,8 +32,9 @@ enum class LogLevel { Info, Warning, Error };
 // "info", "warning" or "error"; nullopt for anything else.
 std::optional<LogLevel> parseLogLevel(std::string_view name);
 const char* logLevelName(LogLevel level);
-// The level of a message event's line: errored, failed and dead_lettered are errors, retry and
-// rejected warnings, the rest (received, parsed, routed, delivered, ...) information.
+// The level of an event's line: a message errored, failed, dead-lettered or not stored, and the
+// processor's or a delivery worker's store errors are errors; retries, rejections and a worker's
+// recovery warnings; the rest (received, parsed, routed, sent, delivered, ...) information.
 LogLevel eventLogLevel(std::string_view type);
 // 2026-11-27T19:45:46.653Z for a time in milliseconds since the epoch.
 std::string isoTimeUtc(std::int64_t ms);

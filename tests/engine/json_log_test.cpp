@@ -119,6 +119,19 @@ TEST(JsonLog, BelowTheConfiguredLevelNothingIsWritten) {
   EXPECT_EQ(levelOf(e, "processor_error"), "error");
 }
 
+TEST(JsonLog, EventsThatNeedAnOperatorAreWarningsOrErrors) {
+  // Every event type the engine publishes that an operator must see at "warning".
+  for (const char* type : {"errored", "failed", "dead_lettered", "not_stored", "processor_error", "worker_error"}) {
+    EXPECT_EQ(runtime::eventLogLevel(type), runtime::LogLevel::Error) << type;
+  }
+  for (const char* type : {"retry", "rejected", "processor_retry", "worker_resumed"}) {
+    EXPECT_EQ(runtime::eventLogLevel(type), runtime::LogLevel::Warning) << type;
+  }
+  for (const char* type : {"received", "parsed", "routed", "sent", "delivered", "filtered", "duplicate", "linked"}) {
+    EXPECT_EQ(runtime::eventLogLevel(type), runtime::LogLevel::Info) << type;
+  }
+}
+
 TEST(JsonLog, LevelNames) {
   EXPECT_EQ(runtime::parseLogLevel("warning"), runtime::LogLevel::Warning);
   EXPECT_FALSE(runtime::parseLogLevel("debug").has_value());

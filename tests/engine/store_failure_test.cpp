@@ -68,7 +68,11 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   StandInReceiver hospital;
   const int port = freePort();
   const int admin = freePort();
-  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}, "admin": {"port": )" + std::to_string(admin) + "}}");
+  // The after_parse run keeps its log to warnings: what an operator needs of a full disk must
+  // be there too.
+  const std::string level = ack_mode == "after_parse" ? R"(, "log_level": "warning")" : "";
+  dir.write("ferry.json", R"({"store": {"path": "var/ferry.db"}, "admin": {"port": )" + std::to_string(admin) + "}" +
+                              level + "}");
   const auto health = [&] { return test::request(static_cast<std::uint16_t>(admin), "GET", "/health"); };
   dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": )" +
                                      std::to_string(port) + R"(}, "ack_mode": ")" + ack_mode + R"(",
