@@ -129,7 +129,8 @@ class StandIn {
     mllp_.reset();
     http_.reset();
   }
-  // The channel file's destination entry.
+  // The channel file's destination entry. Its retries are bounded by time, not by a count an
+  // outage would exhaust: nothing is dead-lettered.
   std::string destinationJson() const {
     const std::string where = http_kind_ ? R"("type": "http", "format": "original", "url": "http://127.0.0.1:)" +
                                                std::to_string(port_) + R"(/in")"
@@ -271,7 +272,6 @@ int soak(int argc, char** argv) {
   const std::uint16_t admin = freePort();
   writeFile(dir + "/ferry.json", R"({"store": {"path": "var/ferry.db"}, "admin": {"port": )" +
                                      std::to_string(admin) + "}}");
-  // Retries bounded by time, not by a count an outage would exhaust: nothing is dead-lettered.
   StandIn destination(o.destination, destination_port, delivered);
   writeFile(dir + "/channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": )" + std::to_string(port) +
                                             R"(, "max_connections": 256}, "ack_mode": ")" + o.ack_mode +
