@@ -56,19 +56,24 @@ struct Options {
   std::string keep;  // a folder to keep the configuration, store and log in
   bool reconnect = false;  // a new connection for every message, as some lab systems send
   std::string destination = "mllp";  // or "http": the engine POSTs each message
+  double restart_at = -1;  // seconds into the run: stop the engine and start it again
+  bool kill = false;       // stop it with SIGKILL (a crash) instead of SIGTERM
 };
 
 void usage() {
   std::printf(
       "soak_bench [--ferry PATH] [--seconds S] [--rate MSGS_PER_S] [--senders N]\n"
       "           [--sample-seconds S] [--outage FROM-TO] [--ack-mode on_commit|after_parse] [--keep DIR]\n"
-      "           [--reconnect 1] [--destination mllp|http]\n"
+      "           [--reconnect 1] [--destination mllp|http] [--restart-at T [--kill 1]]\n"
       "  --seconds         length of the feed (default 600)\n"
       "  --rate            total offered msgs/s (default 1000)\n"
       "  --senders         MLLP connections, each waiting for its ACK (default 8)\n"
       "  --sample-seconds  one line of figures this often (default 30)\n"
       "  --outage FROM-TO  the destination is down from FROM to TO seconds into the feed\n"
       "  --keep DIR        run in DIR (new or empty) and leave the store and log there\n"
+      "  --restart-at T    stop the engine with SIGTERM T seconds into the feed and start it again;\n"
+      "                    senders send a message that got no AA again, as real ones do\n"
+      "  --kill 1          with --restart-at: SIGKILL (a crash) instead of SIGTERM\n"
       "  --destination     the stand-in the engine delivers to: MLLP (AA) or HTTP (200 to a POST)\n"
       "  --reconnect 1     each message on a connection of its own (keep --rate below ~400: closed\n"
       "                    connections hold an ephemeral port for 60 s)\n"
@@ -152,7 +157,8 @@ struct Feed {
   std::mutex mutex;
   std::vector<std::string> acked;
   std::vector<double> latencies_ms;  // since the last sample
-  std::size_t failures = 0;          // sends that got no AA (a timeout, AE/AR, a lost connection)
+  std::size_t failures = 0;          // messages that got no AA in 30 s of sending them again
+  std::size_t resent = 0;            // sends again after no AA (a restart, a lost connection)
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -250,6 +256,8 @@ int soak(int argc, char** argv) {
     else if (k == "--keep") o.keep = v;
     else if (k == "--reconnect") o.reconnect = v == "1";
     else if (k == "--destination" && (v == "mllp" || v == "http")) o.destination = v;
+    else if (k == "--restart-at") o.restart_at = std::atof(v.c_str());
+    else if (k == "--kill") o.kill = v == "1";
     else {
       usage();
       return 2;
@@ -277,7 +285,7 @@ int soak(int argc, char** argv) {
                                             R"(, "max_connections": 256}, "ack_mode": ")" + o.ack_mode +
                                             R"(", "destinations": [)" + destination.destinationJson() + "]}");
   const std::string log = dir + "/ferry.log";
-  const pid_t ferry = test::spawnWithStderrTo({o.ferry, "run", dir}, log);
+  pid_t ferry = test::spawnWithStderrTo({o.ferry, "run", dir}, log);
   test::ChildReaper engine{ferry};  // ended if the bench leaves early
   if (ferry <= 0) {
     std::fprintf(stderr, "soak_bench: cannot start %s\n", o.ferry.c_str());
@@ -329,7 +337,19 @@ int soak(int argc, char** argv) {
         std::this_thread::sleep_until(next);
         const std::string m = bench::labResult(s, n);
         const auto t0 = Clock::now();
-        const auto r = sender.send(m, std::chrono::seconds(10));
+        // A message without an AA is sent again, as a lab system does, for up to 30 s: the
+        // engine may have stored it before its ACK was lost, and must not deliver it twice.
+        mllp::SendResult r;
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+          r = sender.send(m, std::chrono::seconds(10));
+          if (r.status == mllp::SendStatus::Acked || stop || Clock::now() - t0 > std::chrono::seconds(30)) break;
+          sender.close();
+          {
+            std::lock_guard lock(feed.mutex);
+            ++feed.resent;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         if (o.reconnect) sender.close();
         std::lock_guard lock(feed.mutex);
@@ -343,8 +363,10 @@ int soak(int argc, char** argv) {
     });
   }
 
-  // Samples until the feed ends, taking the destination down and up on the way.
+  // Samples until the feed ends, taking the destination down and up (and the engine) on the way.
   bool down = false;
+  bool restarted = false;
+  bool restart_clean = true;
   std::size_t acked_before = 0;
   auto last_sample = start;
   const auto sample = [&](double t) {
@@ -371,6 +393,26 @@ int soak(int argc, char** argv) {
   while (Clock::now() < stop_at) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const double t = std::chrono::duration<double>(Clock::now() - start).count();
+    if (o.restart_at >= 0 && !restarted && t >= o.restart_at) {
+      restarted = true;
+      const auto asked = Clock::now();
+      ::kill(ferry, o.kill ? SIGKILL : SIGTERM);
+      int status = 0;
+      ::waitpid(ferry, &status, 0);  // bounded by the engine's own stop timeouts
+      const double stopped_s = std::chrono::duration<double>(Clock::now() - asked).count();
+      ferry = test::spawnWithStderrTo({o.ferry, "run", dir}, log);
+      engine.pid = ferry;
+      const auto back_by = Clock::now() + std::chrono::seconds(30);
+      while (metrics(admin).empty() && Clock::now() < back_by) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // A crash is what it is; a SIGTERM must end with exit status 0.
+      restart_clean = o.kill || (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+      std::printf("soak: restart at %.0f s: %s, the engine stopped in %.2f s (%s), answered again %.2f s "
+                  "after the signal\n",
+                  t, o.kill ? "SIGKILL" : "SIGTERM", stopped_s,
+                  o.kill ? "killed" : restart_clean ? "exit 0" : "NOT clean",
+                  std::chrono::duration<double>(Clock::now() - asked).count());
+      std::fflush(stdout);
+    }
     if (o.outage_from >= 0 && !down && t >= o.outage_from && t < o.outage_to) {
       destination.stop();
       down = true;
@@ -414,14 +456,14 @@ int soak(int argc, char** argv) {
   {
     std::lock_guard lock(delivered.mutex);
     for (const auto& id : feed.acked) missing += delivered.ids.count(id) == 0;
-    std::printf("soak: %zu acknowledged, %zu sends without AA, %zu delivered (%zu frames: %zu repeated), %zu "
-                "acknowledged but not delivered; drained in %.1f s; engine exit %s\n",
-                feed.acked.size(), feed.failures, delivered.ids.size(), delivered.frames,
+    std::printf("soak: %zu acknowledged, %zu sent again after no AA, %zu never acknowledged, %zu delivered (%zu "
+                "frames: %zu repeated), %zu acknowledged but not delivered; drained in %.1f s; engine exit %s\n",
+                feed.acked.size(), feed.resent, feed.failures, delivered.ids.size(), delivered.frames,
                 delivered.frames - delivered.ids.size(), missing, drain, clean ? "0 (clean)" : "NOT clean");
   }
   destination.stop();
   if (o.keep.empty()) std::filesystem::remove_all(dir);
-  return missing == 0 && clean ? 0 : 1;
+  return missing == 0 && clean && restart_clean ? 0 : 1;
 }
 
 }  // namespace
