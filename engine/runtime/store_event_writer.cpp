@@ -69,7 +69,8 @@ void StoreEventWriter::write(std::vector<store::Event>& batch, std::vector<store
     store_.appendEvents(batch);
     if (failing_) {
       failing_ = false;
-      log_(logLineStart(LogLevel::Info, "events.write_resumed") + ",\"count\":" + std::to_string(batch.size()) + "}");
+      // A warning, as worker_resumed: a log kept to warnings shows the outage end as well as begin.
+      log_(logLineStart(LogLevel::Warning, "events.write_resumed") + ",\"count\":" + std::to_string(batch.size()) + "}");
     }
     return;
   } catch (const std::exception& e) {
