@@ -37,6 +37,7 @@
 #include "channels/http/listener.h"
 #include "channels/mllp/sender.h"
 #include "channels/mllp/listener.h"
+#include "tests/support/proc_status.h"
 #include "tests/support/spawn.h"
 
 namespace {
@@ -165,16 +166,6 @@ double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
-// One figure of /proc/PID/status in kB ("VmRSS", "VmHWM") or a count ("Threads"); -1 if absent.
-long procStatus(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
-  }
-  return -1;
 }
 
 int openFiles(pid_t pid) {
@@ -380,10 +371,11 @@ int soak(int argc, char** argv) {
     const double interval = std::chrono::duration<double>(Clock::now() - last_sample).count();
     last_sample = Clock::now();
     const std::string text = metrics(admin);
+    const std::string pid = std::to_string(ferry);
     std::printf("| %6.0f | %9zu | %7.0f | %7.2f | %7.2f | %7.1f | %7.1f | %4ld | %4d | %7.1f | %7.1f | %7.0f |\n", t, acked,
                 static_cast<double>(acked - acked_before) / std::max(interval, 1e-3), percentile(lat, 0.99),
-                percentile(lat, 1.0), static_cast<double>(procStatus(ferry, "VmRSS")) / 1024.0,
-                static_cast<double>(procStatus(ferry, "VmHWM")) / 1024.0, procStatus(ferry, "Threads"),
+                percentile(lat, 1.0), static_cast<double>(test::statusNumber("VmRSS", pid)) / 1024.0,
+                static_cast<double>(test::statusNumber("VmHWM", pid)) / 1024.0, test::statusNumber("Threads", pid),
                 openFiles(ferry), fileMb(dir + "/var/ferry.db"), fileMb(dir + "/var/ferry.db-wal"),
                 metricSum(text, "ferry_destination_queue{"));
     std::fflush(stdout);
