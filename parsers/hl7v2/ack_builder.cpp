@@ -1,5 +1,6 @@
 #include "parsers/hl7v2/ack_builder.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "parsers/hl7v2/escape.h"
@@ -18,8 +19,29 @@ std::string nowTimestamp() {
   return buf;
 }
 
+// ERL-2 / ELD-2 "segment sequence": which occurrence of its segment id the error is in (the 3rd
+// OBX is 3 wherever it stands), while Error::segment_sequence is the segment's position in the
+// whole message. For a required segment that is missing, the occurrence it would have had.
+// 0 (left empty) when the error names no segment or a position that holds another one.
+// segment_ids are the message's segment ids in order.
+int segmentOccurrence(const std::vector<std::string_view>& segment_ids, const Error& e) {
+  if (e.segment.empty()) return 0;
+  const auto count_before = [&](std::size_t end) {
+    int n = 0;
+    for (std::size_t i = 0; i < end; ++i) n += segment_ids[i] == e.segment ? 1 : 0;
+    return n;
+  };
+  if (e.segment_sequence > 0) {
+    const auto position = static_cast<std::size_t>(e.segment_sequence);
+    if (position > segment_ids.size() || segment_ids[position - 1] != e.segment) return 0;
+    return count_before(position);
+  }
+  if (e.code == ErrorCode::SegmentSequence) return count_before(segment_ids.size()) + 1;
+  return 0;
+}
+
 // ERR for v2.5 and later: ERR-2 location (ERL), ERR-3 code (CWE), ERR-4 severity, ERR-8 text.
-void appendErr25(std::string& out, const Error& e, const EncodingCharacters& enc) {
+void appendErr25(std::string& out, const Error& e, int occurrence, const EncodingCharacters& enc) {
   const char f = enc.field;
   const char c = enc.component;
   out += "ERR";
@@ -28,13 +50,17 @@ void appendErr25(std::string& out, const Error& e, const EncodingCharacters& enc
   if (!e.segment.empty()) {
     out += e.segment;
     out += c;
-    if (e.segment_sequence > 0) out += std::to_string(e.segment_sequence);
-    out += c;
-    if (e.field > 0) out += std::to_string(e.field);
-    if (e.component > 0) {
+    if (occurrence > 0) out += std::to_string(occurrence);
+    // Trailing empty components are left out, as the encoding rules allow: "OBR^1" for a whole
+    // segment, "OBX^3^5" for a field.
+    if (e.field > 0) {
       out += c;
-      out += c;
-      out += std::to_string(e.component);
+      out += std::to_string(e.field);
+      if (e.component > 0) {
+        out += c;
+        out += c;
+        out += std::to_string(e.component);
+      }
     }
   }
   out += f;
@@ -54,14 +80,15 @@ void appendErr25(std::string& out, const Error& e, const EncodingCharacters& enc
 }
 
 // ERR for versions before 2.5: ERR-1 (ELD) = segment^sequence^field^code&text&HL70357.
-void appendErrLegacy(std::string& out, const Error& e, const EncodingCharacters& enc) {
+void appendErrLegacy(std::string& out, const Error& e, int occurrence,
+                     const EncodingCharacters& enc) {
   const char c = enc.component;
   const char s = enc.subcomponent;
   out += "ERR";
   out += enc.field;
   out += e.segment;
   out += c;
-  if (e.segment_sequence > 0) out += std::to_string(e.segment_sequence);
+  if (occurrence > 0) out += std::to_string(occurrence);
   out += c;
   if (e.field > 0) out += std::to_string(e.field);
   out += c;
@@ -87,8 +114,25 @@ std::string_view toString(AcknowledgmentCode code) {
   return "AR";
 }
 
-std::string buildAck(const Message& message, AcknowledgmentCode code,
-                     const std::vector<Error>& errors, const AckOptions& options) {
+namespace {
+
+// The ids of the segments of bytes that could not be parsed, counted as Message::index() counts
+// them (a \r, \n or \r\n ends a segment; an empty line is none), so that an error's position
+// still finds its occurrence.
+std::vector<std::string_view> rawSegmentIds(std::string_view bytes) {
+  std::vector<std::string_view> ids;
+  std::size_t begin = 0;
+  while (begin < bytes.size()) {
+    std::size_t end = bytes.find_first_of("\r\n", begin);
+    if (end == std::string_view::npos) end = bytes.size();
+    if (end > begin) ids.push_back(bytes.substr(begin, std::min<std::size_t>(3, end - begin)));
+    begin = end + 1;
+  }
+  return ids;
+}
+
+std::string ack(const Message& message, AcknowledgmentCode code, const std::vector<Error>& errors,
+                const std::vector<std::string_view>& segment_ids, const AckOptions& options) {
   const EncodingCharacters& enc = message.encoding();
   const char f = enc.field;
   std::string version = message.versionId();
@@ -160,13 +204,24 @@ std::string buildAck(const Message& message, AcknowledgmentCode code,
 
   const bool modern = versionAtLeast(version, "2.5");
   for (const Error& e : errors) {
+    const int occurrence = segmentOccurrence(segment_ids, e);
     if (modern) {
-      appendErr25(out, e, enc);
+      appendErr25(out, e, occurrence, enc);
     } else {
-      appendErrLegacy(out, e, enc);
+      appendErrLegacy(out, e, occurrence, enc);
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string buildAck(const Message& message, AcknowledgmentCode code,
+                     const std::vector<Error>& errors, const AckOptions& options) {
+  std::vector<std::string_view> segment_ids;
+  segment_ids.reserve(message.segmentCount());
+  for (std::size_t i = 0; i < message.segmentCount(); ++i) segment_ids.push_back(message.segment(i).id());
+  return ack(message, code, errors, segment_ids, options);
 }
 
 std::string buildRejectForUnparseable(std::string_view bytes, const Error& error,
@@ -188,8 +243,8 @@ std::string buildRejectForUnparseable(std::string_view bytes, const Error& error
   const std::string minimal = "MSH|^~\\&|||||||ACK|" + control_id + "|P|2.5.1\r";
   auto message = Message::parse(minimal);
   if (!message) return {};
-  return buildAck(*message, enhanced ? AcknowledgmentCode::CR : AcknowledgmentCode::AR, {error},
-                  options);
+  return ack(*message, enhanced ? AcknowledgmentCode::CR : AcknowledgmentCode::AR, {error},
+             rawSegmentIds(bytes), options);
 }
 
 }  // namespace ferry::hl7v2

@@ -30,7 +30,9 @@ const char* errorCodeText(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::DataType;
   std::string segment;       // segment id, e.g. "MSH"; empty when no segment applies
-  int segment_sequence = 0;  // 1-based position of the segment in the message; 0 = unknown
+  // 1-based position of the segment in the whole message; 0 = unknown. (An ACK names the
+  // occurrence of the segment id instead, as ERR-2 asks: ack_builder.cpp.)
+  int segment_sequence = 0;
   int field = 0;             // 1-based field number; 0 = the whole segment
   int component = 0;         // 1-based component; 0 = the whole field
   std::uint64_t offset = 0;  // byte offset from the start of the message (or stream)

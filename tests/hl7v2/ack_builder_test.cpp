@@ -34,7 +34,7 @@ TEST(AckBuilder, ErrorAckCarriesErrSegmentInV25Form) {
   Error e;
   e.code = ErrorCode::RequiredFieldMissing;
   e.segment = "PID";
-  e.segment_sequence = 2;
+  e.segment_sequence = 2;  // the second segment of the message, its first PID
   e.field = 3;
   e.text = "PID-3 patient identifier list is required";
   const std::string ack = buildAck(oru, AcknowledgmentCode::AE, {e}, options());
@@ -42,7 +42,7 @@ TEST(AckBuilder, ErrorAckCarriesErrSegmentInV25Form) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->get("MSA-1"), "AE");
   EXPECT_EQ(m->get("ERR-2.1"), "PID");
-  EXPECT_EQ(m->get("ERR-2.2"), "2");
+  EXPECT_EQ(m->get("ERR-2.2"), "1");
   EXPECT_EQ(m->get("ERR-2.3"), "3");
   EXPECT_EQ(m->get("ERR-3.1"), "101");
   EXPECT_EQ(m->get("ERR-3.2"), "Required field missing");
@@ -147,4 +147,95 @@ TEST(AckBuilder, RejectsUnparseableBytesRecoveringControlId) {
   ASSERT_TRUE(blind);
   EXPECT_EQ(blind->get("MSA-1"), "CR");
   EXPECT_EQ(blind->get("MSA-2"), "");
+}
+
+// ERL-2 (ERR-2.2) is the occurrence of the segment id, not the segment's place in the message:
+// an error in the third OBX says 3 however many segments come before it.
+TEST(AckBuilder, ErrLocationCountsOccurrencesOfTheSegmentId) {
+  const Message oru = parsed(
+      "MSH|^~\\&|LAB|L|HIS|H|20260105074611||ORU^R01^ORU_R01|C1|P|2.5.1\r"
+      "PID|1||MRN1^^^H^MR||Doe^Jane\r"
+      "OBR|1|||GLU^Glucose^L\r"
+      "OBX|1|NM|GLU^Glucose^L||99|mg/dL\r"
+      "NTE|1||comment\r"
+      "OBX|2|NM|NA^Sodium^L||140|mmol/L\r"
+      "OBX|3|NM|K^Potassium^L||abc|mmol/L\r");
+  Error e;
+  e.code = ErrorCode::DataType;
+  e.segment = "OBX";
+  e.segment_sequence = 7;  // the seventh segment
+  e.field = 5;
+  const std::string ack = buildAck(oru, AcknowledgmentCode::AE, {e}, options());
+  const auto m = Message::parse(ack);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("ERR-2"), "OBX^3^5");
+}
+
+TEST(AckBuilder, MissingRequiredSegmentIsLocatedAtItsFirstOccurrence) {
+  const Message oru = parsed(
+      "MSH|^~\\&|LAB|L|HIS|H|20260105074611||ORU^R01^ORU_R01|C1|P|2.5.1\r"
+      "PID|1||MRN1^^^H^MR||Doe^Jane\r");
+  Error e;
+  e.code = ErrorCode::SegmentSequence;
+  e.segment = "OBR";  // no position: the segment is not there
+  const std::string ack = buildAck(oru, AcknowledgmentCode::AE, {e}, options());
+  const auto m = Message::parse(ack);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("ERR-2"), "OBR^1");
+  EXPECT_EQ(m->get("ERR-3.1"), "100");
+}
+
+TEST(AckBuilder, LegacyErr1CountsOccurrencesToo) {
+  const Message adt = parsed(
+      "MSH|^~\\&|ADM|H|LAB|L|20260105074611||ADT^A08|C2|P|2.4\r"
+      "EVN|A08|20260105074611\r"
+      "PID|1||MRN1^^^H^MR||Doe^Jane\r"
+      "NK1|1|Doe^John\r"
+      "NK1|2|Doe^Ann|SPO\r");
+  Error e;
+  e.code = ErrorCode::RequiredFieldMissing;
+  e.segment = "NK1";
+  e.segment_sequence = 5;
+  e.field = 3;
+  const std::string ack = buildAck(adt, AcknowledgmentCode::AE, {e}, options());
+  const auto m = Message::parse(ack);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("ERR-1.1"), "NK1");
+  EXPECT_EQ(m->get("ERR-1.2"), "2");
+  EXPECT_EQ(m->get("ERR-1.3"), "3");
+}
+
+// A position that holds another segment (an error built against other bytes) is not turned into
+// a wrong occurrence: ERL-2 stays empty.
+TEST(AckBuilder, PositionOfAnotherSegmentLeavesTheOccurrenceEmpty) {
+  const Message oru = parsed(ferry::test::sample("hl7v2/oru_r01_lab_result.hl7"));
+  Error e;
+  e.code = ErrorCode::DataType;
+  e.segment = "OBX";
+  e.segment_sequence = 1;  // that is MSH
+  e.field = 5;
+  const auto m = Message::parse(buildAck(oru, AcknowledgmentCode::AE, {e}, options()));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("ERR-2"), "OBX^^5");
+}
+
+// Bytes that do not parse are rejected with the occurrence counted in the bytes themselves.
+TEST(AckBuilder, RejectOfUnparseableBytesCountsOccurrencesInTheBytes) {
+  const std::string bytes =
+      "MSH|^~\\&|LAB|L|HIS|H|20260105074611||ORU^R01^ORU_R01|C9|P|2.5.1\r\n"
+      "PID|1||MRN1^^^H^MR\r\n"
+      "\r\n"
+      "OBX|1|NM|A^A^L||1\r\n"
+      "OBX|2|NM|B^B^L||2" + std::string(40, '|') + "\r\n";
+  Limits limits;
+  limits.max_fields_per_segment = 30;  // MSH has 11
+  const auto parsedBytes = Message::parse(bytes, limits);
+  ASSERT_FALSE(parsedBytes);
+  ASSERT_EQ(parsedBytes.error().segment, "OBX");
+  const auto m = Message::parse(buildRejectForUnparseable(bytes, parsedBytes.error(), options()));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("MSA-1"), "AR");
+  EXPECT_EQ(m->get("MSA-2"), "C9");
+  EXPECT_EQ(m->get("ERR-2.1"), "OBX");
+  EXPECT_EQ(m->get("ERR-2.2"), "2");
 }
