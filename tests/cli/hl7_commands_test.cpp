@@ -35,6 +35,19 @@ TEST(GetCommand, ReadsStandardInput) {
   EXPECT_EQ(r.out, "Fasting specimen & verified by tech | 2nd draw\n");
 }
 
+// A value whose decoded text holds line breaks still takes one line: line n is message n.
+TEST(GetCommand, LineBreaksInAValueKeepOneLinePerMessage) {
+  const std::string path = writeTemp(
+      "breaks.hl7",
+      "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r"
+      "OBX|1|TX|x^y^L||one\\X0D0A\\two\\X0A\\three\\X0D\\four\r\n"
+      "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|2|P|2.5.1\r"
+      "OBX|1|TX|x^y^L||second\r");
+  auto r = run(ferryCommand("get OBX-5 " + path));
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out, "one\\.br\\two\\.br\\three\\.br\\four\nsecond\n");
+}
+
 TEST(GetCommand, RejectsMalformedPath) {
   auto r = run(ferryCommand("get 'PID-x' " + kHl7v2SamplesDir + "oru_r01_lab_result.hl7"));
   EXPECT_EQ(r.status, 2);
