@@ -168,7 +168,7 @@ std::string ack(const Message& message, AcknowledgmentCode code, const std::vect
   out += "ACK";
   // Message structure (MSH-9.3) exists from 2.3.1; the trigger component from 2.3.
   if (versionAtLeast(version, "2.3")) {
-    const std::string trigger = message.triggerEvent();
+    const std::string trigger = triggerEvent(message, version);
     if (!trigger.empty()) {
       out += enc.component;
       out += escape(trigger, enc);

@@ -127,6 +127,21 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   return errors;
 }
 
+std::string triggerEvent(const Message& message, std::string_view version) {
+  std::string event = message.triggerEvent();
+  if (!event.empty()) return event;
+  if (const std::size_t evn = message.findSegment("EVN"); evn != message.segmentCount()) {
+    event = message.segment(evn).field(1).repetition(1).component(1).text();
+    if (!event.empty()) return event;
+  }
+  if (!version.empty() && !versionAtLeast(version, "2.3")) {
+    const std::string type = message.messageCode();
+    if (type == "ORU") return "R01";
+    if (type == "ORM") return "O01";
+  }
+  return event;
+}
+
 namespace {
 
 // An ISO 8859-1 byte as UTF-8.

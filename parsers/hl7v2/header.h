@@ -28,6 +28,13 @@ bool versionAtLeast(std::string_view version, std::string_view minimum);
 // returned (an empty list means the header is usable); facts are filled as far as possible.
 std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts);
 
+// The trigger event: MSH-9.2, decoded. Senders of the oldest versions leave it out. In v2.1
+// MSH-9 is the message type alone and the event is EVN-1 (which later versions keep for
+// backward compatibility), so an empty MSH-9.2 is read from EVN-1 when there is one; and before
+// v2.3, where no EVN says it, ORU and ORM had a single event each (R01, O01), which it then is.
+// Empty when none of these says.
+std::string triggerEvent(const Message& message, std::string_view version);
+
 // Text in the message's character set, as UTF-8: ISO 8859-1 bytes are widened; ASCII and UTF-8
 // pass through unchanged where they are valid UTF-8. A byte that is not part of a valid UTF-8
 // sequence (Latin-1 text from a sender that left MSH-18 empty, a stray \XFF\) is widened as

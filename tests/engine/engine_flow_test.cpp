@@ -60,6 +60,29 @@ TEST(EngineFlow, AcknowledgesStoresAndForwardsTheSameBytes) {
   engine.stop();
 }
 
+// A v2.1 feed: MSH-9 is "ADT" alone and the event is EVN-1. It is stored under its event, read
+// and forwarded like any other message.
+TEST(EngineFlow, Version21AdmissionIsStoredUnderTheEventItsEvnNames) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port()), quiet.log);
+  engine.start();
+  const std::string adt =
+      "MSH|^~\\&|ADT|HOSP|FERRY|FERRY|198912011200||ADT|V21-1|P|2.1\r"
+      "EVN|A01|198912011200\rPID|||X1||Doe^J\rPV1||I\r";
+  EXPECT_EQ(sendAndReadMsa1(engine.port("lab"), adt), "AA");
+  ASSERT_TRUE(hospital.waitFor(1));
+  EXPECT_EQ(hospital.frames()[0], adt);
+  const auto stored = engine.store().listMessages({});
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].message_type, "ADT^A01");
+  EXPECT_EQ(stored[0].status, store::MessageStatus::Processed);
+  ASSERT_TRUE(stored[0].canonical_json);
+  EXPECT_NE(stored[0].canonical_json->find("\"triggerEvent\":\"A01\""), std::string::npos);
+  engine.stop();
+}
+
 TEST(EngineFlow, EnhancedModeMessageGetsCommitAcceptance) {
   TempFolder dir;
   StandInReceiver hospital;

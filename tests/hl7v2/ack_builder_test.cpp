@@ -239,3 +239,14 @@ TEST(AckBuilder, RejectOfUnparseableBytesCountsOccurrencesInTheBytes) {
   EXPECT_EQ(m->get("ERR-2.1"), "OBX");
   EXPECT_EQ(m->get("ERR-2.2"), "2");
 }
+
+// The ACK names the event the message is about even when the sender put it only in EVN-1.
+TEST(AckBuilder, EventFromEvn1WhenMsh92IsEmpty) {
+  const Message adt = parsed(
+      "MSH|^~\\&|ADM|H|LAB|L|20260101||ADT|C1|P|2.4\r"
+      "EVN|A08|20260101\r"
+      "PID|||X1||Doe^Jane\r");
+  const auto m = Message::parse(buildAck(adt, AcknowledgmentCode::AA, {}, options()));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->get("MSH-9"), "ACK^A08^ACK");
+}

@@ -222,6 +222,55 @@ TEST(Normalizer, UnsupportedEventIsCode201) {
   EXPECT_EQ(n.errors[0].code, ErrorCode::UnsupportedEventCode);
 }
 
+// v2.1 MSH-9 is the message type alone; the event is EVN-1.
+TEST(Normalizer, OldestVersionsTakeTheEventFromEvn1) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|ADM|H|LAB|L|198912011200||ADT|C1|P|2.1\r"
+      "EVN|A01|198912011200\r"
+      "PID|||X1||Doe^Jane||19800101|F\r"
+      "PV1||I\r");
+  ASSERT_TRUE(n.ok()) << n.errors[0].describe();
+  EXPECT_EQ(n.message.header.message_type, "ADT");
+  EXPECT_EQ(n.message.header.trigger_event, "A01");
+  EXPECT_EQ(n.message.patient.identifiers.at(0).value, "X1");
+}
+
+// Later versions keep EVN-1 for backward compatibility: a sender that fills it and leaves
+// MSH-9.2 empty still names its event.
+TEST(Normalizer, EmptyMsh92IsReadFromEvn1InAnyVersion) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|ADM|H|LAB|L|20260101||ADT|C1|P|2.4\r"
+      "EVN|A08|20260101\r"
+      "PID|||X1||Doe^Jane\r"
+      "PV1||O\r");
+  ASSERT_TRUE(n.ok()) << n.errors[0].describe();
+  EXPECT_EQ(n.message.header.trigger_event, "A08");
+}
+
+// Before v2.3 ORU had one event, R01, and no EVN to say it.
+TEST(Normalizer, Version22ResultWithoutEventIsR01) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|LAB|L|HIS|H|199401011200||ORU|C1|P|2.2\r"
+      "PID|||X1||Doe^Jane\r"
+      "OBR|1||F1|GLU^Glucose^L\r"
+      "OBX|1|NM|GLU^Glucose^L||99|mg/dl\r");
+  ASSERT_TRUE(n.ok()) << n.errors[0].describe();
+  EXPECT_EQ(n.message.header.trigger_event, "R01");
+  ASSERT_EQ(n.message.observations.size(), 1u);
+  EXPECT_EQ(n.message.observations[0].value.decimal, "99");
+}
+
+// From v2.3 on MSH-9.2 is where the event is: a result without it is not guessed.
+TEST(Normalizer, Version25ResultWithoutEventIsStillCode201) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|LAB|L|HIS|H|20260101||ORU|C1|P|2.5\r"
+      "PID|||X1||Doe^Jane\r"
+      "OBR|1||F1|GLU^Glucose^L\r"
+      "OBX|1|NM|GLU^Glucose^L||99|mg/dl\r");
+  ASSERT_EQ(n.errors.size(), 1u);
+  EXPECT_EQ(n.errors[0].code, ErrorCode::UnsupportedEventCode);
+}
+
 TEST(Normalizer, MissingRequiredSegment) {
   const auto n = normalizeBytes("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|1|P|2.5\rPID|1||X\r");
   ASSERT_EQ(n.errors.size(), 1u);
