@@ -4,6 +4,7 @@
 
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
+#include "parsers/terminology/coding_systems.h"
 #include "parsers/terminology/concept_map.h"
 
 namespace ferry::hl7v2 {
@@ -83,6 +84,9 @@ void SegmentNormalizer::readPid(const Segment& s) {
     reader_.identifier(repetition, id);
     if (id.value.empty()) identifiers_.dropLast();
   }
+  if (s.field(2).valued() || s.field(4).valued() || s.field(19).valued() || s.field(20).valued()) {
+    readOtherPatientIdentifiers(s);
+  }
   for (const Element repetition : Repetitions(s.field(5))) {
     canonical::HumanName& name = names_.next();
     reader_.name(repetition, 1, name);
@@ -122,6 +126,45 @@ void SegmentNormalizer::readPid(const Segment& s) {
     reader_.coding(Pieces(repetition), 1, ethnicity);
     if (ethnicity.code.empty()) ethnicities_.dropLast();
   }
+}
+
+// HL7's PID-to-Patient map (v2-to-FHIR) makes identifiers of PID-2 (the external id of v2.1-2.2
+// feeds), PID-4 (alternate ids), PID-19 (SSN) and PID-20 (driver's license), fields later
+// versions keep only for backward compatibility. They come after PID-3's, so that identifiers[0]
+// stays the first of PID-3, and one a sender copied from PID-3 is not listed twice.
+void SegmentNormalizer::readOtherPatientIdentifiers(const Segment& s) {
+  for (const int field : {2, 4}) {
+    for (const Element repetition : Repetitions(s.field(field))) {
+      reader_.identifier(repetition, identifiers_.next());
+      keepIfNew();
+    }
+  }
+  if (const Element ssn = s.field(19); ssn.valued()) {
+    canonical::Identifier& id = identifiers_.next();
+    id.value.clear();
+    reader_.text(ssn, id.value);
+    id.system.assign(terminology::identifierSystemUri("SSA"));
+    id.type.assign("SS");
+    keepIfNew();
+  }
+  if (const Element license = s.field(20); license.valued()) {
+    const Pieces dln(license.repetition(1));  // license number ^ issuing state ^ expiration date
+    canonical::Identifier& id = identifiers_.next();
+    id.value.clear();
+    id.system.clear();
+    reader_.text(dln[1], id.value);
+    reader_.text(dln[2], id.system);
+    id.type.assign("DL");
+    keepIfNew();
+  }
+}
+
+void SegmentNormalizer::keepIfNew() {
+  const std::vector<canonical::Identifier>& ids = out_.patient.identifiers;
+  const std::size_t last = identifiers_.size() - 1;
+  bool drop = ids[last].value.empty();
+  for (std::size_t i = 0; !drop && i < last; ++i) drop = ids[i] == ids[last];
+  if (drop) identifiers_.dropLast();
 }
 
 void SegmentNormalizer::readPv1(const Segment& s) {

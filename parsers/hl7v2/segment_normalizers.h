@@ -45,6 +45,10 @@ class SegmentNormalizer {
 
   // segment_normalizers.cpp
   void readPid(const Segment& s);
+  // PID-2, PID-4, PID-19 and PID-20, after PID-3's identifiers.
+  void readOtherPatientIdentifiers(const Segment& s);
+  // Takes back the identifier handed out last when it is empty or one already read.
+  void keepIfNew();
   void readPv1(const Segment& s);
   void readIn1(const Segment& s);
   // order_segments.cpp

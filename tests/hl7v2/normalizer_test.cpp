@@ -271,6 +271,48 @@ TEST(Normalizer, Version25ResultWithoutEventIsStillCode201) {
   EXPECT_EQ(n.errors[0].code, ErrorCode::UnsupportedEventCode);
 }
 
+// HL7's PID-to-Patient map: PID-2, PID-4, PID-19 and PID-20 are identifiers too, after PID-3's;
+// an id a sender copied from PID-3 into PID-2 is listed once.
+TEST(Normalizer, BackwardCompatiblePatientIdsAreIdentifiersAfterPid3) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|ADM|H|LAB|L|20260101||ADT^A08|C1|P|2.3\r"
+      "EVN|A08|20260101\r"
+      "PID|1|MRN1^^^H^MR|MRN1^^^H^MR~ENC9^^^H^VN|ALT7^^^OLDSYS^PI~ALT8^^^OLDSYS^PI|Doe^Jane||19800101|F"
+      "|||||||||||123-45-6789|D1234567^CA^20300101\r"
+      "PV1||O\r");
+  ASSERT_TRUE(n.ok()) << n.errors[0].describe();
+  const auto& ids = n.message.patient.identifiers;
+  ASSERT_EQ(ids.size(), 6u);
+  EXPECT_EQ(ids[0].value, "MRN1");
+  EXPECT_EQ(ids[0].type, "MR");
+  EXPECT_EQ(ids[1].value, "ENC9");
+  EXPECT_EQ(ids[2].value, "ALT7");
+  EXPECT_EQ(ids[2].system, "OLDSYS");
+  EXPECT_EQ(ids[3].value, "ALT8");
+  EXPECT_EQ(ids[4].value, "123-45-6789");
+  EXPECT_EQ(ids[4].system, "http://hl7.org/fhir/sid/us-ssn");
+  EXPECT_EQ(ids[4].type, "SS");
+  EXPECT_EQ(ids[5].value, "D1234567");
+  EXPECT_EQ(ids[5].system, "CA");
+  EXPECT_EQ(ids[5].type, "DL");
+}
+
+// Normalized into again (a stream), a message without them leaves no identifier of the one before.
+TEST(Normalizer, BackwardCompatibleIdsDoNotOutliveTheirMessage) {
+  auto first = hl7v2::Message::parse(
+      "MSH|^~\\&|ADM|H|LAB|L|20260101||ADT^A08|C1|P|2.3\rPID|1|EXT1|MRN1|||Doe^Jane\rPV1||O\r");
+  auto second = hl7v2::Message::parse(
+      "MSH|^~\\&|ADM|H|LAB|L|20260101||ADT^A08|C2|P|2.3\rPID|1||MRN2||Roe^Rick\rPV1||O\r");
+  ASSERT_TRUE(first && second);
+  hl7v2::Normalized n;
+  hl7v2::normalize(*first, n);
+  ASSERT_EQ(n.message.patient.identifiers.size(), 2u);
+  EXPECT_EQ(n.message.patient.identifiers[1].value, "EXT1");
+  hl7v2::normalize(*second, n);
+  ASSERT_EQ(n.message.patient.identifiers.size(), 1u);
+  EXPECT_EQ(n.message.patient.identifiers[0].value, "MRN2");
+}
+
 TEST(Normalizer, MissingRequiredSegment) {
   const auto n = normalizeBytes("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|1|P|2.5\rPID|1||X\r");
   ASSERT_EQ(n.errors.size(), 1u);
