@@ -1,5 +1,7 @@
 #include "mappings/expression_parser.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "mappings/call_compiler.h"
@@ -268,6 +270,12 @@ class Parser {
           seg.select = PathStep::Select::All;
         } else if (inside.kind == K::Number && inside.number >= 0 &&
                    inside.text.find('.') == std::string::npos && inside.text[0] != '-') {
+          // Converting a double beyond the index type is undefined behaviour (found by fuzzing);
+          // resolvePath refuses the indexes in between with the same sentence.
+          if (inside.number > static_cast<double>(std::numeric_limits<std::uint32_t>::max())) {
+            fail(seg.offset, "index " + inside.text + " is too large (at most " + std::to_string(kMaxPathIndex) + ")");
+            return std::nullopt;
+          }
           seg.select = PathStep::Select::Index;
           seg.index = static_cast<std::uint32_t>(inside.number);
         } else {

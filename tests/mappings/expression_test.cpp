@@ -45,6 +45,16 @@ TEST(MappingExpression, IndexIsZeroBased) {
   EXPECT_EQ(eval("observations[1].code.codings[0].code"), "HBA1C");
 }
 
+TEST(MappingExpression, AnIndexBeyondAnyListIsALoadErrorNotUndefinedBehaviour) {
+  // Found by the mapping_expression fuzzer: an index beyond uint32 was converted from a double
+  // unchecked (undefined behaviour; clang's UBSan stops the process there).
+  Evaluator eval;
+  EXPECT_EQ(eval("patient.identifiers[88888888888888888888].value"),
+            "LOAD: index 88888888888888888888 is too large (at most 9999) (rule 'probe')");
+  EXPECT_EQ(eval("patient.identifiers[4294967295].value"), "LOAD: index 4294967295 is too large (at most 9999) (rule 'probe')");
+  EXPECT_EQ(eval("patient.identifiers[9999].value"), "");
+}
+
 TEST(MappingExpression, MissingElementReadsEmpty) {
   Evaluator eval;
   EXPECT_EQ(eval("patient.identifiers[7].value"), "");
