@@ -88,12 +88,25 @@ class Parser {
     return e;
   }
 
+  // Parentheses, lists, call arguments and 'not' each recurse once a level: a rule thousands of
+  // levels deep ("((((...") overflowed the stack of `ferry validate` and of the engine loading
+  // it (found by fuzzing). Real rules nest a handful of levels.
+  bool deeper(int offset) {
+    if (depth_ < kMaxDepth) return true;
+    fail(offset, "the expression nests deeper than " + std::to_string(kMaxDepth) +
+                     " levels of parentheses, lists, calls and 'not'");
+    return false;
+  }
+
   ExprPtr parseOr() {
+    if (!deeper(peek().offset)) return nullptr;
+    ++depth_;
     ExprPtr left = parseAnd();
     while (left && isKeyword(peek(), "or")) {
       const int at = next().offset;
       left = binary(Expr::Kind::Or, std::move(left), parseAnd(), at);
     }
+    --depth_;
     return left;
   }
 
@@ -108,8 +121,11 @@ class Parser {
 
   ExprPtr parseNot() {
     if (isKeyword(peek(), "not")) {
+      if (!deeper(peek().offset)) return nullptr;
       const int at = next().offset;
+      ++depth_;
       ExprPtr operand = parseNot();
+      --depth_;
       if (!operand) return nullptr;
       ExprPtr e = node(Expr::Kind::Not, at);
       e->args.push_back(std::move(operand));
@@ -383,8 +399,10 @@ class Parser {
     return e;
   }
 
+  static constexpr int kMaxDepth = 64;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // parseOr and not levels open (deeper())
   const CompileScope& scope_;
   ExprError& error_;
   std::string text_;

@@ -55,6 +55,23 @@ TEST(MappingExpression, AnIndexBeyondAnyListIsALoadErrorNotUndefinedBehaviour) {
   EXPECT_EQ(eval("patient.identifiers[9999].value"), "");
 }
 
+TEST(MappingExpression, NestingBeyond64LevelsIsALoadErrorNotAStackOverflow) {
+  // Found by the mapping_expression fuzzer: 4 KB of '[' and '(' overflowed the stack of the
+  // recursive parser (AddressSanitizer: stack-overflow) while loading the mapping.
+  Evaluator eval;
+  const auto nested = [](int levels) { return std::string(levels, '(') + "'a'" + std::string(levels, ')'); };
+  EXPECT_EQ(eval(nested(63)), "a");
+  const std::string refused =
+      "LOAD: the expression nests deeper than 64 levels of parentheses, lists, calls and 'not' (rule 'probe')";
+  EXPECT_EQ(eval(nested(64)), refused);
+  EXPECT_EQ(eval(nested(100000)), refused);
+  EXPECT_EQ(eval(std::string(100000, '[')), refused);
+  EXPECT_EQ(eval("upper(" + nested(100000) + ")"), refused);
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "not ";
+  EXPECT_EQ(eval.condition(nots + "true"), refused);
+}
+
 TEST(MappingExpression, MissingElementReadsEmpty) {
   Evaluator eval;
   EXPECT_EQ(eval("patient.identifiers[7].value"), "");
