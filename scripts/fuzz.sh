@@ -11,7 +11,8 @@
 # leak, timeout or broken invariant is saved as build/fuzz/artifacts/TARGET/crash-* (or leak-,
 # timeout-, oom-). Replay one in a normal test build with
 #   build/test/tests/fuzz/fuzz_replay TARGET FILE
-# Environment: FUZZ_MAX_LEN (bytes of an input, default 65536), JOBS (build jobs, default 2).
+# Environment: FUZZ_MAX_LEN (bytes of an input, default 65536), FUZZ_EXTRA (more libFuzzer
+# options, e.g. "-len_control=0" to try long inputs from the start), JOBS (build jobs, default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,13 +60,13 @@ for t in "${targets[@]}"; do
   # The whole log goes to build/fuzz/TARGET.log; the terminal gets the start, the end, the
   # final stats and any report.
   set +e
-  # shellcheck disable=SC2046  # the dictionary option is one word or none
+  # shellcheck disable=SC2046,SC2086  # the dictionary and FUZZ_EXTRA split into options
   nice -n 10 "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -max_len="${FUZZ_MAX_LEN:-65536}" -print_final_stats=1 -artifact_prefix="$build/artifacts/$t/" \
-    $(dictionary "$t") "$build/corpus/$t" "tests/fuzz/corpus/$t" >"$build/$t.log" 2>&1
+    $(dictionary "$t") ${FUZZ_EXTRA:-} "$build/corpus/$t" "tests/fuzz/corpus/$t" >"$build/$t.log" 2>&1
   rc=$?
   set -e
-  grep -E '^#[0-9]+ +(INITED|DONE)|^stat::|ERROR|SUMMARY|invariant failed|Test unit written' "$build/$t.log" || true
+  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|ERROR|SUMMARY|invariant failed|Test unit written' "$build/$t.log" || true
   [ "$rc" -eq 0 ] || { echo "fuzz.sh: $t stopped with status $rc (see $build/$t.log)"; status=1; }
 done
 exit $status
