@@ -10,8 +10,6 @@ namespace ferry::mappings {
 
 namespace {
 
-constexpr std::uint32_t kMaxIndex = 9999;  // a typo must not allocate a million elements
-
 bool isList(FieldKind k) { return k == FieldKind::StringList || k == FieldKind::StructList; }
 
 const char* kindName(FieldKind k) {
@@ -249,9 +247,9 @@ std::optional<CanonicalPath> resolvePath(const StructInfo* base, bool rooted,
                                ", not a list: it takes no [index]"};
       return std::nullopt;
     }
-    if (seg.select == PathStep::Select::Index && seg.index > kMaxIndex) {
+    if (seg.select == PathStep::Select::Index && seg.index > kMaxPathIndex) {
       error = {seg.offset, "index " + std::to_string(seg.index) + " is too large (at most " +
-                               std::to_string(kMaxIndex) + ")"};
+                               std::to_string(kMaxPathIndex) + ")"};
       return std::nullopt;
     }
     path.branches = path.multiple;  // a step before this one gives several

@@ -26,6 +26,9 @@ struct PathStep {
   std::uint32_t index = 0;
 };
 
+// The highest list index a path may name: a typo must not allocate a million elements.
+inline constexpr std::uint32_t kMaxPathIndex = 9999;
+
 // One segment as written, before resolution.
 struct PathSegment {
   std::string name;

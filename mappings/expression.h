@@ -34,6 +34,9 @@ struct CallData {
   std::shared_ptr<const CodeTable> table;
   std::size_t column = 1;
   std::optional<std::regex> regex;
+  // The longest text the regex is run on: std::regex recurses a character at a time
+  // (kRegexBudget in call_compiler.cpp).
+  std::size_t regex_max_bytes = 0;
   std::string replacement;
   std::optional<DatePattern> in_pattern;
   std::optional<DatePattern> out_pattern;

@@ -1,5 +1,7 @@
 #include "mappings/expression_parser.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "mappings/call_compiler.h"
@@ -86,12 +88,25 @@ class Parser {
     return e;
   }
 
+  // Parentheses, lists, call arguments and 'not' each recurse once a level: a rule thousands of
+  // levels deep ("((((...") overflowed the stack of `ferry validate` and of the engine loading
+  // it (found by fuzzing). Real rules nest a handful of levels.
+  bool deeper(int offset) {
+    if (depth_ < kMaxDepth) return true;
+    fail(offset, "the expression nests deeper than " + std::to_string(kMaxDepth) +
+                     " levels of parentheses, lists, calls and 'not'");
+    return false;
+  }
+
   ExprPtr parseOr() {
+    if (!deeper(peek().offset)) return nullptr;
+    ++depth_;
     ExprPtr left = parseAnd();
     while (left && isKeyword(peek(), "or")) {
       const int at = next().offset;
       left = binary(Expr::Kind::Or, std::move(left), parseAnd(), at);
     }
+    --depth_;
     return left;
   }
 
@@ -106,8 +121,11 @@ class Parser {
 
   ExprPtr parseNot() {
     if (isKeyword(peek(), "not")) {
+      if (!deeper(peek().offset)) return nullptr;
       const int at = next().offset;
+      ++depth_;
       ExprPtr operand = parseNot();
+      --depth_;
       if (!operand) return nullptr;
       ExprPtr e = node(Expr::Kind::Not, at);
       e->args.push_back(std::move(operand));
@@ -268,6 +286,12 @@ class Parser {
           seg.select = PathStep::Select::All;
         } else if (inside.kind == K::Number && inside.number >= 0 &&
                    inside.text.find('.') == std::string::npos && inside.text[0] != '-') {
+          // Converting a double beyond the index type is undefined behaviour (found by fuzzing);
+          // resolvePath refuses the indexes in between with the same sentence.
+          if (inside.number > static_cast<double>(std::numeric_limits<std::uint32_t>::max())) {
+            fail(seg.offset, "index " + inside.text + " is too large (at most " + std::to_string(kMaxPathIndex) + ")");
+            return std::nullopt;
+          }
           seg.select = PathStep::Select::Index;
           seg.index = static_cast<std::uint32_t>(inside.number);
         } else {
@@ -375,8 +399,10 @@ class Parser {
     return e;
   }
 
+  static constexpr int kMaxDepth = 64;
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
+  int depth_ = 0;  // parseOr and not levels open (deeper())
   const CompileScope& scope_;
   ExprError& error_;
   std::string text_;

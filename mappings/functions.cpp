@@ -82,7 +82,11 @@ bool wholeNumber(const Value& v, double& out) {
   } else {
     return false;
   }
-  return out >= 0 && out == std::floor(out);
+  if (!(out >= 0 && out == std::floor(out))) return false;
+  // A count beyond any text ("1e30", "inf") means the same as the text's length, and converting
+  // such a double to size_t is undefined behaviour (seen beside a fuzz find): 2^53 stands for them all.
+  out = std::min(out, 9007199254740992.0);
+  return true;
 }
 
 Value lookup(const CallData& data, const Value& key_value, const Value* fallback,
@@ -135,6 +139,12 @@ Value dateCall(const CallData& data, const Value& v, EvalState& state) {
 
 Value regexCall(const CallData& data, const Value& v, EvalState& state) {
   const std::string_view text = toText(v, *state.arena);
+  // std::regex recurses once a character: longer text could overflow the stack (call_compiler.cpp).
+  if (text.size() > data.regex_max_bytes) {
+    return state.fail(data.name + ": the value is " + std::to_string(text.size()) +
+                      " bytes long; a regular expression is only run on values of up to " +
+                      std::to_string(data.regex_max_bytes) + " bytes (fewer for nested groups)");
+  }
   if (data.function == Function::Matches) {
     return Value::fromBool(std::regex_search(text.begin(), text.end(), *data.regex));
   }

@@ -127,6 +127,8 @@ class TreeBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TreeB
 
 }  // namespace
 
+JsonNode::JsonNode() = default;
+
 const JsonNode* JsonNode::find(std::string_view key) const {
   for (const auto& [name, value] : members) {
     if (name == key) return &value;

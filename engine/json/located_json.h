@@ -26,6 +26,10 @@ struct JsonNode {
   int line = 0;
   int column = 0;
 
+  // Declared here and defaulted in the .cpp: clang with libstdc++ 12 refuses the implicit one,
+  // whose pair<string, JsonNode> check runs while JsonNode is still incomplete (the fuzz build).
+  JsonNode();
+
   const JsonNode* find(std::string_view key) const;
   static const char* kindName(Kind kind);
 };

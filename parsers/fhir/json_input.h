@@ -35,6 +35,22 @@ inline bool hasEncodedSurrogate(const char* text, std::size_t size) {
   return false;
 }
 
+// RapidJSON's UTF-8 validation takes the continuation bytes of a multi-byte sequence without
+// looking for the end of the buffer: in situ, a sequence cut off by the end of the input read up
+// to two bytes past the terminating NUL (found by fuzzing). Before parsing, a buffer whose last
+// bytes start such a sequence gets this many NUL bytes more (past its size, so offsets do not
+// change); they fail the sequence as any other wrong byte would. Other input pays nothing.
+inline constexpr std::size_t kUtf8TailPadding = 3;
+inline bool endsInsideUtf8Sequence(std::string_view text) {
+  for (std::size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+    const auto lead = static_cast<unsigned char>(text[text.size() - back]);
+    if (lead < 0xC0) continue;  // ASCII or a continuation byte: look further back
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    return length > back;
+  }
+  return false;
+}
+
 // Calls f(element, index) for each element of `array`; nothing when it is absent or not an array.
 template <typename F>
 void forEachElement(const JsonValue* array, F f) {

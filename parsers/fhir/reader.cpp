@@ -53,9 +53,11 @@ ReadResult read(std::string json) {
     result.issues.push_back({Severity::Fatal, "structure", "the document is empty", "", bom});
     return result;
   }
-  const JsonInput input(json.data(), json.data() + json.size());
+  const std::size_t size = json.size();
+  if (endsInsideUtf8Sequence(json)) json.append(kUtf8TailPadding, '\0');
+  const JsonInput input(json.data(), json.data() + size);
   BundleReader bundle(input, result.message, result.issues, result.outcome);
-  if (json.size() > (1u << 20)) bundle.reserve(reserveFor(json, result.message));
+  if (size > (1u << 20)) bundle.reserve(reserveFor(json, result.message));
   std::size_t entries = 0;
   rapidjson::Document shell;
   // json is this function's own: the pages of entries read are given back while parsing, since

@@ -435,6 +435,8 @@ std::vector<Issue> validate(std::string_view json) {
   const std::size_t bom = json.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   // Parsed in situ from a copy with numbers as text, so that "1.0" is not taken for an integer.
   std::string buffer(json.substr(bom));
+  const std::size_t size = buffer.size();
+  if (endsInsideUtf8Sequence(buffer)) buffer.append(kUtf8TailPadding, '\0');
   rapidjson::Document doc;
   rapidjson::InsituStringStream stream(buffer.data());
   DepthLimited limited{doc};
@@ -464,7 +466,7 @@ std::vector<Issue> validate(std::string_view json) {
              bom + parsed.Offset()}};
   }
   std::vector<Issue> issues;
-  const JsonInput input(buffer.data(), buffer.data() + buffer.size());
+  const JsonInput input(buffer.data(), buffer.data() + size);
   Validator validator(input, issues);
   const JsonValue* type = member(doc, "resourceType");
   validator.resource(doc, type != nullptr && input.isString(*type) ? std::string(input.stringValue(*type))

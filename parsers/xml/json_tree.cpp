@@ -155,6 +155,8 @@ JsonParseResult parseJsonTree(std::string_view json) {
   return result;
 }
 
+JsonNode::JsonNode() = default;
+
 std::string_view describeJsonType(JsonNode::Type type) {
   switch (type) {
     case JsonNode::Type::Null: return "null";

@@ -19,6 +19,10 @@ struct JsonNode {
   std::vector<std::pair<std::string, JsonNode>> members;  // Object, in file order
   int line = 0;                                            // 1-based line of the value
 
+  // Declared here and defaulted in the .cpp: clang with libstdc++ 12 refuses the implicit one,
+  // whose pair<string, JsonNode> check runs while JsonNode is still incomplete (the fuzz build).
+  JsonNode();
+
   bool isObject() const { return type == Type::Object; }
   bool isArray() const { return type == Type::Array; }
   bool isString() const { return type == Type::String; }

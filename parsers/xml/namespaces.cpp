@@ -18,6 +18,9 @@ class Normalizer {
 
   std::optional<Error> visit(pugi::xml_node element) {
     const std::size_t mark = bindings_.size();
+    // Taken first: pugixml finds a node's offset through its name, which set_name() moves out of
+    // the input (an attribute's error after its element was renamed said line 1).
+    const std::ptrdiff_t offset = element.offset_debug();
     for (pugi::xml_attribute attribute = element.first_attribute(); attribute;) {
       const pugi::xml_attribute next = attribute.next_attribute();
       const std::string_view name = attribute.name();
@@ -29,14 +32,19 @@ class Normalizer {
       }
       attribute = next;
     }
+    // pugixml takes any run of name characters as a name; Namespaces in XML allow one colon
+    // at most, between a prefix and a local name. ":a:b" was read as the unprefixed local name
+    // "a:b" and written back with "a" as an undeclared prefix (found by fuzzing).
+    if (!isQName(element.name())) return notQualified(offset, element.name());
     const std::string* element_name = renamedElement(element.name());
-    if (element_name == nullptr) return undeclared(element, element.name());
+    if (element_name == nullptr) return undeclared(offset, element.name());
     if (*element_name != element.name()) element.set_name(element_name->c_str());
     std::string renamed;
     for (pugi::xml_attribute attribute : element.attributes()) {
       const std::string_view name = attribute.name();
+      if (!isQName(name)) return notQualified(offset, name);
       if (prefixOf(name).empty() || prefixOf(name) == "xml") continue;
-      if (!rename(name, false, renamed)) return undeclared(element, name);
+      if (!rename(name, false, renamed)) return undeclared(offset, name);
       if (renamed != name) attribute.set_name(renamed.c_str());
     }
     for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
@@ -105,11 +113,16 @@ class Normalizer {
     return generated_.back().first;
   }
 
-  Error undeclared(const pugi::xml_node& element, std::string_view qname) const {
-    const auto offset = element.offset_debug();
+  Error undeclared(std::ptrdiff_t offset, std::string_view qname) const {
     return errorAt(ErrorCode::Malformed, input_, offset < 0 ? 0 : static_cast<std::uint64_t>(offset),
                    "the namespace prefix '" + std::string(prefixOf(qname)) + "' of '" +
                        std::string(qname) + "' is not declared");
+  }
+
+  Error notQualified(std::ptrdiff_t offset, std::string_view name) const {
+    return errorAt(ErrorCode::Malformed, input_, offset < 0 ? 0 : static_cast<std::uint64_t>(offset),
+                   "the name '" + std::string(name) +
+                       "' is not a qualified name: expected a local name, or a prefix, one colon and a local name");
   }
 
   const Profile& profile_;

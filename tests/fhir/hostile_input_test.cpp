@@ -67,6 +67,23 @@ TEST(FhirHostileInput, InvalidUtf8IsMalformedForTheValidatorAsForTheReader) {
   EXPECT_EQ(v[0].severity, Severity::Fatal);
 }
 
+TEST(FhirHostileInput, InputEndingInsideAUtf8CharacterIsMalformedNotAReadPastTheBuffer) {
+  // Found by the fhir_read fuzzer: RapidJSON's UTF-8 check took the continuation bytes of the
+  // last character past the end of the buffer (AddressSanitizer: heap-buffer-overflow), in
+  // read() and in validate(). 0xE0 and 0xF0 start three- and four-byte characters.
+  for (const std::string tail : {"\xE0", "\xF0", "\xF0\x9F", "\xC3"}) {
+    const std::string cut = "  \n {\n  \"resourceType\": \"bu20" + tail;
+    const ReadResult r = read(cut);
+    ASSERT_EQ(r.issues.size(), 1u) << describe(r.issues);
+    EXPECT_EQ(r.issues[0].severity, Severity::Fatal);
+    EXPECT_EQ(r.issues[0].diagnostics, "malformed JSON: Invalid encoding in string.");
+    EXPECT_EQ(r.issues[0].offset, 29u);  // the character cut off
+    const std::vector<Issue> v = validate(std::string_view(cut));
+    ASSERT_EQ(v.size(), 1u) << describe(v);
+    EXPECT_EQ(v[0].diagnostics, r.issues[0].diagnostics);
+  }
+}
+
 TEST(FhirHostileInput, AnEntryWhoseResourceIsNotAnObjectIsAnIssueNotACrash) {
   // "resource": -1E-400 in a transaction: laying out the Bundle asked a number for its member
   // count (a RapidJSON assertion in a debug build, undefined behaviour in a release build).

@@ -45,6 +45,33 @@ TEST(MappingExpression, IndexIsZeroBased) {
   EXPECT_EQ(eval("observations[1].code.codings[0].code"), "HBA1C");
 }
 
+TEST(MappingExpression, AnIndexBeyondAnyListIsALoadErrorNotUndefinedBehaviour) {
+  // Found by the mapping_expression fuzzer: an index beyond uint32 was converted from a double
+  // unchecked (undefined behaviour; clang's UBSan stops the process there).
+  Evaluator eval;
+  EXPECT_EQ(eval("patient.identifiers[88888888888888888888].value"),
+            "LOAD: index 88888888888888888888 is too large (at most 9999) (rule 'probe')");
+  EXPECT_EQ(eval("patient.identifiers[4294967295].value"), "LOAD: index 4294967295 is too large (at most 9999) (rule 'probe')");
+  EXPECT_EQ(eval("patient.identifiers[9999].value"), "");
+}
+
+TEST(MappingExpression, NestingBeyond64LevelsIsALoadErrorNotAStackOverflow) {
+  // Found by the mapping_expression fuzzer: 4 KB of '[' and '(' overflowed the stack of the
+  // recursive parser (AddressSanitizer: stack-overflow) while loading the mapping.
+  Evaluator eval;
+  const auto nested = [](int levels) { return std::string(levels, '(') + "'a'" + std::string(levels, ')'); };
+  EXPECT_EQ(eval(nested(63)), "a");
+  const std::string refused =
+      "LOAD: the expression nests deeper than 64 levels of parentheses, lists, calls and 'not' (rule 'probe')";
+  EXPECT_EQ(eval(nested(64)), refused);
+  EXPECT_EQ(eval(nested(100000)), refused);
+  EXPECT_EQ(eval(std::string(100000, '[')), refused);
+  EXPECT_EQ(eval("upper(" + nested(100000) + ")"), refused);
+  std::string nots;
+  for (int i = 0; i < 100000; ++i) nots += "not ";
+  EXPECT_EQ(eval.condition(nots + "true"), refused);
+}
+
 TEST(MappingExpression, MissingElementReadsEmpty) {
   Evaluator eval;
   EXPECT_EQ(eval("patient.identifiers[7].value"), "");

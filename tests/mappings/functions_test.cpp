@@ -110,6 +110,15 @@ TEST(MappingFunctions, SubstringCountsCodePointsFromZero) {
   EXPECT_EQ(eval("substring('abc', 10)"), "");
 }
 
+TEST(MappingFunctions, SubstringWithAStartOrLengthBeyondAnyTextActsAsTheTextsLength) {
+  // A double beyond size_t was converted unchecked (undefined behaviour).
+  Evaluator eval;
+  EXPECT_EQ(eval("substring('abcdef', '1e30')"), "");
+  EXPECT_EQ(eval("substring('abcdef', 2, '1e30')"), "cdef");
+  EXPECT_EQ(eval("substring('abcdef', 2, 'inf')"), "cdef");
+  EXPECT_EQ(eval("substring('abcdef', 100000000000000000000000)"), "");
+}
+
 TEST(MappingFunctions, LengthCountsCodePoints) {
   EXPECT_EQ(Evaluator()("length('Zürich')"), "6");
 }
@@ -119,6 +128,35 @@ TEST(MappingFunctions, MatchesSearchesWithARegex) {
   EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^[0-9]{3}-[0-9]{2}-[0-9]{4}$')"), "true");
   EXPECT_EQ(eval.condition("matches(patient.identifiers[0].value, '^[0-9]+$')"), "false");
   EXPECT_EQ(eval.condition("matches(patient.identifiers[*].value, '^MRN')"), "true");
+}
+
+// libstdc++'s std::regex recurses once a character of the text: a 20,000-character value (an
+// OBX-5 of that size is ordinary traffic) overflowed the stack and killed the process (found by
+// the mapping_expression fuzzer). The value is now refused with a sentence, the rule fails.
+TEST(MappingFunctions, RegexOnAValueTooLongForItFailsTheRuleInsteadOfOverflowingTheStack) {
+  Evaluator eval;
+  canonical::Message message = oruMessage();
+  message.patient.identifiers[1].value = std::string(20000, 'a');
+  const std::string refused =
+      "ERROR: matches: the value is 20000 bytes long; a regular expression is only run on values of "
+      "up to 4096 bytes (fewer for nested groups)";
+  EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^(a|b)+$')", message), refused);
+  EXPECT_EQ(eval("replace(patient.identifiers[1].value, '(a)', 'b')", message).substr(0, 37),
+            "ERROR: replace: the value is 20000 by");
+}
+
+TEST(MappingFunctions, RegexRunsOnValuesUpToItsLimitWhichNestedGroupsLower) {
+  Evaluator eval;
+  canonical::Message message = oruMessage();
+  message.patient.identifiers[1].value = std::string(8192, 'a');
+  EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^a+$')", message), "true");
+  message.patient.identifiers[1].value = std::string(4096, 'a');
+  EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^(a|b)+$')", message), "true");
+  EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^((a|b)|c)+$')", message).substr(0, 38),
+            "ERROR: matches: the value is 4096 byte");
+  // Parentheses in brackets or escaped open no group: the whole 8192 again.
+  message.patient.identifiers[1].value = std::string(8192, 'a');
+  EXPECT_EQ(eval.condition("matches(patient.identifiers[1].value, '^[()a]+\\\\(?$')", message), "true");
 }
 
 TEST(MappingFunctions, ReplaceRewritesEveryMatch) {

@@ -100,4 +100,39 @@ TEST(XmlHostileInput, AnAttributeInANamespaceTheProfileDoesNotKnowIsWrittenWithI
   EXPECT_EQ(xml::write(*second.message, *first.profile).xml, written.xml);
 }
 
+TEST(XmlHostileInput, AnElementOrAttributeNameWithAStrayColonIsMalformed) {
+  // Found by the xml_read fuzzer: pugixml takes ":nvoice:service" as a name; the reader took it
+  // as the unprefixed local name "nvoice:service" and wrote it back as the prefix "nvoice",
+  // undeclared, so that Ferry's own output did not read again.
+  std::string invoice = ferry::test::xmlSample("generalinvoice_request.xml");
+  const std::string services = "<invoice:services>";
+  invoice.insert(invoice.find(services) + services.size(), "<:nvoice:service record_id=\"3\"/>");
+  const xml::ReadResult r = xml::read(invoice, ferry::test::shippedProfiles());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.code, xml::ErrorCode::Malformed);
+  EXPECT_EQ(r.error.line, 117u);
+  EXPECT_EQ(r.error.text,
+            "the name ':nvoice:service' is not a qualified name: expected a local name, or a prefix, one "
+            "colon and a local name");
+
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  claim.replace(claim.find("<Sex>"), 5, "<Sex a:b:c=\"1\">");
+  const xml::ReadResult attribute = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_FALSE(attribute);
+  EXPECT_EQ(attribute.error.line, 14u);
+  EXPECT_NE(attribute.error.text.find("the name 'a:b:c' is not a qualified name"), std::string::npos)
+      << attribute.error.text;
+}
+
+TEST(XmlHostileInput, AnAttributeWithAnUndeclaredPrefixIsReportedOnItsElementsLine) {
+  // pugixml finds a node's offset through its name; once the element was renamed to the
+  // profile's prefix, the error about its attribute said line 1.
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  claim.replace(claim.find("<Sex>"), 5, "<Sex q:x=\"1\">");
+  const xml::ReadResult r = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error.text, "the namespace prefix 'q' of 'q:x' is not declared");
+  EXPECT_EQ(r.error.line, 14u);
+}
+
 }  // namespace xml_hostile_input
