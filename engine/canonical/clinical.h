@@ -29,6 +29,7 @@ struct Order {
   DateTime requested_time;         // ORC-9 / OBR-6 as ISO 8601
   DateTime observation_time;       // OBR-7 (specimen collection / observation start)
   DateTime results_time;           // OBR-22 results reported or status changed
+  std::vector<CodeableConcept> reason_codes;  // OBR-31 repetitions; FHIR ServiceRequest.reasonCode
 
   bool operator==(const Order&) const = default;
 };
@@ -98,6 +99,10 @@ struct Observation {
   Boxed<Practitioner> performer;  // OBX-16 responsible observer
   // Index into Message::orders of the order (OBR) this result belongs to.
   std::optional<std::uint32_t> order_index;
+  Boxed<CodeableConcept> method;  // OBX-17 (first repetition: FHIR Observation.method is 0..1)
+  // OBX-23 name and identifier, OBX-24 address: the lab that did the test (an ELR must name it).
+  Boxed<Organization> performing_organization;
+  Boxed<Practitioner> medical_director;  // OBX-25 the performing organization's medical director
 
   bool operator==(const Observation&) const = default;
 };
@@ -109,6 +114,8 @@ struct Specimen {
   DateTime collection_time;                  // SPM-17 start, as ISO 8601
   CodeableConcept source_site;               // SPM-8
   std::optional<std::uint32_t> order_index;  // Message::orders index of its order
+  DateTime collection_end_time;              // SPM-17.2; FHIR collection.collectedPeriod.end
+  DateTime received_time;                    // SPM-18; FHIR Specimen.receivedTime
 
   bool operator==(const Specimen&) const = default;
 };

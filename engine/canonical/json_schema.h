@@ -135,6 +135,12 @@ void jsonFields(V& v, T& x) {
   v.field("ethnicity", x.ethnicity);
   v.field("maritalStatus", x.marital_status);
   v.field("accountNumber", x.account_number);
+  v.field("mothersMaidenName", x.mothers_maiden_name);
+  v.field("language", x.language);
+  v.field("deceasedTime", x.deceased_time);
+  v.field("deceasedIndicator", x.deceased_indicator);
+  v.field("multipleBirthIndicator", x.multiple_birth_indicator);
+  v.field("birthOrder", x.birth_order);
 }
 
 template <class V, ModelOf<Location> T>
@@ -169,6 +175,7 @@ void jsonFields(V& v, T& x) {
   v.field("requestedTime", x.requested_time);
   v.field("observationTime", x.observation_time);
   v.field("resultsTime", x.results_time);
+  v.field("reasonCodes", x.reason_codes);
 }
 
 template <class V, ModelOf<StructuredNumeric> T>
@@ -217,6 +224,9 @@ void jsonFields(V& v, T& x) {
   v.field("observationTime", x.observation_time);
   v.field("analysisTime", x.analysis_time);
   v.field("performer", x.performer);
+  v.field("method", x.method);
+  v.field("performingOrganization", x.performing_organization);
+  v.field("medicalDirector", x.medical_director);
   v.field("orderIndex", x.order_index);
 }
 
@@ -225,6 +235,8 @@ void jsonFields(V& v, T& x) {
   v.field("identifier", x.identifier);
   v.field("type", x.type);
   v.field("collectionTime", x.collection_time);
+  v.field("collectionEndTime", x.collection_end_time);
+  v.field("receivedTime", x.received_time);
   v.field("sourceSite", x.source_site);
   v.field("orderIndex", x.order_index);
 }

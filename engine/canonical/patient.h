@@ -6,6 +6,8 @@
 // parsers/terminology.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,15 @@ struct Patient {
   std::vector<Coding> ethnicity;      // PID-22
   Coding marital_status;              // PID-16 (v2 table 0002)
   Identifier account_number;          // PID-18
+  // PID-6; FHIR has only the family name (extension patient-mothersMaidenName, valueString).
+  HumanName mothers_maiden_name;
+  CodeableConcept language;  // PID-15 primary language; FHIR communication[0].language (preferred)
+  DateTime deceased_time;    // PID-29 as ISO 8601; FHIR deceasedDateTime
+  // PID-30 and PID-24 as sent, v2 table 0136 "Y" or "N"; FHIR deceasedBoolean and
+  // multipleBirthBoolean, written there only when there is no date or birth order.
+  std::string deceased_indicator;
+  std::string multiple_birth_indicator;
+  std::optional<std::uint32_t> birth_order;  // PID-25; FHIR multipleBirthInteger
 
   bool operator==(const Patient&) const = default;
 };

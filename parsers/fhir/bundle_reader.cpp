@@ -24,7 +24,8 @@ bool isOrder(const std::optional<ItemRef>& item) {
 
 bool requestFacts(const canonical::Order& o) {
   return !o.placer_order_number.value.empty() || !(o.ordering_provider == canonical::Practitioner{}) ||
-         !o.requested_time.empty() || !o.order_control.empty() || !o.order_status.empty();
+         !o.requested_time.empty() || !o.order_control.empty() || !o.order_status.empty() ||
+         !o.reason_codes.empty();
 }
 
 template <typename T>
@@ -319,7 +320,8 @@ void BundleReader::applyLinks() {
       const canonical::Practitioner& p = practitioners_[t];
       switch (link.from.kind) {
         case ResourceKind::Observation:
-          msg_.observations[i].performer = p;
+          (link.slot == kSlotMedicalDirector ? msg_.observations[i].medical_director
+                                             : msg_.observations[i].performer) = p;
           break;
         case ResourceKind::Immunization:
           msg_.immunizations[i].performer = p;
@@ -348,6 +350,9 @@ void BundleReader::applyLinks() {
           break;
         case ResourceKind::ClaimResponse:
           msg_.claim_responses[i].payer = o;
+          break;
+        case ResourceKind::Observation:
+          msg_.observations[i].performing_organization = o;
           break;
         default:
           break;

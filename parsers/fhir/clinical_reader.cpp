@@ -63,6 +63,9 @@ std::uint32_t ResourceReader::serviceRequest(const JsonValue& r, const std::stri
   canonical::Practitioner requester =
       practitioner(r, Get::get(&r, "requester"), self, kSlotPerformer, path + ".requester");
   out_.orders[index].ordering_provider = std::move(requester);
+  forEachElement(Get::get(&r, "reasonCode"), [&](const JsonValue& v, rapidjson::SizeType) {
+    out_.orders[index].reason_codes.push_back(dt_.codeableConcept(&v));
+  });
   forEachElement(Get::get(&r, "note"), [&](const JsonValue& v, rapidjson::SizeType) {
     canonical::Note note;
     note.text = dt_.text(&v, "text");
@@ -111,7 +114,7 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
   o.code = dt_.codeableConcept(Get::get(&r, "code"));
   o.observation_time = dt_.text(&r, "effectiveDateTime");
   o.analysis_time = dt_.text(&r, "issued");
-  o.performer = practitioner(r, Get::at(&r, "performer"), self, kSlotPerformer, path + ".performer[0]");
+  performers(r, index, path);
   observationValue(r, o);
   forEachElement(Get::get(&r, "interpretation"), [&](const JsonValue& v, rapidjson::SizeType) {
     const canonical::Coding c = dt_.firstCoding(&v);
@@ -133,6 +136,7 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
     note.observation_index = index;
     out_.notes.push_back(std::move(note));
   });
+  if (const JsonValue* method = Get::get(&r, "method")) o.method = dt_.codeableConcept(method);
   if (const JsonValue* range = Get::at(&r, "referenceRange")) {
     o.reference_range.text = dt_.text(range, "text");
     o.reference_range.low = dt_.numberValue(Get::get(range, "low"), "value");
@@ -142,6 +146,34 @@ std::uint32_t ResourceReader::observation(const JsonValue& r, const std::string&
   link(LinkRole::Encounter, self, Get::get(&r, "encounter"), path + ".encounter");
   links(LinkRole::ObservationBasedOn, self, r, "basedOn", path);
   return index;
+}
+
+// Observation.performer in the writer's order (clinical_writer.cpp): a Practitioner before any
+// Organization is the responsible observer (OBX-16), the Organization the performing lab
+// (OBX-23, OBX-24), a Practitioner after it the lab's medical director (OBX-25).
+void ResourceReader::performers(const JsonValue& r, std::uint32_t index, const std::string& path) {
+  const ItemRef self{ResourceKind::Observation, index};
+  bool organization_seen = false;
+  bool observer_seen = false;
+  forEachElement(Get::get(&r, "performer"), [&](const JsonValue& v, rapidjson::SizeType i) {
+    const std::string element = path + ".performer[" + std::to_string(i) + "]";
+    const std::string ref = dt_.text(&v, "reference");
+    const JsonValue* contained = containedResource(r, ref);
+    const std::string type = contained != nullptr ? dt_.text(contained, "resourceType") : dt_.text(&v, "type");
+    const bool is_organization = type == "Organization" || ref.rfind("Organization/", 0) == 0 ||
+                              (ref.empty() && Get::get(&v, "display") != nullptr);
+    canonical::Observation& o = out_.observations[index];
+    if (is_organization) {
+      if (organization_seen) return;
+      organization_seen = true;
+      o.performing_organization = organization(r, &v, self, kSlotPerformer, element);
+    } else if (!organization_seen && !observer_seen) {
+      observer_seen = true;
+      o.performer = practitioner(r, &v, self, kSlotPerformer, element);
+    } else if (organization_seen && *o.medical_director == canonical::Practitioner{}) {
+      o.medical_director = practitioner(r, &v, self, kSlotMedicalDirector, element);
+    }
+  });
 }
 
 void ResourceReader::observationValue(const JsonValue& r, canonical::Observation& o) {
@@ -194,7 +226,13 @@ std::uint32_t ResourceReader::specimen(const JsonValue& r, const std::string& pa
   s.identifier = dt_.identifier(Get::at(&r, "identifier"));
   s.type = dt_.codeableConcept(Get::get(&r, "type"));
   const JsonValue* collection = Get::get(&r, "collection");
-  s.collection_time = dt_.text(collection, "collectedDateTime");
+  s.received_time = dt_.text(&r, "receivedTime");
+  if (const JsonValue* period = Get::get(collection, "collectedPeriod")) {
+    s.collection_time = dt_.text(period, "start");
+    s.collection_end_time = dt_.text(period, "end");
+  } else {
+    s.collection_time = dt_.text(collection, "collectedDateTime");
+  }
   s.source_site = dt_.codeableConcept(Get::get(collection, "bodySite"));
   link(LinkRole::Patient, self, Get::get(&r, "subject"), path + ".subject");
   links(LinkRole::SpecimenRequest, self, r, "request", path);

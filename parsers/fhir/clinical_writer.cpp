@@ -49,6 +49,9 @@ Node ResourceWriter::serviceRequest(std::uint32_t i) {
   r.set("occurrenceDateTime", dt_.dateTime(o.observation_time, "ServiceRequest.occurrenceDateTime"));
   r.set("authoredOn", dt_.dateTime(o.requested_time, "ServiceRequest.authoredOn"));
   r.set("requester", practitionerRef(o.ordering_provider));
+  Node reasons = Node::array();
+  for (const canonical::CodeableConcept& reason : o.reason_codes) reasons.push(dt_.codeableConcept(reason));
+  r.set("reasonCode", std::move(reasons));
   r.set("specimen", specimenRefs(i));
   r.set("note", notesFor(i, std::nullopt));
   return finish(std::move(r));
@@ -98,8 +101,16 @@ Node ResourceWriter::observation(std::uint32_t i) {
   r.set("subject", patientRef(false)).set("encounter", encounterRef());
   r.set("effectiveDateTime", dt_.dateTime(o.observation_time, "Observation.effectiveDateTime"));
   r.set("issued", dt_.instant(o.analysis_time, "Observation.issued"));
-  if (Node p = practitionerRef(*o.performer); !p.empty())
-    r.set("performer", Node::array().push(std::move(p)));
+  // Performers in the v2-to-FHIR IG's order: the responsible observer (OBX-16), the performing
+  // organization (OBX-23, OBX-24), its medical director (OBX-25). The reader tells the two
+  // Practitioners apart by that order: one after the Organization is the director.
+  Node performers = Node::array();
+  if (Node p = practitionerRef(*o.performer); !p.empty()) performers.push(std::move(p));
+  if (Node org = organizationRef(*o.performing_organization, false); !org.empty())
+    performers.push(std::move(org));
+  if (Node director = practitionerRef(*o.medical_director); !director.empty())
+    performers.push(std::move(director));
+  r.set("performer", std::move(performers));
   observationValue(o, r);
   Node interpretations = Node::array();
   for (const canonical::Interpretation& in : o.interpretations) {
@@ -112,6 +123,7 @@ Node ResourceWriter::observation(std::uint32_t i) {
   }
   r.set("interpretation", std::move(interpretations));
   r.set("note", notesFor(std::nullopt, i));
+  r.set("method", dt_.codeableConcept(*o.method));
   const canonical::ReferenceRange& rr = o.reference_range;
   if (!(rr == canonical::ReferenceRange{})) {
     const std::string unit = o.units.display.empty() ? o.units.code : o.units.display;
@@ -202,10 +214,20 @@ Node ResourceWriter::specimen(std::uint32_t i) {
   r.set("type", dt_.codeableConcept(s.type));
   r.set("subject", patientRef(false));
   if (s.order_index) r.set("request", Node::array().push(orderRef(*s.order_index, false)));
-  r.set("collection", Node::object()
-                          .set("collectedDateTime",
-                               dt_.dateTime(s.collection_time, "Specimen.collection.collectedDateTime"))
-                          .set("bodySite", dt_.codeableConcept(s.source_site)));
+  r.set("receivedTime", dt_.dateTime(s.received_time, "Specimen.receivedTime"));
+  Node collection = Node::object();
+  if (s.collection_end_time.empty()) {
+    collection.set("collectedDateTime",
+                   dt_.dateTime(s.collection_time, "Specimen.collection.collectedDateTime"));
+  } else {
+    // SPM-17 as a range (DR): FHIR's collectedPeriod holds both ends.
+    collection.set("collectedPeriod",
+                   Node::object()
+                       .set("start", dt_.dateTime(s.collection_time, "Specimen.collection.collectedPeriod.start"))
+                       .set("end", dt_.dateTime(s.collection_end_time, "Specimen.collection.collectedPeriod.end")));
+  }
+  collection.set("bodySite", dt_.codeableConcept(s.source_site));
+  r.set("collection", std::move(collection));
   return finish(std::move(r));
 }
 

@@ -23,6 +23,8 @@ inline constexpr std::string_view kPaymentType = "http://terminology.hl7.org/Cod
 inline constexpr std::string_view kX12AdjustmentGroup = "https://x12.org/codes/claim-adjustment-group-codes";
 inline constexpr std::string_view kX12AdjustmentReason =
     "https://x12.org/codes/claim-adjustment-reason-codes";
+inline constexpr std::string_view kMothersMaidenName =
+    "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName";
 inline constexpr std::string_view kUsCoreRace =
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race";
 inline constexpr std::string_view kUsCoreEthnicity =

@@ -9,6 +9,12 @@ namespace {
 
 using Get = DatatypeReader;
 
+// A FHIR boolean as v2 table 0136 ("Y", "N"); empty when absent or not a boolean.
+std::string yesNo(const JsonValue* v) {
+  if (v == nullptr || !v->IsBool()) return {};
+  return v->GetBool() ? "Y" : "N";
+}
+
 }  // namespace
 
 std::optional<ItemRef> ResourceReader::read(ResourceKind kind, const JsonValue& r, const std::string& path) {
@@ -138,6 +144,10 @@ void ResourceReader::patient(const JsonValue& r) {
   canonical::Patient& p = out_.patient;
   forEachElement(Get::get(&r, "extension"), [&](const JsonValue& ext, rapidjson::SizeType) {
     const std::string url = dt_.text(&ext, "url");
+    if (url == codes::kMothersMaidenName) {
+      p.mothers_maiden_name.family = dt_.text(&ext, "valueString");
+      return;
+    }
     std::vector<canonical::Coding>* target = url == codes::kUsCoreRace        ? &p.race
                                              : url == codes::kUsCoreEthnicity ? &p.ethnicity
                                                                               : nullptr;
@@ -167,6 +177,20 @@ void ResourceReader::patient(const JsonValue& r) {
   forEachElement(Get::get(&r, "address"),
                  [&](const JsonValue& v, rapidjson::SizeType) { p.addresses.push_back(dt_.address(&v)); });
   p.marital_status = dt_.firstCoding(Get::get(&r, "maritalStatus"));
+  // Each choice is read as what it is, with nothing inferred: a death date leaves PID-30 empty.
+  p.deceased_time = dt_.text(&r, "deceasedDateTime");
+  p.deceased_indicator = yesNo(Get::get(&r, "deceasedBoolean"));
+  p.birth_order = dt_.positiveInt(&r, "multipleBirthInteger");
+  p.multiple_birth_indicator = yesNo(Get::get(&r, "multipleBirthBoolean"));
+  // The preferred language (PID-15 holds one), else the first.
+  const JsonValue* language = nullptr;
+  forEachElement(Get::get(&r, "communication"), [&](const JsonValue& c, rapidjson::SizeType) {
+    const JsonValue* preferred = Get::get(&c, "preferred");
+    if (language == nullptr || (preferred != nullptr && preferred->IsBool() && preferred->GetBool())) {
+      language = Get::get(&c, "language");
+    }
+  });
+  p.language = dt_.codeableConcept(language);
 }
 
 void ResourceReader::encounter(const JsonValue& r, const std::string& path) {

@@ -39,6 +39,7 @@ enum LinkSlot : std::uint32_t {
   kSlotPerformer = 0,         // Observation / Immunization performer, ServiceRequest requester
   kSlotPayer = 0,             // Coverage / Claim / ClaimResponse payer
   kSlotProvider = 1,          // Claim provider
+  kSlotMedicalDirector = 1,   // Observation performer after the performing Organization (OBX-25)
   kSlotAdmitting = 1u << 20,  // Encounter admitting[slot - kSlotAdmitting]; attending[slot] below it
 };
 
@@ -76,6 +77,7 @@ class ResourceReader {
   std::uint32_t diagnosticReport(const JsonValue& r, const std::string& path);
   std::uint32_t observation(const JsonValue& r, const std::string& path);
   void observationValue(const JsonValue& r, canonical::Observation& o);
+  void performers(const JsonValue& r, std::uint32_t index, const std::string& path);
   std::uint32_t specimen(const JsonValue& r, const std::string& path);
   std::uint32_t immunization(const JsonValue& r, const std::string& path);
   std::uint32_t coverage(const JsonValue& r, const std::string& path);

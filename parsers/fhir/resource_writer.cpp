@@ -99,7 +99,7 @@ bool ResourceWriter::writesDiagnosticReport(const canonical::Order& o) {
 bool ResourceWriter::writesServiceRequest(const canonical::Order& o) {
   return !writesDiagnosticReport(o) || !o.placer_order_number.value.empty() || !o.order_control.empty() ||
          !o.order_status.empty() || !(o.ordering_provider == canonical::Practitioner{}) ||
-         !o.requested_time.empty();
+         !o.requested_time.empty() || !o.reason_codes.empty();
 }
 
 std::vector<ItemRef> ResourceWriter::items(const canonical::Message& m) {
@@ -344,6 +344,11 @@ Node ResourceWriter::patient() {
     parts.push(Node::object().set("url", "text").set("valueString", text));
     extensions.push(Node::object().set("url", url).set("extension", std::move(parts)));
   }
+  if (!p.mothers_maiden_name.family.empty()) {
+    extensions.push(Node::object()
+                        .set("url", codes::kMothersMaidenName)
+                        .set("valueString", p.mothers_maiden_name.family));
+  }
   r.set("extension", std::move(extensions));
   Node ids = Node::array();
   for (const canonical::Identifier& id : p.identifiers) ids.push(dt_.identifier(id));
@@ -364,11 +369,29 @@ Node ResourceWriter::patient() {
   r.set("telecom", std::move(telecom));
   r.set("gender", p.sex);
   r.set("birthDate", dt_.date(p.birth_date, "Patient.birthDate"));
+  // deceased[x] and multipleBirth[x] are choices: the date and the birth order say more than
+  // the Y/N indicators (table 0136), which are written only without them.
+  if (!p.deceased_time.empty()) {
+    r.set("deceasedDateTime", dt_.dateTime(p.deceased_time, "Patient.deceasedDateTime"));
+  } else if (p.deceased_indicator == "Y" || p.deceased_indicator == "N") {
+    r.put("deceasedBoolean", Node::boolean(p.deceased_indicator == "Y"));
+  }
   Node addresses = Node::array();
   for (const canonical::Address& a : p.addresses) addresses.push(dt_.address(a));
   r.set("address", std::move(addresses));
   if (!(p.marital_status == canonical::Coding{}))
     r.set("maritalStatus", dt_.codeableConcept(p.marital_status));
+  if (p.birth_order && p.multiple_birth_indicator != "N") {
+    r.put("multipleBirthInteger", Node::number(std::to_string(*p.birth_order)));
+  } else if (p.multiple_birth_indicator == "Y" || p.multiple_birth_indicator == "N") {
+    r.put("multipleBirthBoolean", Node::boolean(p.multiple_birth_indicator == "Y"));
+  }
+  if (Node language = dt_.codeableConcept(p.language); !language.empty()) {
+    // PID-15 is the patient's primary language: the preferred one.
+    Node communication = Node::object().set("language", std::move(language));
+    communication.put("preferred", Node::boolean(true));
+    r.set("communication", Node::array().push(std::move(communication)));
+  }
   return finish(std::move(r));
 }
 

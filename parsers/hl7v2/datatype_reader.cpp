@@ -372,6 +372,23 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
   if (cp.system.empty() && !cp.value.empty()) cp.system = "phone";
 }
 
+void DatatypeReader::organization(const Element& xon, canonical::Organization& o) const {
+  o.name.clear();
+  o.identifier.value.clear();
+  o.identifier.type.clear();
+  if (!xon.valued()) {
+    o.identifier.system.clear();
+    return;
+  }
+  const Pieces parts(xon);
+  // XON: name ^ type ^ id (before v2.5) ^ check digit ^ scheme ^ assigning authority ^ identifier
+  // type ^ assigning facility ^ name representation ^ organization identifier (v2.5 on).
+  text(parts[1], o.name);
+  text(parts[10].valued() ? parts[10] : parts[3], o.identifier.value);
+  assignSystem(parts[6].subcomponent(1), o.identifier.system);
+  text(parts[7], o.identifier.type);
+}
+
 void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p) const {
   // The name of an XCN has no use; the rest is written below or emptied here.
   canonical::HumanName& name = p.name;

@@ -105,6 +105,7 @@ class DatatypeReader {
   void address(const Element& xad, canonical::Address& out) const;
   void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;  // XTN
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
+  void organization(const Element& xon, canonical::Organization& out) const;  // XON, not its address
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
   // out = the FHIR system URI for an assigning authority (NPI -> us-npi), else the authority

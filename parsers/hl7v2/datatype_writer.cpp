@@ -207,6 +207,12 @@ std::string DatatypeWriter::contactPoint(const canonical::ContactPoint& cp) cons
   return joinPieces({text(cp.value), use, equipment}, '^');
 }
 
+std::string DatatypeWriter::organization(const canonical::Organization& o) const {
+  return joinPieces({text(o.name), "", "", "", "", text(assigningAuthority(o.identifier.system)),
+                     text(o.identifier.type), "", "", text(o.identifier.value)},
+                    '^');
+}
+
 std::string DatatypeWriter::practitioner(const canonical::Practitioner& p) const {
   std::string further;
   for (std::size_t i = 1; i < p.name.given.size(); ++i) {

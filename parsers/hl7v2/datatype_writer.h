@@ -51,6 +51,8 @@ class DatatypeWriter {
   std::string address(const canonical::Address& a) const;         // XAD
   std::string contactPoint(const canonical::ContactPoint& cp) const;  // XTN
   std::string practitioner(const canonical::Practitioner& p) const;   // XCN
+  // XON: name, with the identifier in XON.10 (v2.5 on), its authority in XON.6, type in XON.7.
+  std::string organization(const canonical::Organization& o) const;
 
   // Keeps the first error only: later ones are usually consequences of it.
   void recordError(ErrorCode code, int field, std::string text);

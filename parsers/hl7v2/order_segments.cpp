@@ -197,6 +197,7 @@ canonical::Order& SegmentNormalizer::openOrder() {
   o.requested_time.clear();
   o.observation_time.clear();
   o.results_time.clear();
+  if (!o.reason_codes.empty()) readReasonCodes(Element(), o.reason_codes);
   return o;
 }
 
@@ -243,6 +244,8 @@ void SegmentNormalizer::readObr(const Segment& s) {
   }
   reader_.dateTime(s.field(22), 22, o.results_time);
   readStatus(reader_, s.field(25), "0123", o.result_status);
+  // OBR-31 reasons for study; openOrder emptied the list, and most orders send none.
+  if (const Element reasons = s.field(31); reasons.valued()) readReasonCodes(reasons, o.reason_codes);
 }
 
 void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observation& obs) {
@@ -335,6 +338,12 @@ void SegmentNormalizer::readObx(const Segment& s) {
     obs.performer.reset();
   }
   reader_.dateTime(s.field(19), 19, obs.analysis_time);
+  // Only a result that reaches OBX-17, or one written over a result that had any of these, has
+  // anything to read or to empty.
+  if (s.fieldCount() >= 17 || obs.method.has_value() || obs.performing_organization.has_value() ||
+      obs.medical_director.has_value()) {
+    readMethodAndPerformers(s, obs);
+  }
   obs.order_index = order_;
   observation_ = static_cast<std::uint32_t>(observations_.size() - 1);
 }
@@ -371,6 +380,7 @@ void SegmentNormalizer::readSpm(const Segment& s) {
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
   reader_.dateTime(s.field(17).component(1), 17, spec.collection_time);
+  readSpecimenTimes(s, spec);
   spec.order_index = order_;
 }
 

@@ -116,6 +116,11 @@ void SegmentWriter::writeOrderGroup(std::uint32_t order) {
   obr.set(16, types_.practitioner(o.ordering_provider));
   obr.set(22, types_.dateTime(o.results_time, 22, what + "results time"));
   obr.set(25, types_.text(statusCode("0123", o.result_status)));
+  std::vector<std::string> reasons;
+  for (const canonical::CodeableConcept& reason : o.reason_codes) {
+    reasons.push_back(types_.codeableConcept(reason));
+  }
+  obr.set(31, joinRepetitions(reasons));
   end(obr);
   writeNotes(notes_by_order_[order]);
   int set_id = 0;
@@ -152,7 +157,11 @@ void SegmentWriter::writeObservation(std::uint32_t index, int set_id, bool with_
   obx.set(11, types_.text(statusCode("0085", obs.status)));
   obx.set(14, types_.dateTime(obs.observation_time, 14, what + "observation time"));
   obx.set(16, types_.practitioner(*obs.performer));
+  obx.set(17, types_.codeableConcept(*obs.method));
   obx.set(19, types_.dateTime(obs.analysis_time, 19, what + "analysis time"));
+  obx.set(23, types_.organization(*obs.performing_organization));
+  obx.set(24, types_.address(obs.performing_organization->address));
+  obx.set(25, types_.practitioner(*obs.medical_director));
   end(obx);
   if (with_notes) writeNotes(notes_by_observation_[index]);
 }
@@ -212,7 +221,12 @@ void SegmentWriter::writeSpecimen(const canonical::Specimen& s, int set_id) {
   spm.set(2, types_.entityIdentifier(s.identifier, types_.encoding().subcomponent));
   spm.set(4, types_.codeableConcept(s.type));
   spm.set(8, types_.codeableConcept(s.source_site));
-  spm.set(17, types_.dateTime(s.collection_time, 17, "the specimen's collection time"));
+  // SPM-17 is DR: start ^ end, the end only when there is one.
+  const std::string start = types_.dateTime(s.collection_time, 17, "the specimen's collection time");
+  const std::string end_time =
+      types_.dateTime(s.collection_end_time, 17, "the specimen's collection end time");
+  spm.set(17, joinPieces({start, end_time}, types_.encoding().component));
+  spm.set(18, types_.dateTime(s.received_time, 18, "the specimen's received time"));
   end(spm);
 }
 

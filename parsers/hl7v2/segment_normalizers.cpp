@@ -126,6 +126,7 @@ void SegmentNormalizer::readPid(const Segment& s) {
     reader_.coding(Pieces(repetition), 1, ethnicity);
     if (ethnicity.code.empty()) ethnicities_.dropLast();
   }
+  readPidSupplement(s);
 }
 
 // HL7's PID-to-Patient map (v2-to-FHIR) makes identifiers of PID-2 (the external id of v2.1-2.2

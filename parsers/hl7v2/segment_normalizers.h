@@ -51,6 +51,14 @@ class SegmentNormalizer {
   void keepIfNew();
   void readPv1(const Segment& s);
   void readIn1(const Segment& s);
+  // reporting_fields.cpp: fields of the lab and national-reporting flows that most feeds leave
+  // empty, read out of line so that the hot readers stay as the compiler inlined them.
+  void readPidSupplement(const Segment& s);
+  void readBirthOrder(const Element& order);
+  void readMethodAndPerformers(const Segment& s, canonical::Observation& obs);
+  // OBR-31 over reasons (emptied first); an absent element only empties them.
+  void readReasonCodes(const Element& field, std::vector<canonical::CodeableConcept>& reasons);
+  void readSpecimenTimes(const Segment& s, canonical::Specimen& specimen);
   // order_segments.cpp
   void readOrc(const Segment& s);
   void readObr(const Segment& s);

@@ -85,6 +85,7 @@ void SegmentWriter::writePid() {
   reps.clear();
   for (const auto& name : p.names) reps.push_back(types_.name(name));
   pid.set(5, joinRepetitions(reps));
+  pid.set(6, types_.name(p.mothers_maiden_name));
   pid.set(7, types_.dateTime(p.birth_date, 7, "the patient's birth date"));
   if (!p.sex.empty()) {
     if (const auto row = terminology::toV2("0001", p.sex)) {
@@ -110,11 +111,16 @@ void SegmentWriter::writePid() {
   }
   pid.set(13, joinRepetitions(reps));
   pid.set(14, joinRepetitions(work));
+  pid.set(15, types_.codeableConcept(p.language));
   pid.set(16, types_.coding(p.marital_status));
   pid.set(18, types_.identifier(p.account_number));
   reps.clear();
   for (const auto& e : p.ethnicity) reps.push_back(types_.coding(e));
   pid.set(22, joinRepetitions(reps));
+  pid.set(24, types_.text(p.multiple_birth_indicator));
+  if (p.birth_order) pid.set(25, std::to_string(*p.birth_order));
+  pid.set(29, types_.dateTime(p.deceased_time, 29, "the patient's death time"));
+  pid.set(30, types_.text(p.deceased_indicator));
   end(pid);
 }
 

@@ -147,6 +147,12 @@ inline Message everyMemberSet() {
   p.ethnicity = {coding("urn:oid:2.16.840.1.113883.6.238", "2186-5", "Not Hispanic or Latino")};
   p.marital_status = coding("http://terminology.hl7.org/CodeSystem/v3-MaritalStatus", "M", "Married");
   p.account_number = {"ACCT55013", "CITYHOSP", "AN"};
+  p.mothers_maiden_name = HumanName{"Maidenname", {"Clara"}, "Ms", "Sr", "maiden"};
+  p.language = codeable("eng");
+  p.deceased_time = "2026-11-25T10:15:00-05:00";
+  p.deceased_indicator = "Y";
+  p.multiple_birth_indicator = "Y";
+  p.birth_order = 2;
 
   Encounter& e = m.encounter;
   e.class_code = coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP", "inpatient encounter");
@@ -169,6 +175,7 @@ inline Message everyMemberSet() {
   o.requested_time = "2026-11-20T06:54:00";
   o.observation_time = "2026-11-20T07:15:00-05:00";
   o.results_time = "2026-11-20T08:29:00-05:00";
+  o.reason_codes = {codeable("R05"), codeable("Z20.822")};
   m.orders = {o, o};
   m.orders[1].placer_order_number.value = "ORD-2";
 
@@ -193,11 +200,15 @@ inline Message everyMemberSet() {
   x.observation_time = "2026-11-20T07:15:00-05:00";
   x.analysis_time = "2026-11-20T08:25:00.1234-05:00";
   x.performer = practitioner("5566778899");
+  x.method = codeable("PCR");
+  x.performing_organization = organization("05D0987654");
+  x.medical_director = practitioner("6677889900");
   x.order_index = 1;
   m.observations = {x};
 
   m.specimens = {Specimen{
-      {"SP-1", "NORTHLAB", "SID"}, codeable("119297000"), "2026-11-20T07:15:00-05:00", codeable("LACF"), 0}};
+      {"SP-1", "NORTHLAB", "SID"}, codeable("119297000"), "2026-11-20T07:15:00-05:00", codeable("LACF"), 0,
+      "2026-11-20T07:30:00-05:00", "2026-11-20T09:00:00-05:00"}};
   m.notes = {Note{"Line one\nLine two", "L",
                   coding("http://terminology.hl7.org/CodeSystem/v2-0364", "RE", "Remark"), 0, 0}};
 

@@ -2,8 +2,10 @@
 // the content, and every conversion goes through the canonical model.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 
+#include "tests/support/lab_reporting_message.h"
 #include "tests/support/run.h"
 
 using ferry::test::ferryCommand;
@@ -51,6 +53,27 @@ TEST(FormatCommands, ConvertFhirToHl7v2Oru) {
   auto r = run(ferryCommand("convert --to hl7v2 " + kFhirBundle + " | " + ferryCommand("get OBX-5 -")));
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "182\n");
+}
+
+// The lab and national-reporting fields through the binary: v2 -> FHIR -> v2 puts them back at
+// their places (FHIR keeps the birth order and the death date, not PID-24's and PID-30's "Y").
+TEST(FormatCommands, ReportingFieldsSurviveHl7v2ToFhirAndBack) {
+  const std::string path = "/tmp/ferry_cli_elr_" + std::to_string(::getpid()) + ".hl7";
+  std::ofstream(path) << ferry::test::kLabReporting;
+  const std::string fhir = "/tmp/ferry_cli_elr_" + std::to_string(::getpid()) + ".json";
+  auto toFhir = run(ferryCommand("convert --to fhir " + path) + " > " + fhir);
+  EXPECT_EQ(toFhir.status, 0) << toFhir.err;
+  for (const char* field : {"PID-6.1", "PID-15.1", "PID-25", "PID-29", "OBR-31[2].1", "OBX-17.1",
+                            "OBX-23.1", "OBX-23.10", "OBX-24.1", "OBX-25.2", "SPM-17", "SPM-18"}) {
+    auto r = run(ferryCommand("convert --to hl7v2 " + fhir) + " | " +
+                 ferryCommand(std::string("get ") + field + " -"));
+    auto original = run(ferryCommand(std::string("get ") + field + " " + path));
+    EXPECT_EQ(r.status, 0) << field << ": " << r.err;
+    EXPECT_FALSE(original.out.empty() || original.out == "\n") << field;
+    EXPECT_EQ(r.out, original.out) << field;
+  }
+  std::remove(path.c_str());
+  std::remove(fhir.c_str());
 }
 
 TEST(FormatCommands, ConvertXmlClaimBackToTheSameProfile) {

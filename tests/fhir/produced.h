@@ -12,6 +12,7 @@
 #include "parsers/fhir/validator.h"
 #include "parsers/fhir/writer.h"
 #include "tests/fhir/fhir_test_support.h"
+#include "tests/support/lab_reporting_message.h"
 
 namespace ferry::fhir::test {
 
@@ -151,6 +152,18 @@ inline std::vector<Produced> producedDocuments() {
       out.push_back({std::string(sample) + "." + std::string(resourceTypeName(item.kind)) + "-" +
                          std::to_string(item.index) + ".json",
                      writeResource(m, item)});
+    }
+  }
+  // The lab and national-reporting fields (performing organization, medical director, method,
+  // reasons, deceased, multiple birth, communication, specimen period and received time).
+  if (auto parsed = hl7v2::Message::parse(ferry::test::kLabReporting)) {
+    const canonical::Message lab = hl7v2::normalize(*parsed).message;
+    out.push_back({"lab-reporting.transaction.json", writeBundle(lab, BundleType::Transaction)});
+    out.push_back({"lab-reporting.message.json", writeBundle(lab, BundleType::Message)});
+    for (const ItemRef& item : ResourceWriter::items(lab)) {
+      out.push_back({"lab-reporting." + std::string(resourceTypeName(item.kind)) + "-" +
+                         std::to_string(item.index) + ".json",
+                     writeResource(lab, item)});
     }
   }
   const canonical::Message edge = edgeCaseMessage();

@@ -337,21 +337,21 @@ TEST(FhirReader, SecondPatientIsKeptWholeWithAWarning) {
 }
 
 TEST(FhirReader, UnmappedElementsBecomeExtensionsNamedByFhirPath) {
-  // Observation.method is not in the model; Observation.category is.
+  // Observation.bodySite is not in the model; Observation.category is.
   const ReadResult r = readOk(
       labBundleWith(R"("category": [)",
-                    R"("method": {"coding": [{"system": "http://snomed.info/sct", "code": "702659008"}]},
+                    R"("bodySite": {"coding": [{"system": "http://snomed.info/sct", "code": "368209003"}]},
         "category": [)"));
-  bool method = false;
+  bool bodySite = false;
   for (const canonical::Extension& e : r.message.extensions) {
     EXPECT_EQ(e.format, "fhir");
     EXPECT_EQ(e.path.find(".category"), std::string::npos) << "category is modelled: " << e.path;
-    if (e.path == "Bundle.entry[1].resource.method") {
-      method = true;
-      EXPECT_EQ(e.raw, R"({"coding":[{"system":"http://snomed.info/sct","code":"702659008"}]})");
+    if (e.path == "Bundle.entry[1].resource.bodySite") {
+      bodySite = true;
+      EXPECT_EQ(e.raw, R"({"coding":[{"system":"http://snomed.info/sct","code":"368209003"}]})");
     }
   }
-  EXPECT_TRUE(method);
+  EXPECT_TRUE(bodySite);
   const ReadResult single =
       readOk(R"({"resourceType":"Patient","extension":[{"url":"urn:x","valueString":"y"}],
                                          "gender":"other"})");

@@ -10,6 +10,7 @@
 #include "parsers/hl7v2/normalizer.h"
 #include "parsers/hl7v2/reused_list.h"
 #include "tests/support/files.h"
+#include "tests/support/lab_reporting_message.h"
 
 using namespace ferry;
 
@@ -98,7 +99,8 @@ const std::string kUnsupported =
 
 std::vector<std::string> messages() {
   std::vector<std::string> out = {kRich,     kSparse,    kDemographics, kSparseDemographics,
-                                  kSystemsA, kSystemsB, kUnsupported};
+                                  kSystemsA, kSystemsB, kUnsupported, test::kLabReporting,
+                                  test::kLabReportingWithout};
   for (const char* name : {"oru_r01_lab_result.hl7", "oru_r01_local_codes.hl7",
                            "oru_r01_reportable.hl7", "oru_r01_not_reportable.hl7",
                            "adt_a01_admit.hl7", "adt_a01_insured.hl7", "oml_o21_order.hl7",
@@ -132,6 +134,9 @@ void expectSame(const hl7v2::Normalized& reused, const hl7v2::Normalized& fresh)
     EXPECT_EQ(r.value.structured_numeric.has_value(), f.value.structured_numeric.has_value()) << i;
     EXPECT_EQ(r.value.date_time.has_value(), f.value.date_time.has_value()) << i;
     EXPECT_EQ(r.performer.has_value(), f.performer.has_value()) << i;
+    EXPECT_EQ(r.method.has_value(), f.method.has_value()) << i;
+    EXPECT_EQ(r.performing_organization.has_value(), f.performing_organization.has_value()) << i;
+    EXPECT_EQ(r.medical_director.has_value(), f.medical_director.has_value()) << i;
   }
 }
 

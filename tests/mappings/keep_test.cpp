@@ -223,7 +223,8 @@ TEST(MappingKeepLoadErrors, WhereIsRelativeToTheElement) {
   EXPECT_EQ(loadError(R"J([{"name": "k", "keep": "observations", "where": "patient.sex == 'F'"}])J"),
             "mappings/test.json:2:65: unknown member 'patient' of Observation (members: setId, "
             "valueType, category, code, subId, value, units, referenceRange, interpretations, status, "
-            "observationTime, analysisTime, performer, orderIndex); inside for_each and keep, paths are "
+            "observationTime, analysisTime, performer, method, performingOrganization, medicalDirector, "
+            "orderIndex); inside for_each and keep, paths are "
             "relative to the element, write '$.patient' to start at the message (rule 'k')");
 }
 

@@ -31,7 +31,9 @@ TEST(MappingLoadErrors, UnknownFunctionPointsAtItsName) {
 TEST(MappingLoadErrors, UnknownMemberPointsAtTheSegment) {
   EXPECT_EQ(valueError("patient.birth_dat"),
             "mappings/test.json:3:72: unknown member 'birth_dat' of Patient (members: identifiers, "
-            "names, birthDate, sex, addresses, telecom, race, ethnicity, maritalStatus, accountNumber) "
+            "names, birthDate, sex, addresses, telecom, race, ethnicity, maritalStatus, accountNumber, "
+            "mothersMaidenName, language, deceasedTime, deceasedIndicator, multipleBirthIndicator, "
+            "birthOrder) "
             "(rule 'probe')");
 }
 
@@ -153,7 +155,7 @@ TEST(MappingLoadErrors, TargetChecks) {
   EXPECT_EQ(firstError(head + "  {\"name\": \"e\", \"for_each\": \"observations[*]\", \"set\": \"code.text\", \"value\": \"patient.sex\"}]}"),
             "mappings/test.json:2:78: unknown member 'patient' of Observation (members: setId, valueType, category, code, subId, "
             "value, units, referenceRange, interpretations, status, observationTime, analysisTime, performer, "
-            "orderIndex); inside for_each and keep, paths are relative to the element, write '$.patient' to start at the message (rule 'e')");
+            "method, performingOrganization, medicalDirector, orderIndex); inside for_each and keep, paths are relative to the element, write '$.patient' to start at the message (rule 'e')");
 }
 
 TEST(MappingLoadErrors, OutIsOnlyATarget) {
