@@ -49,11 +49,17 @@ bool versionAtLeast(std::string_view version, std::string_view minimum) {
   std::size_t i = 0;
   std::size_t j = 0;
   while (i < version.size() || j < minimum.size()) {
-    int a = 0;
-    int b = 0;
-    // Capped so a hostile MSH-12 of many digits cannot overflow.
-    for (; i < version.size() && version[i] != '.'; ++i) a = std::min(a * 10 + (version[i] - '0'), 99999);
-    for (; j < minimum.size() && minimum[j] != '.'; ++j) b = std::min(b * 10 + (minimum[j] - '0'), 99999);
+    // Capped so a hostile MSH-12 of many digits cannot overflow, and only digits count: a byte
+    // below '0' made the number negative, and a run of them overflowed it (found by fuzzing).
+    const auto number = [](std::string_view text, std::size_t& at) {
+      int n = 0;
+      for (; at < text.size() && text[at] != '.'; ++at) {
+        if (text[at] >= '0' && text[at] <= '9') n = std::min(n * 10 + (text[at] - '0'), 99999);
+      }
+      return n;
+    };
+    const int a = number(version, i);
+    const int b = number(minimum, j);
     if (a != b) return a > b;
     ++i;
     ++j;
@@ -134,7 +140,7 @@ std::string triggerEvent(const Message& message, std::string_view version) {
     event = message.segment(evn).field(1).repetition(1).component(1).text();
     if (!event.empty()) return event;
   }
-  if (!version.empty() && !versionAtLeast(version, "2.3")) {
+  if (isSupportedVersion(version) && !versionAtLeast(version, "2.3")) {
     const std::string type = message.messageCode();
     if (type == "ORU") return "R01";
     if (type == "ORM") return "O01";

@@ -89,4 +89,16 @@ TEST(Header, ComparesVersionsNumerically) {
   EXPECT_FALSE(versionAtLeast("2.3.1", "2.4"));
   EXPECT_FALSE(versionAtLeast("2.4", "2.5"));
   EXPECT_TRUE(versionAtLeast("99999999999999999999", "2.5"));  // no overflow
+  // Bytes that are not digits count for nothing: a run of them below '0' overflowed downwards
+  // (UBSan, found by fuzzing an MSH-12 of 0xFF bytes).
+  EXPECT_FALSE(versionAtLeast("0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF.5", "2.3"));
+  EXPECT_TRUE(versionAtLeast("2\x01.5", "2.5"));
+}
+
+// An MSH-12 that is no version gets no implied trigger event, whatever its bytes.
+TEST(Header, NoImpliedEventForAVersionThatIsNone) {
+  auto m = Message::parse("MSH|^~\\&|A|B|C|D|2026||ORU|1|P|0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF.5\r");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(triggerEvent(*m, "0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF.5"), "");
+  EXPECT_EQ(triggerEvent(*m, "2.2"), "R01");
 }
