@@ -13,17 +13,6 @@
 namespace ferry::fhir {
 namespace {
 
-canonical::Message normalized(const std::string& bytes) {
-  auto parsed = hl7v2::Message::parse(bytes);
-  if (!parsed) {
-    ADD_FAILURE() << parsed.error().describe();
-    return {};
-  }
-  hl7v2::Normalized n = hl7v2::normalize(*parsed);
-  EXPECT_TRUE(n.ok());
-  return std::move(n.message);
-}
-
 const rapidjson::Value* resource(const rapidjson::Document& bundle, const char* type) {
   for (const auto& e : bundle["entry"].GetArray()) {
     if (std::string(e["resource"]["resourceType"].GetString()) == type) return &e["resource"];
@@ -44,7 +33,7 @@ const rapidjson::Value* contained(const rapidjson::Value& r, const rapidjson::Va
 
 class LabReportingToFhir : public ::testing::Test {
  protected:
-  canonical::Message v2 = normalized(ferry::test::kLabReporting);
+  canonical::Message v2 = ferry::test::normalizedLabReport(ferry::test::kLabReporting);
   std::string json = writeBundle(v2, BundleType::Transaction);
   rapidjson::Document bundle = [this] {
     rapidjson::Document d;

@@ -17,18 +17,6 @@ using namespace ferry;
 
 namespace {
 
-canonical::Message normalized(const std::string& bytes) {
-  auto parsed = hl7v2::Message::parse(bytes);
-  if (!parsed) {
-    ADD_FAILURE() << parsed.error().describe();
-    return {};
-  }
-  hl7v2::Normalized n = hl7v2::normalize(*parsed);
-  EXPECT_TRUE(n.ok()) << (n.errors.empty() ? "" : n.errors[0].describe());
-  EXPECT_TRUE(n.warnings.empty()) << (n.warnings.empty() ? "" : n.warnings[0].describe());
-  return std::move(n.message);
-}
-
 // The canonical message written as ORU^R01 and parsed back, as a receiver would read it.
 hl7v2::Message writtenBack(const canonical::Message& m) {
   hl7v2::WriteOptions options;
@@ -43,7 +31,7 @@ hl7v2::Message writtenBack(const canonical::Message& m) {
 
 class LabReportingFields : public ::testing::Test {
  protected:
-  canonical::Message m = normalized(test::kLabReporting);
+  canonical::Message m = test::normalizedLabReport(test::kLabReporting);
 };
 
 TEST_F(LabReportingFields, PatientFieldsAreRead) {
@@ -173,7 +161,7 @@ TEST_F(LabReportingFields, AReusedResultKeepsNoneOfThemForTheNextPatient) {
   ASSERT_EQ(r.specimens.size(), 1u);
   EXPECT_TRUE(r.specimens[0].collection_end_time.empty());
   EXPECT_TRUE(r.specimens[0].received_time.empty());
-  EXPECT_EQ(r, normalized(test::kLabReportingWithout));
+  EXPECT_EQ(r, test::normalizedLabReport(test::kLabReportingWithout));
 }
 
 TEST(LabReportingFieldsInput, ABirthOrderThatIsNoWholeNumberIsAWarningAndKeptWhole) {

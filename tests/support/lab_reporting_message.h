@@ -4,7 +4,12 @@
 // OBX-23, OBX-24, OBX-25; SPM-17 as a range and SPM-18. kLabReportingWithout is the same
 // report without them, for the tests that nothing of the first is left behind.
 
+#include <gtest/gtest.h>
+
 #include <string>
+#include <utility>
+
+#include "parsers/hl7v2/normalizer.h"
 
 namespace ferry::test {
 
@@ -30,5 +35,19 @@ inline const std::string kLabReportingWithout =
     "OBX|1|CWE|94500-6^SARS-CoV-2 RNA Resp Ql NAA+probe^LN||260415000^Not detected^SCT||||||F|||"
     "20261121071500-0500\r"
     "SPM|1|SP-10&NORTHLAB||258500001^Nasopharyngeal swab^SCT|||||||||||||20261121071500-0500\r";
+
+// The canonical Message of one of them; a parse or normalization error, or any warning, fails
+// the calling test.
+inline canonical::Message normalizedLabReport(const std::string& bytes) {
+  auto parsed = hl7v2::Message::parse(bytes);
+  if (!parsed) {
+    ADD_FAILURE() << parsed.error().describe();
+    return {};
+  }
+  hl7v2::Normalized n = hl7v2::normalize(*parsed);
+  EXPECT_TRUE(n.ok()) << (n.errors.empty() ? "" : n.errors[0].describe());
+  EXPECT_TRUE(n.warnings.empty()) << (n.warnings.empty() ? "" : n.warnings[0].describe());
+  return std::move(n.message);
+}
 
 }  // namespace ferry::test
