@@ -48,7 +48,10 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   const Pieces type(msh.field(9));  // split once for its three components
   reader.text(type[1], header.message_type);
   reader.text(type[2], header.trigger_event);
-  if (header.trigger_event.empty()) header.trigger_event = triggerEvent(message, facts.version);
+  // Taken from EVN-1 (or implied) as decoded text: widened to UTF-8 like every other value.
+  if (header.trigger_event.empty()) {
+    header.trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
+  }
   reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
   reader.text(msh.field(11).component(1), header.processing_id);

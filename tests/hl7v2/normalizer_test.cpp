@@ -235,6 +235,17 @@ TEST(Normalizer, OldestVersionsTakeTheEventFromEvn1) {
   EXPECT_EQ(n.message.patient.identifiers.at(0).value, "X1");
 }
 
+// An event read from EVN-1 is canonical text like any other: bytes that are not UTF-8 are read
+// as ISO 8859-1 (found by fuzzing: they reached the canonical JSON as they were).
+TEST(Normalizer, EventFromEvn1IsUtf8) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|ADM|H|LAB|L|198912011200||ADT|C1|P|2.1\r"
+      "EVN|A0\xE9\xFF" "1|198912011200\r"
+      "PID|||X1||Doe^Jane\r"
+      "PV1||I\r");
+  EXPECT_EQ(n.message.header.trigger_event, "A0\xC3\xA9\xC3\xBF" "1");
+}
+
 // Later versions keep EVN-1 for backward compatibility: a sender that fills it and leaves
 // MSH-9.2 empty still names its event.
 TEST(Normalizer, EmptyMsh92IsReadFromEvn1InAnyVersion) {
