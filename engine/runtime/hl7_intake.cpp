@@ -131,7 +131,10 @@ Hl7Intake::Arrival Hl7Intake::arrive(std::string bytes, std::int64_t now_ms) con
   // channels (a lab feed and its forward to a stand-in receiver).
   a.record.control_id = a.message->controlId();
   a.record.sender = channel_.name + ":" + a.message->get("MSH-3.1") + "^" + a.message->get("MSH-4.1");
-  a.record.message_type = a.message->messageCode() + "^" + hl7v2::triggerEvent(*a.message, a.facts.version);
+  // As text of the message's character set widened to UTF-8, like every canonical value: the
+  // store's rows are read back into JSON (ferry messages, the admin API).
+  a.record.message_type = hl7v2::toUtf8(
+      a.message->messageCode() + "^" + hl7v2::triggerEvent(*a.message, a.facts.version), a.facts.charset);
   // The store checks for a duplicate in the transaction that would insert this one, so a
   // repeat sent while the first is still being committed is caught too.
   if (duplicate_window_ms_ > 0) a.record.duplicate_since_ms = now_ms - duplicate_window_ms_;

@@ -80,6 +80,21 @@ TEST(EngineFlow, Version21AdmissionIsStoredUnderTheEventItsEvnNames) {
   EXPECT_EQ(stored[0].status, store::MessageStatus::Processed);
   ASSERT_TRUE(stored[0].canonical_json);
   EXPECT_NE(stored[0].canonical_json->find("\"triggerEvent\":\"A01\""), std::string::npos);
+  // A message type of bytes that are not UTF-8 is stored widened to UTF-8 (read as ISO 8859-1),
+  // as the canonical model holds it: the row is read back into JSON.
+  const std::string latin1 =
+      "MSH|^~\\&|ADT|HOSP|FERRY|FERRY|198912011200||ADT|V21-2|P|2.1\r"
+      "EVN|A0\xE9|198912011200\rPID|||X2||Doe^J\rPV1||I\r";
+  sendAndReadMsa1(engine.port("lab"), latin1);
+  ASSERT_TRUE(eventually([&] { return engine.store().listMessages({}).size() == 2; }));
+  bool found = false;
+  for (const auto& m : engine.store().listMessages({})) {
+    if (m.control_id == "V21-2") {
+      found = true;
+      EXPECT_EQ(m.message_type, "ADT^A0\xC3\xA9");
+    }
+  }
+  EXPECT_TRUE(found);
   engine.stop();
 }
 
