@@ -174,6 +174,28 @@ void collectUnmapped(pugi::xml_node root, const ConsumedNodes& consumed, const P
   Collector(consumed, profile, generated, extensions).run(root);
 }
 
+namespace {
+
+// The element path names in the written document, or null when it has no such element. An
+// attribute or text kept from the source goes back only onto an element the writer wrote: one
+// at a position the written structure no longer has (the lines of a second <Lines>, which the
+// writer puts in the first) would otherwise be created empty, without the values the profile
+// requires of it, and the document would not read again (found by fuzzing).
+pugi::xml_node existingElement(pugi::xml_node root, const WritePath& path) {
+  pugi::xml_node node = root;
+  for (const PathStep& step : path.steps) {
+    if (!node) break;
+    if (step.kind == PathStep::Kind::Parent) {
+      node = node.parent();
+    } else if (step.kind == PathStep::Kind::Child) {
+      node = ElementBuilder::nthChild(node, step.name, step.position == 0 ? 1 : step.position);
+    }
+  }
+  return node;
+}
+
+}  // namespace
+
 std::string restoreUnmapped(pugi::xml_node root, const std::vector<canonical::Extension>& extensions,
                             const Profile& profile, const Limits& limits) {
   const ElementBuilder builder(profile);
@@ -183,7 +205,8 @@ std::string restoreUnmapped(pugi::xml_node root, const std::vector<canonical::Ex
     const std::optional<WritePath> path = parseWritePath(extension.path, true, ignored);
     if (!path || !path->absolute || path->root != root.name()) continue;
     const bool element_path = !path->isAttribute() && !path->explicit_text && !path->steps.empty();
-    pugi::xml_node node = builder.resolve(root, *path, element_path);
+    pugi::xml_node node =
+        element_path ? builder.resolve(root, *path, true) : existingElement(root, *path);
     if (!node) continue;
     if (path->isAttribute()) {
       if (!node.attribute(path->attribute.c_str())) {

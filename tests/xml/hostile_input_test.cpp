@@ -135,4 +135,24 @@ TEST(XmlHostileInput, AnAttributeWithAnUndeclaredPrefixIsReportedOnItsElementsLi
   EXPECT_EQ(r.error.line, 14u);
 }
 
+TEST(XmlHostileInput, AnUnmappedAttributeWhoseElementIsNotWrittenCreatesNoEmptyElement) {
+  // A claim with a second <Lines>: its lines are read as items and written into the first, so
+  // the written document has no Lines[2]. An unmapped attribute kept from Lines[2]/Line[1]/
+  // Procedure created that element, empty: a <Line> without the code the profile requires, and
+  // Ferry's own output did not read again (found by fuzz_xml_read).
+  std::string claim = ferry::test::xmlSample("claim_submission.xml");
+  const std::size_t end = claim.find("</Lines>") + std::string("</Lines>").size();
+  claim.insert(end,
+               "<Lines><Line seq=\"3\" date=\"2026-11-20\"><Procedure system=\"CPT\" code=\"99231\" "
+               "legacy=\"x\"/><Quantity>1</Quantity><Charge currency=\"USD\">80.00</Charge></Line></Lines>");
+  const xml::ReadResult first = xml::read(claim, ferry::test::shippedProfiles());
+  ASSERT_TRUE(first) << first.error.describe();
+  const xml::WriteResult written = xml::write(*first.message, *first.profile);
+  ASSERT_TRUE(written) << written.error;
+  EXPECT_EQ(written.xml.find("<Lines>", written.xml.find("</Lines>")), std::string::npos) << written.xml;
+  const xml::ReadResult second = xml::read(written.xml, *first.profile);
+  ASSERT_TRUE(second) << second.error.describe();
+  ASSERT_EQ(second.message->claims.at(0).items.size(), first.message->claims.at(0).items.size());
+}
+
 }  // namespace xml_hostile_input
