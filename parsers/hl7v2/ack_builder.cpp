@@ -218,9 +218,13 @@ std::string ack(const Message& message, AcknowledgmentCode code, const std::vect
 
 std::string buildAck(const Message& message, AcknowledgmentCode code,
                      const std::vector<Error>& errors, const AckOptions& options) {
+  // Every message Ferry takes gets an ACK, nearly always an AA without errors: the ids are
+  // listed only for an ACK that has ERR segments to locate.
   std::vector<std::string_view> segment_ids;
-  segment_ids.reserve(message.segmentCount());
-  for (std::size_t i = 0; i < message.segmentCount(); ++i) segment_ids.push_back(message.segment(i).id());
+  if (!errors.empty()) {
+    segment_ids.reserve(message.segmentCount());
+    for (std::size_t i = 0; i < message.segmentCount(); ++i) segment_ids.push_back(message.segment(i).id());
+  }
   return ack(message, code, errors, segment_ids, options);
 }
 
