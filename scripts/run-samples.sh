@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/sample-certs.sh samples/var/tls   # the HTTPS stand-ins' demo certificates, made once
 "$ferry" validate samples
 "$ferry" test samples
-echo "ferry: store samples/var/ferry.db; the stand-in receivers write to samples/out/" >&2
-echo "ferry: send the sample feed from another terminal with: scripts/send-sample-feed.sh $ferry" >&2
+echo "ferry: store samples/var/ferry.db; the stand-in receivers write to samples/out/"
+echo "ferry: send the sample feed from another terminal with: scripts/send-sample-feed.sh $ferry"
 exec "$ferry" run samples

@@ -14,6 +14,20 @@ namespace ferry::cli {
 
 namespace {
 
+// A sentence for the operator's console, on stderr, only when the log goes to a file: when the
+// log itself is stderr, its JSON line says the same, and a line of another shape there would
+// break a log pipeline that reads one JSON object a line.
+class Console {
+ public:
+  explicit Console(bool log_is_stderr) : quiet_(log_is_stderr) {}
+  void say(const std::string& sentence) const {
+    if (!quiet_) std::cerr << "ferry: " << sentence << '\n';
+  }
+
+ private:
+  bool quiet_;
+};
+
 std::string jsonNames(const std::vector<std::string>& paths) {
   std::string out = "[";
   for (const auto& path : paths) out += (out.size() > 1 ? ",\"" : "\"") + runtime::jsonEscape(path) + "\"";
@@ -23,7 +37,8 @@ std::string jsonNames(const std::vector<std::string>& paths) {
 // The audit trail's record of this start: the configuration as a revision in the store, when it
 // changed since the latest one. A configuration that cannot be recorded does not run (false,
 // reported). The log line names files, never their contents.
-bool recordConfiguration(store::Store& store, const runtime::EngineConfig& config, runtime::JsonLog& log) {
+bool recordConfiguration(store::Store& store, const runtime::EngineConfig& config, runtime::JsonLog& log,
+                         const Console& console) {
   try {
     const runtime::RecordedConfig r =
         runtime::recordConfigRevision(store, config, operatorName(), "engine start");
@@ -34,8 +49,8 @@ bool recordConfiguration(store::Store& store, const runtime::EngineConfig& confi
     return true;
   } catch (const std::exception& e) {
     log.error("config.revision_failed", e.what());
-    std::cerr << "ferry: cannot start: the configuration could not be recorded in the store, and an"
-                 " unaudited configuration does not run: " << e.what() << '\n';
+    console.say(std::string("cannot start: the configuration could not be recorded in the store, and an"
+                            " unaudited configuration does not run: ") + e.what());
     return false;
   }
 }
@@ -44,7 +59,7 @@ bool recordConfiguration(store::Store& store, const runtime::EngineConfig& confi
 // to date as store.migrations allows (store_schema.h; a "manual" store with pending migrations
 // is left as it is and does not run), then the configuration recorded. False, reported, when
 // either fails.
-bool prepareStore(const runtime::EngineConfig& config, runtime::JsonLog& log) {
+bool prepareStore(const runtime::EngineConfig& config, runtime::JsonLog& log, const Console& console) {
   std::unique_ptr<store::Store> store;  // its own short-lived handle: the engine opens it again
   try {
     store::sqlite::SqliteOptions options;
@@ -53,14 +68,14 @@ bool prepareStore(const runtime::EngineConfig& config, runtime::JsonLog& log) {
     runtime::logMigrations(log, config.store.path, runtime::upgradeSchema(*store, config));
   } catch (const runtime::SchemaUpgradeRequired& e) {
     log.error("store.migrations_pending", e.what());
-    std::cerr << "ferry: cannot start: " << e.what() << '\n';
+    console.say(std::string("cannot start: ") + e.what());
     return false;
   } catch (const std::exception& e) {
     log.error("engine.start_failed", e.what());
-    std::cerr << "ferry: cannot start: " << e.what() << '\n';
+    console.say(std::string("cannot start: ") + e.what());
     return false;
   }
-  return recordConfiguration(*store, config, log);
+  return recordConfiguration(*store, config, log, console);
 }
 
 }  // namespace
@@ -94,17 +109,21 @@ int runCommand(const Args& args) {
 
   runtime::JsonLog log(load.config.log_file);
   log.setLevel(runtime::parseLogLevel(load.config.log_level).value_or(runtime::LogLevel::Info));
-  if (!prepareStore(load.config, log)) return 1;
+  const Console console(load.config.log_file.empty());
+  if (!prepareStore(load.config, log, console)) return 1;
   runtime::Engine engine(load.config, log);
   try {
     engine.start();
   } catch (const std::exception& e) {
     log.error("engine.start_failed", e.what());
-    std::cerr << "ferry: cannot start: " << e.what() << '\n';
+    console.say(std::string("cannot start: ") + e.what());
     return 1;
   }
   for (const auto& c : load.config.channels) {
-    if (c.enabled) std::cerr << "ferry: channel " << c.name << " listening on " << c.source.host << ":" << engine.port(c.name) << '\n';
+    if (!c.enabled) continue;
+    console.say(c.source.type == "file"
+                    ? "channel " + c.name + " polling " + c.source.folder
+                    : "channel " + c.name + " listening on " + c.source.host + ":" + std::to_string(engine.port(c.name)));
   }
   int signal = 0;
   for (;;) {

@@ -81,10 +81,10 @@ TEST(CrashSafety, KilledEngineLosesNoAcknowledgedMessage) {
   ASSERT_GE(acked.size(), 40u);
 
   ferry = spawnFerryRun(dir.path(), log);
-  // Up again (its second "listening" line) before the SIGTERM below: when every delivery was
+  // Up again (its second "engine.started" line) before the SIGTERM below: when every delivery was
   // made before the kill, a signal sent during start-up would find the stop signals not yet
   // handled and end the process abnormally.
-  EXPECT_TRUE(eventually([&] { return ferry::test::countIn(log, "listening on") >= 2; }, std::chrono::seconds(30)));
+  EXPECT_TRUE(eventually([&] { return ferry::test::countIn(log, "\"event\":\"engine.started\"") >= 2; }, std::chrono::seconds(30)));
   const bool all_arrived = eventually([&] {
     std::set<std::string> seen;
     for (const auto& f : hospital.frames()) seen.insert(controlIdOf(f));

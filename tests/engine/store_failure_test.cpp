@@ -85,7 +85,14 @@ void runThroughAFullDisk(const std::string& ack_mode) {
   const pid_t ferry = spawnFerryRun(dir.path(), log);
   ASSERT_GT(ferry, 0);
   test::ChildReaper reap{ferry};
-  ASSERT_TRUE(eventually([&] { return ferry::test::countIn(log, "listening on") >= 1; }, std::chrono::seconds(30)));
+  // Up once its admin endpoint answers: at "warning" the log has no start line.
+  ASSERT_TRUE(eventually([&] {
+    try {
+      return health().status == 200;
+    } catch (const std::exception&) {
+      return false;  // not listening yet
+    }
+  }, std::chrono::seconds(30)));
 
   mllp::SenderConfig config;
   config.host = "127.0.0.1";
