@@ -23,6 +23,16 @@ mllp::SenderConfig senderConfig(const DestinationConfig& d, const std::string& c
   return c;
 }
 
+// Empty when the ACK's MSA-2 names the message sent (MSH-10), or names nothing (a peer that
+// leaves MSA-2 empty answers the exchange it is in); else why the ACK is not this message's.
+std::string ackedAnother(const std::string& payload, const std::string& acked_id) {
+  if (acked_id.empty()) return {};
+  auto sent = hl7v2::Message::parse(payload);
+  const std::string control_id = sent ? sent->controlId() : std::string();
+  if (acked_id == control_id) return {};
+  return "the peer's ACK is for control id '" + acked_id + "', not this message's '" + control_id + "'";
+}
+
 }  // namespace
 
 MllpDestination::MllpDestination(const DestinationConfig& config, const std::string& channel,
@@ -41,6 +51,14 @@ DeliveryOutcome MllpDestination::deliver(std::int64_t, const std::string& payloa
   outcome.response = sent.response;
   auto ack = hl7v2::Message::parse(sent.response);
   const std::string code = ack ? ack->get("MSA-1") : std::string();
+  if (const std::string mismatch = ackedAnother(payload, ack ? ack->get("MSA-2") : std::string()); !mismatch.empty()) {
+    // An answer to another message (a peer that sends late or repeated ACKs) says nothing about
+    // this one: tried again on a new connection, since this one's ACKs are out of step.
+    sender_.close();
+    outcome.kind = DeliveryOutcome::Kind::Retry;
+    outcome.error = mismatch;
+    return outcome;
+  }
   if (code == "AA" || code == "CA") {
     outcome.kind = DeliveryOutcome::Kind::Delivered;
     return outcome;

@@ -1,7 +1,9 @@
 #pragma once
 // Delivers HL7 v2 over MLLP and reads the peer's acknowledgment: AA/CA means delivered; AE/AR
 // (CE/CR) follow the destination's on_negative_ack policy; no ACK in time, or a broken
-// connection, is retried — the peer may have the message, so delivery is at least once.
+// connection, is retried — the peer may have the message, so delivery is at least once. An ACK
+// whose MSA-2 names another control id than the message's MSH-10 answers another message (a
+// peer's late or repeated ACK): retried on a new connection, never taken as this one's.
 
 #include <memory>
 

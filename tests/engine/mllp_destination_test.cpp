@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
 
+#include "channels/mllp/listener.h"
 #include "tests/engine/engine_fixture.h"
 
 using namespace ferry;
@@ -35,4 +40,62 @@ TEST(MllpDestination, AttemptsAgainstADownPeerAddNoWaitOfTheirOwn) {
             runtime::DeliveryOutcome::Kind::Delivered);
   EXPECT_LT(std::chrono::steady_clock::now() - back, std::chrono::milliseconds(500));
   EXPECT_EQ(hospital.frames().size(), 1u);
+}
+
+namespace {
+
+// A peer whose ACK names the control id `acked(frame)` returns.
+std::unique_ptr<mllp::Listener> ackingPeer(std::function<std::string(const std::string&)> acked) {
+  mllp::ListenerConfig config;
+  config.channel = "hospital";
+  config.port = 0;
+  config.stop_timeout = std::chrono::seconds(2);
+  auto listener = std::make_unique<mllp::Listener>(
+      config,
+      [acked = std::move(acked)](std::string frame, const mllp::Peer&) {
+        return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|AA|" + acked(frame) + "\r";
+      },
+      [](std::string_view) {});
+  listener->start();
+  return listener;
+}
+
+std::string oruWithControlId(const std::string& id) {
+  return "MSH|^~\\&|LAB||HOSP||20261128||ORU^R01|" + id + "|P|2.5.1\r";
+}
+
+}  // namespace
+
+TEST(MllpDestination, AnAckForAnotherMessageDoesNotDeliverThisOne) {
+  // The peer answers the first exchange with a stale ACK (of an earlier message), then
+  // correctly: the stale one must not mark this message delivered.
+  std::atomic<int> exchanges{0};
+  auto peer = ackingPeer([&](const std::string& frame) {
+    return ++exchanges == 1 ? std::string("EARLIER-7") : frame.substr(frame.find("ORU^R01|") + 8, 4);
+  });
+  runtime::DestinationConfig config;
+  config.name = "hospital";
+  config.type = "mllp";
+  config.host = "127.0.0.1";
+  config.port = peer->port();
+  runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
+
+  const runtime::DeliveryOutcome stale = destination.deliver(1, oruWithControlId("M001"));
+  EXPECT_EQ(stale.kind, runtime::DeliveryOutcome::Kind::Retry);
+  EXPECT_EQ(stale.error, "the peer's ACK is for control id 'EARLIER-7', not this message's 'M001'");
+  const runtime::DeliveryOutcome again = destination.deliver(1, oruWithControlId("M001"));
+  EXPECT_EQ(again.kind, runtime::DeliveryOutcome::Kind::Delivered) << again.error;
+  EXPECT_NE(again.response.value_or("").find("MSA|AA|M001"), std::string::npos) << again.response.value_or("");
+  EXPECT_EQ(exchanges.load(), 2);
+}
+
+TEST(MllpDestination, AnAckWithoutMsa2AnswersTheExchangeItIsIn) {
+  auto peer = ackingPeer([](const std::string&) { return std::string(); });
+  runtime::DestinationConfig config;
+  config.name = "hospital";
+  config.type = "mllp";
+  config.host = "127.0.0.1";
+  config.port = peer->port();
+  runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
+  EXPECT_EQ(destination.deliver(1, oruWithControlId("M002")).kind, runtime::DeliveryOutcome::Kind::Delivered);
 }
