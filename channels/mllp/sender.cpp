@@ -47,6 +47,7 @@ SendResult failure(SendStatus status, std::string error, bool sent) {
 std::string_view toString(SendStatus status) {
   switch (status) {
     case SendStatus::Acked: return "acked";
+    case SendStatus::Written: return "written";
     case SendStatus::Timeout: return "timeout";
     case SendStatus::ConnectionError: return "connection_error";
   }
@@ -68,6 +69,21 @@ std::string Sender::where() const { return config_.host + ":" + std::to_string(c
 SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
   std::optional<SigpipeGuard> guard;
   if (config_.tls.enabled) guard.emplace();
+  if (auto failed = writeFrame(payload)) return std::move(*failed);
+  return awaitResponse(ack_timeout);
+}
+
+SendResult Sender::sendWithoutResponse(std::string_view payload) {
+  std::optional<SigpipeGuard> guard;
+  if (config_.tls.enabled) guard.emplace();
+  if (auto failed = writeFrame(payload)) return std::move(*failed);
+  SendResult result;
+  result.status = SendStatus::Written;
+  result.sent = true;
+  return result;
+}
+
+std::optional<SendResult> Sender::writeFrame(std::string_view payload) {
   const std::string frame = encodeFrame(payload);
   // A connection kept from an earlier send may have died without us seeing it yet; if writing to
   // it fails, one more try on a fresh connection is safe (the peer cannot have the whole frame).
@@ -84,7 +100,7 @@ SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
       if (reused && round == 0) continue;
       return failure(SendStatus::ConnectionError, "cannot send to " + where() + ": " + e.displayText(), false);
     }
-    return awaitResponse(ack_timeout);
+    return std::nullopt;
   }
   return failure(SendStatus::ConnectionError, "cannot send to " + where(), false);
 }

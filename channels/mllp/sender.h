@@ -45,6 +45,7 @@ struct SenderConfig {
 
 enum class SendStatus {
   Acked,            // a response frame arrived (it may still be a negative acknowledgment)
+  Written,          // sendWithoutResponse(): the whole frame was written, no response awaited
   Timeout,          // no complete response frame within ack_timeout; the connection was closed
   ConnectionError,  // could not connect, write, or the peer closed before responding
 };
@@ -69,6 +70,10 @@ class Sender {
   // Sends one payload and waits up to ack_timeout (counted once the frame is written) for the
   // response. Never throws for network trouble; that is in the result.
   SendResult send(std::string_view payload, std::chrono::milliseconds ack_timeout);
+  // Writes one payload and waits for nothing: for a message whose MSH-15 asks its receiver for
+  // no acknowledgment (NE). An answer the peer sends anyway is found unasked before the next
+  // send, which then starts a new connection.
+  SendResult sendWithoutResponse(std::string_view payload);
 
   bool connected() const { return socket_ != nullptr; }
   void close();  // the next send() reconnects
@@ -78,6 +83,8 @@ class Sender {
   // Connects if needed, with backoff; empty on success, else the reason.
   std::string ensureConnected();
   std::string connectOnce();
+  // Connects if needed and writes the frame; the failure, or nullopt once it is written.
+  std::optional<SendResult> writeFrame(std::string_view payload);
   bool connectionLooksAlive();  // false when the peer has closed it (or sent something unasked)
   SendResult awaitResponse(std::chrono::milliseconds ack_timeout);
   std::chrono::milliseconds backoffDelay() const;

@@ -48,9 +48,10 @@ bool recordConfiguration(store::Store& store, const runtime::EngineConfig& confi
              ",\"removed\":" + jsonNames(r.changes.removed) + "}");
     return true;
   } catch (const std::exception& e) {
-    log.error("config.revision_failed", e.what());
-    console.say(std::string("cannot start: the configuration could not be recorded in the store, and an"
-                            " unaudited configuration does not run: ") + e.what());
+    const std::string why = std::string("the configuration could not be recorded in the store, and an"
+                                        " unaudited configuration does not run: ") + e.what();
+    log.error("config.revision_failed", why);
+    console.say("cannot start: " + why);
     return false;
   }
 }

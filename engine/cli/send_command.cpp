@@ -1,4 +1,5 @@
-// ferry send --mllp HOST:PORT [--tls --cert F --key F --ca F] [--timeout MS] FILE...
+// ferry send --mllp HOST:PORT [--tls --cert F --key F --ca F] [--timeout MS]
+//            [--accept-acks always|as_requested] FILE...
 //
 // Sends every message of the files (one or many messages each, any format the splitter reads)
 // over one MLLP connection, in order, and prints each ACK's MSA segment on a line. Exit status:
@@ -7,6 +8,11 @@
 // files that cannot be opened. A negative ACK does not stop the run (the connection is fine and
 // the other messages stand on their own); a timeout or connection failure does, since HL7 feeds
 // are ordered and the rest would arrive ahead of the lost message.
+//
+// With --accept-acks as_requested, for a receiver that honours MSH-15 (a Ferry channel with
+// source.accept_acks "as_requested"), each message's MSH-15 says what to wait for: NE nothing
+// (the message counts as accepted once written); ER an ACK only on error, so silence until the
+// timeout means accepted; SU an ACK only on success, so silence means refused.
 
 #include <algorithm>
 #include <chrono>
@@ -31,7 +37,8 @@ namespace {
 using std::chrono::milliseconds;
 
 const char* const kUsage =
-    "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS] FILE...\n"
+    "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS]\n"
+    "                  [--accept-acks always|as_requested] FILE...\n"
     "       ferry send --http URL [--ca FILE] [--cert FILE --key FILE] [--content-type TYPE] FILE...\n";
 
 struct SendOptions {
@@ -39,6 +46,7 @@ struct SendOptions {
   std::uint16_t port = 0;
   mllp::SenderTls tls;
   milliseconds timeout{10000};
+  bool honour_accept_ack = false;  // --accept-acks as_requested
   std::vector<std::string> files;
 };
 
@@ -74,7 +82,8 @@ int parseOptions(const Args& args, SendOptions& options) {
   bool have_endpoint = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    const bool takes_value = arg == "--mllp" || arg == "--cert" || arg == "--key" || arg == "--ca" || arg == "--timeout";
+    const bool takes_value = arg == "--mllp" || arg == "--cert" || arg == "--key" || arg == "--ca" || arg == "--timeout" ||
+                             arg == "--accept-acks";
     if (takes_value && i + 1 >= args.size()) return usageError(arg + " needs a value");
     if (arg == "--mllp") {
       if (!parseEndpoint(args[++i], options.host, options.port)) {
@@ -93,6 +102,10 @@ int parseOptions(const Args& args, SendOptions& options) {
       const auto ms = parseNumber(args[++i]);
       if (!ms || *ms == 0) return usageError("--timeout takes a positive number of milliseconds");
       options.timeout = milliseconds(*ms);
+    } else if (arg == "--accept-acks") {
+      const std::string& mode = args[++i];
+      if (mode != "always" && mode != "as_requested") return usageError("--accept-acks is 'always' or 'as_requested'");
+      options.honour_accept_ack = mode == "as_requested";
     } else if (arg.size() > 1 && arg[0] == '-') {
       return usageError("unknown option '" + arg + "'");
     } else {
@@ -109,9 +122,31 @@ int parseOptions(const Args& args, SendOptions& options) {
 
 enum class Outcome { Accepted, Refused, Undelivered };
 
+// What silence means for a message whose receiver honours MSH-15 (table 0155); nullopt when an
+// ACK is always expected.
+std::optional<Outcome> silenceMeans(const hl7v2::Message& message) {
+  const std::string condition = message.get("MSH-15");
+  if (condition == "NE" || condition == "ER") return Outcome::Accepted;
+  if (condition == "SU") return Outcome::Refused;
+  return std::nullopt;
+}
+
 Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2::Message& message,
-                    milliseconds timeout) {
-  const mllp::SendResult result = sender.send(message.bytes(), timeout);
+                    const SendOptions& options) {
+  const std::optional<Outcome> silence = options.honour_accept_ack ? silenceMeans(message) : std::nullopt;
+  if (silence && message.get("MSH-15") == "NE") {
+    const mllp::SendResult written = sender.sendWithoutResponse(message.bytes());
+    if (written.status == mllp::SendStatus::Written) return Outcome::Accepted;
+    std::cerr << "ferry: " << label << ": not delivered: " << written.error << '\n';
+    return Outcome::Undelivered;
+  }
+  const mllp::SendResult result = sender.send(message.bytes(), options.timeout);
+  if (silence && result.status == mllp::SendStatus::Timeout) {
+    if (*silence == Outcome::Accepted) return Outcome::Accepted;  // ER: no news is good news
+    std::cerr << "ferry: " << label << ": no ACK within " << options.timeout.count()
+              << " ms, and MSH-15 SU asks for one on success\n";
+    return Outcome::Refused;
+  }
   if (result.status != mllp::SendStatus::Acked) {
     std::cerr << "ferry: " << label << ": " << (result.status == mllp::SendStatus::Timeout ? "no ACK: " : "not delivered: ")
               << result.error << '\n';
@@ -191,7 +226,7 @@ int sendCommand(const Args& args) {
       }
       const std::string label = file + ": message " + std::to_string(item.number) + " (control id " +
                                 message->controlId() + ")";
-      switch (sendMessage(*sender, label, *message, options.timeout)) {
+      switch (sendMessage(*sender, label, *message, options)) {
         case Outcome::Accepted: break;
         case Outcome::Refused: status = 1; break;
         case Outcome::Undelivered:

@@ -70,6 +70,11 @@ struct SourceConfig {
   std::int64_t max_frame_bytes = 16 * 1024 * 1024;
   int max_connections = 64;
   std::int64_t idle_timeout_ms = 300000;
+  // Enhanced mode (MSH-15/16 valued): "always" answers every message with its accept ACK;
+  // "as_requested" sends it only when MSH-15 asks for it (table 0155: AL always, NE never, ER
+  // only CE/CR, SU only CA). "always" is the default because most MLLP senders read one ACK a
+  // message whatever MSH-15 says, and would wait for the one NE tells Ferry to leave out.
+  std::string accept_acks = "always";
   // http
   std::string path = "/";
   std::int64_t max_body_bytes = 16 * 1024 * 1024;

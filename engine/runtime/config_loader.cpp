@@ -85,6 +85,7 @@ class ChannelReader {
       r.integer("max_frame_bytes", s.max_frame_bytes, 64, 1LL << 30);
       r.integer("max_connections", s.max_connections, 1, 10000);
       r.integer("idle_timeout_ms", s.idle_timeout_ms, 100, 86400000LL);
+      r.oneOf("accept_acks", s.accept_acks, {"always", "as_requested"});
     } else if (s.type == "http") {
       r.string("path", s.path);
       r.integer("max_body_bytes", s.max_body_bytes, 64, 1LL << 30);

@@ -26,7 +26,8 @@ Hl7Intake::Hl7Intake(const ChannelConfig& channel, std::int64_t duplicate_window
       store_(store),
       committer_(committer),
       processor_(processor),
-      bus_(bus) {}
+      bus_(bus),
+      honour_accept_ack_(channel.source.type == "mllp" && channel.source.accept_acks == "as_requested") {}
 
 std::string Hl7Intake::ackControlId(std::int64_t id) const {
   return "FERRY-" + std::to_string(id);
@@ -171,20 +172,15 @@ std::optional<std::string> Hl7Intake::acknowledgeUnprocessed(Arrival& a, const s
   if (received.duplicate) {
     bus_.publish(Event{"duplicate", channel_.name, "", id, 0, "repeat of message " + std::to_string(id), 0});
     options.text = "duplicate of a message already received";
-    return hl7v2::buildAck(message,
-                           a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
-                           {}, options);
+    return answer(a, id, Outcome::Accepted, {}, options);
   }
   bus_.publish(Event{"received", channel_.name, "", id, 0, "", 0});
 
-  // Enhanced mode (MSH-15/16 valued) asks for accept acknowledgments: CA/CE/CR instead of
-  // AA/AE/AR. The channel's mode alone decides when processing happens, so messages of one feed
-  // are processed, and forwarded, in the order they arrived whatever each one asks for.
+  // The channel's mode alone decides when processing happens, so messages of one feed are
+  // processed, and forwarded, in the order they arrived whatever each one asks for.
   if (channel_.ack_mode == "on_commit") {
     processor_.enqueue(id, channel_.name, std::string(message.bytes()));
-    return hl7v2::buildAck(message,
-                           a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
-                           {}, options);
+    return answer(a, id, Outcome::Accepted, {}, options);
   }
   return std::nullopt;  // after_parse: the ACK says what processing found
 }
@@ -197,20 +193,12 @@ std::string Hl7Intake::acknowledgeQueued(Arrival& a, std::int64_t id, const std:
   processor_.enqueue(id, channel_.name);
   hl7v2::AckOptions options = ackOptions(id);
   options.text = "stored; processing is queued";
-  return hl7v2::buildAck(*a.message,
-                         a.facts.enhanced_mode ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
-                         {}, options);
+  return answer(a, id, Outcome::Accepted, {}, options);
 }
 
 std::string Hl7Intake::acknowledgeProcessed(Arrival& a, std::int64_t id, const ProcessResult& result) {
-  const hl7v2::Message& message = *a.message;
   const hl7v2::AckOptions options = ackOptions(id);
-  const bool enhanced = a.facts.enhanced_mode;
-  if (result.ok) {
-    return hl7v2::buildAck(message,
-                           enhanced ? hl7v2::AcknowledgmentCode::CA : hl7v2::AcknowledgmentCode::AA,
-                           {}, options);
-  }
+  if (result.ok) return answer(a, id, Outcome::Accepted, {}, options);
   std::vector<hl7v2::Error> errors = result.errors;
   if (errors.empty()) {
     // The message parsed but the channel's rules or a destination's format failed it (a code
@@ -223,9 +211,26 @@ std::string Hl7Intake::acknowledgeProcessed(Arrival& a, std::int64_t id, const P
   }
   bool rejected = false;
   for (const auto& e : errors) rejected = rejected || isRejection(e.code);
+  return answer(a, id, rejected ? Outcome::Rejected : Outcome::Error, errors, options);
+}
+
+std::string Hl7Intake::answer(const Arrival& a, std::int64_t id, Outcome outcome,
+                              const std::vector<hl7v2::Error>& errors, const hl7v2::AckOptions& options) {
+  // Enhanced mode (MSH-15/16 valued) asks for accept acknowledgments: CA/CE/CR instead of
+  // AA/AE/AR.
   using Code = hl7v2::AcknowledgmentCode;
-  const Code code = rejected ? (enhanced ? Code::CR : Code::AR) : (enhanced ? Code::CE : Code::AE);
-  return hl7v2::buildAck(message, code, errors, options);
+  const bool enhanced = a.facts.enhanced_mode;
+  const Code code = outcome == Outcome::Accepted ? (enhanced ? Code::CA : Code::AA)
+                    : outcome == Outcome::Error  ? (enhanced ? Code::CE : Code::AE)
+                                                 : (enhanced ? Code::CR : Code::AR);
+  if (honour_accept_ack_ && !hl7v2::acceptAckRequested(*a.message, code)) {
+    // The sender asked for no ACK in this case: none is written back (an empty answer), and the
+    // message's trail says so. The message is stored and processed all the same.
+    bus_.publish(Event{std::string(store::event_type::kAckWithheld), channel_.name, "", id, 0,
+                       std::string(hl7v2::toString(code)) + " not sent: MSH-15 is " + a.message->get("MSH-15"), 0});
+    return {};
+  }
+  return hl7v2::buildAck(*a.message, code, errors, options);
 }
 
 }  // namespace ferry::runtime

@@ -3,8 +3,10 @@
 // are committed to the store (group commit) before any ACK is built: an acknowledged message is
 // never lost. Then, per channel: ACK on commit (AA) with processing queued, or ACK after parsing
 // (AA, AE with ERR for a data problem, AR for an unsupported type or version); a message in
-// enhanced mode (MSH-15/16) gets the accept codes CA/CE/CR instead. Unparseable bytes are stored as errored and answered with AR; a repeat of the
-// same sender and MSH-10 within the duplicate window is acknowledged but not processed again.
+// enhanced mode (MSH-15/16) gets the accept codes CA/CE/CR instead, and, when the MLLP source
+// says so (accept_acks "as_requested"), only in the cases its MSH-15 asks for. Unparseable bytes
+// are stored as errored and answered with AR; a repeat of the same sender and MSH-10 within the
+// duplicate window is acknowledged but not processed again.
 
 #include <cstdint>
 #include <exception>
@@ -29,7 +31,9 @@ class Hl7Intake {
   Hl7Intake(const ChannelConfig& channel, std::int64_t duplicate_window_ms, store::Store& store,
             store::GroupCommitter& committer, Processor& processor, EventBus& bus);
 
-  // Returns the acknowledgment to send back for one received message.
+  // Returns the acknowledgment to send back for one received message; empty when an MLLP
+  // source's `accept_acks` is "as_requested" and the message's MSH-15 asks for none (NE, ER on
+  // success, SU on error): then nothing is written back.
   std::string receive(std::string bytes);
 
   // The same for several messages at once (an MLLP event loop's batch): they are committed in one
@@ -59,6 +63,11 @@ class Hl7Intake {
   std::string acknowledgeProcessed(Arrival& arrival, std::int64_t id, const ProcessResult& result);
   // The ACK of a stored message whose outcome the store refused: queued for the processor.
   std::string acknowledgeQueued(Arrival& arrival, std::int64_t id, const std::string& why);
+  enum class Outcome { Accepted, Error, Rejected };
+  // The ACK of a parsed message: AA/AE/AR, or CA/CE/CR in enhanced mode; empty when the
+  // sender's MSH-15 asks for none and the channel honours it.
+  std::string answer(const Arrival& arrival, std::int64_t id, Outcome outcome,
+                     const std::vector<hl7v2::Error>& errors, const hl7v2::AckOptions& options);
   hl7v2::AckOptions ackOptions(std::int64_t id) const;
   // Logs (through the bus) why `count` messages could not be stored and get no ACK.
   void reportNotStored(const std::exception_ptr& error, std::size_t count);
@@ -70,6 +79,7 @@ class Hl7Intake {
   store::GroupCommitter& committer_;
   Processor& processor_;
   EventBus& bus_;
+  const bool honour_accept_ack_;  // an MLLP source with accept_acks "as_requested"
 };
 
 }  // namespace ferry::runtime

@@ -64,6 +64,7 @@ inline constexpr std::string_view kRetry = "retry";
 inline constexpr std::string_view kFailed = "failed";
 inline constexpr std::string_view kDeadLettered = "dead_lettered";
 inline constexpr std::string_view kDuplicate = "duplicate";
+inline constexpr std::string_view kAckWithheld = "ack_withheld";  // MSH-15 asked for no accept ACK
 inline constexpr std::string_view kRequeued = "requeued";
 inline constexpr std::string_view kReprocess = "reprocess";
 inline constexpr std::string_view kPaused = "paused";

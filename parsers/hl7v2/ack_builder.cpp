@@ -251,4 +251,13 @@ std::string buildRejectForUnparseable(std::string_view bytes, const Error& error
              rawSegmentIds(bytes), options);
 }
 
+bool acceptAckRequested(const Message& message, AcknowledgmentCode code) {
+  const std::string condition = message.get("MSH-15");
+  const bool success = code == AcknowledgmentCode::CA || code == AcknowledgmentCode::AA;
+  if (condition == "NE") return false;
+  if (condition == "ER") return !success;
+  if (condition == "SU") return success;
+  return true;
+}
+
 }  // namespace ferry::hl7v2

@@ -28,6 +28,11 @@ struct AckOptions {
 std::string buildAck(const Message& message, AcknowledgmentCode code,
                      const std::vector<Error>& errors, const AckOptions& options);
 
+// Whether the message asks for an ACK with this code (table 0155 in MSH-15): always in original
+// mode (MSH-15 and MSH-16 empty); in enhanced mode AL, or an empty or unknown MSH-15, always;
+// NE never; ER only for an error or reject (CE/CR, AE/AR); SU only for CA/AA.
+bool acceptAckRequested(const Message& message, AcknowledgmentCode code);
+
 // For bytes that could not be parsed at all: an AR (or CR) in default delimiters and version
 // 2.5.1, with whatever control id could be recovered from the raw header (maybe none).
 std::string buildRejectForUnparseable(std::string_view bytes, const Error& error,

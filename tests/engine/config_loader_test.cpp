@@ -121,6 +121,24 @@ TEST(ConfigLoader, AnUnknownStoreMigrationsPolicyIsAnErrorWithFileLineAndField) 
             "ferry.json:3: store.migrations: \"sometimes\" is not one of \"automatic\", \"manual\"");
 }
 
+TEST(ConfigLoader, AcceptAcksIsAlwaysUnlessSetAndOnlyForAnMllpSource) {
+  TempFolder dir;
+  dir.write("ferry.json", kEngine);
+  dir.write("channels/lab.json", kLab);
+  EXPECT_EQ(loadConfig(dir.path()).config.channels.at(0).source.accept_acks, "always");
+  dir.write("channels/lab.json", R"({"name": "lab", "source": {"type": "mllp", "port": 2575, "accept_acks": "as_requested"}})");
+  EXPECT_EQ(loadConfig(dir.path()).config.channels.at(0).source.accept_acks, "as_requested");
+  dir.write("channels/lab.json", "{\"name\": \"lab\",\n \"source\": {\"type\": \"mllp\", \"port\": 2575,\n  \"accept_acks\": \"never\"}}");
+  ConfigLoad load = loadConfig(dir.path());
+  ASSERT_EQ(load.errors.size(), 1u) << errorsOf(load);
+  EXPECT_EQ(load.errors[0].describe(),
+            "channels/lab.json:3: source.accept_acks: \"never\" is not one of \"always\", \"as_requested\"");
+  dir.write("channels/lab.json", R"({"name": "web", "source": {"type": "http", "port": 8080, "accept_acks": "always"}})");
+  load = loadConfig(dir.path());
+  ASSERT_EQ(load.errors.size(), 1u) << errorsOf(load);
+  EXPECT_NE(load.errors[0].describe().find("source.accept_acks"), std::string::npos) << errorsOf(load);
+}
+
 TEST(ConfigLoader, LogLevelIsInfoUnlessSetAndAnUnknownOneIsAnError) {
   TempFolder dir;
   dir.write("ferry.json", kEngine);

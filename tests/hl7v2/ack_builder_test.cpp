@@ -250,3 +250,21 @@ TEST(AckBuilder, EventFromEvn1WhenMsh92IsEmpty) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->get("MSH-9"), "ACK^A08^ACK");
 }
+
+// Table 0155 in MSH-15, for each outcome code of either mode.
+TEST(AckBuilder, AcceptAckRequestedFollowsMsh15) {
+  const auto with = [](const std::string& msh15, const std::string& msh16) {
+    return parsed("MSH|^~\\&|LAB|L|H|F|20261128||ORU^R01|C1|P|2.5.1|||" + msh15 + "|" + msh16 + "\r");
+  };
+  using Code = AcknowledgmentCode;
+  for (const Code code : {Code::AA, Code::AE, Code::AR, Code::CA, Code::CE, Code::CR}) {
+    const bool success = code == Code::AA || code == Code::CA;
+    EXPECT_TRUE(acceptAckRequested(with("", ""), code)) << "original mode";
+    EXPECT_TRUE(acceptAckRequested(with("AL", "NE"), code));
+    EXPECT_TRUE(acceptAckRequested(with("", "AL"), code)) << "enhanced mode with MSH-15 empty";
+    EXPECT_TRUE(acceptAckRequested(with("XX", ""), code)) << "an unknown condition is not a reason for silence";
+    EXPECT_FALSE(acceptAckRequested(with("NE", "AL"), code));
+    EXPECT_EQ(acceptAckRequested(with("ER", "AL"), code), !success) << toString(code);
+    EXPECT_EQ(acceptAckRequested(with("SU", "AL"), code), success) << toString(code);
+  }
+}
