@@ -66,11 +66,11 @@ Sender::~Sender() { close(); }
 
 std::string Sender::where() const { return config_.host + ":" + std::to_string(config_.port); }
 
-SendResult Sender::send(std::string_view payload, milliseconds ack_timeout) {
+SendResult Sender::send(std::string_view payload, milliseconds ack_timeout, bool silence_answers) {
   std::optional<SigpipeGuard> guard;
   if (config_.tls.enabled) guard.emplace();
   if (auto failed = writeFrame(payload)) return std::move(*failed);
-  return awaitResponse(ack_timeout);
+  return awaitResponse(ack_timeout, silence_answers);
 }
 
 SendResult Sender::sendWithoutResponse(std::string_view payload) {
@@ -105,7 +105,7 @@ std::optional<SendResult> Sender::writeFrame(std::string_view payload) {
   return failure(SendStatus::ConnectionError, "cannot send to " + where(), false);
 }
 
-SendResult Sender::awaitResponse(milliseconds ack_timeout) {
+SendResult Sender::awaitResponse(milliseconds ack_timeout, bool silence_answers) {
   decoder_.reset();
   const auto deadline = Clock::now() + ack_timeout;
   if (read_buffer_.empty()) read_buffer_.resize(kResponseReadBuffer);
@@ -128,9 +128,11 @@ SendResult Sender::awaitResponse(milliseconds ack_timeout) {
     const auto now = Clock::now();
     if (now >= deadline) {
       close();
-      log_.write(LogEvent("mllp.sender.ack_timeout", LogLevel::Warning)
-                     .field("peer", where())
-                     .number("timeout_ms", static_cast<std::uint64_t>(ack_timeout.count())));
+      if (!silence_answers) {
+        log_.write(LogEvent("mllp.sender.ack_timeout", LogLevel::Warning)
+                       .field("peer", where())
+                       .number("timeout_ms", static_cast<std::uint64_t>(ack_timeout.count())));
+      }
       return failure(SendStatus::Timeout,
                      "no ACK from " + where() + " within " + std::to_string(ack_timeout.count()) + " ms", true);
     }

@@ -69,7 +69,9 @@ class Sender {
 
   // Sends one payload and waits up to ack_timeout (counted once the frame is written) for the
   // response. Never throws for network trouble; that is in the result.
-  SendResult send(std::string_view payload, std::chrono::milliseconds ack_timeout);
+  // `silence_answers`: no response is itself an answer (a message whose MSH-15 is ER or SU), so
+  // the timeout is not logged as a warning; the connection is still closed.
+  SendResult send(std::string_view payload, std::chrono::milliseconds ack_timeout, bool silence_answers = false);
   // Writes one payload and waits for nothing: for a message whose MSH-15 asks its receiver for
   // no acknowledgment (NE). An answer the peer sends anyway is found unasked before the next
   // send, which then starts a new connection.
@@ -86,7 +88,7 @@ class Sender {
   // Connects if needed and writes the frame; the failure, or nullopt once it is written.
   std::optional<SendResult> writeFrame(std::string_view payload);
   bool connectionLooksAlive();  // false when the peer has closed it (or sent something unasked)
-  SendResult awaitResponse(std::chrono::milliseconds ack_timeout);
+  SendResult awaitResponse(std::chrono::milliseconds ack_timeout, bool silence_answers);
   std::chrono::milliseconds backoffDelay() const;
   std::string where() const;
 

@@ -140,7 +140,7 @@ Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2:
     std::cerr << "ferry: " << label << ": not delivered: " << written.error << '\n';
     return Outcome::Undelivered;
   }
-  const mllp::SendResult result = sender.send(message.bytes(), options.timeout);
+  const mllp::SendResult result = sender.send(message.bytes(), options.timeout, silence.has_value());
   if (silence && result.status == mllp::SendStatus::Timeout) {
     if (*silence == Outcome::Accepted) return Outcome::Accepted;  // ER: no news is good news
     std::cerr << "ferry: " << label << ": no ACK within " << options.timeout.count()

@@ -43,6 +43,10 @@ struct DestinationConfig {
   TlsConfig tls;
   std::int64_t ack_timeout_ms = 10000;
   std::string on_negative_ack = "retry";  // AE/AR from the peer: "retry" or "fail"
+  // "always": every message waits for the peer's ACK. "as_requested", for a peer that honours
+  // MSH-15: the message's MSH-15 says what to wait for (NE nothing; ER an ACK only on error, so
+  // silence within ack_timeout_ms is delivery; SU one only on success, so silence is negative).
+  std::string accept_acks = "always";
   // http
   std::string url;
   std::map<std::string, std::string> headers;

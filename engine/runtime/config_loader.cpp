@@ -133,6 +133,7 @@ class ChannelReader {
       r.integer("port", d.port, 1, 65535, true);
       r.integer("ack_timeout_ms", d.ack_timeout_ms, 10, 3600000LL);
       r.oneOf("on_negative_ack", d.on_negative_ack, {"retry", "fail"});
+      r.oneOf("accept_acks", d.accept_acks, {"always", "as_requested"});
       tls(r, prefix, d.tls, false);
     } else if (d.type == "http") {
       r.string("url", d.url, true);

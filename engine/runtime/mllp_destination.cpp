@@ -23,6 +23,12 @@ mllp::SenderConfig senderConfig(const DestinationConfig& d, const std::string& c
   return c;
 }
 
+// MSH-15 of the message to send: "AL", "NE", "ER", "SU", or empty (original mode, or not HL7).
+std::string acceptAckCondition(const std::string& payload) {
+  auto message = hl7v2::Message::parse(payload);
+  return message ? message->get("MSH-15") : std::string();
+}
+
 // Empty when the ACK's MSA-2 names the message sent (MSH-10), or names nothing (a peer that
 // leaves MSA-2 empty answers the exchange it is in); else why the ACK is not this message's.
 std::string ackedAnother(const std::string& payload, const std::string& acked_id) {
@@ -41,8 +47,27 @@ MllpDestination::MllpDestination(const DestinationConfig& config, const std::str
 
 DeliveryOutcome MllpDestination::deliver(std::int64_t, const std::string& payload) {
   DeliveryOutcome outcome;
-  const mllp::SendResult sent =
-      sender_.send(payload, std::chrono::milliseconds(config_.ack_timeout_ms));
+  // What the message asks its receiver to answer (table 0155), when this peer honours it.
+  const std::string condition = config_.accept_acks == "as_requested" ? acceptAckCondition(payload) : std::string();
+  if (condition == "NE") {
+    const mllp::SendResult written = sender_.sendWithoutResponse(payload);
+    outcome.kind = written.status == mllp::SendStatus::Written ? DeliveryOutcome::Kind::Delivered
+                                                               : DeliveryOutcome::Kind::Retry;
+    if (written.status != mllp::SendStatus::Written) outcome.error = "connection_error: " + written.error;
+    return outcome;
+  }
+  const mllp::SendResult sent = sender_.send(payload, std::chrono::milliseconds(config_.ack_timeout_ms),
+                                              condition == "ER" || condition == "SU");
+  if (sent.status == mllp::SendStatus::Timeout && condition == "ER") {
+    outcome.kind = DeliveryOutcome::Kind::Delivered;  // an ACK only on error: none is success
+    return outcome;
+  }
+  if (sent.status == mllp::SendStatus::Timeout && condition == "SU") {
+    outcome.error = "no ACK within " + std::to_string(config_.ack_timeout_ms) +
+                    " ms, and MSH-15 SU asks for one on success";
+    outcome.kind = config_.on_negative_ack == "fail" ? DeliveryOutcome::Kind::Fail : DeliveryOutcome::Kind::Retry;
+    return outcome;
+  }
   if (sent.status != mllp::SendStatus::Acked) {
     outcome.kind = DeliveryOutcome::Kind::Retry;
     outcome.error = std::string(mllp::toString(sent.status)) + ": " + sent.error;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "channels/mllp/listener.h"
+#include "parsers/hl7v2/message.h"
 #include "tests/engine/engine_fixture.h"
 
 using namespace ferry;
@@ -98,4 +99,91 @@ TEST(MllpDestination, AnAckWithoutMsa2AnswersTheExchangeItIsIn) {
   config.port = peer->port();
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
   EXPECT_EQ(destination.deliver(1, oruWithControlId("M002")).kind, runtime::DeliveryOutcome::Kind::Delivered);
+}
+
+namespace {
+
+// A peer that honours MSH-15 as a Ferry source with accept_acks "as_requested" does: for
+// messages it accepts (`accepts`), AL or SU answered with CA, NE and ER not answered; for
+// messages it refuses, AL and ER answered with CE, NE and SU not answered. `frames` counts what
+// arrived.
+std::unique_ptr<mllp::Listener> honouringPeer(std::atomic<int>& frames, bool accepts = true) {
+  mllp::ListenerConfig config;
+  config.channel = "hospital";
+  config.port = 0;
+  config.stop_timeout = std::chrono::seconds(2);
+  auto listener = std::make_unique<mllp::Listener>(
+      config,
+      [&frames, accepts](std::string frame, const mllp::Peer&) -> std::string {
+        ++frames;
+        auto m = hl7v2::Message::parse(frame);
+        const std::string condition = m ? m->get("MSH-15") : std::string();
+        if (condition == "NE" || condition == (accepts ? "ER" : "SU")) return {};
+        return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|" + std::string(accepts ? "CA" : "CE") + "|" +
+               (m ? m->controlId() : std::string()) + "\r";
+      },
+      [](std::string_view) {});
+  listener->start();
+  return listener;
+}
+
+std::string enhanced(const std::string& id, const std::string& accept) {
+  return "MSH|^~\\&|LAB||HOSP||20261128||ORU^R01|" + id + "|P|2.5.1|||" + accept + "|NE\r";
+}
+
+}  // namespace
+
+TEST(MllpDestination, AsRequestedWaitsForWhatTheMessagesMsh15AskedFor) {
+  std::atomic<int> frames{0};
+  auto peer = honouringPeer(frames);
+  runtime::DestinationConfig config;
+  config.name = "hospital";
+  config.type = "mllp";
+  config.host = "127.0.0.1";
+  config.port = peer->port();
+  config.ack_timeout_ms = 300;
+  config.accept_acks = "as_requested";
+  runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
+  using Kind = runtime::DeliveryOutcome::Kind;
+
+  auto started = std::chrono::steady_clock::now();
+  const auto ne = destination.deliver(1, enhanced("NE1", "NE"));
+  EXPECT_EQ(ne.kind, Kind::Delivered) << ne.error;
+  EXPECT_FALSE(ne.response.has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(250)) << "NE waits for nothing";
+
+  const auto er = destination.deliver(2, enhanced("ER1", "ER"));
+  EXPECT_EQ(er.kind, Kind::Delivered) << "silence is success for ER: " << er.error;
+  const auto su = destination.deliver(3, enhanced("SU1", "SU"));
+  EXPECT_EQ(su.kind, Kind::Delivered) << su.error;
+  EXPECT_NE(su.response.value_or("").find("MSA|CA|SU1"), std::string::npos);
+  EXPECT_TRUE(test::eventually([&] { return frames.load() == 3; }));
+
+  // A peer that refuses: silence for SU is a refusal (on_negative_ack), CE for ER too.
+  std::atomic<int> refused_frames{0};
+  auto refusing = honouringPeer(refused_frames, false);
+  config.port = refusing->port();
+  config.on_negative_ack = "fail";
+  runtime::MllpDestination to_refusing(config, "lab", [](std::string_view) {});
+  const auto su_refused = to_refusing.deliver(4, enhanced("SU2", "SU"));
+  EXPECT_EQ(su_refused.kind, Kind::Fail);
+  EXPECT_EQ(su_refused.error, "no ACK within 300 ms, and MSH-15 SU asks for one on success");
+  const auto er_refused = to_refusing.deliver(5, enhanced("ER2", "ER"));
+  EXPECT_EQ(er_refused.kind, Kind::Fail);
+  EXPECT_EQ(er_refused.error, "the peer answered CE");
+}
+
+TEST(MllpDestination, AlwaysWaitsForAnAckEvenWhenMsh15AsksForNone) {
+  std::atomic<int> frames{0};
+  auto peer = honouringPeer(frames);
+  runtime::DestinationConfig config;
+  config.name = "hospital";
+  config.type = "mllp";
+  config.host = "127.0.0.1";
+  config.port = peer->port();
+  config.ack_timeout_ms = 300;
+  runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
+  const auto ne = destination.deliver(1, enhanced("NE1", "NE"));
+  EXPECT_EQ(ne.kind, runtime::DeliveryOutcome::Kind::Retry);
+  EXPECT_NE(ne.error.find("timeout"), std::string::npos) << ne.error;
 }
