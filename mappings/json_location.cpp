@@ -59,7 +59,7 @@ TextPosition JsonLocator::insideString(const JsonNode& node, int offset) const {
   const TextPosition start = valueStart(node);
   const std::string_view t = line(start.line);
   std::size_t raw = static_cast<std::size_t>(start.column);  // first byte after the quote
-  if (raw > t.size() || t[raw - 1] != '"') return start;
+  if (raw == 0 || raw > t.size() || t[raw - 1] != '"') return start;  // column 0: a node without a place
   int decoded = 0;
   while (raw < t.size() && decoded < offset) {
     if (t[raw] == '"') break;

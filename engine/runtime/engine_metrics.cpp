@@ -12,8 +12,7 @@ EngineMetrics::EngineMetrics(const std::vector<std::string>& channels) {
 }
 
 void EngineMetrics::count(const Event& event) {
-  const std::tuple<std::string_view, std::string_view, std::string_view> key{event.type, event.channel,
-                                                                            event.destination};
+  const EventKeyView key{event.type, event.channel, event.destination};
   std::lock_guard lock(mutex_);
   const auto it = events_.find(key);
   if (it != events_.end()) {

@@ -54,9 +54,23 @@ class EngineMetrics {
   // Built once for the configured channels, then only read: no lock to find one.
   std::map<std::string, std::unique_ptr<AckHistogram>> acks_;
   mutable std::mutex mutex_;
-  // (type, channel, destination). Looked up by string_views (std::less<>): counting an event
-  // that was seen before copies no strings.
-  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t, std::less<>> events_;
+  // (type, channel, destination). Looked up by string_views (a transparent comparator): counting
+  // an event that was seen before copies no strings. Both sides are compared as views, because
+  // clang 14 cannot compare a tuple of strings with a tuple of views through libstdc++ 12's <=>.
+  using EventKey = std::tuple<std::string, std::string, std::string>;
+  using EventKeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+  struct EventKeyLess {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+    template <typename K>
+    static EventKeyView view(const K& k) {
+      return {std::get<0>(k), std::get<1>(k), std::get<2>(k)};
+    }
+  };
+  std::map<EventKey, std::uint64_t, EventKeyLess> events_;
 };
 
 }  // namespace ferry::runtime
