@@ -182,7 +182,8 @@ void Engine::startChannel(const ChannelConfig& c) {
       [handler, metrics, channel](std::string frame, const mllp::Peer&) {
         const auto received = std::chrono::steady_clock::now();
         std::string ack = handler->receive(std::move(frame));
-        metrics->observeAck(channel, std::chrono::steady_clock::now() - received);
+        // An empty answer is an ACK MSH-15 asked Ferry to leave out: nothing was sent to time.
+        if (!ack.empty()) metrics->observeAck(channel, std::chrono::steady_clock::now() - received);
         return ack;
       },
       [handler, metrics, channel](std::vector<mllp::InboundFrame>& batch) {
@@ -194,8 +195,8 @@ void Engine::startChannel(const ChannelConfig& c) {
         const auto took = std::chrono::steady_clock::now() - received;
         for (std::size_t i = 0; i < batch.size(); ++i) {
           if (!acks[i]) continue;
+          if (!acks[i]->empty()) metrics->observeAck(channel, took);
           batch[i].response = std::move(acks[i]);
-          metrics->observeAck(channel, took);
         }
       },
       [this](std::string_view json) { log_.line(json); });
