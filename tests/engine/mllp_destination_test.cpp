@@ -16,12 +16,23 @@
 
 using namespace ferry;
 
-TEST(MllpDestination, AttemptsAgainstADownPeerAddNoWaitOfTheirOwn) {
+namespace {
+
+// The destination "hospital" of channel "lab" at 127.0.0.1:port.
+runtime::DestinationConfig hospitalAt(int port) {
   runtime::DestinationConfig config;
   config.name = "hospital";
   config.type = "mllp";
   config.host = "127.0.0.1";
-  config.port = test::freePort();  // nothing listens: every connect is refused at once
+  config.port = port;
+  return config;
+}
+
+}  // namespace
+
+TEST(MllpDestination, AttemptsAgainstADownPeerAddNoWaitOfTheirOwn) {
+  // Nothing listens there: every connect is refused at once.
+  runtime::DestinationConfig config = hospitalAt(test::freePort());
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
   // Eight failed attempts in a row: a reconnect backoff of the sender's own (200 ms doubling to
   // 5 s) would make them last ~16 s, and delay the first delivery after the peer is back by as
@@ -45,20 +56,23 @@ TEST(MllpDestination, AttemptsAgainstADownPeerAddNoWaitOfTheirOwn) {
 
 namespace {
 
-// A peer whose ACK names the control id `acked(frame)` returns.
-std::unique_ptr<mllp::Listener> ackingPeer(std::function<std::string(const std::string&)> acked) {
+// A started peer on an ephemeral loopback port that answers each frame with `answer(frame)`
+// (nothing when it is empty).
+std::unique_ptr<mllp::Listener> peerAnswering(mllp::Listener::Handler answer) {
   mllp::ListenerConfig config;
   config.channel = "hospital";
   config.port = 0;
   config.stop_timeout = std::chrono::seconds(2);
-  auto listener = std::make_unique<mllp::Listener>(
-      config,
-      [acked = std::move(acked)](std::string frame, const mllp::Peer&) {
-        return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|AA|" + acked(frame) + "\r";
-      },
-      [](std::string_view) {});
+  auto listener = std::make_unique<mllp::Listener>(config, std::move(answer), [](std::string_view) {});
   listener->start();
   return listener;
+}
+
+// A peer whose ACK names the control id `acked(frame)` returns.
+std::unique_ptr<mllp::Listener> ackingPeer(std::function<std::string(const std::string&)> acked) {
+  return peerAnswering([acked = std::move(acked)](std::string frame, const mllp::Peer&) {
+    return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|AA|" + acked(frame) + "\r";
+  });
 }
 
 std::string oruWithControlId(const std::string& id) {
@@ -74,11 +88,7 @@ TEST(MllpDestination, AnAckForAnotherMessageDoesNotDeliverThisOne) {
   auto peer = ackingPeer([&](const std::string& frame) {
     return ++exchanges == 1 ? std::string("EARLIER-7") : frame.substr(frame.find("ORU^R01|") + 8, 4);
   });
-  runtime::DestinationConfig config;
-  config.name = "hospital";
-  config.type = "mllp";
-  config.host = "127.0.0.1";
-  config.port = peer->port();
+  runtime::DestinationConfig config = hospitalAt(peer->port());
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
 
   const runtime::DeliveryOutcome stale = destination.deliver(1, oruWithControlId("M001"));
@@ -92,11 +102,7 @@ TEST(MllpDestination, AnAckForAnotherMessageDoesNotDeliverThisOne) {
 
 TEST(MllpDestination, AnAckWithoutMsa2AnswersTheExchangeItIsIn) {
   auto peer = ackingPeer([](const std::string&) { return std::string(); });
-  runtime::DestinationConfig config;
-  config.name = "hospital";
-  config.type = "mllp";
-  config.host = "127.0.0.1";
-  config.port = peer->port();
+  runtime::DestinationConfig config = hospitalAt(peer->port());
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
   EXPECT_EQ(destination.deliver(1, oruWithControlId("M002")).kind, runtime::DeliveryOutcome::Kind::Delivered);
 }
@@ -108,23 +114,14 @@ namespace {
 // messages it refuses, AL and ER answered with CE, NE and SU not answered. `frames` counts what
 // arrived.
 std::unique_ptr<mllp::Listener> honouringPeer(std::atomic<int>& frames, bool accepts = true) {
-  mllp::ListenerConfig config;
-  config.channel = "hospital";
-  config.port = 0;
-  config.stop_timeout = std::chrono::seconds(2);
-  auto listener = std::make_unique<mllp::Listener>(
-      config,
-      [&frames, accepts](std::string frame, const mllp::Peer&) -> std::string {
-        ++frames;
-        auto m = hl7v2::Message::parse(frame);
-        const std::string condition = m ? m->get("MSH-15") : std::string();
-        if (condition == "NE" || condition == (accepts ? "ER" : "SU")) return {};
-        return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|" + std::string(accepts ? "CA" : "CE") + "|" +
-               (m ? m->controlId() : std::string()) + "\r";
-      },
-      [](std::string_view) {});
-  listener->start();
-  return listener;
+  return peerAnswering([&frames, accepts](std::string frame, const mllp::Peer&) -> std::string {
+    ++frames;
+    auto m = hl7v2::Message::parse(frame);
+    const std::string condition = m ? m->get("MSH-15") : std::string();
+    if (condition == "NE" || condition == (accepts ? "ER" : "SU")) return {};
+    return "MSH|^~\\&|HOSP||LAB||20261128||ACK|A1|P|2.5.1\rMSA|" + std::string(accepts ? "CA" : "CE") + "|" +
+           (m ? m->controlId() : std::string()) + "\r";
+  });
 }
 
 std::string enhanced(const std::string& id, const std::string& accept) {
@@ -136,11 +133,7 @@ std::string enhanced(const std::string& id, const std::string& accept) {
 TEST(MllpDestination, AsRequestedWaitsForWhatTheMessagesMsh15AskedFor) {
   std::atomic<int> frames{0};
   auto peer = honouringPeer(frames);
-  runtime::DestinationConfig config;
-  config.name = "hospital";
-  config.type = "mllp";
-  config.host = "127.0.0.1";
-  config.port = peer->port();
+  runtime::DestinationConfig config = hospitalAt(peer->port());
   config.ack_timeout_ms = 300;
   config.accept_acks = "as_requested";
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
@@ -176,11 +169,7 @@ TEST(MllpDestination, AsRequestedWaitsForWhatTheMessagesMsh15AskedFor) {
 TEST(MllpDestination, AlwaysWaitsForAnAckEvenWhenMsh15AsksForNone) {
   std::atomic<int> frames{0};
   auto peer = honouringPeer(frames);
-  runtime::DestinationConfig config;
-  config.name = "hospital";
-  config.type = "mllp";
-  config.host = "127.0.0.1";
-  config.port = peer->port();
+  runtime::DestinationConfig config = hospitalAt(peer->port());
   config.ack_timeout_ms = 300;
   runtime::MllpDestination destination(config, "lab", [](std::string_view) {});
   const auto ne = destination.deliver(1, enhanced("NE1", "NE"));
