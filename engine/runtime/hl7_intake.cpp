@@ -1,6 +1,9 @@
 #include "engine/runtime/hl7_intake.h"
 
+#include <stdexcept>
+
 #include "parsers/hl7v2/ack_builder.h"
+#include "parsers/hl7v2/batch_ack.h"
 #include "parsers/hl7v2/header.h"
 
 namespace ferry::runtime {
@@ -34,6 +37,11 @@ std::string Hl7Intake::ackControlId(std::int64_t id) const {
 }
 
 std::string Hl7Intake::receive(std::string bytes) {
+  if (hl7v2::isBatch(bytes)) {
+    auto answer = receiveBatch(std::move(bytes));
+    if (!answer) throw std::runtime_error("the batch could not be stored");  // no answer: resent
+    return std::move(*answer);
+  }
   Arrival arrival = arrive(std::move(bytes), nowMs());
   store::ReceivedId received;
   try {
@@ -60,6 +68,38 @@ void Hl7Intake::reportNotStored(const std::exception_ptr& error, std::size_t cou
 }
 
 std::vector<std::optional<std::string>> Hl7Intake::receiveAll(std::vector<std::string> frames) {
+  // A batch is committed in a transaction of its own and answered with a batch; the messages
+  // around it share one, as before.
+  std::vector<std::size_t> batches;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (hl7v2::isBatch(frames[i])) batches.push_back(i);
+  }
+  if (batches.empty()) return receiveMessages(std::move(frames));
+  std::vector<std::optional<std::string>> answers(frames.size());
+  std::vector<std::string> messages;
+  std::vector<std::size_t> message_at;
+  for (std::size_t i = 0, b = 0; i < frames.size(); ++i) {
+    if (b < batches.size() && batches[b] == i) {
+      ++b;
+      continue;
+    }
+    messages.push_back(std::move(frames[i]));
+    message_at.push_back(i);
+  }
+  auto message_answers = receiveMessages(std::move(messages));
+  for (std::size_t k = 0; k < message_at.size(); ++k) answers[message_at[k]] = std::move(message_answers[k]);
+  for (const std::size_t i : batches) {
+    try {
+      answers[i] = receiveBatch(std::move(frames[i]));
+    } catch (const std::exception&) {
+      // Not answered: the sender sends the batch again, and what was stored is a duplicate.
+    }
+  }
+  return answers;
+}
+
+std::vector<std::optional<std::string>> Hl7Intake::receiveMessages(std::vector<std::string> frames) {
+  if (frames.empty()) return {};  // an empty batch: nothing to commit
   const std::int64_t now = nowMs();
   std::vector<Arrival> arrivals;
   arrivals.reserve(frames.size());

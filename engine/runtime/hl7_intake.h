@@ -8,6 +8,7 @@
 // are stored as errored and answered with AR; a repeat of the same sender and MSH-10 within the
 // duplicate window is acknowledged but not processed again.
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <optional>
@@ -42,7 +43,15 @@ class Hl7Intake {
   // (its sender sends it again).
   std::vector<std::optional<std::string>> receiveAll(std::vector<std::string> frames);
 
+  // A batch received in one piece (an MLLP frame that starts with FHS or BHS): its messages are
+  // split out (trailer counts checked), committed together and processed as if each had come
+  // alone, and the answer is a response batch holding their ACKs (hl7v2/batch_ack.h); a
+  // problem of the batch itself is BTS-2. nullopt when the messages could not be stored.
+  std::optional<std::string> receiveBatch(std::string bytes);
+
  private:
+  // receiveAll for frames that each hold one message.
+  std::vector<std::optional<std::string>> receiveMessages(std::vector<std::string> frames);
   // One message between its arrival and its acknowledgment.
   struct Arrival {
     std::optional<hl7v2::Message> message;  // empty: the bytes did not parse
@@ -80,6 +89,7 @@ class Hl7Intake {
   Processor& processor_;
   EventBus& bus_;
   const bool honour_accept_ack_;  // an MLLP source with accept_acks "as_requested"
+  std::atomic<std::uint64_t> batches_answered_{0};  // for the response batches' control ids
 };
 
 }  // namespace ferry::runtime

@@ -8,8 +8,6 @@
 
 namespace ferry::hl7v2 {
 
-namespace {
-
 std::string nowTimestamp() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -18,6 +16,8 @@ std::string nowTimestamp() {
   std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S+0000", &tm);
   return buf;
 }
+
+namespace {
 
 // ERL-2 / ELD-2 "segment sequence": which occurrence of its segment id the error is in (the 3rd
 // OBX is 3 wherever it stands), while Error::segment_sequence is the segment's position in the

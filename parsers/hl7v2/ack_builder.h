@@ -19,6 +19,9 @@ enum class AcknowledgmentCode { AA, AE, AR, CA, CE, CR };
 
 std::string_view toString(AcknowledgmentCode code);
 
+// Now as an HL7 DTM in UTC (20261128004147+0000), for the header of what Ferry writes back.
+std::string nowTimestamp();
+
 struct AckOptions {
   std::string control_id;  // MSH-10 of the ACK; Ferry passes its own message id
   std::string timestamp;   // MSH-7 as HL7 DTM; empty = now (UTC)
