@@ -4,12 +4,17 @@
 // Small limits are taken from the input too, so the oversize paths (skip to the next message,
 // skip an oversize MLLP frame) are reached with small inputs.
 //
+// The first FHS and BHS it yields are then answered as a batch received in one MLLP frame is
+// (buildBatchAck): whatever those headers hold, the response batch must read back, with Ferry's
+// own splitter, as exactly the ACKs put in it.
+//
 // Input: byte 0 picks the chunk size (1..256), byte 1 the limits (0 = the defaults), the rest
 // is the stream.
 
 #include <sstream>
 #include <vector>
 
+#include "parsers/hl7v2/batch_ack.h"
 #include "parsers/hl7v2/splitter.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -49,6 +54,34 @@ std::vector<Item> split(ferry::hl7v2::Splitter& splitter, std::string_view input
   return items;
 }
 
+void checkBatchAck(const std::vector<Item>& items) {
+  std::string fhs;
+  std::string bhs;
+  for (const Item& item : items) {
+    if (item.kind != SplitItem::Kind::Envelope) continue;
+    if (fhs.empty() && item.bytes.rfind("FHS", 0) == 0) fhs = item.bytes;
+    if (bhs.empty() && item.bytes.rfind("BHS", 0) == 0) bhs = item.bytes;
+  }
+  if (fhs.empty() && bhs.empty()) return;
+  const std::vector<std::string> acks = {"MSH|^~\\&|A|B|C|D|20261128||ACK|F1|P|2.5.1\rMSA|AA|1\r",
+                                         "MSH|^~\\&|A|B|C|D|20261128||ACK|F2|P|2.5.1\rMSA|AE|2\r"};
+  const std::string response =
+      ferry::hl7v2::buildBatchAck({fhs, bhs}, acks, "BTS-1 declares 3", "FERRY-B1", "20261128");
+  ferry::hl7v2::Splitter splitter{std::string_view(response)};
+  SplitItem item;
+  std::size_t messages = 0;
+  for (std::size_t n = 0; splitter.next(item) && n < 64; ++n) {
+    if (item.kind == SplitItem::Kind::Error) {
+      ferry::fuzz::fail("the response batch does not read back: " + item.error->describe());
+    }
+    if (item.kind == SplitItem::Kind::Message) {
+      ferry::fuzz::check(messages < acks.size() && item.bytes == acks[messages], "the response batch changed an ACK");
+      ++messages;
+    }
+  }
+  ferry::fuzz::check(messages == acks.size(), "the response batch lost an ACK");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -65,6 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input = bytes.rest();
   ferry::hl7v2::Splitter in_memory{input, limits};
   const std::vector<Item> expected = split(in_memory, input);
+  checkBatchAck(expected);
   std::istringstream stream{std::string(input)};
   ferry::hl7v2::Splitter streamed{stream, limits, chunk};
   const std::vector<Item> got = split(streamed, input);
