@@ -9,6 +9,11 @@
 // the other messages stand on their own); a timeout or connection failure does, since HL7 feeds
 // are ordered and the rest would arrive ahead of the lost message.
 //
+// With --batch-frame, each FILE is one HL7 batch (FHS/BHS ... BTS/FTS) sent whole in a single
+// frame, as HL7's batch protocol allows over MLLP; the answer is a response batch, and its ACKs'
+// MSA segments are printed in order (BTS-2, when the receiver commented on the batch, on
+// stderr). Exit status as above, for the ACKs of the response batch.
+//
 // With --accept-acks as_requested, for a receiver that honours MSH-15 (a Ferry channel with
 // source.accept_acks "as_requested"), each message's MSH-15 says what to wait for: NE nothing
 // (the message counts as accepted once written); ER an ACK only on error, so silence until the
@@ -18,6 +23,7 @@
 #include <chrono>
 #include <cstdint>
 #include <fstream>
+#include <iterator>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +33,8 @@
 #include "channels/mllp/sender.h"
 #include "engine/cli/command.h"
 #include "engine/cli/hl7_stream.h"
+#include "parsers/hl7v2/batch_ack.h"
+#include "parsers/hl7v2/element.h"
 #include "parsers/hl7v2/message.h"
 #include "parsers/hl7v2/splitter.h"
 
@@ -38,7 +46,7 @@ using std::chrono::milliseconds;
 
 const char* const kUsage =
     "usage: ferry send --mllp HOST:PORT [--tls [--cert FILE --key FILE] [--ca FILE]] [--timeout MS]\n"
-    "                  [--accept-acks always|as_requested] FILE...\n"
+    "                  [--accept-acks always|as_requested] [--batch-frame] FILE...\n"
     "       ferry send --http URL [--ca FILE] [--cert FILE --key FILE] [--content-type TYPE] FILE...\n";
 
 struct SendOptions {
@@ -47,6 +55,7 @@ struct SendOptions {
   mllp::SenderTls tls;
   milliseconds timeout{10000};
   bool honour_accept_ack = false;  // --accept-acks as_requested
+  bool batch_frame = false;        // --batch-frame: each file is one batch, sent in one frame
   std::vector<std::string> files;
 };
 
@@ -102,6 +111,8 @@ int parseOptions(const Args& args, SendOptions& options) {
       const auto ms = parseNumber(args[++i]);
       if (!ms || *ms == 0) return usageError("--timeout takes a positive number of milliseconds");
       options.timeout = milliseconds(*ms);
+    } else if (arg == "--batch-frame") {
+      options.batch_frame = true;
     } else if (arg == "--accept-acks") {
       const std::string& mode = args[++i];
       if (mode != "always" && mode != "as_requested") return usageError("--accept-acks is 'always' or 'as_requested'");
@@ -178,6 +189,53 @@ Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2:
   return Outcome::Accepted;
 }
 
+// One batch file sent whole in one frame; the response batch's ACKs printed. Line ends become
+// \r, as HL7 segments end.
+Outcome sendBatchFrame(mllp::Sender& sender, const std::string& file, const SendOptions& options) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string frame;
+  frame.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') continue;
+    frame += bytes[i] == '\n' ? '\r' : bytes[i];
+  }
+  if (!hl7v2::isBatch(frame)) {
+    std::cerr << "ferry: " << file << ": --batch-frame needs a file that starts with FHS or BHS\n";
+    return Outcome::Refused;
+  }
+  const mllp::SendResult result = sender.send(frame, options.timeout);
+  if (result.status != mllp::SendStatus::Acked) {
+    std::cerr << "ferry: " << file << ": " << (result.status == mllp::SendStatus::Timeout ? "no answer: " : "not delivered: ")
+              << result.error << '\n';
+    return Outcome::Undelivered;
+  }
+  Outcome outcome = Outcome::Accepted;
+  hl7v2::Splitter splitter{std::string_view(result.response)};
+  hl7v2::SplitItem item;
+  while (splitter.next(item)) {
+    if (item.kind == hl7v2::SplitItem::Kind::Envelope) {
+      bool found = false;
+      const std::string_view comment = item.bytes.substr(0, 3) == "BTS" && item.bytes.size() > 3
+                                           ? hl7v2::nthPiece(item.bytes, item.bytes[3], 3, found)
+                                           : std::string_view();
+      if (!comment.empty()) std::cerr << "ferry: " << file << ": the receiver says of the batch: " << comment << '\n';
+      continue;
+    }
+    auto ack = item.kind == hl7v2::SplitItem::Kind::Message ? hl7v2::Message::parse(item.bytes)
+                                                            : hl7v2::Result<hl7v2::Message>(*item.error);
+    if (!ack || ack->findSegment("MSA") == ack->segmentCount()) {
+      std::cerr << "ferry: " << file << ": an answer in the response cannot be read\n";
+      outcome = Outcome::Refused;
+      continue;
+    }
+    std::cout << ack->segment(ack->findSegment("MSA")).raw() << std::endl;
+    const std::string code = ack->get("MSA-1");
+    if (code != "AA" && code != "CA") outcome = Outcome::Refused;
+  }
+  return outcome;
+}
+
 }  // namespace
 
 int sendCommand(const Args& args) {
@@ -207,6 +265,12 @@ int sendCommand(const Args& args) {
 
   int status = 0;
   for (const std::string& file : options.files) {
+    if (options.batch_frame) {
+      const Outcome outcome = sendBatchFrame(*sender, file, options);
+      if (outcome == Outcome::Undelivered) return 1;
+      if (outcome == Outcome::Refused) status = 1;
+      continue;
+    }
     std::ifstream in(file, std::ios::binary);
     hl7v2::Splitter splitter(in);
     hl7v2::SplitItem item;

@@ -8,6 +8,7 @@
 #include "engine/runtime/engine.h"
 #include "parsers/hl7v2/splitter.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/support/run.h"
 
 // A named namespace: the unity build joins this file with others' helpers of the same names.
 namespace batch_intake_test {
@@ -121,6 +122,27 @@ TEST(BatchIntake, WithAcceptAcksAsRequestedOnlyTheAcksTheMessagesAskForAreInTheB
   ASSERT_GE(r.envelope.size(), 3u);
   EXPECT_EQ(r.envelope[2], "BTS|1");
   EXPECT_EQ(engine.store().countMessagesByStatus().at("processed"), 2);
+  engine.stop();
+}
+
+TEST(BatchIntake, FerrySendBatchFrameSendsAFileWholeAndPrintsTheResponseBatchsAcks) {
+  TempFolder dir;
+  StandInReceiver hospital;
+  Quiet quiet;
+  runtime::Engine engine(test::labConfig(dir, hospital.port(), "after_parse"), quiet.log);
+  engine.start();
+  // Line feeds, as an editor saves a batch file: sent as \r.
+  std::string file = batch({oru("M1"), kAdtWithoutPv1}, "3");
+  for (char& c : file) c = c == '\r' ? '\n' : c;
+  dir.write("elr.hl7", file);
+  const auto r = test::run(test::ferryCommand("send --mllp 127.0.0.1:" + std::to_string(engine.port("lab")) +
+                                              " --batch-frame " + dir.path() + "/elr.hl7"));
+  EXPECT_EQ(r.status, 1) << "one message was refused: " << r.err;
+  EXPECT_EQ(r.out, "MSA|AA|M1\nMSA|AE|BAD1\n");
+  EXPECT_NE(r.err.find("the receiver says of the batch: BTS-1 declares 3 messages but the batch holds 2"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(engine.store().countMessagesByStatus().at("processed"), 1);
   engine.stop();
 }
 
