@@ -196,7 +196,21 @@ canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) c
   return cc;
 }
 
+void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
+  CompositeMemo* const memo = memoFor(cwe);
+  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), out)) return;
+  coding(Pieces(cwe), 1, out);
+  if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), out);
+}
+
 void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
+  CompositeMemo* const memo = memoFor(cwe);
+  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), cc)) return;
+  readConcept(cwe, cc);
+  if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), cc);
+}
+
+void DatatypeReader::readConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
   cc.text.clear();
   if (!cwe.valued()) {
     cc.codings.clear();
@@ -390,6 +404,13 @@ void DatatypeReader::organization(const Element& xon, canonical::Organization& o
 }
 
 void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p) const {
+  CompositeMemo* const memo = memoFor(xcn);
+  if (memo != nullptr && memo->recall(xcn.raw(), xcn.level(), p)) return;
+  readPractitioner(xcn, p);
+  if (memo != nullptr) memo->keep(xcn.raw(), xcn.level(), p);
+}
+
+void DatatypeReader::readPractitioner(const Element& xcn, canonical::Practitioner& p) const {
   // The name of an XCN has no use; the rest is written below or emptied here.
   canonical::HumanName& name = p.name;
   p.identifier.value.clear();

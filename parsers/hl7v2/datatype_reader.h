@@ -14,6 +14,7 @@
 
 #include "engine/canonical/datatypes.h"
 #include "engine/canonical/extension.h"
+#include "parsers/hl7v2/composite_memo.h"
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
@@ -28,6 +29,10 @@ class DatatypeReader {
                  std::vector<Error>& warnings, std::vector<canonical::Extension>& unparsed)
       : message_(message), charset_(charset), errors_(errors), warnings_(warnings),
         unparsed_(unparsed) {}
+
+  // Composite values read before, for a stream normalized into one result (composite_memo.h):
+  // the memo must have been prepared for this reader's message. Without one every value is read.
+  void remember(CompositeMemo* memo) { memo_ = memo; }
 
   // Where the next reads come from, so errors can name segment and field.
   void at(const Segment& segment, int sequence) {
@@ -91,6 +96,9 @@ class DatatypeReader {
   canonical::Coding coding(const Pieces& cwe, int first_component) const;
   // Fills an existing Coding / CodeableConcept (e.g. one built in place in a vector).
   void coding(const Pieces& cwe, int first_component, canonical::Coding& out) const;
+  // The coding of CWE.1-3 of cwe (OBX-6 units), from the memo when it holds these bytes. Like
+  // codeableConcept() and practitioner(), it copies a value the memo kept for the same bytes.
+  void coding(const Element& cwe, canonical::Coding& out) const;
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
   void codeableConcept(const Element& cwe, canonical::CodeableConcept& out) const;
   canonical::Identifier identifier(const Element& cx) const;        // CX
@@ -155,6 +163,14 @@ class DatatypeReader {
   void convertDateTime(const Element& e, int field, canonical::DateTime& out) const;
   // text() of a value outside such a segment: appended as written or decoded.
   void appendOutsidePlainSegment(std::string_view raw, std::string& out) const;
+  // practitioner() of a value the memo does not answer for.
+  void readPractitioner(const Element& xcn, canonical::Practitioner& out) const;
+  // codeableConcept() of a value the memo does not answer for.
+  void readConcept(const Element& cwe, canonical::CodeableConcept& out) const;
+  // The memo, when there is one and value is read as written (see composite_memo.h).
+  CompositeMemo* memoFor(const Element& value) const {
+    return memo_ != nullptr && value.valued() && inPlainSegment(value.raw()) ? memo_ : nullptr;
+  }
   // XPN.2-3 / XCN.3-4 into HumanName::given.
   void givenNames(const Pieces& parts, int first_component, std::vector<std::string>& out) const;
   // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
@@ -204,6 +220,7 @@ class DatatypeReader {
   mutable std::array<RecentDateTime, 2> recent_date_times_{};
   mutable std::size_t next_recent_date_time_ = 0;
 
+  CompositeMemo* memo_ = nullptr;
   const Message& message_;
   CharacterSet charset_;
   std::vector<Error>& errors_;

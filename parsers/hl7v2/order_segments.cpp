@@ -317,13 +317,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
   obs.sub_id.clear();
   reader_.text(s.field(4), obs.sub_id);
   readObservationValue(s, obs);
-  if (const Element units = s.field(6); units.valued()) {
-    reader_.coding(Pieces(units), 1, obs.units);
-  } else {
-    obs.units.system.clear();
-    obs.units.code.clear();
-    obs.units.display.clear();
-  }
+  reader_.coding(s.field(6), obs.units);  // an absent or empty OBX-6 empties the units
   readRange(reader_, s.field(7), obs.reference_range);
   if (const Element flags = s.field(8); flags.valued()) {
     readInterpretations(reader_, flags, obs.interpretations);
