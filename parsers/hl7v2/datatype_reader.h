@@ -96,8 +96,9 @@ class DatatypeReader {
   canonical::Coding coding(const Pieces& cwe, int first_component) const;
   // Fills an existing Coding / CodeableConcept (e.g. one built in place in a vector).
   void coding(const Pieces& cwe, int first_component, canonical::Coding& out) const;
-  // The coding of CWE.1-3 of cwe (OBX-6 units), from the memo when it holds these bytes. Like
-  // codeableConcept() and practitioner(), it copies a value the memo kept for the same bytes.
+  // The coding of CWE.1-3 of cwe (OBX-6 units, PID-10 race, NTE-4), from the memo when it holds
+  // these bytes. Like codeableConcept() and practitioner(), it copies a value the memo kept for
+  // the same bytes.
   void coding(const Element& cwe, canonical::Coding& out) const;
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
   void codeableConcept(const Element& cwe, canonical::CodeableConcept& out) const;

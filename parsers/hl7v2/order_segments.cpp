@@ -285,7 +285,7 @@ void SegmentNormalizer::readNte(const Segment& s) {
   }
   note.source.clear();
   reader_.text(s.field(2), note.source);
-  reader_.coding(Pieces(s.field(4)), 1, note.comment_type);
+  reader_.coding(s.field(4), note.comment_type);
   // A note describes what it follows: the last result, else the last order, else the message.
   note.observation_index = observation_;
   note.order_index = observation_ ? std::nullopt : order_;
