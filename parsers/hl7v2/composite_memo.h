@@ -18,7 +18,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "engine/canonical/clinical.h"
 #include "engine/canonical/datatypes.h"
 #include "parsers/hl7v2/element.h"
 #include "parsers/hl7v2/encoding_characters.h"
@@ -51,10 +53,15 @@ class CompositeMemo {
   bool recall(std::string_view raw, Element::Level level, canonical::CodeableConcept& out) const;
   bool recall(std::string_view raw, Element::Level level, canonical::Coding& out) const;
   bool recall(std::string_view raw, Element::Level level, canonical::Practitioner& out) const;
+  // The OBX-8 flags with their table 0078 interpretations.
+  bool recall(std::string_view raw, Element::Level level,
+              std::vector<canonical::Interpretation>& out) const;
   // Keeps what was read from raw at level, in place of what one of its slots held.
   void keep(std::string_view raw, Element::Level level, const canonical::CodeableConcept& value);
   void keep(std::string_view raw, Element::Level level, const canonical::Coding& value);
   void keep(std::string_view raw, Element::Level level, const canonical::Practitioner& value);
+  void keep(std::string_view raw, Element::Level level,
+            const std::vector<canonical::Interpretation>& value);
 
   // Bytes longer than this are read every time: a CWE with an alternate code is ~60.
   static constexpr std::size_t kMaxRawSize = 80;
@@ -63,6 +70,7 @@ class CompositeMemo {
   static constexpr std::size_t kConceptSlots = 256;  // a test menu, its answers and specimens
   static constexpr std::size_t kCodingSlots = 64;    // units
   static constexpr std::size_t kPractitionerSlots = 64;  // a lab's ordering providers
+  static constexpr std::size_t kInterpretationSlots = 32;  // abnormal flags
 
   struct Key {
     char raw[kMaxRawSize];
@@ -77,10 +85,12 @@ class CompositeMemo {
   using ConceptEntry = Entry<canonical::CodeableConcept>;
   using CodingEntry = Entry<canonical::Coding>;
   using PractitionerEntry = Entry<canonical::Practitioner>;
+  using InterpretationsEntry = Entry<std::vector<canonical::Interpretation>>;
   struct Entries {
     std::array<ConceptEntry, kConceptSlots> concepts{};
     std::array<CodingEntry, kCodingSlots> codings{};
     std::array<PractitionerEntry, kPractitionerSlots> practitioners{};
+    std::array<InterpretationsEntry, kInterpretationSlots> interpretations{};
   };
 
   template <class Value, std::size_t kSlots>

@@ -114,6 +114,17 @@ class DatatypeReader {
   void address(const Element& xad, canonical::Address& out) const;
   void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;  // XTN
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
+  // OBX-8 as the memo kept it for these bytes (flags and their table 0078 interpretations),
+  // copied into out; false when it holds none. keepInterpretations() gives it what was read.
+  bool recallInterpretations(const Element& flags,
+                             std::vector<canonical::Interpretation>& out) const {
+    CompositeMemo* const memo = memoFor(flags);
+    return memo != nullptr && memo->recall(flags.raw(), flags.level(), out);
+  }
+  void keepInterpretations(const Element& flags,
+                           const std::vector<canonical::Interpretation>& read) const {
+    if (CompositeMemo* const memo = memoFor(flags)) memo->keep(flags.raw(), flags.level(), read);
+  }
   void organization(const Element& xon, canonical::Organization& out) const;  // XON, not its address
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;

@@ -80,6 +80,7 @@ void readInterpretation(const DatatypeReader& reader, const Element& flag,
 // thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
+  if (reader.recallInterpretations(flags, out)) return;
   ReusedList<canonical::Interpretation> list(out);
   const char* const begin = flags.raw().data();
   const char* const end = begin + flags.raw().size();
@@ -92,6 +93,7 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
     for (const Element flag : Repetitions(flags)) readInterpretation(reader, firstComponent(flag), list);
   }
   list.finish();
+  reader.keepInterpretations(flags, out);
 }
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.

@@ -72,13 +72,13 @@ TEST(CompositeMemo, OtherDelimitersSplitTheSameBytesAgain) {
   // components, '~' text where '!' separates repetitions, '&' text where '#' separates
   // subcomponents.
   const std::string caret = report("^~\\&", "UNICODE UTF-8", kMenu +
-      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||||F\r");
+      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||H~ZZ^x~L|||F\r");
   const std::string star = report("*~\\&", "UNICODE UTF-8", kMenu +
-      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||||F\r");
+      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||H~ZZ^x~L|||F\r");
   const std::string bang = report("^!\\&", "UNICODE UTF-8", kMenu +
-      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||||F\r");
+      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||H~ZZ^x~L|||F\r");
   const std::string hash = report("^~\\#", "UNICODE UTF-8", kMenu +
-      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||||F\r");
+      "OBX|4|NM|1^a&b~2^c&d^LN||1|x^y&z~w^UCUM||H~ZZ^x~L|||F\r");
   const std::string truncation = report("^~\\&#", "UNICODE UTF-8", kMenu);
   expectEachEqualsFresh({caret, caret, star, star, caret, bang, caret, hash, truncation, caret});
 }
@@ -102,7 +102,7 @@ TEST(CompositeMemo, EscapedAndNullValuesAreReadEveryTime) {
       "OBX|1|NM|2160-0^Creat\\S\\SerPl\\F\\mCnc^LN^CREA^Creatinine^L||1.24|mg\\T\\dL^^UCUM||N|||F\r"
       "OBX|2|CWE|5802-4^Nitrite \\X41\\ Ur\\E\\^LN||260385009^Neg\\R\\ative^SCT|||N|||F\r"
       "OBX|3|NM|\"\"||1|\"\"||N|||F\r"
-      "OBX|4|NM|||1|||N|||F\r"
+      "OBX|4|NM|||1|||N\\S\\H~\"\"|||F\r"
       "OBX|5|NM|2160-0^^^^^^^^original text||1|^^UCUM~mg^^UCUM||N|||F\r"
       "OBX|6|NM|777-3^Platelets^LN||1||||||F|||||1234567893^Rivera\\S\\Marco^^^Dr^^^NPI\r" +
       kMenu);
@@ -151,6 +151,17 @@ TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {
                           practitioner_recalled));
   EXPECT_EQ(practitioner_recalled, practitioner_read);
 
+  std::vector<canonical::Interpretation> flags_read(2);
+  flags_read[0].v2 = "H";
+  flags_read[0].fhir = {"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "H",
+                        "High"};
+  flags_read[1].v2 = "ZZ";
+  memo.keep("H~ZZ", hl7v2::Element::Level::Field, flags_read);
+  std::vector<canonical::Interpretation> flags_recalled(3);
+  ASSERT_TRUE(memo.recall("H~ZZ", hl7v2::Element::Level::Field, flags_recalled));
+  EXPECT_EQ(flags_recalled, flags_read);
+  EXPECT_FALSE(memo.recall("H~Z", hl7v2::Element::Level::Field, flags_recalled));
+
   // The same delimiters and character set keep the entries; others drop them.
   ASSERT_TRUE(memo.prepare(standard, hl7v2::CharacterSet::Utf8));
   EXPECT_TRUE(memo.recall("mg/dL^^UCUM", hl7v2::Element::Level::Field, units_recalled));
@@ -160,6 +171,7 @@ TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {
   EXPECT_FALSE(memo.recall("mg/dL^^UCUM", hl7v2::Element::Level::Field, units_recalled));
   EXPECT_FALSE(memo.recall("1234567893^Rivera^Marco^^^^^^NPI", hl7v2::Element::Level::Repetition,
                            practitioner_recalled));
+  EXPECT_FALSE(memo.recall("H~ZZ", hl7v2::Element::Level::Field, flags_recalled));
   memo.keep("mg/dL^^UCUM", hl7v2::Element::Level::Field, units_read);
   ASSERT_TRUE(memo.prepare(star, hl7v2::CharacterSet::Ascii));
   EXPECT_FALSE(memo.recall("mg/dL^^UCUM", hl7v2::Element::Level::Field, units_recalled));
