@@ -1,9 +1,10 @@
 #pragma once
-// Composite values (CWE, XCN) a reader has already built, kept by the bytes they were read from.
-// A lab feed repeats its test menu (OBX-3), its units (OBX-6), its coded answers and its
-// ordering and attending clinicians from result to result and from message to message, so most
-// such fields of a stream are bytes read before: a repeat is copied from here instead of being
-// split into components and its coding system or assigning authority looked up.
+// Composite values (CWE, XCN, OBX-8 flags) a reader has already built, kept by the bytes they
+// were read from. A lab feed repeats its test menu (OBX-3), its units (OBX-6), its coded answers
+// and flags and its ordering and attending clinicians from result to result and from message to
+// message, so most such fields of a stream are bytes read before: a repeat is copied from here
+// instead of being split into components and its coding system, table 0078 row or assigning
+// authority looked up.
 //
 // Only values that read as written are kept (a segment without the escape character and
 // without bytes outside ASCII, in a message whose text needs no widening): what they give is
@@ -100,7 +101,7 @@ class CompositeMemo {
   static void keepIn(std::array<Entry<Value>, kSlots>& entries, std::string_view raw,
                      Element::Level level, const Value& value);
 
-  // Allocated when a second message is prepared for (~70 KB): a result made for one message
+  // Allocated when a second message is prepared for (~80 KB): a result made for one message
   // never pays for it.
   std::unique_ptr<Entries> entries_;
   EncodingCharacters encoding_;
