@@ -8,6 +8,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ferry::canonical {
 
 // Length of the well-formed UTF-8 sequence that starts at text[at] (1 to 4), 0 when the bytes
@@ -42,10 +46,20 @@ inline std::size_t utf8SequenceAt(std::string_view text, std::size_t at) {
 }
 
 // Offset of the first byte of text that is not part of well-formed UTF-8; text.size() when
-// none is. ASCII, nearly all the text there is, is skipped 8 bytes at a time.
+// none is. ASCII, nearly all the text there is, is skipped 16 bytes at a time (one movemask of
+// the high bits), then 8.
 inline std::size_t firstInvalidUtf8(std::string_view text) {
   std::size_t at = 0;
   while (at < text.size()) {
+#if defined(__SSE2__)
+    if (text.size() - at >= 16) {
+      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+      if (_mm_movemask_epi8(block) == 0) {
+        at += 16;
+        continue;
+      }
+    }
+#endif
     if (text.size() - at >= 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, text.data() + at, 8);

@@ -196,7 +196,21 @@ canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) c
   return cc;
 }
 
+void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
+  CompositeMemo* const memo = memoFor(cwe);
+  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), out)) return;
+  coding(Pieces(cwe), 1, out);
+  if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), out);
+}
+
 void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
+  CompositeMemo* const memo = memoFor(cwe);
+  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), cc)) return;
+  readConcept(cwe, cc);
+  if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), cc);
+}
+
+void DatatypeReader::readConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
   cc.text.clear();
   if (!cwe.valued()) {
     cc.codings.clear();
@@ -355,15 +369,17 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
   // XTN.1 is the formatted number of older versions; later ones split it into parts.
   text(parts[1], cp.value);
   if (cp.value.empty()) {
-    const std::string country = text(parts[5]);
-    const std::string area = text(parts[6]);
-    const std::string local = text(parts[7]);
-    const std::string extension = text(parts[8]);
-    // "+1 (217) 555-0123 x42", appended piece by piece (no temporaries).
+    // Views of the parts as written (decoded into a scratch only when they need it), in the
+    // order text() would read them; "+1 (217) 555-0123 x42", appended piece by piece.
+    std::string scratch[4];
+    const std::string_view country = decoded(parts[5], scratch[0]);
+    const std::string_view area = decoded(parts[6], scratch[1]);
+    const std::string_view local = decoded(parts[7], scratch[2]);
+    const std::string_view extension = decoded(parts[8], scratch[3]);
     if (!country.empty()) ((cp.value += '+') += country) += ' ';
     if (!area.empty()) ((cp.value += '(') += area) += ") ";
     if (local.size() == 7) {
-      (cp.value.append(local, 0, 3) += '-').append(local, 3);
+      (cp.value.append(local.substr(0, 3)) += '-').append(local.substr(3));
     } else {
       cp.value += local;
     }
@@ -390,6 +406,13 @@ void DatatypeReader::organization(const Element& xon, canonical::Organization& o
 }
 
 void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p) const {
+  CompositeMemo* const memo = memoFor(xcn);
+  if (memo != nullptr && memo->recall(xcn.raw(), xcn.level(), p)) return;
+  readPractitioner(xcn, p);
+  if (memo != nullptr) memo->keep(xcn.raw(), xcn.level(), p);
+}
+
+void DatatypeReader::readPractitioner(const Element& xcn, canonical::Practitioner& p) const {
   // The name of an XCN has no use; the rest is written below or emptied here.
   canonical::HumanName& name = p.name;
   p.identifier.value.clear();

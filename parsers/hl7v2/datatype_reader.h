@@ -14,6 +14,7 @@
 
 #include "engine/canonical/datatypes.h"
 #include "engine/canonical/extension.h"
+#include "parsers/hl7v2/composite_memo.h"
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
@@ -28,6 +29,10 @@ class DatatypeReader {
                  std::vector<Error>& warnings, std::vector<canonical::Extension>& unparsed)
       : message_(message), charset_(charset), errors_(errors), warnings_(warnings),
         unparsed_(unparsed) {}
+
+  // Composite values read before, for a stream normalized into one result (composite_memo.h):
+  // the memo must have been prepared for this reader's message. Without one every value is read.
+  void remember(CompositeMemo* memo) { memo_ = memo; }
 
   // Where the next reads come from, so errors can name segment and field.
   void at(const Segment& segment, int sequence) {
@@ -91,6 +96,10 @@ class DatatypeReader {
   canonical::Coding coding(const Pieces& cwe, int first_component) const;
   // Fills an existing Coding / CodeableConcept (e.g. one built in place in a vector).
   void coding(const Pieces& cwe, int first_component, canonical::Coding& out) const;
+  // The coding of CWE.1-3 of cwe (OBX-6 units, PID-10 race, NTE-4), from the memo when it holds
+  // these bytes. Like codeableConcept() and practitioner(), it copies a value the memo kept for
+  // the same bytes.
+  void coding(const Element& cwe, canonical::Coding& out) const;
   canonical::CodeableConcept codeableConcept(const Element& cwe) const;
   void codeableConcept(const Element& cwe, canonical::CodeableConcept& out) const;
   canonical::Identifier identifier(const Element& cx) const;        // CX
@@ -105,6 +114,17 @@ class DatatypeReader {
   void address(const Element& xad, canonical::Address& out) const;
   void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;  // XTN
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
+  // OBX-8 as the memo kept it for these bytes (flags and their table 0078 interpretations),
+  // copied into out; false when it holds none. keepInterpretations() gives it what was read.
+  bool recallInterpretations(const Element& flags,
+                             std::vector<canonical::Interpretation>& out) const {
+    CompositeMemo* const memo = memoFor(flags);
+    return memo != nullptr && memo->recall(flags.raw(), flags.level(), out);
+  }
+  void keepInterpretations(const Element& flags,
+                           const std::vector<canonical::Interpretation>& read) const {
+    if (CompositeMemo* const memo = memoFor(flags)) memo->keep(flags.raw(), flags.level(), read);
+  }
   void organization(const Element& xon, canonical::Organization& out) const;  // XON, not its address
 
   void recordError(ErrorCode code, int field, const Element& e, std::string text) const;
@@ -155,6 +175,14 @@ class DatatypeReader {
   void convertDateTime(const Element& e, int field, canonical::DateTime& out) const;
   // text() of a value outside such a segment: appended as written or decoded.
   void appendOutsidePlainSegment(std::string_view raw, std::string& out) const;
+  // practitioner() of a value the memo does not answer for.
+  void readPractitioner(const Element& xcn, canonical::Practitioner& out) const;
+  // codeableConcept() of a value the memo does not answer for.
+  void readConcept(const Element& cwe, canonical::CodeableConcept& out) const;
+  // The memo, when there is one and value is read as written (see composite_memo.h).
+  CompositeMemo* memoFor(const Element& value) const {
+    return memo_ != nullptr && value.valued() && inPlainSegment(value.raw()) ? memo_ : nullptr;
+  }
   // XPN.2-3 / XCN.3-4 into HumanName::given.
   void givenNames(const Pieces& parts, int first_component, std::vector<std::string>& out) const;
   // Unescapes raw and widens it to UTF-8 from the message's character set, appending to out.
@@ -204,6 +232,7 @@ class DatatypeReader {
   mutable std::array<RecentDateTime, 2> recent_date_times_{};
   mutable std::size_t next_recent_date_time_ = 0;
 
+  CompositeMemo* memo_ = nullptr;
   const Message& message_;
   CharacterSet charset_;
   std::vector<Error>& errors_;

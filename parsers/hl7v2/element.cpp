@@ -1,5 +1,8 @@
 #include "parsers/hl7v2/element.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/scan.h"
 
@@ -53,6 +56,32 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       }
     }
     p = stop_mask != 0 ? end : p + block.n;
+  }
+  // The last 1-7 bytes of a composite of 8 bytes or more: one 8-byte load that ends where the
+  // composite ends, its masks shifted past the bytes already seen, instead of a byte at a time.
+  if (p < end && end - composite.raw_.data() >= 8) {
+    std::uint64_t last = 0;
+    std::memcpy(&last, end - 8, 8);
+    const __m128i bytes = _mm_cvtsi64_si128(static_cast<long long>(last));
+    const unsigned seen = 8 - static_cast<unsigned>(end - p);
+    unsigned seps = (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, separators))) &
+                     0xFFu) >> seen;
+    const unsigned stop_mask =
+        stop != '\0'
+            ? (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, stops))) & 0xFFu) >> seen
+            : 0u;
+    if (stop_mask != 0) {
+      const int at = __builtin_ctz(stop_mask);
+      end = p + at;
+      seps &= (1u << at) - 1;
+    }
+    for (; seps != 0; seps &= seps - 1) {
+      if (!cut(p + __builtin_ctz(seps))) {
+        count_ = count;
+        return;
+      }
+    }
+    p = end;
   }
 #endif
   for (; p < end; ++p) {

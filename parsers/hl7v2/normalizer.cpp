@@ -181,6 +181,7 @@ void normalize(const Message& message, Normalized& result) {
   HeaderFacts facts;
   result.errors = checkHeader(message, facts);
   DatatypeReader reader(message, facts.charset, result.errors, result.warnings, out.extensions);
+  if (result.memo.prepare(message.encoding(), facts.charset)) reader.remember(&result.memo);
   readHeader(message, facts, reader, out.header);
 
   const auto& header = out.header;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/canonical/message.h"
+#include "parsers/hl7v2/composite_memo.h"
 #include "parsers/hl7v2/error.h"
 #include "parsers/hl7v2/message.h"
 #include "parsers/hl7v2/spares.h"
@@ -26,6 +27,7 @@ struct Normalized {
   bool ok() const { return errors.empty(); }
   // Not part of the result: what normalize(message, into) keeps for the next message.
   Spares spares;
+  CompositeMemo memo;
 };
 
 Normalized normalize(const Message& message);

@@ -1,7 +1,7 @@
 // Orders and results: ORC, OBR, OBX, NTE, SPM.
-#include <charconv>
 #include <cstdint>
 
+#include "parsers/hl7v2/numeric.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/hl7v2/reused_list.h"
@@ -12,75 +12,6 @@
 namespace ferry::hl7v2 {
 
 namespace {
-
-// Appends the decimal digits from p on to mantissa; returns where they end.
-const char* readDigits(const char* p, const char* end, std::uint64_t& mantissa) {
-  for (; p != end && *p >= '0' && *p <= '9'; ++p) {
-    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
-  }
-  return p;
-}
-
-// The usual shape of a lab number, [-]digits[.digits] with at most 15 digits, read without
-// std::from_chars: the digits as an integer and the power of ten are then both exact doubles,
-// so one IEEE division rounds correctly and gives the very double from_chars would. Other
-// shapes (exponents, longer mantissas, ".5", "inf") answer nullopt and take the general path.
-std::optional<double> readPlainDecimal(std::string_view text) {
-  static constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  constexpr std::ptrdiff_t kMaxDigits = 15;
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  const bool negative = p != end && *p == '-';
-  if (negative) ++p;
-  // The integer part and the fraction in two loops, with no per-digit test of which part it is
-  // in. A mantissa of more than 15 digits may wrap here, but is then rejected below.
-  std::uint64_t mantissa = 0;
-  const char* const integer = p;
-  p = readDigits(p, end, mantissa);
-  const std::ptrdiff_t integer_digits = p - integer;
-  std::ptrdiff_t decimals = 0;
-  if (p != end) {
-    if (*p != '.') return std::nullopt;
-    const char* const fraction = ++p;
-    p = readDigits(p, end, mantissa);
-    decimals = p - fraction;
-    if (p != end || decimals == 0) return std::nullopt;  // "5.", "1.2.3", "1.5e3"
-  }
-  if (integer_digits == 0 || integer_digits + decimals > kMaxDigits) return std::nullopt;  // "", "-", ".5"
-  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
-  return negative ? -value : value;
-}
-
-std::optional<double> readNumber(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (const std::optional<double> plain = readPlainDecimal(text)) return plain;
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
-
-// OBX-7 read in place: the text as sent, then its bounds. "70-99" gives both bounds, "<5" or
-// "<=5" an upper one, ">10" a lower one; other text none.
-void readRange(const DatatypeReader& reader, const Element& e, canonical::ReferenceRange& range) {
-  range.text.clear();
-  range.low.reset();
-  range.high.reset();
-  reader.text(e, range.text);
-  const std::string_view t = range.text;
-  if (!t.empty() && (t.front() == '<' || t.front() == '>')) {
-    const std::size_t skip = t.size() > 1 && t[1] == '=' ? 2 : 1;
-    const auto bound = readNumber(t.substr(skip));
-    (t.front() == '<' ? range.high : range.low) = bound;
-  } else if (const std::size_t dash = t.find('-', 1); dash != std::string_view::npos) {
-    range.low = readNumber(t.substr(0, dash));
-    range.high = readNumber(t.substr(dash + 1));
-    if (!range.low || !range.high) range.low = range.high = std::nullopt;
-  }
-}
 
 // Table 0078 maps every flag into the v3-ObservationInterpretation system: copying it from one
 // CodeSystem made once shares the URI without looking it up again for every result, and a
@@ -149,6 +80,7 @@ void readInterpretation(const DatatypeReader& reader, const Element& flag,
 // thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
+  if (reader.recallInterpretations(flags, out)) return;
   ReusedList<canonical::Interpretation> list(out);
   const char* const begin = flags.raw().data();
   const char* const end = begin + flags.raw().size();
@@ -161,6 +93,7 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
     for (const Element flag : Repetitions(flags)) readInterpretation(reader, firstComponent(flag), list);
   }
   list.finish();
+  reader.keepInterpretations(flags, out);
 }
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
@@ -270,7 +203,7 @@ void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observ
   if (!text || !values.valued()) spares_.text.keep(v.text);
   if (number) {
     reader_.text(firstRepetition(values), v.decimal);
-    v.number = readNumber(v.decimal);
+    v.number = readNumeric(v.decimal);
     if (!v.decimal.empty() && !v.number) {
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
     }
@@ -317,14 +250,8 @@ void SegmentNormalizer::readObx(const Segment& s) {
   obs.sub_id.clear();
   reader_.text(s.field(4), obs.sub_id);
   readObservationValue(s, obs);
-  if (const Element units = s.field(6); units.valued()) {
-    reader_.coding(Pieces(units), 1, obs.units);
-  } else {
-    obs.units.system.clear();
-    obs.units.code.clear();
-    obs.units.display.clear();
-  }
-  readRange(reader_, s.field(7), obs.reference_range);
+  reader_.coding(s.field(6), obs.units);  // an absent or empty OBX-6 empties the units
+  readReferenceRange(reader_, s.field(7), obs.reference_range);
   if (const Element flags = s.field(8); flags.valued()) {
     readInterpretations(reader_, flags, obs.interpretations);
   } else {
@@ -360,7 +287,7 @@ void SegmentNormalizer::readNte(const Segment& s) {
   }
   note.source.clear();
   reader_.text(s.field(2), note.source);
-  reader_.coding(Pieces(s.field(4)), 1, note.comment_type);
+  reader_.coding(s.field(4), note.comment_type);
   // A note describes what it follows: the last result, else the last order, else the message.
   note.observation_index = observation_;
   note.order_index = observation_ ? std::nullopt : order_;

@@ -103,7 +103,7 @@ void SegmentNormalizer::readPid(const Segment& s) {
   }
   for (const Element repetition : Repetitions(s.field(10))) {
     canonical::Coding& race = races_.next();
-    reader_.coding(Pieces(repetition), 1, race);
+    reader_.coding(repetition, race);
     if (race.code.empty()) races_.dropLast();
   }
   for (const Element repetition : Repetitions(s.field(11))) {
@@ -119,11 +119,11 @@ void SegmentNormalizer::readPid(const Segment& s) {
       if (cp.value.empty()) telecom_.dropLast();
     }
   }
-  reader_.coding(Pieces(s.field(16).repetition(1)), 1, p.marital_status);
+  reader_.coding(s.field(16).repetition(1), p.marital_status);
   reader_.identifier(s.field(18).repetition(1), p.account_number);
   for (const Element repetition : Repetitions(s.field(22))) {
     canonical::Coding& ethnicity = ethnicities_.next();
-    reader_.coding(Pieces(repetition), 1, ethnicity);
+    reader_.coding(repetition, ethnicity);
     if (ethnicity.code.empty()) ethnicities_.dropLast();
   }
   readPidSupplement(s);

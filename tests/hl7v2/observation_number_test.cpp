@@ -1,6 +1,6 @@
-// OBX-5 of type NM (and the bounds of OBX-7) read as numbers: the usual lab shapes take a path of
-// their own (order_segments.cpp, readPlainDecimal), which must give exactly the double that
-// std::from_chars gives for the same text, and leave every other shape to it.
+// OBX-5 of type NM (and the bounds of OBX-7) read as numbers: the usual lab shapes take paths of
+// their own (numeric.cpp: readNumeric's one pass, readPlainDecimal), which must give exactly the
+// double that std::from_chars gives for the same text, and leave every other shape to it.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -64,7 +64,9 @@ TEST(ObservationNumber, EveryShapeReadsAsFromCharsReadsIt) {
   for (const std::string text :
        {"0", "5", "-3", "+4.25", " 7 ", "1.24", "0.60", "-0.0", "107", "12345678901234.5",
         "123456789012345", "1234567890123456", "0.000000000000001", "1.5e3", ".5", "5.", "-",
-        "1.2.3", "--1", "1,5", "inf", "nan", "0x10", "1-", "- 1", "00012.50"}) {
+        "1.2.3", "--1", "1,5", "inf", "nan", "0x10", "1-", "- 1", "00012.50", "999999999999999",
+        "99999999999999.9", "9.99999999999999", "1.00000000000001", "0.1", "1e5", "1 ", "+1.5",
+        "12.", "1..2", "1.-2", "\xd9\xa3"}) {
     expectSameNumber(numberOf(text), fromChars(text), text);
   }
 }

@@ -1,0 +1,166 @@
+#include "parsers/hl7v2/composite_memo.h"
+
+#include <cstring>
+
+#include "parsers/hl7v2/scan.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+bool sameDelimiters(const EncodingCharacters& a, const EncodingCharacters& b) {
+  return a.field == b.field && a.component == b.component && a.repetition == b.repetition &&
+         a.escape == b.escape && a.subcomponent == b.subcomponent && a.truncation == b.truncation;
+}
+
+// Each value has two slots it may be kept in, both taken from one mix of its size and its first
+// and last eight bytes: with a single slot, two codes of a menu that share it would push each
+// other out on every result.
+std::uint64_t mix(std::string_view raw) {
+  const std::size_t n = raw.size();
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;
+  if (n >= 8) {
+    std::memcpy(&first, raw.data(), 8);
+    std::memcpy(&last, raw.data() + n - 8, 8);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) first = first << 8 | static_cast<unsigned char>(raw[i]);
+  }
+  return (first ^ (last * 0x9E3779B97F4A7C15ull) ^ n) * 0xD6E8FEB86659FD93ull;
+}
+
+template <std::size_t kSlots>
+std::size_t firstSlot(std::uint64_t mixed) {
+  return static_cast<std::size_t>(mixed >> 48) & (kSlots - 1);
+}
+
+template <std::size_t kSlots>
+std::size_t secondSlot(std::uint64_t mixed) {
+  return static_cast<std::size_t>(mixed >> 32) & (kSlots - 1);
+}
+
+// out = kept, member by member: a string assigned from another keeps its block and copies
+// without the checks of an append, and a coding that already shares a well-known system keeps
+// it.
+void copyCoding(const canonical::Coding& kept, canonical::Coding& out) {
+  out.code = kept.code;
+  out.display = kept.display;
+  if (&out.system.str() != &kept.system.str()) out.system = kept.system;
+}
+
+// out = kept, as copyCoding. Comparing the texts first, though most results repeat the flag the
+// result at the same position had, cost more than it saved (73,103 against 73,032 a message).
+void copyInterpretation(const canonical::Interpretation& kept, canonical::Interpretation& out) {
+  out.v2 = kept.v2;
+  copyCoding(kept.fhir, out.fhir);
+}
+
+}  // namespace
+
+bool CompositeMemo::prepare(const EncodingCharacters& enc, CharacterSet charset) {
+  if (!started_) {
+    started_ = true;
+  } else if (entries_ == nullptr) {
+    entries_ = std::make_unique<Entries>();
+  } else if (!sameDelimiters(enc, encoding_) || charset != charset_) {
+    // Bytes read again under other delimiters split differently: forget every entry.
+    for (ConceptEntry& entry : entries_->concepts) entry.key.size = 0;
+    for (CodingEntry& entry : entries_->codings) entry.key.size = 0;
+    for (PractitionerEntry& entry : entries_->practitioners) entry.key.size = 0;
+    for (InterpretationsEntry& entry : entries_->interpretations) entry.key.size = 0;
+  }
+  encoding_ = enc;
+  charset_ = charset;
+  return entries_ != nullptr;
+}
+
+template <class Value, std::size_t kSlots>
+const CompositeMemo::Entry<Value>* CompositeMemo::find(
+    const std::array<Entry<Value>, kSlots>& entries, std::string_view raw, Element::Level level) {
+  const auto matches = [&](const Key& key) {
+    return key.size != 0 && key.level == level &&
+           sameBytes(std::string_view(key.raw, key.size), raw);
+  };
+  const std::uint64_t mixed = mix(raw);
+  const Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
+  if (matches(first.key)) return &first;
+  const Entry<Value>& second = entries[secondSlot<kSlots>(mixed)];
+  return matches(second.key) ? &second : nullptr;
+}
+
+// Keeps value in a free one of raw's two slots, else in the first.
+template <class Value, std::size_t kSlots>
+void CompositeMemo::keepIn(std::array<Entry<Value>, kSlots>& entries, std::string_view raw,
+                           Element::Level level, const Value& value) {
+  if (raw.empty() || raw.size() > kMaxRawSize) return;
+  const std::uint64_t mixed = mix(raw);
+  Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
+  Entry<Value>& second = entries[secondSlot<kSlots>(mixed)];
+  Entry<Value>& entry = first.key.size != 0 && second.key.size == 0 ? second : first;
+  std::memcpy(entry.key.raw, raw.data(), raw.size());
+  entry.key.size = raw.size();
+  entry.key.level = level;
+  entry.value = value;
+}
+
+bool CompositeMemo::recall(std::string_view raw, Element::Level level,
+                           canonical::CodeableConcept& out) const {
+  const ConceptEntry* entry = find(entries_->concepts, raw, level);
+  if (entry == nullptr) return false;
+  const canonical::CodeableConcept& kept = entry->value;
+  out.text = kept.text;
+  // Room for two codings, as DatatypeReader::codeableConcept makes it.
+  const std::size_t count = kept.codings.size();
+  if (count != 0 && out.codings.capacity() < 2) out.codings.reserve(2);
+  if (out.codings.size() != count) out.codings.resize(count);
+  for (std::size_t i = 0; i < count; ++i) copyCoding(kept.codings[i], out.codings[i]);
+  return true;
+}
+
+bool CompositeMemo::recall(std::string_view raw, Element::Level level,
+                           canonical::Coding& out) const {
+  const CodingEntry* entry = find(entries_->codings, raw, level);
+  if (entry == nullptr) return false;
+  copyCoding(entry->value, out);
+  return true;
+}
+
+bool CompositeMemo::recall(std::string_view raw, Element::Level level,
+                           canonical::Practitioner& out) const {
+  const PractitionerEntry* entry = find(entries_->practitioners, raw, level);
+  if (entry == nullptr) return false;
+  out = entry->value;
+  return true;
+}
+
+bool CompositeMemo::recall(std::string_view raw, Element::Level level,
+                           std::vector<canonical::Interpretation>& out) const {
+  const InterpretationsEntry* entry = find(entries_->interpretations, raw, level);
+  if (entry == nullptr) return false;
+  const std::vector<canonical::Interpretation>& kept = entry->value;
+  if (out.size() != kept.size()) out.resize(kept.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) copyInterpretation(kept[i], out[i]);
+  return true;
+}
+
+void CompositeMemo::keep(std::string_view raw, Element::Level level,
+                         const canonical::CodeableConcept& value) {
+  keepIn(entries_->concepts, raw, level, value);
+}
+
+void CompositeMemo::keep(std::string_view raw, Element::Level level,
+                         const canonical::Coding& value) {
+  keepIn(entries_->codings, raw, level, value);
+}
+
+void CompositeMemo::keep(std::string_view raw, Element::Level level,
+                         const canonical::Practitioner& value) {
+  keepIn(entries_->practitioners, raw, level, value);
+}
+
+void CompositeMemo::keep(std::string_view raw, Element::Level level,
+                         const std::vector<canonical::Interpretation>& value) {
+  keepIn(entries_->interpretations, raw, level, value);
+}
+
+}  // namespace ferry::hl7v2

@@ -1,0 +1,120 @@
+#include "parsers/hl7v2/numeric.h"
+
+#include <charconv>
+#include <cstdint>
+
+#include "parsers/hl7v2/scan.h"
+
+namespace ferry::hl7v2 {
+
+namespace {
+
+constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
+// Appends the decimal digits from p on to mantissa; returns where they end.
+const char* readDigits(const char* p, const char* end, std::uint64_t& mantissa) {
+  for (; p != end && *p >= '0' && *p <= '9'; ++p) {
+    mantissa = mantissa * 10 + static_cast<std::uint64_t>(*p - '0');
+  }
+  return p;
+}
+
+// The usual shape of a lab number, [-]digits[.digits] with at most 15 digits, read without
+// std::from_chars: the digits as an integer and the power of ten are then both exact doubles,
+// so one IEEE division rounds correctly and gives the very double from_chars would. Other
+// shapes (exponents, longer mantissas, ".5", "inf") answer nullopt and take the general path.
+std::optional<double> readPlainDecimal(std::string_view text) {
+  constexpr std::ptrdiff_t kMaxDigits = 15;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const bool negative = p != end && *p == '-';
+  if (negative) ++p;
+  // The integer part and the fraction in two loops, with no per-digit test of which part it is
+  // in. A mantissa of more than 15 digits may wrap here, but is then rejected below.
+  std::uint64_t mantissa = 0;
+  const char* const integer = p;
+  p = readDigits(p, end, mantissa);
+  const std::ptrdiff_t integer_digits = p - integer;
+  std::ptrdiff_t decimals = 0;
+  if (p != end) {
+    if (*p != '.') return std::nullopt;
+    const char* const fraction = ++p;
+    p = readDigits(p, end, mantissa);
+    decimals = p - fraction;
+    if (p != end || decimals == 0) return std::nullopt;  // "5.", "1.2.3", "1.5e3"
+  }
+  if (integer_digits == 0 || integer_digits + decimals > kMaxDigits) return std::nullopt;  // "", "-", ".5"
+  const double value = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+  return negative ? -value : value;
+}
+
+// The general path: spaces, signs, exponents, long mantissas.
+std::optional<double> readGeneralNumber(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (const std::optional<double> plain = readPlainDecimal(text)) return plain;
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<double> readNumeric(std::string_view text) {
+  // Nearly every lab number is digits[.digits] of at most 15 characters, without sign or
+  // spaces ("1.24", "107"): read in one pass. It is the shape readPlainDecimal accepts without
+  // trimming, with at most 15 digits, so the value is the same exact quotient; every other text
+  // takes the general path.
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  if (text.size() - 1 < 15) {  // 1 to 15 bytes (an empty text wraps around)
+    std::uint64_t mantissa = 0;
+    unsigned digit = 0;
+    while (p != end && (digit = static_cast<unsigned>(*p) - '0') < 10) {
+      mantissa = mantissa * 10 + digit;
+      ++p;
+    }
+    if (p == end) return static_cast<double>(mantissa);
+    if (*p == '.' && p != text.data()) {
+      const char* const fraction = ++p;
+      while (p != end && (digit = static_cast<unsigned>(*p) - '0') < 10) {
+        mantissa = mantissa * 10 + digit;
+        ++p;
+      }
+      if (p == end && p != fraction) {
+        return static_cast<double>(mantissa) / kPowersOfTen[p - fraction];
+      }
+    }
+  }
+  return readGeneralNumber(text);
+}
+
+void readReferenceRange(const DatatypeReader& reader, const Element& e,
+                        canonical::ReferenceRange& range) {
+  range.text.clear();
+  range.low.reset();
+  range.high.reset();
+  reader.text(e, range.text);
+  const std::string_view t = range.text;
+  if (t.empty()) return;
+  if (t.front() == '<' || t.front() == '>') {
+    const std::size_t skip = t.size() > 1 && t[1] == '=' ? 2 : 1;
+    const auto bound = readNumeric(t.substr(skip));
+    (t.front() == '<' ? range.high : range.low) = bound;
+    return;
+  }
+  // The dash after the first character ("-5" alone is no range), found in line: ranges are a
+  // few bytes, where a call to memchr cost more than the search.
+  const char* const begin = t.data();
+  const char* const dash = findChar(begin + 1, begin + t.size(), '-');
+  if (dash == begin + t.size()) return;
+  const std::size_t at = static_cast<std::size_t>(dash - begin);
+  range.low = readNumeric(t.substr(0, at));
+  range.high = readNumeric(t.substr(at + 1));
+  if (!range.low || !range.high) range.low = range.high = std::nullopt;
+}
+
+}  // namespace ferry::hl7v2
