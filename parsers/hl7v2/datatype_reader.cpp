@@ -378,7 +378,11 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
     const std::string_view extension = decoded(parts[8], scratch[3]);
     if (!country.empty()) ((cp.value += '+') += country) += ' ';
     if (!area.empty()) ((cp.value += '(') += area) += ") ";
-    if (local.size() == 7) {
+    // Seven digits are a North American local number, written 555-0123; anything else (it may
+    // hold multi-byte UTF-8, which a dash after byte 3 would cut in two) is kept as it is.
+    const bool seven_digits =
+        local.size() == 7 && local.find_first_not_of("0123456789") == std::string_view::npos;
+    if (seven_digits) {
       (cp.value.append(local.substr(0, 3)) += '-').append(local.substr(3));
     } else {
       cp.value += local;

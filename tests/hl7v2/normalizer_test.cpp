@@ -246,6 +246,19 @@ TEST(Normalizer, EventFromEvn1IsUtf8) {
   EXPECT_EQ(n.message.header.trigger_event, "A0\xC3\xA9\xC3\xBF" "1");
 }
 
+// XTN.7 of seven digits is written 555-0123; seven bytes of anything else are kept whole. A
+// Latin-1 local number widens to seven UTF-8 bytes, and a dash after the third cut a character
+// in two, so the canonical JSON was not UTF-8 (found by scripts/fuzz.sh hl7v2_message).
+TEST(Normalizer, ALocalNumberThatIsNotSevenDigitsIsKeptWhole) {
+  const auto n = normalizeBytes(
+      "MSH|^~\\&|ADM|H|LAB|L|20261128||ADT^A08|C1|P|2.5.1\r"
+      "PID|||X1||Doe^Jane||||||||^PRN^PH^^1^217^5P\xA0\xB2R~^PRN^PH^^1^217^5550123\r"
+      "PV1||O\r");
+  ASSERT_EQ(n.message.patient.telecom.size(), 2u);
+  EXPECT_EQ(n.message.patient.telecom[0].value, "+1 (217) 5P\xC2\xA0\xC2\xB2R");
+  EXPECT_EQ(n.message.patient.telecom[1].value, "+1 (217) 555-0123");
+}
+
 // Later versions keep EVN-1 for backward compatibility: a sender that fills it and leaves
 // MSH-9.2 empty still names its event.
 TEST(Normalizer, EmptyMsh92IsReadFromEvn1InAnyVersion) {
