@@ -84,7 +84,8 @@ TEST(AcceptAcks, AsRequestedAnswersOnlyWhatMsh15AsksForAndStillKeepsEveryMessage
   const auto counts = engine.store().countMessagesByStatus();
   EXPECT_EQ(counts.at("processed"), 5);
   EXPECT_EQ(counts.at("errored"), 4);
-  EXPECT_EQ(withheld(engine), 4u);
+  // The store's event writer may lag the ACKs a little.
+  EXPECT_TRUE(test::eventually([&] { return withheld(engine) == 4u; })) << withheld(engine);
   ASSERT_TRUE(hospital.waitFor(5));
   engine.stop();
 }

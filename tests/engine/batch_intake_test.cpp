@@ -99,9 +99,10 @@ TEST(BatchIntake, TrailerCountsThatDisagreeAreTheResponsesBatchComment) {
   ASSERT_EQ(r.msa.size(), 2u);
   ASSERT_GE(r.envelope.size(), 3u);
   EXPECT_EQ(r.envelope[2], "BTS|2|BTS-1 declares 5 messages but the batch holds 2");
-  EXPECT_EQ(engine.store().countMessagesByStatus().at("received") +
-                engine.store().countMessagesByStatus().at("processed"),
-            2);
+  // Read once: on_commit processing moves messages from received to processed meanwhile.
+  std::int64_t stored = 0;
+  for (const auto& [status, count] : engine.store().countMessagesByStatus()) stored += count;
+  EXPECT_EQ(stored, 2);
   engine.stop();
 }
 
