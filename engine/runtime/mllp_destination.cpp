@@ -30,12 +30,13 @@ std::string acceptAckCondition(const std::string& payload) {
 }
 
 // Empty when the ACK's MSA-2 names the message sent (MSH-10), or names nothing (a peer that
-// leaves MSA-2 empty answers the exchange it is in); else why the ACK is not this message's.
+// leaves MSA-2 empty answers the exchange it is in), or when what was sent has no MSH-10 to
+// compare (a payload in another format); else why the ACK is not this message's.
 std::string ackedAnother(const std::string& payload, const std::string& acked_id) {
   if (acked_id.empty()) return {};
   auto sent = hl7v2::Message::parse(payload);
   const std::string control_id = sent ? sent->controlId() : std::string();
-  if (acked_id == control_id) return {};
+  if (control_id.empty() || acked_id == control_id) return {};
   return "the peer's ACK is for control id '" + acked_id + "', not this message's '" + control_id + "'";
 }
 
