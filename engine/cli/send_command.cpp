@@ -33,6 +33,7 @@
 #include "channels/mllp/sender.h"
 #include "engine/cli/command.h"
 #include "engine/cli/hl7_stream.h"
+#include "parsers/hl7v2/ack_builder.h"
 #include "parsers/hl7v2/batch_ack.h"
 #include "parsers/hl7v2/element.h"
 #include "parsers/hl7v2/message.h"
@@ -133,29 +134,23 @@ int parseOptions(const Args& args, SendOptions& options) {
 
 enum class Outcome { Accepted, Refused, Undelivered };
 
-// What silence means for a message whose receiver honours MSH-15 (table 0155); nullopt when an
-// ACK is always expected.
-std::optional<Outcome> silenceMeans(const hl7v2::Message& message) {
-  const std::string condition = message.get("MSH-15");
-  if (condition == "NE" || condition == "ER") return Outcome::Accepted;
-  if (condition == "SU") return Outcome::Refused;
-  return std::nullopt;
-}
-
 Outcome sendMessage(mllp::Sender& sender, const std::string& label, const hl7v2::Message& message,
                     const SendOptions& options) {
-  const std::optional<Outcome> silence = options.honour_accept_ack ? silenceMeans(message) : std::nullopt;
-  if (silence && message.get("MSH-15") == "NE") {
+  // What the receiver answers when it honours MSH-15; silence is then an answer too.
+  const hl7v2::AcceptAckConditions asks =
+      options.honour_accept_ack ? hl7v2::acceptAckConditions(message) : hl7v2::AcceptAckConditions{};
+  if (!asks.on_success && !asks.on_error) {
     const mllp::SendResult written = sender.sendWithoutResponse(message.bytes());
     if (written.status == mllp::SendStatus::Written) return Outcome::Accepted;
     std::cerr << "ferry: " << label << ": not delivered: " << written.error << '\n';
     return Outcome::Undelivered;
   }
-  const mllp::SendResult result = sender.send(message.bytes(), options.timeout, silence.has_value());
-  if (silence && result.status == mllp::SendStatus::Timeout) {
-    if (*silence == Outcome::Accepted) return Outcome::Accepted;  // ER: no news is good news
-    std::cerr << "ferry: " << label << ": no ACK within " << options.timeout.count()
-              << " ms, and MSH-15 SU asks for one on success\n";
+  const bool silence_answers = !asks.on_success || !asks.on_error;
+  const mllp::SendResult result = sender.send(message.bytes(), options.timeout, silence_answers);
+  if (silence_answers && result.status == mllp::SendStatus::Timeout) {
+    if (!asks.on_success) return Outcome::Accepted;  // ER: no news is good news
+    std::cerr << "ferry: " << label << ": no ACK within " << options.timeout.count() << " ms, and MSH-15 "
+              << message.get("MSH-15") << " asks for one on success\n";
     return Outcome::Refused;
   }
   if (result.status != mllp::SendStatus::Acked) {

@@ -1,5 +1,6 @@
 #include "engine/runtime/mllp_destination.h"
 
+#include "parsers/hl7v2/ack_builder.h"
 #include "parsers/hl7v2/message.h"
 
 namespace ferry::runtime {
@@ -23,20 +24,11 @@ mllp::SenderConfig senderConfig(const DestinationConfig& d, const std::string& c
   return c;
 }
 
-// MSH-15 of the message to send: "AL", "NE", "ER", "SU", or empty (original mode, or not HL7).
-std::string acceptAckCondition(const std::string& payload) {
-  auto message = hl7v2::Message::parse(payload);
-  return message ? message->get("MSH-15") : std::string();
-}
-
-// Empty when the ACK's MSA-2 names the message sent (MSH-10), or names nothing (a peer that
+// Empty when the ACK's MSA-2 names the message sent (its MSH-10), or names nothing (a peer that
 // leaves MSA-2 empty answers the exchange it is in), or when what was sent has no MSH-10 to
 // compare (a payload in another format); else why the ACK is not this message's.
-std::string ackedAnother(const std::string& payload, const std::string& acked_id) {
-  if (acked_id.empty()) return {};
-  auto sent = hl7v2::Message::parse(payload);
-  const std::string control_id = sent ? sent->controlId() : std::string();
-  if (control_id.empty() || acked_id == control_id) return {};
+std::string ackedAnother(const std::string& control_id, const std::string& acked_id) {
+  if (acked_id.empty() || control_id.empty() || acked_id == control_id) return {};
   return "the peer's ACK is for control id '" + acked_id + "', not this message's '" + control_id + "'";
 }
 
@@ -48,24 +40,29 @@ MllpDestination::MllpDestination(const DestinationConfig& config, const std::str
 
 DeliveryOutcome MllpDestination::deliver(std::int64_t, const std::string& payload) {
   DeliveryOutcome outcome;
-  // What the message asks its receiver to answer (table 0155), when this peer honours it.
-  const std::string condition = config_.accept_acks == "as_requested" ? acceptAckCondition(payload) : std::string();
-  if (condition == "NE") {
+  // Read once: for what it asks its receiver to answer (table 0155, when this peer honours it)
+  // and for the control id its ACK must name.
+  const auto message = hl7v2::Message::parse(payload);
+  const hl7v2::AcceptAckConditions asks = message && config_.accept_acks == "as_requested"
+                                              ? hl7v2::acceptAckConditions(*message)
+                                              : hl7v2::AcceptAckConditions{};
+  if (!asks.on_success && !asks.on_error) {
     const mllp::SendResult written = sender_.sendWithoutResponse(payload);
     outcome.kind = written.status == mllp::SendStatus::Written ? DeliveryOutcome::Kind::Delivered
                                                                : DeliveryOutcome::Kind::Retry;
     if (written.status != mllp::SendStatus::Written) outcome.error = "connection_error: " + written.error;
     return outcome;
   }
-  const mllp::SendResult sent = sender_.send(payload, std::chrono::milliseconds(config_.ack_timeout_ms),
-                                              condition == "ER" || condition == "SU");
-  if (sent.status == mllp::SendStatus::Timeout && condition == "ER") {
-    outcome.kind = DeliveryOutcome::Kind::Delivered;  // an ACK only on error: none is success
-    return outcome;
-  }
-  if (sent.status == mllp::SendStatus::Timeout && condition == "SU") {
-    outcome.error = "no ACK within " + std::to_string(config_.ack_timeout_ms) +
-                    " ms, and MSH-15 SU asks for one on success";
+  const bool silence_answers = !asks.on_success || !asks.on_error;
+  const mllp::SendResult sent =
+      sender_.send(payload, std::chrono::milliseconds(config_.ack_timeout_ms), silence_answers);
+  if (silence_answers && sent.status == mllp::SendStatus::Timeout) {
+    if (!asks.on_success) {
+      outcome.kind = DeliveryOutcome::Kind::Delivered;  // an ACK only on error: none is success
+      return outcome;
+    }
+    outcome.error = "no ACK within " + std::to_string(config_.ack_timeout_ms) + " ms, and MSH-15 " +
+                    message->get("MSH-15") + " asks for one on success";
     outcome.kind = config_.on_negative_ack == "fail" ? DeliveryOutcome::Kind::Fail : DeliveryOutcome::Kind::Retry;
     return outcome;
   }
@@ -77,7 +74,8 @@ DeliveryOutcome MllpDestination::deliver(std::int64_t, const std::string& payloa
   outcome.response = sent.response;
   auto ack = hl7v2::Message::parse(sent.response);
   const std::string code = ack ? ack->get("MSA-1") : std::string();
-  if (const std::string mismatch = ackedAnother(payload, ack ? ack->get("MSA-2") : std::string()); !mismatch.empty()) {
+  if (const std::string mismatch = ackedAnother(message ? message->controlId() : std::string(),
+                                                  ack ? ack->get("MSA-2") : std::string()); !mismatch.empty()) {
     // An answer to another message (a peer that sends late or repeated ACKs) says nothing about
     // this one: tried again on a new connection, since this one's ACKs are out of step.
     sender_.close();

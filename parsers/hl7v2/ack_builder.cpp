@@ -251,13 +251,17 @@ std::string buildRejectForUnparseable(std::string_view bytes, const Error& error
              rawSegmentIds(bytes), options);
 }
 
-bool acceptAckRequested(const Message& message, AcknowledgmentCode code) {
+AcceptAckConditions acceptAckConditions(const Message& message) {
   const std::string condition = message.get("MSH-15");
-  const bool success = code == AcknowledgmentCode::CA || code == AcknowledgmentCode::AA;
-  if (condition == "NE") return false;
-  if (condition == "ER") return !success;
-  if (condition == "SU") return success;
-  return true;
+  if (condition == "NE") return {false, false};
+  if (condition == "ER") return {false, true};
+  if (condition == "SU") return {true, false};
+  return {};
+}
+
+bool acceptAckRequested(const Message& message, AcknowledgmentCode code) {
+  const AcceptAckConditions asks = acceptAckConditions(message);
+  return code == AcknowledgmentCode::CA || code == AcknowledgmentCode::AA ? asks.on_success : asks.on_error;
 }
 
 }  // namespace ferry::hl7v2

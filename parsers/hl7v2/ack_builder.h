@@ -31,9 +31,16 @@ struct AckOptions {
 std::string buildAck(const Message& message, AcknowledgmentCode code,
                      const std::vector<Error>& errors, const AckOptions& options);
 
-// Whether the message asks for an ACK with this code (table 0155 in MSH-15): always in original
-// mode (MSH-15 and MSH-16 empty); in enhanced mode AL, or an empty or unknown MSH-15, always;
-// NE never; ER only for an error or reject (CE/CR, AE/AR); SU only for CA/AA.
+// When the message asks for an ACK (table 0155 in MSH-15): always in original mode (MSH-15 and
+// MSH-16 empty); in enhanced mode AL, or an empty or unknown MSH-15, always; NE never; ER only
+// for an error or reject (CE/CR, AE/AR); SU only on success (CA/AA). The receiver honouring it
+// and a sender that knows its receiver does both read it here.
+struct AcceptAckConditions {
+  bool on_success = true;
+  bool on_error = true;
+};
+AcceptAckConditions acceptAckConditions(const Message& message);
+// Whether the message asks for an ACK with this code.
 bool acceptAckRequested(const Message& message, AcknowledgmentCode code);
 
 // For bytes that could not be parsed at all: an AR (or CR) in default delimiters and version

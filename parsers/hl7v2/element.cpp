@@ -59,6 +59,8 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
   }
   // The last 1-7 bytes of a composite of 8 bytes or more: one 8-byte load that ends where the
   // composite ends, its masks shifted past the bytes already seen, instead of a byte at a time.
+  // The stop-and-cut steps repeat the loop's on purpose: shared in one lambda they cost 116
+  // instructions a message more (callgrind, 2,000 corpus messages), even forced inline.
   if (p < end && end - composite.raw_.data() >= 8) {
     std::uint64_t last = 0;
     std::memcpy(&last, end - 8, 8);
