@@ -1,5 +1,6 @@
 #include "parsers/hl7v2/datatype_reader.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -381,7 +382,7 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
     // Seven digits are a North American local number, written 555-0123; anything else (it may
     // hold multi-byte UTF-8, which a dash after byte 3 would cut in two) is kept as it is.
     const bool seven_digits =
-        local.size() == 7 && local.find_first_not_of("0123456789") == std::string_view::npos;
+        local.size() == 7 && std::all_of(local.begin(), local.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (seven_digits) {
       (cp.value.append(local.substr(0, 3)) += '-').append(local.substr(3));
     } else {
