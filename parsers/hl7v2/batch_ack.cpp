@@ -64,9 +64,10 @@ std::string buildBatchAck(const ReceivedBatch& received, const std::vector<std::
   std::size_t size = 64 * 3;
   for (const std::string& ack : acks) size += ack.size();
   out.reserve(size);
-  const std::string_view no_header = "XXX";  // a header not received: its fields read empty
   if (!received.fhs.empty()) appendHeader(out, "FHS", received.fhs, enc, encoding_field, now, control_id);
-  appendHeader(out, "BHS", received.bhs.empty() ? no_header : received.bhs, enc, encoding_field, now, control_id);
+  // Always a BHS: a file header without one is answered with a batch whose fields, read from
+  // the empty header, are empty.
+  appendHeader(out, "BHS", received.bhs, enc, encoding_field, now, control_id);
   for (const std::string& ack : acks) out += ack;
   out += "BTS";
   out += enc.field;

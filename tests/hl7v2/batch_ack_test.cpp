@@ -70,3 +70,13 @@ TEST(BatchAck, IsBatchLooksAtTheFirstSegmentOnly) {
   EXPECT_FALSE(isBatch("MSH|^~\\&|A\rBHS|^~\\&"));
   EXPECT_FALSE(isBatch("FHS"));
 }
+
+TEST(BatchAck, AFileWithoutBatchHeaderIsAnsweredWithAnEmptyBatchHeader) {
+  const ReceivedBatch received{"FHS|^~\\&|LAB|NORTH|ELR|DOH|20261128||||FILE-7", ""};
+  const auto segments = segmentsOf(buildBatchAck(received, {kAck1}, "", "FERRY-B3", "20261128120000+0000"));
+  ASSERT_EQ(segments.size(), 6u);
+  EXPECT_EQ(segments[0], "FHS|^~\\&|ELR|DOH|LAB|NORTH|20261128120000+0000|||||FERRY-B3|FILE-7");
+  EXPECT_EQ(segments[1], "BHS|^~\\&|||||20261128120000+0000|||||FERRY-B3|");
+  EXPECT_EQ(segments[4], "BTS|1");
+  EXPECT_EQ(segments[5], "FTS|1");
+}
