@@ -6,6 +6,7 @@
 
 #include "parsers/hl7v2/datatype_reader.h"
 #include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/model_reset.h"
 #include "parsers/hl7v2/scan.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
@@ -158,15 +159,10 @@ Normalized normalize(const Message& message) {
 
 void normalize(const Message& message, Normalized& result) {
   canonical::Message& out = result.message;
-  // Everything but the lists the segment readers write over element by element starts afresh,
-  // by assigning a new Message rather than clearing member by member: a member added to the
-  // model later can then never carry the previous message's (patient's) values into this one.
-  // Those lists (segment_normalizers.h) are kept with their elements' heap blocks.
-  {
-    canonical::Message fresh;
-    swapReusedLists(fresh, out);
-    out = std::move(fresh);
-  }
+  // Everything but the lists the segment readers write over element by element starts empty
+  // (model_reset.h says how no member of the message before can survive). Those lists
+  // (segment_normalizers.h) are kept with their elements' heap blocks.
+  resetForNextMessage(out);
   result.warnings.clear();
   if (message.segmentCount() == 0) {  // a default Message that nothing was parsed into
     dropReusedLists(out);
