@@ -172,9 +172,11 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   canonical::Encounter& e = out_.encounter;
   reader_.text(s.field(2).component(1), e.patient_class);
   if (!e.patient_class.empty()) {
-    if (const auto mapped = terminology::toFhir("0004", e.patient_class)) {
-      e.class_code = {std::string(mapped->fhir_system), std::string(mapped->fhir_code),
-                      std::string(mapped->display)};
+    // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
+    if (const terminology::ConceptMapping* mapped = terminology::findFhir("0004", e.patient_class)) {
+      e.class_code.system = mapped->fhir_system;
+      overwrite(e.class_code.code, mapped->fhir_code);
+      overwrite(e.class_code.display, mapped->display);
     }
   }
   const Pieces location(s.field(3));  // split once for its four components
@@ -190,8 +192,8 @@ void SegmentNormalizer::readPv1(const Segment& s) {
     }
   }
   reader_.identifier(s.field(19).repetition(1), e.visit_number);
-  e.admit_time = reader_.dateTime(s.field(44), 44);
-  e.discharge_time = reader_.dateTime(s.field(45), 45);
+  reader_.dateTime(s.field(44), 44, e.admit_time);
+  reader_.dateTime(s.field(45), 45, e.discharge_time);
 }
 
 void SegmentNormalizer::readIn1(const Segment& s) {
