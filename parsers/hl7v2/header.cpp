@@ -36,6 +36,12 @@ Error headerError(ErrorCode code, int field, std::string text, std::uint64_t off
   return e;
 }
 
+// field.repetition(1).valued() without making the repetition: its first byte is neither
+// missing nor the repetition separator.
+bool firstRepetitionValued(const Element& field) {
+  return field.valued() && field.raw().front() != field.encoding()->repetition;
+}
+
 }  // namespace
 
 bool isSupportedVersion(std::string_view version) {
@@ -74,6 +80,8 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   // message: values are looked at as views, decoded only when they hold an escape.
   const Segment msh = message.segment(message.findSegment("MSH"));
   const auto field = [&](int n) { return msh.field(n).repetition(1); };
+  // MSH-n.1 as field(n).component(1) reads it, in one scan of the field instead of two.
+  const auto component1 = [&](int n) { return msh.field(n).component(1); };
   // Where MSH-n starts, or where it would: the end of MSH when the field is missing. An error
   // names this byte, so a reader of a file of many messages finds the field.
   const std::string_view bytes = message.bytes();
@@ -87,7 +95,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     return ::ferry::hl7v2::headerError(code, n, std::move(text), offsetOf(n));
   };
   std::string scratch;
-  if (field(9).component(1).textView(scratch).empty()) {
+  if (component1(9).textView(scratch).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 9,
                                  "MSH-9 message type is required (e.g. ORU^R01)"));
   }
@@ -95,7 +103,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 10,
                                  "MSH-10 message control id is required"));
   }
-  const std::string_view processing = field(11).component(1).textView(scratch);
+  const std::string_view processing = component1(11).textView(scratch);
   if (processing.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 11,
                                  "MSH-11 processing id is required (P, D or T)"));
@@ -103,7 +111,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     errors.push_back(headerError(ErrorCode::UnsupportedProcessingId, 11,
                                  "MSH-11 processing id must be P, D or T"));
   }
-  facts.version.assign(field(12).component(1).textView(scratch));
+  facts.version.assign(component1(12).textView(scratch));
   if (facts.version.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 12,
                                  "MSH-12 version id is required (2.1 to 2.8.2)"));
@@ -129,7 +137,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
                                        "' is not supported (ASCII, 8859/1, UNICODE UTF-8)"));
     }
   }
-  facts.enhanced_mode = field(15).valued() || field(16).valued();
+  facts.enhanced_mode = firstRepetitionValued(msh.field(15)) || firstRepetitionValued(msh.field(16));
   return errors;
 }
 

@@ -40,12 +40,13 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
                 canonical::Header& header) {
   const Segment msh = message.segment(0);
   reader.at(msh, 1);
-  header.source_format = std::string(canonical::kSourceHl7v2);
+  // The header was emptied (model_reset.h): its strings are appended to, like every text read.
+  header.source_format.append(canonical::kSourceHl7v2);
   reader.text(msh.field(3).component(1), header.sending_application);
   reader.text(msh.field(4).component(1), header.sending_facility);
   reader.text(msh.field(5).component(1), header.receiving_application);
   reader.text(msh.field(6).component(1), header.receiving_facility);
-  header.message_datetime = reader.dateTime(msh.field(7), 7);
+  reader.dateTime(msh.field(7), 7, header.message_datetime);
   const Pieces type(msh.field(9));  // split once for its three components
   reader.text(type[1], header.message_type);
   reader.text(type[2], header.trigger_event);
@@ -56,8 +57,8 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
   reader.text(msh.field(11).component(1), header.processing_id);
-  header.version = toUtf8(facts.version, facts.charset);
-  header.character_set = toUtf8(facts.charset_name, facts.charset);
+  appendUtf8(facts.version, facts.charset, header.version);
+  appendUtf8(facts.charset_name, facts.charset, header.character_set);
   reader.text(msh.field(15), header.accept_ack_type);
   reader.text(msh.field(16), header.application_ack_type);
 }
