@@ -75,7 +75,9 @@ void SegmentNormalizer::finish() {
   notes_.finish();
 }
 
-void SegmentNormalizer::readPid(const Segment& s) {
+// Flattened: GCC left Segment::field(), the repetition loop and the list's next() out of line
+// here, twenty calls a PID (measured: -470 instructions a message; on readPv1 it gained nothing).
+[[gnu::flatten]] void SegmentNormalizer::readPid(const Segment& s) {
   // Each repetition is written over an element a previous message left in the list, and taken
   // back (dropLast) when it turns out empty. A second PID appends, as it always did.
   canonical::Patient& p = out_.patient;
