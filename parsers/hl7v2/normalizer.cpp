@@ -21,19 +21,25 @@ struct SupportedType {
 };
 
 // ADT events beyond the four the lab and insurer flows need share the PID/PV1/IN1 shape, so
-// they normalize the same way.
+// they normalize the same way. The lab types come first: the list is searched for every message.
 constexpr std::array<SupportedType, 18> kSupported = {{
-    {"ADT", "A01"}, {"ADT", "A02"}, {"ADT", "A03"}, {"ADT", "A04"}, {"ADT", "A05"},
-    {"ADT", "A06"}, {"ADT", "A07"}, {"ADT", "A08"}, {"ADT", "A11"}, {"ADT", "A12"},
-    {"ADT", "A13"}, {"ADT", "A28"}, {"ADT", "A31"}, {"ORM", "O01"}, {"OML", "O21"},
-    {"ORU", "R01"}, {"VXU", "V04"}, {"ACK", ""},
+    {"ORU", "R01"}, {"ORM", "O01"}, {"OML", "O21"}, {"VXU", "V04"}, {"ADT", "A01"},
+    {"ADT", "A02"}, {"ADT", "A03"}, {"ADT", "A04"}, {"ADT", "A05"}, {"ADT", "A06"},
+    {"ADT", "A07"}, {"ADT", "A08"}, {"ADT", "A11"}, {"ADT", "A12"}, {"ADT", "A13"},
+    {"ADT", "A28"}, {"ADT", "A31"}, {"ACK", ""},
 }};
 
-bool isSupportedType(std::string_view type) {
+enum class Support { Supported, UnsupportedType, UnsupportedEvent };
+
+// Whether normalize() reads this type and event, in one pass over the list.
+Support supportOf(std::string_view type, std::string_view event) {
+  bool type_listed = false;
   for (const auto& s : kSupported) {
-    if (sameBytes(s.type, type)) return true;
+    if (!sameBytes(s.type, type)) continue;
+    if (sameBytes(s.event, event) || s.type == "ACK") return Support::Supported;
+    type_listed = true;
   }
-  return false;
+  return type_listed ? Support::UnsupportedEvent : Support::UnsupportedType;
 }
 
 void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader& reader,
@@ -132,7 +138,7 @@ Error missingSegment(const Message& message, const RequiredSegment& r, const std
 void checkRequiredSegments(const Message& message, const std::string& type,
                            std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
-    if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
+    if (!sameBytes(r.type, type) || message.findSegment(r.segment) != message.segmentCount()) continue;
     errors.push_back(missingSegment(message, r, type));
   }
 }
@@ -146,10 +152,7 @@ void dropReusedLists(canonical::Message& out) {
 }  // namespace
 
 bool isSupportedMessageType(std::string_view type, std::string_view event) {
-  for (const auto& s : kSupported) {
-    if (sameBytes(s.type, type) && (sameBytes(s.event, event) || s.type == "ACK")) return true;
-  }
-  return false;
+  return supportOf(type, event) == Support::Supported;
 }
 
 Normalized normalize(const Message& message) {
@@ -182,12 +185,13 @@ void normalize(const Message& message, Normalized& result) {
   readHeader(message, facts, reader, out.header);
 
   const auto& header = out.header;
-  const bool unsupported_type = !header.message_type.empty() && !isSupportedType(header.message_type);
-  if (unsupported_type || (!header.message_type.empty() &&
-                           !isSupportedMessageType(header.message_type, header.trigger_event))) {
+  const Support support = header.message_type.empty()
+                              ? Support::Supported
+                              : supportOf(header.message_type, header.trigger_event);
+  if (support != Support::Supported) {
     dropReusedLists(out);
     result.errors.push_back(
-        unsupported_type
+        support == Support::UnsupportedType
             ? typeError(ErrorCode::UnsupportedMessageType, 1,
                         "message type '" + header.message_type +
                             "' is not supported (ADT, ORM, OML, ORU, VXU)")
