@@ -143,6 +143,20 @@ void checkRequiredSegments(const Message& message, const std::string& type,
   }
 }
 
+// Room for every OBX and NTE, counted in one pass over the segment ids instead of one pass each
+// (Message::countSegments): a fresh result then allocates its lists once.
+void reserveResultsAndNotes(const Message& message, canonical::Message& out) {
+  std::size_t results = 0;
+  std::size_t notes = 0;
+  for (std::size_t i = 1; i < message.segmentCount(); ++i) {
+    const std::string_view id = message.segment(i).id();
+    results += id == "OBX";
+    notes += id == "NTE";
+  }
+  out.observations.reserve(results);
+  out.notes.reserve(notes);
+}
+
 // For the paths that read no segment: the kept lists hold only an earlier message's elements.
 void dropReusedLists(canonical::Message& out) {
   canonical::Message stale;
@@ -201,8 +215,7 @@ void normalize(const Message& message, Normalized& result) {
     return;
   }
 
-  out.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
-  out.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
+  reserveResultsAndNotes(message, out);
   SegmentNormalizer segments(reader, out, result.spares);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);
