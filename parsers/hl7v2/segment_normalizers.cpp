@@ -122,7 +122,8 @@ void SegmentNormalizer::finish() {
     }
   }
   reader_.coding(s.field(16).repetition(1), p.marital_status);
-  reader_.identifier(s.field(18).repetition(1), p.account_number);
+  // identifier() reads a field as its first repetition, as Pieces splits it: no repetition made.
+  reader_.identifier(s.field(18), p.account_number);
   for (const Element repetition : Repetitions(s.field(22))) {
     canonical::Coding& ethnicity = ethnicities_.next();
     reader_.coding(repetition, ethnicity);
@@ -193,7 +194,7 @@ void SegmentNormalizer::readPv1(const Segment& s) {
       if (p.identifier.value.empty() && p.name.family.empty()) list->dropLast();
     }
   }
-  reader_.identifier(s.field(19).repetition(1), e.visit_number);
+  reader_.identifier(s.field(19), e.visit_number);  // its first repetition, as for PID-18
   reader_.dateTime(s.field(44), 44, e.admit_time);
   reader_.dateTime(s.field(45), 45, e.discharge_time);
 }
