@@ -308,6 +308,11 @@ void DatatypeReader::assignSystem(const Element& authority, std::string& out) co
     out.clear();
     return;
   }
+  // Nearly always a value read as written, looked up without a scratch string.
+  if (inPlainSegment(authority.raw())) {
+    overwrite(out, terminology::identifierSystemUri(authority.raw()));
+    return;
+  }
   std::string scratch;
   overwrite(out, terminology::identifierSystemUri(decoded(authority, scratch)));
 }
