@@ -391,7 +391,7 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
   overwrite(cp.use, mappedCode("0201", use));
   overwrite(cp.system, mappedCode("0202", equipment));
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
-    cp.system = "email";
+    overwrite(cp.system, "email");  // which table 0202 gave Internet and X.400 already
     text(parts[4], cp.value);
     return;
   }
