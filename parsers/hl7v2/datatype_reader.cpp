@@ -6,6 +6,7 @@
 #include <span>
 
 #include "parsers/hl7v2/escape.h"
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/reused_list.h"
 #include "parsers/hl7v2/scan.h"
@@ -53,25 +54,6 @@ const CodingSystems& codingSystems() {
 }
 
 }  // namespace
-
-namespace person_parts {
-
-// component.subcomponent(1), in line: the bytes up to the first subcomponent separator. The
-// person readers take it from a CX.4, XPN.1, XAD.1-2 and XCN.9 of every message, where the call
-// and the general n-th piece scan cost more than the scan (measured: -310 instructions a
-// message; GCC left it out of line unless forced).
-[[gnu::always_inline]] inline Element firstSubcomponent(const Element& component) {
-  if (!component.present() || component.level() != Element::Level::Component) return {};
-  const std::string_view raw = component.raw();
-  const char* const end = raw.data() + raw.size();
-  const char* const stop = findChar(raw.data(), end, component.encoding()->subcomponent);
-  return Element(std::string_view(raw.data(), static_cast<std::size_t>(stop - raw.data())),
-                 component.encoding(), Element::Level::Subcomponent);
-}
-
-}  // namespace person_parts
-
-using person_parts::firstSubcomponent;
 
 void DatatypeReader::appendDecoded(std::string_view raw, std::string& out) const {
   if (charset_ == CharacterSet::Latin1) {
@@ -287,7 +269,7 @@ void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) co
   // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority. The
   // authority and the type are compared before they are written: an identifier written over
   // the one at the same position in the message before (a patient's MR, SS, AN) has them.
-  assignSystem(firstSubcomponent(parts[4]), id.system);
+  assignSystem(subcomponentOne(parts[4]), id.system);
   assignText(parts[5], id.type);
 }
 
@@ -345,7 +327,7 @@ void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n
   }
   const Pieces parts(xpn);
   // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
-  text(firstSubcomponent(parts[first]), n.family);
+  text(subcomponentOne(parts[first]), n.family);
   givenNames(parts, first + 1, n.given);
   text(parts[first + 3], n.suffix);
   text(parts[first + 4], n.prefix);
@@ -365,7 +347,7 @@ void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
     for (const int c : {1, 2}) {
       std::string& line = lines.next();
       line.clear();
-      text(firstSubcomponent(parts[c]), line);
+      text(subcomponentOne(parts[c]), line);
       if (line.empty()) lines.dropLast();
     }
     text(parts[3], a.city);
@@ -434,7 +416,7 @@ void DatatypeReader::organization(const Element& xon, canonical::Organization& o
   // type ^ assigning facility ^ name representation ^ organization identifier (v2.5 on).
   text(parts[1], o.name);
   text(parts[10].valued() ? parts[10] : parts[3], o.identifier.value);
-  assignSystem(firstSubcomponent(parts[6]), o.identifier.system);
+  assignSystem(subcomponentOne(parts[6]), o.identifier.system);
   text(parts[7], o.identifier.type);
 }
 
@@ -462,9 +444,9 @@ void DatatypeReader::readPractitioner(const Element& xcn, canonical::Practitione
   const Pieces parts(xcn);
   // XCN: id ^ family ^ given ^ middle ^ suffix ^ prefix ^ degree ^ source ^ assigning authority.
   text(parts[1], p.identifier.value);
-  assignSystem(firstSubcomponent(parts[9]), p.identifier.system);
+  assignSystem(subcomponentOne(parts[9]), p.identifier.system);
   text(parts[13], p.identifier.type);
-  text(firstSubcomponent(parts[2]), name.family);
+  text(subcomponentOne(parts[2]), name.family);
   givenNames(parts, 3, name.given);
   text(parts[5], name.suffix);
   text(parts[6], name.prefix);

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "engine/canonical/utf8.h"
+#include "parsers/hl7v2/first_pieces.h"
 
 namespace ferry::hl7v2 {
 
@@ -81,7 +82,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   const Segment msh = message.segment(message.findSegment("MSH"));
   const auto field = [&](int n) { return msh.field(n).repetition(1); };
   // MSH-n.1 as field(n).component(1) reads it, in one scan of the field instead of two.
-  const auto component1 = [&](int n) { return msh.field(n).component(1); };
+  const auto component1 = [&](int n) { return componentOne(msh.field(n)); };
   // Where MSH-n starts, or where it would: the end of MSH when the field is missing. An error
   // names this byte, so a reader of a file of many messages finds the field.
   const std::string_view bytes = message.bytes();

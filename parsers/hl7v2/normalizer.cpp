@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "parsers/hl7v2/datatype_reader.h"
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/model_reset.h"
 #include "parsers/hl7v2/scan.h"
@@ -48,10 +49,10 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.at(msh, 1);
   // The header was emptied (model_reset.h): its strings are appended to, like every text read.
   header.source_format.append(canonical::kSourceHl7v2);
-  reader.text(msh.field(3).component(1), header.sending_application);
-  reader.text(msh.field(4).component(1), header.sending_facility);
-  reader.text(msh.field(5).component(1), header.receiving_application);
-  reader.text(msh.field(6).component(1), header.receiving_facility);
+  reader.text(componentOne(msh.field(3)), header.sending_application);
+  reader.text(componentOne(msh.field(4)), header.sending_facility);
+  reader.text(componentOne(msh.field(5)), header.receiving_application);
+  reader.text(componentOne(msh.field(6)), header.receiving_facility);
   reader.dateTime(msh.field(7), 7, header.message_datetime);
   const Pieces type(msh.field(9));  // split once for its three components
   reader.text(type[1], header.message_type);
@@ -62,7 +63,7 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   }
   reader.text(type[3], header.message_structure);
   reader.text(msh.field(10), header.control_id);
-  reader.text(msh.field(11).component(1), header.processing_id);
+  reader.text(componentOne(msh.field(11)), header.processing_id);
   appendUtf8(facts.version, facts.charset, header.version);
   appendUtf8(facts.charset_name, facts.charset, header.character_set);
   reader.text(msh.field(15), header.accept_ack_type);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/terminology/coding_systems.h"
@@ -95,7 +96,7 @@ void SegmentNormalizer::finish() {
     if (name.family.empty() && name.given.empty()) names_.dropLast();
   }
   reader_.dateTime(s.field(7), 7, p.birth_date);
-  const std::string sex = reader_.text(s.field(8).component(1));
+  const std::string sex = reader_.text(componentOne(s.field(8)));
   if (!sex.empty()) {
     if (const auto* mapped = terminology::findFhir("0001", sex)) {
       overwrite(p.sex, mapped->fhir_code);
@@ -173,7 +174,7 @@ void SegmentNormalizer::keepIfNew() {
 
 void SegmentNormalizer::readPv1(const Segment& s) {
   canonical::Encounter& e = out_.encounter;
-  reader_.text(s.field(2).component(1), e.patient_class);
+  reader_.text(componentOne(s.field(2)), e.patient_class);
   if (!e.patient_class.empty()) {
     // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
     if (const terminology::ConceptMapping* mapped = terminology::findFhir("0004", e.patient_class)) {
@@ -186,7 +187,7 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   reader_.text(location[1], e.location.point_of_care);
   reader_.text(location[2], e.location.room);
   reader_.text(location[3], e.location.bed);
-  reader_.text(location[4].subcomponent(1), e.location.facility);
+  reader_.text(subcomponentOne(location[4]), e.location.facility);
   for (auto [field, list] : {std::pair{7, &attending_}, std::pair{17, &admitting_}}) {
     for (const Element repetition : Repetitions(s.field(field))) {
       canonical::Practitioner& p = list->next();
