@@ -80,7 +80,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   // (in a message without one, every field reads as absent). The header is checked for every
   // message: values are looked at as views, decoded only when they hold an escape.
   const Segment msh = message.segment(message.findSegment("MSH"));
-  const auto field = [&](int n) { return msh.field(n).repetition(1); };
+  const auto field = [&](int n) { return repetitionOne(msh.field(n)); };
   // MSH-n.1 as field(n).component(1) reads it, in one scan of the field instead of two.
   const auto component1 = [&](int n) { return componentOne(msh.field(n)); };
   // Where MSH-n starts, or where it would: the end of MSH when the field is missing. An error

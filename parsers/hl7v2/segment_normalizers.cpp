@@ -122,7 +122,7 @@ void SegmentNormalizer::finish() {
       if (cp.value.empty()) telecom_.dropLast();
     }
   }
-  reader_.coding(s.field(16).repetition(1), p.marital_status);
+  reader_.coding(repetitionOne(s.field(16)), p.marital_status);
   // identifier() reads a field as its first repetition, as Pieces splits it: no repetition made.
   reader_.identifier(s.field(18), p.account_number);
   for (const Element repetition : Repetitions(s.field(22))) {

@@ -1,5 +1,5 @@
-// componentOne() and subcomponentOne() (first_pieces.h) must give exactly what
-// Element::component(1) and Element::subcomponent(1) give, at every level and for every shape
+// repetitionOne(), componentOne() and subcomponentOne() (first_pieces.h) must give exactly what
+// Element::repetition(1), component(1) and subcomponent(1) give, at every level and for every shape
 // of value: the header, patient and visit readers take them instead.
 #include "parsers/hl7v2/first_pieces.h"
 
@@ -57,6 +57,16 @@ std::vector<Element> elementsOf(const Message& message) {
 
 using first_pieces_test::elementsOf;
 using first_pieces_test::expectSameElement;
+
+TEST(FirstPieces, RepetitionOneIsRepetitionOneAtEveryLevel) {
+  const auto message = Message::parse(first_pieces_test::kSegments);
+  ASSERT_TRUE(message);
+  const std::vector<Element> elements = elementsOf(*message);
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    expectSameElement(repetitionOne(elements[i]), elements[i].repetition(1),
+                      "element " + std::to_string(i) + " '" + std::string(elements[i].raw()) + "'");
+  }
+}
 
 TEST(FirstPieces, FirstComponentIsComponentOneAtEveryLevel) {
   const auto message = Message::parse(first_pieces_test::kSegments);
