@@ -6,6 +6,7 @@
 
 #include "engine/canonical/utf8.h"
 #include "parsers/hl7v2/first_pieces.h"
+#include "parsers/hl7v2/overwrite.h"
 
 namespace ferry::hl7v2 {
 
@@ -206,6 +207,15 @@ void appendUtf8(std::string_view text, CharacterSet charset, std::string& out) {
     return;
   }
   for (char ch : text) appendLatin1(static_cast<unsigned char>(ch), out);
+}
+
+void assignUtf8(std::string_view text, CharacterSet charset, std::string& out) {
+  if (charset != CharacterSet::Latin1 && isShortAscii(text)) {
+    overwrite(out, text);
+    return;
+  }
+  out.clear();
+  appendUtf8(text, charset, out);
 }
 
 std::string toUtf8(std::string_view text, CharacterSet charset) {

@@ -27,7 +27,6 @@ void empty(canonical::CodeableConcept& cc);
 void empty(canonical::Identifier& identifier);
 void empty(canonical::HumanName& name);
 void empty(canonical::Location& location);
-void empty(canonical::Header& header);
 void empty(canonical::Patient& patient);
 void empty(canonical::Encounter& encounter);
 
@@ -61,16 +60,6 @@ void empty(canonical::Location& location) {
   emptyAll(point_of_care, room, bed, facility);
 }
 
-void empty(canonical::Header& header) {
-  auto& [source_format, message_type, trigger_event, message_structure, control_id, version,
-         sending_application, sending_facility, receiving_application, receiving_facility,
-         message_datetime, processing_id, character_set, accept_ack_type, application_ack_type] =
-      header;
-  emptyAll(source_format, message_type, trigger_event, message_structure, control_id, version,
-           sending_application, sending_facility, receiving_application, receiving_facility,
-           message_datetime, processing_id, character_set, accept_ack_type, application_ack_type);
-}
-
 void empty(canonical::Patient& patient) {
   // identifiers, names, addresses, telecom, race and ethnicity are reused lists.
   [[maybe_unused]] auto& [identifiers, names, birth_date, sex, addresses, telecom, race, ethnicity,
@@ -91,13 +80,13 @@ void empty(canonical::Encounter& encounter) {
 }  // namespace model_reset
 
 void resetForNextMessage(canonical::Message& message) {
-  // orders, observations, specimens and notes are reused lists.
+  // orders, observations, specimens and notes are reused lists; normalizer.cpp's readHeader()
+  // writes over every member of the header.
   [[maybe_unused]] auto& [header, patient, encounter, orders, observations, specimens, notes,
                           immunizations, coverages, claims, claim_responses, extensions] = message;
   using model_reset::empty;
   using model_reset::emptyAll;
-  emptyAll(header, patient, encounter, immunizations, coverages, claims, claim_responses,
-           extensions);
+  emptyAll(patient, encounter, immunizations, coverages, claims, claim_responses, extensions);
 }
 
 }  // namespace ferry::hl7v2

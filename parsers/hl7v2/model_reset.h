@@ -2,7 +2,8 @@
 // Empties a canonical Message an earlier message filled, for the next message normalized into
 // it (normalizer.h normalize(message, into)). Every member is emptied in place, so its strings
 // and vectors keep their heap blocks, except the lists SegmentNormalizer writes over element by
-// element (swapReusedLists() in segment_normalizers.h), which are left as they are.
+// element (swapReusedLists() in segment_normalizers.h) and the header, which normalize() writes
+// over member by member (readHeader() in normalizer.cpp, under the same kind of binding).
 //
 // No member of the earlier message (patient) may survive: each struct is taken apart with a
 // structured binding, which only compiles when it names every member, so a member added to the
