@@ -18,7 +18,8 @@ namespace ferry::hl7v2 {
 [[gnu::always_inline]] inline Element repetitionOne(const Element& field) {
   if (!field.present() || field.level() != Element::Level::Field) return {};
   const std::string_view raw = field.raw();
-  const char* const stop = findChar(raw.data(), raw.data() + raw.size(), field.encoding()->repetition);
+  const char* const end = raw.data() + raw.size();
+  const char* const stop = findChar(raw.data(), end, field.encoding()->repetition);
   return Element(std::string_view(raw.data(), static_cast<std::size_t>(stop - raw.data())),
                  field.encoding(), Element::Level::Repetition);
 }
@@ -30,7 +31,8 @@ namespace ferry::hl7v2 {
   const char* const end = raw.data() + raw.size();
   const char* stop = nullptr;
   if (element.level() == Element::Level::Field) {
-    stop = findEither(raw.data(), end, element.encoding()->component, element.encoding()->repetition);
+    const EncodingCharacters& enc = *element.encoding();
+    stop = findEither(raw.data(), end, enc.component, enc.repetition);
   } else if (element.level() == Element::Level::Repetition) {
     stop = findChar(raw.data(), end, element.encoding()->component);
   } else {

@@ -139,7 +139,8 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
                                        "' is not supported (ASCII, 8859/1, UNICODE UTF-8)"));
     }
   }
-  facts.enhanced_mode = firstRepetitionValued(msh.field(15)) || firstRepetitionValued(msh.field(16));
+  facts.enhanced_mode =
+      firstRepetitionValued(msh.field(15)) || firstRepetitionValued(msh.field(16));
   return errors;
 }
 

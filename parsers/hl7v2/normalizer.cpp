@@ -66,7 +66,9 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.assignText(type[1], message_type);
   reader.assignText(type[2], trigger_event);
   // Taken from EVN-1 (or implied) as decoded text: widened to UTF-8 like every other value.
-  if (trigger_event.empty()) trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
+  if (trigger_event.empty()) {
+    trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
+  }
   reader.assignText(type[3], message_structure);
   control_id.clear();  // differs from message to message
   reader.text(msh.field(10), control_id);
@@ -146,7 +148,8 @@ Error missingSegment(const Message& message, const RequiredSegment& r, const std
 void checkRequiredSegments(const Message& message, const std::string& type,
                            std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
-    if (!sameBytes(r.type, type) || message.findSegment(r.segment) != message.segmentCount()) continue;
+    if (!sameBytes(r.type, type)) continue;
+    if (message.findSegment(r.segment) != message.segmentCount()) continue;
     errors.push_back(missingSegment(message, r, type));
   }
 }

@@ -177,7 +177,7 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   reader_.text(componentOne(s.field(2)), e.patient_class);
   if (!e.patient_class.empty()) {
     // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
-    if (const terminology::ConceptMapping* mapped = terminology::findFhir("0004", e.patient_class)) {
+    if (const auto* mapped = terminology::findFhir("0004", e.patient_class)) {
       e.class_code.system = mapped->fhir_system;
       overwrite(e.class_code.code, mapped->fhir_code);
       overwrite(e.class_code.display, mapped->display);

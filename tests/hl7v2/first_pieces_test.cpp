@@ -53,39 +53,35 @@ std::vector<Element> elementsOf(const Message& message) {
   return out;
 }
 
-}  // namespace first_pieces_test
-
-using first_pieces_test::elementsOf;
-using first_pieces_test::expectSameElement;
-
-TEST(FirstPieces, RepetitionOneIsRepetitionOneAtEveryLevel) {
-  const auto message = Message::parse(first_pieces_test::kSegments);
+// cut(e) is expected(e) for every element of kSegments.
+template <class Cut, class Expected>
+void expectEveryElementCutAlike(Cut cut, Expected expected) {
+  const auto message = Message::parse(kSegments);
   ASSERT_TRUE(message);
   const std::vector<Element> elements = elementsOf(*message);
   for (std::size_t i = 0; i < elements.size(); ++i) {
-    expectSameElement(repetitionOne(elements[i]), elements[i].repetition(1),
+    expectSameElement(cut(elements[i]), expected(elements[i]),
                       "element " + std::to_string(i) + " '" + std::string(elements[i].raw()) + "'");
   }
+}
+
+}  // namespace first_pieces_test
+
+using first_pieces_test::expectEveryElementCutAlike;
+
+TEST(FirstPieces, RepetitionOneIsRepetitionOneAtEveryLevel) {
+  expectEveryElementCutAlike([](const Element& e) { return repetitionOne(e); },
+                             [](const Element& e) { return e.repetition(1); });
 }
 
 TEST(FirstPieces, FirstComponentIsComponentOneAtEveryLevel) {
-  const auto message = Message::parse(first_pieces_test::kSegments);
-  ASSERT_TRUE(message);
-  const std::vector<Element> elements = elementsOf(*message);
-  for (std::size_t i = 0; i < elements.size(); ++i) {
-    expectSameElement(componentOne(elements[i]), elements[i].component(1),
-                      "element " + std::to_string(i) + " '" + std::string(elements[i].raw()) + "'");
-  }
+  expectEveryElementCutAlike([](const Element& e) { return componentOne(e); },
+                             [](const Element& e) { return e.component(1); });
 }
 
 TEST(FirstPieces, FirstSubcomponentIsSubcomponentOneAtEveryLevel) {
-  const auto message = Message::parse(first_pieces_test::kSegments);
-  ASSERT_TRUE(message);
-  const std::vector<Element> elements = elementsOf(*message);
-  for (std::size_t i = 0; i < elements.size(); ++i) {
-    expectSameElement(subcomponentOne(elements[i]), elements[i].subcomponent(1),
-                      "element " + std::to_string(i) + " '" + std::string(elements[i].raw()) + "'");
-  }
+  expectEveryElementCutAlike([](const Element& e) { return subcomponentOne(e); },
+                             [](const Element& e) { return e.subcomponent(1); });
 }
 
 TEST(FirstPieces, AFieldsFirstComponentEndsAtTheFirstRepetition) {

@@ -83,7 +83,8 @@ TEST(PatientAndVisit, ASecondPv1WritesTheEncounterClassOverTheFirst) {
   const auto i_then_e = normalizeAlone(kMsh + "PID|1||MRN1||Doe\rPV1|1|I\rPV1|2|E\r");
   EXPECT_EQ(i_then_e.message.encounter.patient_class, "IE");
   EXPECT_EQ(i_then_e.message.encounter.class_code.code, "IMP");
-  expectNothingSurvives(kMsh + "PID|1||MRN1||Doe\rPV1|1|R\r", kMsh + "PID|1||M||D\rPV1|1|\rPV1|2|E\r");
+  expectNothingSurvives(kMsh + "PID|1||MRN1||Doe\rPV1|1|R\r",
+                        kMsh + "PID|1||M||D\rPV1|1|\rPV1|2|E\r");
 }
 
 TEST(PatientAndVisit, AnEscapedAssigningAuthorityIsDecodedBeforeItIsLookedUp) {
@@ -96,7 +97,8 @@ TEST(PatientAndVisit, AnEscapedAssigningAuthorityIsDecodedBeforeItIsLookedUp) {
 TEST(PatientAndVisit, NothingOfAFullMessageSurvivesInTheNextOne) {
   const std::string& full = patient_visit_test::kFull;
   expectNothingSurvives(full, kMsh + "PID|1||MRN2||Roe\rPV1|1|O\r");
-  expectNothingSurvives(full, "MSH|^~\\&|X|Y|||20260102||ORU^R01|2|T|2.3\rOBR|1\rOBX|1|NM|1^A^LN||5\r");
+  expectNothingSurvives(full,
+                        "MSH|^~\\&|X|Y|||20260102||ORU^R01|2|T|2.3\rOBR|1\rOBX|1|NM|1^A^LN||5\r");
   expectNothingSurvives(full, "MSH|^~\\&|X|Y|||20260102||SIU^S12|3|P|2.5.1\r");  // no segment read
   expectNothingSurvives(full, full);
   const auto n = normalizeAlone(full);
