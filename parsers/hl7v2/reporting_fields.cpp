@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdint>
 
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/hl7v2/segment_normalizers.h"
 
@@ -20,10 +21,10 @@ namespace ferry::hl7v2 {
 void SegmentNormalizer::readPidSupplement(const Segment& s) {
   canonical::Patient& p = out_.patient;
   if (const Element maiden = s.field(6); maiden.valued()) {
-    reader_.name(maiden.repetition(1), 1, p.mothers_maiden_name);
+    reader_.name(repetitionOne(maiden), 1, p.mothers_maiden_name);
   }
   if (const Element language = s.field(15); language.valued()) {
-    reader_.codeableConcept(language.repetition(1), p.language);
+    reader_.codeableConcept(repetitionOne(language), p.language);
   }
   if (s.fieldCount() < 24) return;
   reader_.text(s.field(24), p.multiple_birth_indicator);

@@ -83,6 +83,33 @@ TEST(Header, DetectsEnhancedAcknowledgmentMode) {
   EXPECT_FALSE(facts.enhanced_mode);
 }
 
+// MSH-15 and MSH-16 count by their first repetition, as MSH-n is read everywhere.
+TEST(Header, EnhancedModeNeedsAValuedFirstRepetition) {
+  HeaderFacts facts;
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1|||~AL|~NE", facts);
+  EXPECT_FALSE(facts.enhanced_mode);
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1|||AL~", facts);
+  EXPECT_TRUE(facts.enhanced_mode);
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1||||~NE~", facts);
+  EXPECT_FALSE(facts.enhanced_mode);
+  check("MSH|^~\\&|A|B|C|D|2026||ORU^R01|1|P|2.5.1||||NE", facts);
+  EXPECT_TRUE(facts.enhanced_mode);
+}
+
+// Short text (a version, a character set) takes a shorter path than long text, to the same end.
+TEST(Header, WidensShortAndLongTextAlike) {
+  EXPECT_EQ(toUtf8("2.5.1", CharacterSet::Utf8), "2.5.1");
+  EXPECT_EQ(toUtf8("", CharacterSet::Ascii), "");
+  EXPECT_EQ(toUtf8("\xe9", CharacterSet::Utf8), "\xc3\xa9");
+  EXPECT_EQ(toUtf8("\xe9", CharacterSet::Latin1), "\xc3\xa9");
+  EXPECT_EQ(toUtf8("\xc3\xa9", CharacterSet::Utf8), "\xc3\xa9");
+  EXPECT_EQ(toUtf8("0123456789abcde\xe9", CharacterSet::Ascii), "0123456789abcde\xc3\xa9");
+  EXPECT_EQ(toUtf8("0123456789abcdef\xe9", CharacterSet::Ascii), "0123456789abcdef\xc3\xa9");
+  EXPECT_EQ(toUtf8("0123456789abcdef", CharacterSet::Utf8), "0123456789abcdef");
+  EXPECT_EQ(toUtf8("0123456789abcdefg", CharacterSet::Utf8), "0123456789abcdefg");
+  EXPECT_EQ(toUtf8("UNICODE UTF-8", CharacterSet::Latin1), "UNICODE UTF-8");
+}
+
 TEST(Header, ComparesVersionsNumerically) {
   EXPECT_TRUE(versionAtLeast("2.5.1", "2.5"));
   EXPECT_TRUE(versionAtLeast("2.10", "2.9"));
