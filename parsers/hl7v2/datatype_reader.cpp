@@ -95,6 +95,10 @@ void DatatypeReader::appendOutsidePlainSegment(std::string_view raw, std::string
   }
 }
 
+CompositeMemo* DatatypeReader::memoOutsidePlainSegment(std::string_view raw) const {
+  return readsAsWritten(raw) ? memo_ : nullptr;
+}
+
 const canonical::CodeSystem* DatatypeReader::lookUpCodingSystem(
     std::string_view id, const terminology::CodeKey& key) const {
   const canonical::CodeSystem* system = codingSystems().find(id);

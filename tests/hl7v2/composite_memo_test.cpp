@@ -109,6 +109,26 @@ TEST(CompositeMemo, EscapedAndNullValuesAreReadEveryTime) {
   expectEachEqualsFresh({plain, plain, escaped, escaped, plain, escaped});
 }
 
+TEST(CompositeMemo, PlainValuesOfSegmentsThatNeedDecodingAreKeptToo) {
+  // The comment of an NTE, a result's value or a byte outside ASCII make their segment one that
+  // needs decoding; its other values read as written and may come from the memo, those that
+  // hold an escape or bytes that are not UTF-8 never.
+  const std::string body =
+      "OBX|1|ST|2160-0^Creat SerPl-mCnc^LN||a \\T\\ b|mg/dL^^UCUM|0.60-1.30|N|||F|||||"
+      "1234567893^Rivera^Marco^^^Dr^^^NPI\r"
+      "NTE|1|L|Result reviewed \\S\\ repeat|RE^Remark^HL70364\r"
+      "OBX|2|CWE|5802-4^Nitrite Ur Ql Strip^LN||260385009^Caf\xc3\xa9^SCT|||H~N|||F\r"
+      "NTE|2|L|plain|RE^Rem\\T\\ark^HL70364\r"
+      "OBX|3|NM|777-3^Platelets \xe9^LN||250|10*3/uL^^UCUM|150-400|N|||F\r"
+      "NTE|3|L|caf\xc3\xa9 \\F\\|RE^Remark^HL70364\r";
+  const std::string utf8 = report("^~\\&", "UNICODE UTF-8", body + kMenu);
+  const std::string latin1 = report("^~\\&", "8859/1", body + kMenu);
+  const std::string undeclared = report("^~\\&", "", body + kMenu);
+  const std::string plain = report("^~\\&", "UNICODE UTF-8", kMenu);
+  expectEachEqualsFresh({utf8, utf8, plain, utf8, latin1, latin1, utf8, undeclared, undeclared,
+                         utf8});
+}
+
 TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {
   hl7v2::CompositeMemo memo;
   const hl7v2::EncodingCharacters standard;
