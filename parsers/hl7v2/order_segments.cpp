@@ -215,8 +215,7 @@ void SegmentNormalizer::readObr(const Segment& s) {
   if (const Element reasons = s.field(31); reasons.valued()) readReasonCodes(reasons, o.reason_codes);
 }
 
-void SegmentNormalizer::readObservationValue(const Segment& s, canonical::Observation& obs) {
-  const Element values = s.field(5);
+void SegmentNormalizer::readObservationValue(const Element& values, canonical::Observation& obs) {
   canonical::ObservationValue& v = obs.value;
   // A view: its == checks the length before the bytes, so most comparisons below cost no memcmp.
   const std::string_view type = obs.value_type;
@@ -284,6 +283,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
   const Element value_type = s.field(2);
   const Element code = s.field(3);
   const Element sub_id = s.field(4);
+  const Element values = s.field(5);
   const Element units = s.field(6);
   const Element range = s.field(7);
   const Element flags = s.field(8);
@@ -297,7 +297,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
   reader_.codeableConcept(code, obs.code);
   obs.sub_id.clear();
   reader_.text(sub_id, obs.sub_id);
-  readObservationValue(s, obs);
+  readObservationValue(values, obs);
   reader_.coding(units, obs.units);  // an absent or empty OBX-6 empties the units
   readReferenceRange(reader_, range, obs.reference_range);
   if (flags.valued()) {
