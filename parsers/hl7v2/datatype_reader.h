@@ -76,14 +76,15 @@ class DatatypeReader {
   // HL7 DTM/DT as ISO 8601; a malformed value gives a data type warning (102) and an extension.
   canonical::DateTime dateTime(const Element& e, int field) const;
   // The same, assigned to out (emptied when the element is empty or malformed). The same bytes
-  // at the same level convert to the same text within one message (same encoding characters,
-  // same character set): a repeat of one of the last two converted takes their text, in line,
-  // without the split, the decoding and the conversion.
+  // at the same level (at any level, when they hold no separator) convert to the same text
+  // within one message (same encoding characters, same character set): a repeat of one of the
+  // last two converted takes their text, in line, without the split, the decoding and the
+  // conversion.
   void dateTime(const Element& e, int field, canonical::DateTime& out) const {
     out.clear();
     if (!e.valued()) return;
     for (const RecentDateTime& recent : recent_date_times_) {
-      if (recent.level == e.level() &&
+      if ((recent.level == e.level() || recent.any_level) &&
           sameBytes(e.raw(), std::string_view(recent.raw, recent.raw_size))) {
         out = recent.iso;
         return;
@@ -231,6 +232,9 @@ class DatatypeReader {
     std::size_t raw_size = 0;  // 0: nothing kept (a valued element is never empty)
     Element::Level level = Element::Level::Field;
     canonical::DateTime iso;
+    // The bytes hold neither a component nor a repetition separator, so they convert to iso at
+    // any level (a field is read as its first component): SPM-17.1 takes OBX-14's text.
+    bool any_level = false;
   };
   // Text that is not UTF-8 was read as ISO 8859-1: warned once a message (noteWidened).
   void noteWidened(std::string_view raw) const;

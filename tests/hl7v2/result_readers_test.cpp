@@ -18,7 +18,7 @@ std::string reportWithStatuses(const std::string& order_status,
                                const std::vector<std::string>& result_statuses) {
   std::string m = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
                   "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r"
-                  "OBR|1|ORD-1|LAB-1|2345-7^Glucose^LN|||||||||||||||||||" +
+                  "OBR|1|ORD-1|LAB-1|2345-7^Glucose^LN|||||||||||||||||||||" +
                   order_status + "\r";
   int set_id = 1;
   for (const std::string& status : result_statuses) {
