@@ -186,7 +186,7 @@ void SegmentNormalizer::readOrc(const Segment& s) {
   reader_.entityIdentifier(s.field(3), o.filler_order_number);
   reader_.text(s.field(5), o.order_status);
   reader_.dateTime(s.field(9), 9, o.requested_time);
-  reader_.practitioner(s.field(12).repetition(1), o.ordering_provider);
+  reader_.practitioner(firstRepetition(s.field(12)), o.ordering_provider);
 }
 
 void SegmentNormalizer::readObr(const Segment& s) {
@@ -200,14 +200,14 @@ void SegmentNormalizer::readObr(const Segment& s) {
   if (const Element filler = s.field(3); filler.valued()) {
     reader_.entityIdentifier(filler, o.filler_order_number);
   }
-  reader_.codeableConcept(s.field(4).repetition(1), o.code);
+  reader_.codeableConcept(firstRepetition(s.field(4)), o.code);
   order_code_stale_ = false;
   if (canonical::DateTime requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
   reader_.dateTime(s.field(7), 7, o.observation_time);
   if (const Element provider = s.field(16); provider.valued()) {
-    reader_.practitioner(provider.repetition(1), o.ordering_provider);
+    reader_.practitioner(firstRepetition(provider), o.ordering_provider);
   }
   reader_.dateTime(s.field(22), 22, o.results_time);
   readStatus(reader_, s.field(25), orderResultStatuses(), o.result_status);
@@ -354,7 +354,9 @@ void SegmentNormalizer::readSpm(const Segment& s) {
   if (spec.identifier.system.empty()) reader_.text(id[2].subcomponent(1), spec.identifier.system);
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
-  reader_.dateTime(s.field(17).component(1), 17, spec.collection_time);
+  // SPM-17 is read as a field, whose first component dateTime() takes: the same text as
+  // component(1) without the call, and the bytes of OBX-14 before it are then a recent date.
+  reader_.dateTime(s.field(17), 17, spec.collection_time);
   readSpecimenTimes(s, spec);
   spec.order_index = order_;
 }
