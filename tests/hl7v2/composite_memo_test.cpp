@@ -129,6 +129,37 @@ TEST(CompositeMemo, PlainValuesOfSegmentsThatNeedDecodingAreKeptToo) {
                          utf8});
 }
 
+TEST(CompositeMemo, RecalledTextsReplaceTextsOfEveryLength) {
+  // A recalled text is copied over the result's in line when both have the same length: every
+  // length from 0 to 17, over the same length, a shorter and a longer text.
+  hl7v2::CompositeMemo memo;
+  const hl7v2::EncodingCharacters standard;
+  memo.prepare(standard, hl7v2::CharacterSet::Utf8);
+  ASSERT_TRUE(memo.prepare(standard, hl7v2::CharacterSet::Utf8));
+  for (std::size_t n = 0; n <= 17; ++n) {
+    SCOPED_TRACE("length " + std::to_string(n));
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i) text += static_cast<char>('a' + i);
+    canonical::Coding kept{"http://loinc.org", text, text + "!"};
+    const std::string raw = "code" + std::to_string(n) + "^^LN";
+    memo.keep(raw, hl7v2::Element::Level::Field, kept);
+    for (const std::size_t before : {n, n + 1, n == 0 ? 0 : n - 1}) {
+      canonical::Coding out{"L", std::string(before, 'z'), std::string(before + 1, 'y')};
+      ASSERT_TRUE(memo.recall(raw, hl7v2::Element::Level::Field, out));
+      EXPECT_EQ(out, kept);
+    }
+    std::vector<canonical::Interpretation> flags_kept(1);
+    flags_kept[0].v2 = text;
+    flags_kept[0].fhir = kept;
+    memo.keep("F" + raw, hl7v2::Element::Level::Field, flags_kept);
+    std::vector<canonical::Interpretation> flags_out(1);
+    flags_out[0].v2 = std::string(n, 'q');
+    flags_out[0].fhir = {"L", std::string(n, 'z'), std::string(n + 1, 'y')};
+    ASSERT_TRUE(memo.recall("F" + raw, hl7v2::Element::Level::Field, flags_out));
+    EXPECT_EQ(flags_out, flags_kept);
+  }
+}
+
 TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {
   hl7v2::CompositeMemo memo;
   const hl7v2::EncodingCharacters standard;
