@@ -1,8 +1,8 @@
 #include "parsers/hl7v2/composite_memo.h"
 
-#include <cstdint>
 #include <cstring>
 
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
@@ -40,39 +40,12 @@ std::size_t secondSlot(std::uint64_t mixed) {
   return static_cast<std::size_t>(mixed >> 32) & (kSlots - 1);
 }
 
-// Copies n bytes (n <= 16) in line: two overlapping loads and stores instead of a call to
-// memcpy, which the short texts of a coding ("mg/dL", "High") cost more than the copy.
-void copyShort(const char* from, std::size_t n, char* to) {
-  if (n >= 8) {
-    std::uint64_t head = 0;
-    std::uint64_t tail = 0;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + n - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + n - 8, &tail, 8);
-  } else if (n >= 4) {
-    std::uint32_t head = 0;
-    std::uint32_t tail = 0;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + n - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + n - 4, &tail, 4);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-  }
-}
-
 // out = kept. A short text as long as what out holds (the result at this position had as long
 // a code or flag: "N" over "H") is copied over it in line; anything else is assigned, which
 // keeps out's block and copies without the checks of an append (measured: -523 instructions a
 // message; copying over a longer text and cutting it to size cost more than it saved).
 void copyText(const std::string& kept, std::string& out) {
-  const std::size_t n = kept.size();
-  if (n <= 16 && n == out.size()) {
-    copyShort(kept.data(), n, out.data());
-    return;
-  }
-  out = kept;
+  if (!copyOverSameLength(kept, out)) out = kept;
 }
 
 // out = kept, member by member (copyText), and a coding that already shares a well-known

@@ -18,6 +18,7 @@
 #include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/header.h"
 #include "parsers/hl7v2/message.h"
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/scan.h"
 #include "parsers/terminology/code_key.h"
 
@@ -63,12 +64,13 @@ class DatatypeReader {
     appendOutsidePlainSegment(e.raw(), out);
   }
 
-  // out = text(e), written over whatever out held. A value written over the same value of the
-  // message before (reused_list.h: a lab feed repeats its results' set ids, value types and
-  // flags at the same positions) is compared and left as it is, which costs less than emptying
-  // and appending it again; for values that often differ, plain text() costs less.
+  // out = text(e), written over whatever out held. A value as long as the one of the message
+  // before (reused_list.h: a lab feed repeats its results' set ids, value types and statuses
+  // at the same positions, and sends numbers of a few digits) is copied over it in line, which
+  // costs less than emptying and appending it again (measured against comparing it first:
+  // -131 instructions a message).
   void assignText(const Element& e, std::string& out) const {
-    if (e.valued() && inPlainSegment(e.raw()) && sameBytes(out, e.raw())) return;
+    if (e.valued() && inPlainSegment(e.raw()) && copyOverSameLength(e.raw(), out)) return;
     out.clear();
     text(e, out);
   }

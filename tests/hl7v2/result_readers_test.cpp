@@ -28,6 +28,21 @@ std::string reportWithStatuses(const std::string& order_status,
   return m;
 }
 
+// Normalizes the messages one after another into one result, as `ferry parse` reads a stream,
+// and checks after each that the result equals a fresh normalization of that message.
+void expectEachEqualsFresh(const std::vector<std::string>& stream) {
+  hl7v2::Message message;
+  hl7v2::Normalized reused;
+  for (std::size_t i = 0; i < stream.size(); ++i) {
+    SCOPED_TRACE("message " + std::to_string(i + 1) + " of the stream");
+    ASSERT_TRUE(hl7v2::Message::parse(stream[i], message));
+    hl7v2::normalize(message, reused);
+    const auto parsed = hl7v2::Message::parse(stream[i]);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(reused.message, hl7v2::normalize(*parsed).message);
+  }
+}
+
 // The FHIR code of table for v2, as the concept map gives it; empty when it has none.
 std::string mapped(std::string_view table, std::string_view v2) {
   if (v2.empty()) return {};
@@ -37,6 +52,7 @@ std::string mapped(std::string_view table, std::string_view v2) {
 
 }  // namespace result_readers_test
 
+using result_readers_test::expectEachEqualsFresh;
 using result_readers_test::mapped;
 using result_readers_test::reportWithStatuses;
 
@@ -68,4 +84,23 @@ TEST(ResultReaders, StatusesOfOneCharacterOrMoreMapAsTheTableSays) {
   EXPECT_EQ(n.message.observations[3].status.fhir, "");
   EXPECT_EQ(n.message.observations[4].status.v2, "");
   EXPECT_EQ(n.message.observations[4].status.fhir, "");
+}
+
+TEST(ResultReaders, ValuesAsLongAsTheResultsBeforeReplaceThem) {
+  // Set ids, value types, statuses and flags are copied over the result at the same position
+  // when they are as long as its own: the same lengths with other bytes, shorter and longer.
+  const std::string header = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+                             "OBR|1\r";
+  const std::string first = header +
+      "OBX|1|NM|2345-7^Glucose^LN||107|mg/dL^^UCUM|70-99|H|||F\r"
+      "OBX|22|SN|777-3^Platelets^LN||^1^:^2|10*3/uL^^UCUM|150-400|LL|||P\r"
+      "OBX|333|ST|8251-1^Comment^LN||abcdefghijklmnopq||||||C\r";
+  const std::string second = header +
+      "OBX|9|TS|2345-8^Glucosf^LM||20261120|mg/dM^^UCUM|71-98|L|||X\r"
+      "OBX|98|NM|777-4^Plateletz^LN||5|10*3/uM^^UCUM|151-401|HH|||C\r"
+      "OBX|3|ST|8251-2^Commenu^LN||bcdefghijklmnopqr||||||F\r";
+  const std::string third = header +
+      "OBX|12|CWE|2345-7^Glucose^LN||A^B^L||70-99|N|||FF\r"
+      "OBX||NM|777-3^Platelets^LN||12345678901234567||||||\r";
+  expectEachEqualsFresh({first, second, first, third, second, third, first});
 }
