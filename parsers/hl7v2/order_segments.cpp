@@ -279,18 +279,10 @@ void SegmentNormalizer::readObx(const Segment& s) {
   // The fields are taken from the index together, before any write into the result: taken
   // between the writes, each reloaded the segment's index (measured: -374 instructions a
   // message).
-  const Element set_id = s.field(1);
-  const Element value_type = s.field(2);
-  const Element code = s.field(3);
-  const Element sub_id = s.field(4);
-  const Element values = s.field(5);
-  const Element units = s.field(6);
-  const Element range = s.field(7);
-  const Element flags = s.field(8);
-  const Element status = s.field(11);
-  const Element observed = s.field(14);
-  const Element performer = s.field(16);
-  const Element analysed = s.field(19);
+  const Element set_id = s.field(1), value_type = s.field(2), code = s.field(3);
+  const Element sub_id = s.field(4), values = s.field(5), units = s.field(6), range = s.field(7);
+  const Element flags = s.field(8), status = s.field(11), observed = s.field(14);
+  const Element performer = s.field(16), analysed = s.field(19);
   reader_.assignText(set_id, obs.set_id);
   reader_.assignText(value_type, obs.value_type);
   obs.category.clear();  // v2 has no category

@@ -22,23 +22,24 @@ inline void overwrite(std::string& out, std::string_view value) {
   out.append(value);
 }
 
-// Copies n bytes (n <= 16) in line: two overlapping loads and stores instead of a call to
-// memcpy, which costs more than the copy for the short texts of a result ("mg/dL", "1.24").
+// Copies the n bytes at from (sizeof(Word) <= n <= 2 * sizeof(Word)) as two overlapping words.
+template <class Word>
+void copyHeadAndTail(const char* from, std::size_t n, char* to) {
+  Word head = 0;
+  Word tail = 0;
+  std::memcpy(&head, from, sizeof(Word));
+  std::memcpy(&tail, from + n - sizeof(Word), sizeof(Word));
+  std::memcpy(to, &head, sizeof(Word));
+  std::memcpy(to + n - sizeof(Word), &tail, sizeof(Word));
+}
+
+// Copies n bytes (n <= 16) in line instead of calling memcpy, which costs more than the copy
+// for the short texts of a result ("mg/dL", "1.24").
 inline void copyShort(const char* from, std::size_t n, char* to) {
   if (n >= 8) {
-    std::uint64_t head = 0;
-    std::uint64_t tail = 0;
-    std::memcpy(&head, from, 8);
-    std::memcpy(&tail, from + n - 8, 8);
-    std::memcpy(to, &head, 8);
-    std::memcpy(to + n - 8, &tail, 8);
+    copyHeadAndTail<std::uint64_t>(from, n, to);
   } else if (n >= 4) {
-    std::uint32_t head = 0;
-    std::uint32_t tail = 0;
-    std::memcpy(&head, from, 4);
-    std::memcpy(&tail, from + n - 4, 4);
-    std::memcpy(to, &head, 4);
-    std::memcpy(to + n - 4, &tail, 4);
+    copyHeadAndTail<std::uint32_t>(from, n, to);
   } else {
     for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
   }

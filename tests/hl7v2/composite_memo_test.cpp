@@ -6,40 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/canonical/json_writer.h"
 #include "parsers/hl7v2/composite_memo.h"
 #include "parsers/hl7v2/normalizer.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
+using ferry::test::expectEachEqualsFresh;
 
 namespace {
-
-std::vector<std::string> described(const std::vector<hl7v2::Error>& errors) {
-  std::vector<std::string> out;
-  for (const hl7v2::Error& e : errors) out.push_back(e.describe());
-  return out;
-}
-
-// Normalizes the messages one after another into one result, as `ferry parse` reads a stream,
-// and checks after each that the result is a fresh normalization of that message.
-void expectEachEqualsFresh(const std::vector<std::string>& stream) {
-  hl7v2::Message message;
-  hl7v2::Normalized reused;
-  canonical::JsonWriter writer;
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    SCOPED_TRACE("message " + std::to_string(i + 1) + " of the stream");
-    ASSERT_TRUE(hl7v2::Message::parse(stream[i], message));
-    hl7v2::normalize(message, reused);
-    const auto parsed = hl7v2::Message::parse(stream[i]);
-    ASSERT_TRUE(parsed);
-    const hl7v2::Normalized fresh = hl7v2::normalize(*parsed);
-    EXPECT_EQ(reused.message, fresh.message);
-    const std::string reused_json(writer.write(reused.message));
-    EXPECT_EQ(reused_json, writer.write(fresh.message));
-    EXPECT_EQ(described(reused.errors), described(fresh.errors));
-    EXPECT_EQ(described(reused.warnings), described(fresh.warnings));
-  }
-}
 
 // A result report with the given MSH-2 (delimiters), MSH-18 and segments after the header,
 // whose own header, patient and order use the declared component separator.

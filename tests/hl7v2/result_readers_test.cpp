@@ -8,6 +8,7 @@
 
 #include "parsers/hl7v2/normalizer.h"
 #include "parsers/terminology/concept_map.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
 
@@ -28,21 +29,6 @@ std::string reportWithStatuses(const std::string& order_status,
   return m;
 }
 
-// Normalizes the messages one after another into one result, as `ferry parse` reads a stream,
-// and checks after each that the result equals a fresh normalization of that message.
-void expectEachEqualsFresh(const std::vector<std::string>& stream) {
-  hl7v2::Message message;
-  hl7v2::Normalized reused;
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    SCOPED_TRACE("message " + std::to_string(i + 1) + " of the stream");
-    ASSERT_TRUE(hl7v2::Message::parse(stream[i], message));
-    hl7v2::normalize(message, reused);
-    const auto parsed = hl7v2::Message::parse(stream[i]);
-    ASSERT_TRUE(parsed);
-    EXPECT_EQ(reused.message, hl7v2::normalize(*parsed).message);
-  }
-}
-
 // The FHIR code of table for v2, as the concept map gives it; empty when it has none.
 std::string mapped(std::string_view table, std::string_view v2) {
   if (v2.empty()) return {};
@@ -52,7 +38,7 @@ std::string mapped(std::string_view table, std::string_view v2) {
 
 }  // namespace result_readers_test
 
-using result_readers_test::expectEachEqualsFresh;
+using ferry::test::expectEachEqualsFresh;
 using result_readers_test::mapped;
 using result_readers_test::reportWithStatuses;
 
