@@ -228,9 +228,8 @@ void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
   if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), out);
 }
 
-void DatatypeReader::codeableConcept(const Element& cwe, canonical::CodeableConcept& cc) const {
-  CompositeMemo* const memo = memoFor(cwe);
-  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), cc)) return;
+void DatatypeReader::readConceptAndKeep(const Element& cwe, CompositeMemo* memo,
+                                        canonical::CodeableConcept& cc) const {
   readConcept(cwe, cc);
   if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), cc);
 }
