@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
@@ -39,19 +40,26 @@ std::size_t secondSlot(std::uint64_t mixed) {
   return static_cast<std::size_t>(mixed >> 32) & (kSlots - 1);
 }
 
-// out = kept, member by member: a string assigned from another keeps its block and copies
-// without the checks of an append, and a coding that already shares a well-known system keeps
-// it.
+// out = kept. A short text as long as what out holds (the result at this position had as long
+// a code or flag: "N" over "H") is copied over it in line; anything else is assigned, which
+// keeps out's block and copies without the checks of an append (measured: -523 instructions a
+// message; copying over a longer text and cutting it to size cost more than it saved).
+void copyText(const std::string& kept, std::string& out) {
+  if (!copyOverSameLength(kept, out)) out = kept;
+}
+
+// out = kept, member by member (copyText), and a coding that already shares a well-known
+// system keeps it.
 void copyCoding(const canonical::Coding& kept, canonical::Coding& out) {
-  out.code = kept.code;
-  out.display = kept.display;
+  copyText(kept.code, out.code);
+  copyText(kept.display, out.display);
   if (&out.system.str() != &kept.system.str()) out.system = kept.system;
 }
 
 // out = kept, as copyCoding. Comparing the texts first, though most results repeat the flag the
 // result at the same position had, cost more than it saved (73,103 against 73,032 a message).
 void copyInterpretation(const canonical::Interpretation& kept, canonical::Interpretation& out) {
-  out.v2 = kept.v2;
+  copyText(kept.v2, out.v2);
   copyCoding(kept.fhir, out.fhir);
 }
 
@@ -108,7 +116,7 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   const ConceptEntry* entry = find(entries_->concepts, raw, level);
   if (entry == nullptr) return false;
   const canonical::CodeableConcept& kept = entry->value;
-  out.text = kept.text;
+  copyText(kept.text, out.text);
   // Room for two codings, as DatatypeReader::codeableConcept makes it.
   const std::size_t count = kept.codings.size();
   if (count != 0 && out.codings.capacity() < 2) out.codings.reserve(2);

@@ -9,9 +9,6 @@ namespace ferry::hl7v2 {
 
 namespace {
 
-constexpr double kPowersOfTen[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6, 1e7,
-                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-
 // Appends the decimal digits from p on to mantissa; returns where they end.
 const char* readDigits(const char* p, const char* end, std::uint64_t& mantissa) {
   for (; p != end && *p >= '0' && *p <= '9'; ++p) {
@@ -49,7 +46,8 @@ std::optional<double> readPlainDecimal(std::string_view text) {
   return negative ? -value : value;
 }
 
-// The general path: spaces, signs, exponents, long mantissas.
+}  // namespace
+
 std::optional<double> readGeneralNumber(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
@@ -59,37 +57,6 @@ std::optional<double> readGeneralNumber(std::string_view text) {
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
-}
-
-}  // namespace
-
-std::optional<double> readNumeric(std::string_view text) {
-  // Nearly every lab number is digits[.digits] of at most 15 characters, without sign or
-  // spaces ("1.24", "107"): read in one pass. It is the shape readPlainDecimal accepts without
-  // trimming, with at most 15 digits, so the value is the same exact quotient; every other text
-  // takes the general path.
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  if (text.size() - 1 < 15) {  // 1 to 15 bytes (an empty text wraps around)
-    std::uint64_t mantissa = 0;
-    unsigned digit = 0;
-    while (p != end && (digit = static_cast<unsigned>(*p) - '0') < 10) {
-      mantissa = mantissa * 10 + digit;
-      ++p;
-    }
-    if (p == end) return static_cast<double>(mantissa);
-    if (*p == '.' && p != text.data()) {
-      const char* const fraction = ++p;
-      while (p != end && (digit = static_cast<unsigned>(*p) - '0') < 10) {
-        mantissa = mantissa * 10 + digit;
-        ++p;
-      }
-      if (p == end && p != fraction) {
-        return static_cast<double>(mantissa) / kPowersOfTen[p - fraction];
-      }
-    }
-  }
-  return readGeneralNumber(text);
 }
 
 void readReferenceRange(const DatatypeReader& reader, const Element& e,

@@ -4,6 +4,8 @@
 // the write, the same member of the message before: a lab feed repeats its flags' displays, its
 // status codes and its code systems at the same positions.
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -18,6 +20,39 @@ inline void overwrite(std::string& out, std::string_view value) {
   if (sameBytes(out, value)) return;
   out.clear();
   out.append(value);
+}
+
+// Copies the n bytes at from (sizeof(Word) <= n <= 2 * sizeof(Word)) as two overlapping words.
+template <class Word>
+void copyHeadAndTail(const char* from, std::size_t n, char* to) {
+  Word head = 0;
+  Word tail = 0;
+  std::memcpy(&head, from, sizeof(Word));
+  std::memcpy(&tail, from + n - sizeof(Word), sizeof(Word));
+  std::memcpy(to, &head, sizeof(Word));
+  std::memcpy(to + n - sizeof(Word), &tail, sizeof(Word));
+}
+
+// Copies n bytes (n <= 16) in line instead of calling memcpy, which costs more than the copy
+// for the short texts of a result ("mg/dL", "1.24").
+inline void copyShort(const char* from, std::size_t n, char* to) {
+  if (n >= 8) {
+    copyHeadAndTail<std::uint64_t>(from, n, to);
+  } else if (n >= 4) {
+    copyHeadAndTail<std::uint32_t>(from, n, to);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+  }
+}
+
+// out = value when both have the same length, of at most 16 bytes: copied over out in line
+// (the result at a position often had a value as long: "N" over "H"). False, out untouched,
+// for any other length. value must not point into out.
+inline bool copyOverSameLength(std::string_view value, std::string& out) {
+  const std::size_t n = value.size();
+  if (n > 16 || n != out.size()) return false;
+  copyShort(value.data(), n, out.data());
+  return true;
 }
 
 }  // namespace ferry::hl7v2

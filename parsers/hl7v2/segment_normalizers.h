@@ -74,7 +74,7 @@ class SegmentNormalizer {
   // Starts the next order (ORC, or an OBR without one) / ends the current one.
   canonical::Order& openOrder();
   void closeOrder();
-  void readObservationValue(const Segment& s, canonical::Observation& obs);
+  void readObservationValue(const Element& values, canonical::Observation& obs);  // OBX-5
 
   DatatypeReader& reader_;
   canonical::Message& out_;

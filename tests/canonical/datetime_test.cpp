@@ -120,6 +120,24 @@ TEST(Hl7DateTimeToIso, RejectsStrayCharacters) {
   EXPECT_FALSE(hl7DateTimeToIso("2026-11-20")) << "already ISO";
 }
 
+TEST(Hl7DateTimeToIso, ANonDigitAnywhereInADateToTheSecondOrItsZoneIsRejected) {
+  // The digits are checked eight and four at a time: a byte next to the digits in ASCII ('/',
+  // ':'), a letter or a byte near 0xFF at any position must still reject the value.
+  const std::string good = "20261120083015-0500";
+  ASSERT_EQ(iso(good), "2026-11-20T08:30:15-05:00");
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    if (at == 14) continue;  // the sign
+    for (const char bad : {'/', ':', 'a', ' ', '\xfa', '\xff'}) {
+      std::string dtm = good;
+      dtm[at] = bad;
+      EXPECT_FALSE(hl7DateTimeToIso(dtm)) << dtm;
+    }
+  }
+  EXPECT_EQ(iso("202611200830159"), "<rejected>") << "fifteen digits";
+  EXPECT_EQ(iso("20261120083015"), "2026-11-20T08:30:15");
+  EXPECT_EQ(iso("202611200830"), "2026-11-20T08:30");
+}
+
 TEST(WriteHl7DateTimeAsIso, TheLongestFormFillsTheBufferExactly) {
   char buffer[kMaxIsoDateTimeSize];
   const std::size_t n = writeHl7DateTimeAsIso("20261120083015.1234-0500", buffer);

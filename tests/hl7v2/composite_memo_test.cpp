@@ -6,40 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/canonical/json_writer.h"
 #include "parsers/hl7v2/composite_memo.h"
 #include "parsers/hl7v2/normalizer.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
+using ferry::test::expectEachEqualsFresh;
 
 namespace {
-
-std::vector<std::string> described(const std::vector<hl7v2::Error>& errors) {
-  std::vector<std::string> out;
-  for (const hl7v2::Error& e : errors) out.push_back(e.describe());
-  return out;
-}
-
-// Normalizes the messages one after another into one result, as `ferry parse` reads a stream,
-// and checks after each that the result is a fresh normalization of that message.
-void expectEachEqualsFresh(const std::vector<std::string>& stream) {
-  hl7v2::Message message;
-  hl7v2::Normalized reused;
-  canonical::JsonWriter writer;
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    SCOPED_TRACE("message " + std::to_string(i + 1) + " of the stream");
-    ASSERT_TRUE(hl7v2::Message::parse(stream[i], message));
-    hl7v2::normalize(message, reused);
-    const auto parsed = hl7v2::Message::parse(stream[i]);
-    ASSERT_TRUE(parsed);
-    const hl7v2::Normalized fresh = hl7v2::normalize(*parsed);
-    EXPECT_EQ(reused.message, fresh.message);
-    const std::string reused_json(writer.write(reused.message));
-    EXPECT_EQ(reused_json, writer.write(fresh.message));
-    EXPECT_EQ(described(reused.errors), described(fresh.errors));
-    EXPECT_EQ(described(reused.warnings), described(fresh.warnings));
-  }
-}
 
 // A result report with the given MSH-2 (delimiters), MSH-18 and segments after the header,
 // whose own header, patient and order use the declared component separator.
@@ -107,6 +81,57 @@ TEST(CompositeMemo, EscapedAndNullValuesAreReadEveryTime) {
       "OBX|6|NM|777-3^Platelets^LN||1||||||F|||||1234567893^Rivera\\S\\Marco^^^Dr^^^NPI\r" +
       kMenu);
   expectEachEqualsFresh({plain, plain, escaped, escaped, plain, escaped});
+}
+
+TEST(CompositeMemo, PlainValuesOfSegmentsThatNeedDecodingAreKeptToo) {
+  // The comment of an NTE, a result's value or a byte outside ASCII make their segment one that
+  // needs decoding; its other values read as written and may come from the memo, those that
+  // hold an escape or bytes that are not UTF-8 never.
+  const std::string body =
+      "OBX|1|ST|2160-0^Creat SerPl-mCnc^LN||a \\T\\ b|mg/dL^^UCUM|0.60-1.30|N|||F|||||"
+      "1234567893^Rivera^Marco^^^Dr^^^NPI\r"
+      "NTE|1|L|Result reviewed \\S\\ repeat|RE^Remark^HL70364\r"
+      "OBX|2|CWE|5802-4^Nitrite Ur Ql Strip^LN||260385009^Caf\xc3\xa9^SCT|||H~N|||F\r"
+      "NTE|2|L|plain|RE^Rem\\T\\ark^HL70364\r"
+      "OBX|3|NM|777-3^Platelets \xe9^LN||250|10*3/uL^^UCUM|150-400|N|||F\r"
+      "NTE|3|L|caf\xc3\xa9 \\F\\|RE^Remark^HL70364\r";
+  const std::string utf8 = report("^~\\&", "UNICODE UTF-8", body + kMenu);
+  const std::string latin1 = report("^~\\&", "8859/1", body + kMenu);
+  const std::string undeclared = report("^~\\&", "", body + kMenu);
+  const std::string plain = report("^~\\&", "UNICODE UTF-8", kMenu);
+  expectEachEqualsFresh({utf8, utf8, plain, utf8, latin1, latin1, utf8, undeclared, undeclared,
+                         utf8});
+}
+
+TEST(CompositeMemo, RecalledTextsReplaceTextsOfEveryLength) {
+  // A recalled text is copied over the result's in line when both have the same length: every
+  // length from 0 to 17, over the same length, a shorter and a longer text.
+  hl7v2::CompositeMemo memo;
+  const hl7v2::EncodingCharacters standard;
+  memo.prepare(standard, hl7v2::CharacterSet::Utf8);
+  ASSERT_TRUE(memo.prepare(standard, hl7v2::CharacterSet::Utf8));
+  for (std::size_t n = 0; n <= 17; ++n) {
+    SCOPED_TRACE("length " + std::to_string(n));
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i) text += static_cast<char>('a' + i);
+    canonical::Coding kept{"http://loinc.org", text, text + "!"};
+    const std::string raw = "code" + std::to_string(n) + "^^LN";
+    memo.keep(raw, hl7v2::Element::Level::Field, kept);
+    for (const std::size_t before : {n, n + 1, n == 0 ? 0 : n - 1}) {
+      canonical::Coding out{"L", std::string(before, 'z'), std::string(before + 1, 'y')};
+      ASSERT_TRUE(memo.recall(raw, hl7v2::Element::Level::Field, out));
+      EXPECT_EQ(out, kept);
+    }
+    std::vector<canonical::Interpretation> flags_kept(1);
+    flags_kept[0].v2 = text;
+    flags_kept[0].fhir = kept;
+    memo.keep("F" + raw, hl7v2::Element::Level::Field, flags_kept);
+    std::vector<canonical::Interpretation> flags_out(1);
+    flags_out[0].v2 = std::string(n, 'q');
+    flags_out[0].fhir = {"L", std::string(n, 'z'), std::string(n + 1, 'y')};
+    ASSERT_TRUE(memo.recall("F" + raw, hl7v2::Element::Level::Field, flags_out));
+    EXPECT_EQ(flags_out, flags_kept);
+  }
 }
 
 TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {

@@ -67,3 +67,29 @@ TEST(RepeatedDates, AnEscapedDateIsDecodedBeforeItIsRead) {
   EXPECT_EQ(n.message.observations[0].observation_time, "2026-11-20");
   EXPECT_EQ(n.message.observations[1].observation_time, "2026-11-20");
 }
+
+TEST(RepeatedDates, BytesWithoutSeparatorsReadAlikeAtEveryLevel) {
+  // OBX-5 of type TS is read as a repetition, OBX-14 and SPM-18 as fields, SPM-17.1 as a
+  // component: the same bytes without separators are the same date at each. Bytes with a
+  // component separator are a date as a field (its first component) and none as a repetition.
+  const auto n = normalized(kHeader +
+                            "OBX|1|TS|A^a^LN||20261120060000-0500||||||F|||20261120060000-0500\r"
+                            "OBX|2|NM|B^b^LN||2||||||F|||20261121^x|||||20261121\r"
+                            "OBX|3|TS|C^c^LN||20261121^x||||||F|||20261121\r"
+                            "SPM|1||||||||||||||||20261120060000-0500^20261120070000|"
+                            "20261120060000-0500\r");
+  ASSERT_EQ(n.message.observations.size(), 3u);
+  const auto& first = n.message.observations[0];
+  EXPECT_EQ(*first.value.date_time, "2026-11-20T06:00:00-05:00");
+  EXPECT_EQ(first.observation_time, "2026-11-20T06:00:00-05:00");
+  EXPECT_EQ(n.message.observations[1].observation_time, "2026-11-21");
+  EXPECT_EQ(n.message.observations[1].analysis_time, "2026-11-21");
+  EXPECT_TRUE(n.message.observations[2].value.date_time->empty());
+  EXPECT_EQ(n.message.observations[2].observation_time, "2026-11-21");
+  ASSERT_EQ(n.message.specimens.size(), 1u);
+  EXPECT_EQ(n.message.specimens[0].collection_time, "2026-11-20T06:00:00-05:00");
+  EXPECT_EQ(n.message.specimens[0].collection_end_time, "2026-11-20T07:00:00");
+  EXPECT_EQ(n.message.specimens[0].received_time, "2026-11-20T06:00:00-05:00");
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].field, 5);
+}

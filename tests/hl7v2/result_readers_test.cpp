@@ -1,0 +1,92 @@
+// The result and order readers (parsers/hl7v2/order_segments.cpp) take short cuts for the shapes
+// a lab feed sends on every result. Each case here pins what the short cut must give: the same
+// as the general path, for the usual shape and for the ones next to it.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "parsers/hl7v2/normalizer.h"
+#include "parsers/terminology/concept_map.h"
+#include "tests/support/normalized_stream.h"
+
+using namespace ferry;
+
+namespace result_readers_test {
+
+// A report whose OBR-25 and OBX-11 are the given statuses, one result a status.
+std::string reportWithStatuses(const std::string& order_status,
+                               const std::vector<std::string>& result_statuses) {
+  std::string m = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+                  "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r"
+                  "OBR|1|ORD-1|LAB-1|2345-7^Glucose^LN|||||||||||||||||||||" +
+                  order_status + "\r";
+  int set_id = 1;
+  for (const std::string& status : result_statuses) {
+    m += "OBX|" + std::to_string(set_id++) + "|NM|2345-7^Glucose^LN||107|mg/dL^^UCUM|70-99|H|||" +
+         status + "\r";
+  }
+  return m;
+}
+
+// The FHIR code of table for v2, as the concept map gives it; empty when it has none.
+std::string mapped(std::string_view table, std::string_view v2) {
+  if (v2.empty()) return {};
+  const terminology::ConceptMapping* row = terminology::findFhir(table, v2);
+  return row != nullptr ? std::string(row->fhir_code) : std::string();
+}
+
+}  // namespace result_readers_test
+
+using ferry::test::expectEachEqualsFresh;
+using result_readers_test::mapped;
+using result_readers_test::reportWithStatuses;
+
+TEST(ResultReaders, StatusesOfOneCharacterOrMoreMapAsTheTableSays) {
+  const std::vector<std::string> statuses = {"F", "P", "C", "X", "A", "W", "D", "Z", "f", "",
+                                             "FF", "\"\"", "F ", "~", "\x80"};
+  for (const std::string& order_status : statuses) {
+    SCOPED_TRACE("OBR-25 " + order_status);
+    const auto parsed = hl7v2::Message::parse(reportWithStatuses(order_status, statuses));
+    ASSERT_TRUE(parsed);
+    const hl7v2::Normalized n = hl7v2::normalize(*parsed);
+    ASSERT_EQ(n.message.orders.size(), 1u);
+    const canonical::StatusCode& order = n.message.orders[0].result_status;
+    EXPECT_EQ(order.fhir, mapped("0123", order.v2));
+    ASSERT_EQ(n.message.observations.size(), statuses.size());
+    for (std::size_t i = 0; i < statuses.size(); ++i) {
+      const canonical::StatusCode& status = n.message.observations[i].status;
+      EXPECT_EQ(status.fhir, mapped("0085", status.v2)) << "OBX-11 " << statuses[i];
+    }
+  }
+  const auto parsed = hl7v2::Message::parse(reportWithStatuses("F", {"F", "X", "Z", "FF", ""}));
+  ASSERT_TRUE(parsed);
+  const hl7v2::Normalized n = hl7v2::normalize(*parsed);
+  EXPECT_EQ(n.message.orders[0].result_status.fhir, "final");
+  EXPECT_EQ(n.message.observations[0].status.fhir, "final");
+  EXPECT_EQ(n.message.observations[1].status.fhir, "cancelled");
+  EXPECT_EQ(n.message.observations[2].status.v2, "Z");
+  EXPECT_EQ(n.message.observations[2].status.fhir, "");
+  EXPECT_EQ(n.message.observations[3].status.fhir, "");
+  EXPECT_EQ(n.message.observations[4].status.v2, "");
+  EXPECT_EQ(n.message.observations[4].status.fhir, "");
+}
+
+TEST(ResultReaders, ValuesAsLongAsTheResultsBeforeReplaceThem) {
+  // Set ids, value types, statuses and flags are copied over the result at the same position
+  // when they are as long as its own: the same lengths with other bytes, shorter and longer.
+  const std::string header = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+                             "OBR|1\r";
+  const std::string first = header +
+      "OBX|1|NM|2345-7^Glucose^LN||107|mg/dL^^UCUM|70-99|H|||F\r"
+      "OBX|22|SN|777-3^Platelets^LN||^1^:^2|10*3/uL^^UCUM|150-400|LL|||P\r"
+      "OBX|333|ST|8251-1^Comment^LN||abcdefghijklmnopq||||||C\r";
+  const std::string second = header +
+      "OBX|9|TS|2345-8^Glucosf^LM||20261120|mg/dM^^UCUM|71-98|L|||X\r"
+      "OBX|98|NM|777-4^Plateletz^LN||5|10*3/uM^^UCUM|151-401|HH|||C\r"
+      "OBX|3|ST|8251-2^Commenu^LN||bcdefghijklmnopqr||||||F\r";
+  const std::string third = header +
+      "OBX|12|CWE|2345-7^Glucose^LN||A^B^L||70-99|N|||FF\r"
+      "OBX||NM|777-3^Platelets^LN||12345678901234567||||||\r";
+  expectEachEqualsFresh({first, second, first, third, second, third, first});
+}
