@@ -59,6 +59,7 @@ class Splitter {
   bool fillTo(std::size_t end);  // refills until the window reaches `end`; false at the end
   // The first \r or \n in [p, end), or end.
   const char* findLineEnd(const char* p, const char* end) const;
+  std::size_t skipSegmentLines(std::size_t from, std::size_t end) const;
   LineStatus readLine(std::size_t from, Line& line);
   LineStatus finishLine(std::size_t from, std::size_t at, Line& line);  // readLine's rarer cases
   // MSH/FHS/BHS/BTS/FTS or an MLLP start block. Inline: asked for every line of every message,

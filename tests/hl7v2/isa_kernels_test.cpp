@@ -349,3 +349,59 @@ TEST(IsaKernels, SplitterEnforcesTheSegmentLimitTheSameWay) {
     ASSERT_EQ(itemsOf(avx2), itemsOf(sse2)) << "limit " << max;
   }
 }
+
+namespace {
+
+// Messages whose segment lines a reader passes a block at a time (Splitter::skipSegmentLines),
+// broken by every line that must stop that pass: segments whose ids start like a header (MRG,
+// FT1, BLG), blank lines of every line end, a \r\n split across blocks, a header id behind a
+// blank line, an MLLP start block, and segments of n bytes around a block's length.
+std::string streamOfSegmentLines(std::size_t n) {
+  std::string text;
+  text += "MSH|^~\\&|" + filler(n) + "\rPID|1|" + filler(n) + "\rMRG|" + filler(n % 70) + "\r";
+  text += "OBX|1|" + filler(n) + "\rFT1|" + filler(n / 2) + "\r\rBLG|x\r\nNTE|" + filler(n) + "\n";
+  text += "ZZZ|" + filler(n + 64) + "\r\n\r\nOBX|2\r \rMSHX|1\r";
+  text += "MSH|^~\\&|" + filler(n / 3) + "\nOBX|" + filler(n) + "\n\nMSH|^~\\&|z\r";
+  text += "PID|" + filler(n) + "\r\x0BMSH|^~\\&|" + filler(n) + "\rPID|\r\x1C\r";
+  text += "MSH|^~\\&|" + filler(2 * n) + "\rOBX|" + filler(n) + "\rBHS|^~\\&|\r";
+  text += "MSH|^~\\&|q\rOBX|" + filler(n) + "\rBTS|2\r";
+  return text;
+}
+
+// The items of text read from memory (where the pass over segment lines runs) against those of
+// a stream read a byte at a time (where every line is read alone), for every kernel.
+void expectSameItemsFromMemoryAndByteStream(const std::string& text, const Limits& limits,
+                                            const std::string& what) {
+  std::istringstream in(text);
+  Splitter bytewise(in, limits, 1, Isa::Sse2);
+  const std::string expected = itemsOf(bytewise);
+  for (Isa isa : supportedIsas()) {
+    Splitter memory(std::string_view(text), limits, isa);
+    ASSERT_EQ(itemsOf(memory), expected) << isaName(isa) << ", " << what;
+  }
+}
+
+}  // namespace
+
+TEST(IsaKernels, SplitterPassesSegmentLinesAsWhenReadingThemOneByOne) {
+  for (std::size_t n = 0; n <= 140; ++n) {
+    const std::string text = streamOfSegmentLines(n);
+    for (std::size_t skip = 0; skip < 64; skip += 9) {
+      expectSameItemsFromMemoryAndByteStream(text.substr(skip), Limits{},
+                                             "lines of " + std::to_string(n) + ", from byte " +
+                                                 std::to_string(skip));
+    }
+  }
+}
+
+TEST(IsaKernels, SplitterPassingSegmentLinesEnforcesTheLimitsAsWhenReadingThemOneByOne) {
+  const std::string text = streamOfSegmentLines(100);
+  for (std::size_t max = 60; max <= 400; max += 7) {
+    Limits limits;
+    limits.max_segment_bytes = max;
+    expectSameItemsFromMemoryAndByteStream(text, limits, "segment limit " + std::to_string(max));
+    limits = Limits{};
+    limits.max_message_bytes = 2 * max;
+    expectSameItemsFromMemoryAndByteStream(text, limits, "message limit " + std::to_string(2 * max));
+  }
+}
