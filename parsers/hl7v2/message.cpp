@@ -144,19 +144,36 @@ Element Segment::headerField(int n) const {
   return Element(piece(static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
 }
 
+namespace {
+
+// A segment id as a word: three bytes compared in one step instead of a byte at a time (the
+// normalizer counts OBX and NTE segments for every message). The fourth byte read is the field
+// separator, the segment's end or the string's terminating null: always readable, never kept.
+std::uint32_t idWord(const char* id) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, id, 4);
+  return word & 0x00FFFFFFu;  // x86-64 and every target Ferry builds for are little-endian
+}
+
+}  // namespace
+
 std::size_t Message::findSegment(std::string_view id, int occurrence) const {
+  if (id.size() != 3) return segments_.size();
+  const char key[4] = {id[0], id[1], id[2], 0};
+  const std::uint32_t wanted = idWord(key);
   int seen = 0;
   for (std::size_t i = 0; i < segments_.size(); ++i) {
-    if (std::string_view(buffer_.data() + segments_[i].begin, 3) == id && ++seen == occurrence) {
-      return i;
-    }
+    if (idWord(buffer_.data() + segments_[i].begin) == wanted && ++seen == occurrence) return i;
   }
   return segments_.size();
 }
 
 int Message::countSegments(std::string_view id) const {
+  if (id.size() != 3) return 0;
+  const char key[4] = {id[0], id[1], id[2], 0};
+  const std::uint32_t wanted = idWord(key);
   int n = 0;
-  for (const auto& s : segments_) n += std::string_view(buffer_.data() + s.begin, 3) == id;
+  for (const auto& s : segments_) n += idWord(buffer_.data() + s.begin) == wanted;
   return n;
 }
 

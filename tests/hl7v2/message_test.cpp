@@ -133,6 +133,22 @@ TEST(Message, CountsAndFindsSegments) {
   EXPECT_EQ(m.segment(0).fieldCount(), 21);
 }
 
+// Ids are compared as three bytes: a last segment that is only its id, ids of other lengths,
+// an id that is a prefix of another, and occurrences out of range.
+TEST(Message, FindsSegmentsByTheirThreeByteIdOnly) {
+  const Message m = parsed("MSH|^~\\&|\rOBX|1\rOB1|2\rOBX|3\rZZZ");
+  EXPECT_EQ(m.countSegments("OBX"), 2);
+  EXPECT_EQ(m.countSegments("ZZZ"), 1);
+  EXPECT_EQ(m.findSegment("ZZZ"), 4u);
+  EXPECT_EQ(m.findSegment("OBX", 2), 3u);
+  EXPECT_EQ(m.findSegment("OBX", 0), m.segmentCount());
+  EXPECT_EQ(m.findSegment("OBX", 3), m.segmentCount());
+  for (const std::string_view id : {"OB", "OBXX", "", "ZZ"}) {
+    EXPECT_EQ(m.countSegments(id), 0) << id;
+    EXPECT_EQ(m.findSegment(id), m.segmentCount()) << id;
+  }
+}
+
 TEST(Message, ZSegmentIsReadableWhole) {
   const Message m = parsed(sample("hl7v2/adt_a01_admit.hl7"));
   EXPECT_EQ(m.at(*Path::parse("ZPV")).raw(), "ZPV|VIP^N|Preferred language^ENG");
