@@ -168,6 +168,11 @@ inline const char* Splitter::findLineEnd(const char* p, const char* end) const {
 // Drops bytes already handed out. Only called when no offsets into the window are held.
 void Splitter::compact() {
   if (in_ == nullptr || pos_ == 0) return;
+  if (header_.begin != kNoLine && header_.begin >= pos_) {
+    header_ = Line{header_.begin - pos_, header_.end - pos_, header_.next - pos_};
+  } else {
+    header_.begin = kNoLine;
+  }
   storage_.erase(0, pos_);
   consumed_ += pos_;
   pos_ = 0;
@@ -378,7 +383,10 @@ bool Splitter::readSegmentMessage(SplitItem& item, const Line& header) {
                       std::to_string(limits_.max_segment_bytes) + " bytes");
     }
     const bool blank = line.end == line.begin;
-    if (!blank && line.begin != start && startsMessage(line.begin)) break;
+    if (!blank && line.begin != start && startsMessage(line.begin)) {
+      header_ = line;  // next() reads it again otherwise
+      break;
+    }
     if (!blank) end = line.next;
     at = line.next;
     // Only the message's size is checked after lines skipped this way: it is the one test of
@@ -497,7 +505,9 @@ bool Splitter::next(SplitItem& item) {
     }
     if (data_[pos_] == kStartBlock) return readFrame(item);
     Line line{};
-    const LineStatus status = readLine(pos_, line);
+    const LineStatus status = header_.begin == pos_ ? LineStatus::Ok : readLine(pos_, line);
+    if (header_.begin == pos_) line = header_;
+    header_.begin = kNoLine;
     if (status == LineStatus::TooLong) {
       const std::uint64_t offset = consumed_ + pos_;
       skipToNextMessage();

@@ -96,6 +96,12 @@ class Splitter {
   Limits limits_;
   Isa isa_ = Isa::Sse2;
 
+  // The line that ended the last message read, which starts the next one, as readLine() found
+  // it: next() takes it from here instead of searching the header line's end twice. Its begin
+  // is kNoLine when there is none.
+  static constexpr std::size_t kNoLine = ~std::size_t{0};
+  Line header_{kNoLine, 0, 0};
+
   std::size_t messages_ = 0;       // messages seen in the whole stream
   std::size_t batches_ = 0;        // BTS segments seen
   std::size_t batch_messages_ = 0; // messages since the last BHS
