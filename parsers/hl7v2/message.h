@@ -150,8 +150,15 @@ class Message {
                             const Limits& limits);
   bool isHeaderSegment(const SegmentSpan& s) const;
 
+  // Reads encoding_ from buffer_'s header, or keeps it when the header starts with the same
+  // MSH-1, MSH-2 and field separator as the last one read into this message (their bytes are in
+  // header_prefix_): those bytes are all EncodingCharacters::fromHeader() depends on then.
+  Result<bool> readEncoding();
+
   std::string buffer_;
   EncodingCharacters encoding_;
+  char header_prefix_[10] = {};
+  std::size_t header_prefix_size_ = 0;  // 0: none kept
   std::vector<SegmentSpan> segments_;
   // Offsets of the field separators and segment ends, in the order they occur, after an entry of
   // -1 (message_index.cpp). Only the entries segments_ refer to are meaningful: the size is a
