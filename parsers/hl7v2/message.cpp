@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "parsers/hl7v2/scan.h"
+
 namespace ferry::hl7v2 {
 
 namespace {
@@ -120,11 +122,34 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
   } else {
     into.buffer_.assign(bytes);
   }
-  auto encoding = EncodingCharacters::fromHeader(into.buffer_);
+  auto encoding = into.readEncoding();
   if (!encoding) return into.fail(encoding.error());
-  into.encoding_ = *encoding;
   auto indexed = into.index(limits, isa);
   if (!indexed) return into.fail(indexed.error());
+  return true;
+}
+
+// A stream's messages nearly all start "MSH|^~\\&|", and reading the delimiters again cost a
+// few hundred instructions a message (measured: -351). Only a header whose MSH-2 is followed by
+// the field separator is kept: its first 9 or 10 bytes then decide fromHeader()'s answer, and
+// they hold no line end to normalize.
+Result<bool> Message::readEncoding() {
+  const std::string_view header(buffer_);
+  if (header_prefix_size_ != 0 && header.size() >= header_prefix_size_ &&
+      sameBytes(header.substr(0, header_prefix_size_),
+                std::string_view(header_prefix_, header_prefix_size_))) {
+    return true;
+  }
+  header_prefix_size_ = 0;
+  auto encoding = EncodingCharacters::fromHeader(header);
+  if (!encoding) return encoding.error();
+  encoding_ = *encoding;
+  // MSH, MSH-1, MSH-2 (4 or 5 characters) and the field separator after it.
+  const std::size_t size = encoding_.truncation != '\0' ? 10 : 9;
+  if (header.size() >= size && header[size - 1] == encoding_.field) {
+    header.copy(header_prefix_, size);
+    header_prefix_size_ = size;
+  }
   return true;
 }
 
@@ -144,19 +169,36 @@ Element Segment::headerField(int n) const {
   return Element(piece(static_cast<std::uint32_t>(n - 1)), enc, Element::Level::Field);
 }
 
+namespace {
+
+// A segment id as a word: three bytes compared in one step instead of a byte at a time (the
+// normalizer counts OBX and NTE segments for every message). The fourth byte read is the field
+// separator, the segment's end or the string's terminating null: always readable, never kept.
+std::uint32_t idWord(const char* id) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, id, 4);
+  return word & 0x00FFFFFFu;  // x86-64 and every target Ferry builds for are little-endian
+}
+
+}  // namespace
+
 std::size_t Message::findSegment(std::string_view id, int occurrence) const {
+  if (id.size() != 3) return segments_.size();
+  const char key[4] = {id[0], id[1], id[2], 0};
+  const std::uint32_t wanted = idWord(key);
   int seen = 0;
   for (std::size_t i = 0; i < segments_.size(); ++i) {
-    if (std::string_view(buffer_.data() + segments_[i].begin, 3) == id && ++seen == occurrence) {
-      return i;
-    }
+    if (idWord(buffer_.data() + segments_[i].begin) == wanted && ++seen == occurrence) return i;
   }
   return segments_.size();
 }
 
 int Message::countSegments(std::string_view id) const {
+  if (id.size() != 3) return 0;
+  const char key[4] = {id[0], id[1], id[2], 0};
+  const std::uint32_t wanted = idWord(key);
   int n = 0;
-  for (const auto& s : segments_) n += std::string_view(buffer_.data() + s.begin, 3) == id;
+  for (const auto& s : segments_) n += idWord(buffer_.data() + s.begin) == wanted;
   return n;
 }
 

@@ -1,11 +1,18 @@
-// Message::index(): stage 1 in the simdjson sense. One pass over the message finds, a block of
-// bytes at a time, every segment end (\r), every field separator and every byte that may need
-// decoding (the escape character, or a byte >= 0x80), and records them into segments_ and
-// separators_. Two kernels do the loads and compares of 32-byte blocks, SSE2 (two 16-byte
-// halves, the x86-64 baseline) and AVX2 (one load, when the CPU has it); they reduce each block
-// to the same three bit masks, and what follows is shared code, so both build the same index.
+// Message::index(): stage 1 in the simdjson sense. One pass over the message finds, 64 bytes at a
+// time, every segment end (\r), every field separator and every byte that may need decoding
+// (the escape character, or a byte >= 0x80), and records them into segments_ and separators_.
+// Two kernels do the loads and compares, SSE2 (four 16-byte loads a block, the x86-64 baseline)
+// and AVX2 (two 32-byte loads, when the CPU has it); they reduce each block to the same three
+// bit masks, and what follows is shared code, so both build the same index.
+//
+// separators_ lists the offsets of field separators and segment ends together, in the order they
+// occur, after one entry of -1 (the end of a line before the message): all of a block's are then
+// written in one go, without asking which segment each belongs to, and a segment's entries are
+// its field separators followed by its own end, preceded by the end of the line before it (see
+// Segment::piece()).
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "parsers/hl7v2/message.h"
@@ -21,25 +28,14 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+constexpr std::uint32_t kBlock = 64;
+
 // The bytes of one block that matter to the index; bit k stands for byte k of the block.
 struct BlockMasks {
-  std::uint32_t ends;     // \r
-  std::uint32_t seps;     // the field separator
-  std::uint32_t special;  // the escape character or a byte >= 0x80 (see needsDecoding())
+  std::uint64_t ends;     // \r
+  std::uint64_t seps;     // the field separator
+  std::uint64_t special;  // the escape character or a byte >= 0x80 (see needsDecoding())
 };
-
-// The masks of n <= 32 bytes, a byte at a time: for messages shorter than one block, and for
-// builds without SSE2.
-BlockMasks scalarMasks(const char* p, std::uint32_t n, char fs, char esc) {
-  BlockMasks m{0, 0, 0};
-  for (std::uint32_t k = 0; k < n; ++k) {
-    const std::uint32_t bit = 1u << k;
-    if (p[k] == '\r') m.ends |= bit;
-    if (p[k] == fs) m.seps |= bit;
-    if (p[k] == esc || static_cast<signed char>(p[k]) < 0) m.special |= bit;
-  }
-  return m;
-}
 
 #if defined(__SSE2__)
 // The bytes the SSE2 kernel compares with, each in every lane; made once, before the loop.
@@ -51,27 +47,38 @@ struct Sse2Delimiters {
       : cr(_mm_set1_epi8('\r')), fs(_mm_set1_epi8(field)), esc(_mm_set1_epi8(escape)) {}
 };
 
-// The masks of the 32 bytes at p, from two 16-byte halves: the code after the compare then runs
-// once per 32 bytes, as it does for the AVX2 kernel. A byte's own top bit marks it as outside
-// ASCII, as the comparison's lanes mark the escape character, so one OR with the block itself
-// finds both.
+// The masks of the 64 bytes at p, from four 16-byte loads. A byte's own top bit marks it as
+// outside ASCII, as the comparison's lanes mark the escape character, so one OR with the bytes
+// themselves finds both.
 [[gnu::always_inline]] inline BlockMasks sse2Masks(const char* p, const Sse2Delimiters& d) {
-  const __m128i low = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i high = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
-  auto mask = [](__m128i a, __m128i b) {
-    return static_cast<std::uint32_t>(_mm_movemask_epi8(a)) |
-           (static_cast<std::uint32_t>(_mm_movemask_epi8(b)) << 16);
-  };
-  return BlockMasks{
-      mask(_mm_cmpeq_epi8(low, d.cr), _mm_cmpeq_epi8(high, d.cr)),
-      mask(_mm_cmpeq_epi8(low, d.fs), _mm_cmpeq_epi8(high, d.fs)),
-      mask(_mm_or_si128(_mm_cmpeq_epi8(low, d.esc), low),
-           _mm_or_si128(_mm_cmpeq_epi8(high, d.esc), high))};
+  BlockMasks m{0, 0, 0};
+  for (int k = 0; k < 4; ++k) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const auto lanes = [k](__m128i v) {
+      return std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(v))} << (16 * k);
+    };
+    m.ends |= lanes(_mm_cmpeq_epi8(b, d.cr));
+    m.seps |= lanes(_mm_cmpeq_epi8(b, d.fs));
+    m.special |= lanes(_mm_or_si128(_mm_cmpeq_epi8(b, d.esc), b));
+  }
+  return m;
+}
+#else
+// The same a byte at a time, for builds without SSE2.
+BlockMasks scalarMasks(const char* p, char fs, char esc) {
+  BlockMasks m{0, 0, 0};
+  for (std::uint32_t k = 0; k < kBlock; ++k) {
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if (p[k] == '\r') m.ends |= bit;
+    if (p[k] == fs) m.seps |= bit;
+    if (p[k] == esc || static_cast<signed char>(p[k]) < 0) m.special |= bit;
+  }
+  return m;
 }
 #endif
 
 #if FERRY_HL7V2_AVX2
-// The same for the AVX2 kernel: 32 lanes.
+// The same for the AVX2 kernel: two loads of 32 lanes.
 struct Avx2Delimiters {
   __m256i cr;
   __m256i fs;
@@ -80,43 +87,88 @@ struct Avx2Delimiters {
       : cr(_mm256_set1_epi8('\r')), fs(_mm256_set1_epi8(field)), esc(_mm256_set1_epi8(escape)) {}
 };
 
+[[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline std::uint64_t lanes(
+    __m256i low, __m256i high) {
+  return std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(low))} |
+         (std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(high))} << 32);
+}
+
 [[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline BlockMasks avx2Masks(
     const char* p, const Avx2Delimiters& d) {
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i high = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
   return BlockMasks{
-      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, d.cr))),
-      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, d.fs))),
-      static_cast<std::uint32_t>(
-          _mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(b, d.esc), b)))};
+      lanes(_mm256_cmpeq_epi8(low, d.cr), _mm256_cmpeq_epi8(high, d.cr)),
+      lanes(_mm256_cmpeq_epi8(low, d.fs), _mm256_cmpeq_epi8(high, d.fs)),
+      lanes(_mm256_or_si256(_mm256_cmpeq_epi8(low, d.esc), low),
+            _mm256_or_si256(_mm256_cmpeq_epi8(high, d.esc), high))};
 }
 #endif
 
-bool isIdChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+// The bytes [from, n) after a kernel's last full block, as one block of 64 readable bytes: the
+// message's last 64, whose masks are shifted past the bytes already seen, or, for a message
+// shorter than a block, a copy padded with zeros, whose masks are cut at its end.
+class LastBlock {
+ public:
+  LastBlock(const char* p, std::uint32_t from, std::uint32_t n) {
+    if (n >= kBlock) {
+      bytes_ = p + n - kBlock;
+      shift_ = from - (n - kBlock);
+      return;
+    }
+    std::memset(copy_, 0, sizeof copy_);
+    std::memcpy(copy_, p, n);  // from is 0: no full block came before
+    bytes_ = copy_;
+    keep_ = (std::uint64_t{1} << n) - 1;
+  }
+  const char* bytes() const { return bytes_; }
+  BlockMasks cut(BlockMasks m) const {
+    return BlockMasks{(m.ends >> shift_) & keep_, (m.seps >> shift_) & keep_,
+                      (m.special >> shift_) & keep_};
+  }
+
+ private:
+  const char* bytes_ = nullptr;
+  std::uint32_t shift_ = 0;
+  std::uint64_t keep_ = ~std::uint64_t{0};
+  char copy_[kBlock];
+};
+
+// Whether a byte may be part of a segment id (A-Z, 0-9): a table, so that checking an id is
+// three look-ups instead of six comparisons.
+struct IdChars {
+  bool allowed[256];
+  constexpr IdChars() : allowed() {
+    for (int c = 'A'; c <= 'Z'; ++c) allowed[c] = true;
+    for (int c = '0'; c <= '9'; ++c) allowed[c] = true;
+  }
+  bool operator()(char c) const { return allowed[static_cast<unsigned char>(c)]; }
+};
+constexpr IdChars kIdChar;
 
 // Writes the offsets of the set bits of mask (bit k: byte at + k) from out[count] on; returns
-// the new count. Separators are a few a block, so a loop over the bits beats any table.
+// the new count.
 [[gnu::always_inline]] inline std::size_t recordBits(std::uint32_t* out, std::size_t count,
-                                                     std::uint32_t at, std::uint32_t mask) {
+                                                     std::uint32_t at, std::uint64_t mask) {
   for (; mask != 0; mask &= mask - 1) {
-    out[count++] = at + static_cast<std::uint32_t>(__builtin_ctz(mask));
+    out[count++] = at + static_cast<std::uint32_t>(__builtin_ctzll(mask));
   }
   return count;
 }
 
 #if FERRY_HL7V2_AVX2
-// recordBits() without a branch a separator: four offsets are written whether or not the mask
-// holds that many (makeRoom() keeps room for a whole block's), then four more while it does,
-// and the count comes from POPCNT. Fewer instructions than the loop, and one exit to predict
-// per four separators instead of one per separator.
+// recordBits() without a branch an entry: four offsets are written whether or not the mask
+// holds that many (makeRoom() keeps room for a whole block's and four more), then four more
+// while it does, and the count comes from POPCNT. Fewer instructions than the loop, and one
+// exit to predict per four entries instead of one per entry.
 [[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline std::size_t recordBitsAvx2(
-    std::uint32_t* out, std::size_t count, std::uint32_t at, std::uint32_t mask) {
-  if (mask == 0) return count;
-  const auto total = static_cast<std::size_t>(__builtin_popcount(mask));
+    std::uint32_t* out, std::size_t count, std::uint32_t at, std::uint64_t mask) {
+  const auto total = static_cast<std::size_t>(_mm_popcnt_u64(mask));
   std::uint32_t* dst = out + count;
   for (;;) {
     for (int k = 0; k < 4; ++k) {
-      dst[k] = at + _tzcnt_u32(mask);
-      mask = _blsr_u32(mask);
+      dst[k] = at + static_cast<std::uint32_t>(_tzcnt_u64(mask));
+      mask = _blsr_u64(mask);
     }
     if (mask == 0) break;
     dst += 4;
@@ -125,16 +177,22 @@ bool isIdChar(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 #endif
 
+// Room a block needs in separators_: every byte an entry, and the four that recordBitsAvx2()
+// may write past the last.
+constexpr std::size_t kBlockRoom = kBlock + 4;
+
 }  // namespace
 
 struct Message::Indexer {
   // What the kernels keep in registers from block to block. Nothing else is written there, so
-  // the compiler need not reload any of it after a store of a separator's offset.
+  // the compiler need not reload any of it after a store of an entry.
   struct Cursor {
     std::uint32_t* out;     // separators_.data()
-    std::size_t count;      // separators written
+    std::size_t count;      // entries written
     std::size_t capacity;   // separators_.size()
-    std::uint32_t decode;   // nonzero when the open segment holds a special byte
+    std::uint32_t* lines;   // line_ends_.data()
+    std::size_t line_count;
+    std::uint64_t decode;   // nonzero when the open line holds a special byte
   };
 
   Indexer(Message& m, const Limits& l)
@@ -142,79 +200,58 @@ struct Message::Indexer {
         size(static_cast<std::uint32_t>(m.buffer_.size())), fs(m.encoding_.field),
         esc(m.encoding_.escape) {}
 
-  // Room for `more` separators from c.count on, checked once a block instead of once a
-  // separator. separators_'s size is a capacity that only grows, so a Message parsed into
-  // again never clears or refills it.
-  [[gnu::always_inline]] void makeRoom(Cursor& c, std::size_t more) {
-    if (c.count + more <= c.capacity) return;
+  // Room for the entries and line ends of `blocks` blocks, checked once a window of blocks
+  // instead of once an entry. A line end is an entry too, so line_ends_ never needs more room
+  // than separators_, and the two grow together. Their sizes are capacities that only grow, so
+  // a Message parsed into again never clears or refills them.
+  [[gnu::always_inline]] void makeRoom(Cursor& c, std::size_t blocks) {
+    if (c.count + blocks * kBlockRoom > c.capacity) grow(c, blocks * kBlockRoom);
+  }
+  [[gnu::noinline]] void grow(Cursor& c, std::size_t more) {
     auto& separators = message.separators_;
     separators.resize(std::max(separators.size() * 2, size / 6 + more + 64));
+    message.line_ends_.resize(separators.size());
     c.out = separators.data();
+    c.lines = message.line_ends_.data();
     c.capacity = separators.size();
   }
 
-  // One block at offset at: the separators before each \r belong to the segment it closes,
-  // those after the last one to the segment it opens. False when a segment fails.
-  [[gnu::always_inline]] bool block(Cursor& c, std::uint32_t at, BlockMasks m) {
+  // A block whose entries were written from out[before] on: notes each \r's entry and whether
+  // its line holds a special byte. The segments are made and checked after the scan
+  // (makeSegments()), out of the loop, where their few dozen instructions a segment do not
+  // compete with it for registers.
+  [[gnu::always_inline]] static void endLines(Cursor& c, std::size_t before, BlockMasks m) {
     if (m.ends == 0) {  // inside a segment, as most blocks are
-      c.count = recordBits(c.out, c.count, at, m.seps);
       c.decode |= m.special;
-      return true;
+      return;
     }
-    return endSegments(c, at, m);
-  }
-
-  // block() where at least one \r is in the block.
-  [[gnu::always_inline]] bool endSegments(Cursor& c, std::uint32_t at, BlockMasks m) {
+    const std::uint64_t entries = m.ends | m.seps;
     do {
-      const std::uint32_t below = (m.ends & (0u - m.ends)) - 1u;  // bits before the lowest \r
-      c.count = recordBits(c.out, c.count, at, m.seps & below);
-      m.seps &= ~below;
+      const std::uint64_t below = (m.ends & (0 - m.ends)) - 1;  // bits before the lowest \r
+      const std::size_t terminator =
+          before + static_cast<std::size_t>(__builtin_popcountll(entries & below));
       const bool decode = (c.decode | (m.special & below)) != 0;
       m.special &= ~below;
-      const std::uint32_t end = at + static_cast<std::uint32_t>(__builtin_ctz(m.ends));
-      if (!closeSegment(c.out, c.count, end, decode)) return false;
+      c.lines[c.line_count++] = static_cast<std::uint32_t>(terminator * 2 + (decode ? 1 : 0));
       c.decode = 0;
       m.ends &= m.ends - 1;
     } while (m.ends != 0);
-    c.count = recordBits(c.out, c.count, at, m.seps);
     c.decode = m.special;
-    return true;
   }
 
-  // Ends the segment open since seg_begin at offset end (a \r, or the end of the message), whose
-  // separators are out[seg_first_sep, count), and opens the next one after it. An empty line
-  // between segments carries nothing.
-  bool closeSegment(const std::uint32_t* out, std::size_t count, std::uint32_t end, bool decode) {
-    const std::uint32_t begin = seg_begin;
-    const std::uint32_t first = seg_first_sep;
-    seg_begin = end + 1;
-    seg_first_sep = static_cast<std::uint32_t>(count);
-    if (end == begin) return true;
-    const auto sep_count = static_cast<std::uint32_t>(count) - first;
-    const std::uint32_t id_end = sep_count > 0 ? out[first] : end;
-    auto& segments = message.segments_;
-    const bool fits = id_end - begin == 3 && isIdChar(data[begin]) && isIdChar(data[begin + 1]) &&
-                      isIdChar(data[begin + 2]) && end - begin <= limits.max_segment_bytes &&
-                      sep_count <= limits.max_fields_per_segment &&
-                      segments.size() < limits.max_segments;
-    if (!fits) {
-      fail(std::string_view(data + begin, id_end - begin), begin, end, sep_count);
-      return false;
-    }
-    segments.push_back(SegmentSpan{begin, end, first, sep_count, decode});
-    return true;
-  }
+  // The segments of the lines noted, checked in order: the first that fails is reported. An
+  // empty line between segments carries nothing.
+  bool makeSegments(const std::uint32_t* out, std::size_t entries, const std::uint32_t* lines,
+                    std::size_t line_count);
 
-  // Out of line, so that the kernels' loops hold no code that moves an Error's strings.
+  // Out of line, so that makeSegments() holds no code that moves an Error's strings.
   [[gnu::noinline]] void fail(std::string_view id, std::uint32_t begin, std::uint32_t end,
                               std::uint32_t sep_count) {
     failure = segmentError(id, begin, end, sep_count, message.segments_.size(), limits);
   }
 
-  bool scanShort(Cursor c, Cursor& cursor);
-  bool scanSse2(Cursor& cursor);
-  bool scanAvx2(Cursor& cursor);
+  void scanSse2(Cursor& cursor);
+  void scanAvx2(Cursor& cursor);
 
   Message& message;
   const Limits& limits;
@@ -222,115 +259,144 @@ struct Message::Indexer {
   const std::uint32_t size;
   const char fs;
   const char esc;
-  std::uint32_t seg_begin = 0;
-  std::uint32_t seg_first_sep = 0;
   std::optional<Error> failure;
 };
 
-// Blocks a kernel reads between two checks of the room left for separators: a window's worth
-// of blocks then record theirs without any check.
+// Blocks a kernel reads between two checks of the room left for entries: a window's worth of
+// blocks then record theirs without any check.
 constexpr std::uint32_t kWindow = 8;
 
-// Full blocks, then the bytes left over as one more block that ends at the message's end and
-// overlaps the block before; its masks are shifted past the bytes already seen. The kernels
-// copy what they read in the loop into locals: the stores of separators' offsets might
-// otherwise change the Indexer's fields for all the compiler knows.
-bool Message::Indexer::scanSse2(Cursor& cursor) {
+// Full blocks, then the bytes left over as one more (LastBlock). The kernels copy what they read
+// in the loop into locals: the stores of entries might otherwise change the Indexer's fields
+// for all the compiler knows.
+void Message::Indexer::scanSse2(Cursor& cursor) {
   Cursor c = cursor;
   const char* const p = data;
   const std::uint32_t n = size;
-  const char sep = fs;
-  const char escape = esc;
 #if defined(__SSE2__)
-  if (n < 32) return scanShort(c, cursor);
-  const Sse2Delimiters delimiters(sep, escape);
+  const Sse2Delimiters delimiters(fs, esc);
+  const auto masksOf = [&delimiters](const char* block) { return sse2Masks(block, delimiters); };
+#else
+  const auto masksOf = [sep = fs, escape = esc](const char* block) {
+    return scalarMasks(block, sep, escape);
+  };
+#endif
   std::uint32_t i = 0;
-  while (i + 32 <= n) {
-    makeRoom(c, 32 * kWindow);
-    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, 32 * kWindow);
-    for (; i + 32 <= window_end; i += 32) {
-      if (!block(c, i, sse2Masks(p + i, delimiters))) return false;
+  while (i + kBlock <= n) {
+    makeRoom(c, kWindow);
+    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, kBlock * kWindow);
+    for (; i + kBlock <= window_end; i += kBlock) {
+      const BlockMasks m = masksOf(p + i);
+      const std::size_t before = c.count;
+      c.count = recordBits(c.out, c.count, i, m.ends | m.seps);
+      endLines(c, before, m);
     }
   }
   if (i < n) {
-    makeRoom(c, 32);
-    const std::uint32_t shift = i - (n - 32);
-    const BlockMasks m = sse2Masks(p + n - 32, delimiters);
-    if (!block(c, i, BlockMasks{m.ends >> shift, m.seps >> shift, m.special >> shift})) {
-      return false;
-    }
+    makeRoom(c, 1);
+    const LastBlock last(p, i, n);
+    const BlockMasks m = last.cut(masksOf(last.bytes()));
+    const std::size_t before = c.count;
+    c.count = recordBits(c.out, c.count, i, m.ends | m.seps);
+    endLines(c, before, m);
   }
   cursor = c;
-  return true;
-#else
-  for (std::uint32_t i = 0; i < n; i += 32) {
-    makeRoom(c, 32);
-    if (!block(c, i, scalarMasks(p + i, std::min<std::uint32_t>(32, n - i), sep, escape))) {
-      return false;
-    }
-  }
-  cursor = c;
-  return true;
-#endif
 }
 
-// A message shorter than one block, a byte at a time.
-bool Message::Indexer::scanShort(Cursor c, Cursor& cursor) {
-  makeRoom(c, 32);
-  if (!block(c, 0, scalarMasks(data, size, fs, esc))) return false;
-  cursor = c;
+// The limits are copied into locals, and the spans written without vector instructions: GCC
+// otherwise reloaded the limits for every segment, and built each span in a vector register from
+// five scalars (measured: -196 instructions a message; skipping the limits of a message within
+// them as a whole, -171).
+[[gnu::optimize("no-tree-slp-vectorize")]] bool Message::Indexer::makeSegments(
+    const std::uint32_t* out, std::size_t entries, const std::uint32_t* lines,
+    std::size_t line_count) {
+  auto& segments = message.segments_;
+  segments.reserve(line_count);
+  const std::size_t max_segment_bytes = limits.max_segment_bytes;
+  const std::size_t max_fields = limits.max_fields_per_segment;
+  const std::size_t max_segments = limits.max_segments;
+  // Whether a segment could break a limit at all: not when the message is within all three as a
+  // whole, as usual messages are by far, and then no segment needs comparing with them.
+  const bool within_limits = size <= max_segment_bytes && entries <= max_fields &&
+                             line_count <= max_segments;
+  const char* const bytes = data;
+  std::size_t made = 0;
+  std::uint32_t previous = 0;  // the entry of the line end before, or the -1 before the message
+  for (std::size_t k = 0; k < line_count; ++k) {
+    const std::uint32_t terminator = lines[k] >> 1;
+    const std::uint32_t begin = out[previous] + 1;
+    const std::uint32_t end = out[terminator];
+    const std::uint32_t first = previous + 1;
+    previous = terminator;
+    if (end == begin) continue;
+    const std::uint32_t sep_count = terminator - first;
+    const std::uint32_t id_end = out[first];  // the first separator, or the end
+    const bool fits = id_end - begin == 3 && kIdChar(bytes[begin]) && kIdChar(bytes[begin + 1]) &&
+                      kIdChar(bytes[begin + 2]) &&
+                      (within_limits || (end - begin <= max_segment_bytes &&
+                                         sep_count <= max_fields && made < max_segments));
+    if (!fits) {
+      fail(std::string_view(bytes + begin, id_end - begin), begin, end, sep_count);
+      return false;
+    }
+    segments.push_back(SegmentSpan{begin, end, first, sep_count, (lines[k] & 1) != 0});
+    ++made;
+  }
   return true;
 }
 
 #if FERRY_HL7V2_AVX2
-// The same with one 32-byte load a block.
-[[gnu::target("avx2,bmi,bmi2,popcnt")]] bool Message::Indexer::scanAvx2(Cursor& cursor) {
-  if (size < 32) return scanShort(cursor, cursor);
+// The same with two 32-byte loads a block.
+[[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::optimize("no-tree-slp-vectorize")]] void
+Message::Indexer::scanAvx2(Cursor& cursor) {
   Cursor c = cursor;
   const char* const p = data;
   const std::uint32_t n = size;
-  const char sep = fs;
-  const char escape = esc;
-  const Avx2Delimiters delimiters(sep, escape);
+  const Avx2Delimiters delimiters(fs, esc);
   std::uint32_t i = 0;
-  while (i + 32 <= n) {
-    makeRoom(c, 32 * kWindow);
-    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, 32 * kWindow);
-    for (; i + 32 <= window_end; i += 32) {
+  while (i + kBlock <= n) {
+    makeRoom(c, kWindow);
+    const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, kBlock * kWindow);
+    for (; i + kBlock <= window_end; i += kBlock) {
       const BlockMasks m = avx2Masks(p + i, delimiters);
-      if (m.ends == 0) {
-        c.count = recordBitsAvx2(c.out, c.count, i, m.seps);
-        c.decode |= m.special;
-      } else if (!endSegments(c, i, m)) {
-        return false;
-      }
+      const std::size_t before = c.count;
+      c.count = recordBitsAvx2(c.out, c.count, i, m.ends | m.seps);
+      endLines(c, before, m);
     }
   }
   if (i < n) {
-    makeRoom(c, 32);
-    const std::uint32_t shift = i - (n - 32);
-    const BlockMasks m = avx2Masks(p + n - 32, delimiters);
-    if (!block(c, i, BlockMasks{m.ends >> shift, m.seps >> shift, m.special >> shift})) {
-      return false;
-    }
+    makeRoom(c, 1);
+    const LastBlock last(p, i, n);
+    const BlockMasks m = last.cut(avx2Masks(last.bytes(), delimiters));
+    const std::size_t before = c.count;
+    c.count = recordBitsAvx2(c.out, c.count, i, m.ends | m.seps);
+    endLines(c, before, m);
   }
   cursor = c;
-  return true;
 }
 #else
-bool Message::Indexer::scanAvx2(Cursor& c) { return scanSse2(c); }
+void Message::Indexer::scanAvx2(Cursor& c) { scanSse2(c); }
 #endif
 
 Result<bool> Message::index(const Limits& limits, Isa isa) {
   segments_.clear();
-  segments_.reserve(buffer_.size() / 48 + 4);
   Indexer indexer(*this, limits);
-  Indexer::Cursor cursor{separators_.data(), 0, separators_.size(), 0};
-  const bool scanned = isa == Isa::Avx2 ? indexer.scanAvx2(cursor) : indexer.scanSse2(cursor);
-  if (scanned && indexer.seg_begin < indexer.size) {
-    indexer.closeSegment(cursor.out, cursor.count, indexer.size, cursor.decode != 0);
+  Indexer::Cursor cursor{separators_.data(), 0, separators_.size(), line_ends_.data(), 0, 0};
+  indexer.makeRoom(cursor, 1);
+  cursor.out[cursor.count++] = ~std::uint32_t{0};  // the end of a line before offset 0
+  if (isa == Isa::Avx2) {
+    indexer.scanAvx2(cursor);
+  } else {
+    indexer.scanSse2(cursor);
   }
-  if (indexer.failure) return *indexer.failure;
+  const std::uint32_t last_end = cursor.line_count == 0 ? 0 : cursor.lines[cursor.line_count - 1] >> 1;
+  if (cursor.out[last_end] + 1 < indexer.size) {  // a last segment without a \r: it ends the message
+    indexer.makeRoom(cursor, 1);
+    cursor.out[cursor.count] = indexer.size;
+    cursor.lines[cursor.line_count++] =
+        static_cast<std::uint32_t>(cursor.count * 2 + (cursor.decode != 0 ? 1 : 0));
+  }
+  if (!indexer.makeSegments(cursor.out, cursor.count, cursor.lines, cursor.line_count)) return *indexer.failure;
   return true;
 }
 

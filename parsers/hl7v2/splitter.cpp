@@ -73,6 +73,77 @@ const char* findLineEndSse2(const char* p, const char* end) {
 }
 #endif
 
+// The first bytes of a line that may start a message (MSH, FHS, BHS, BTS, FTS or an MLLP start
+// block), as a table: one look-up a line instead of four comparisons.
+struct MessageStarts {
+  bool possible[256];
+  constexpr MessageStarts() : possible() {
+    possible[0x0B] = possible['M'] = possible['F'] = possible['B'] = true;
+  }
+  bool operator()(char c) const { return possible[static_cast<unsigned char>(c)]; }
+};
+constexpr MessageStarts kMessageStart;
+
+// Walks line ends a block at a time from the line that starts at `line` (whose first byte the
+// caller has tested), past every line a message's reader would only add to the message: one
+// that is not blank, not longer than max_line, and followed by a line that cannot start a
+// message (kMessageStart). Stops at the first other line, or where the bytes before `end` do
+// not tell.
+struct SegmentLines {
+  const char* data;
+  std::size_t end;       // bytes from here on are not looked at
+  std::size_t max_line;  // Limits::max_segment_bytes
+  std::size_t line;      // the start of the line not yet passed
+
+  // The line ends of one block (bit k: byte at + k). False when the walk stops.
+  [[gnu::always_inline]] bool pass(std::size_t at, std::uint64_t ends) {
+    for (; ends != 0; ends &= ends - 1) {
+      const std::size_t e = at + static_cast<std::size_t>(__builtin_ctzll(ends));
+      if (e < line) continue;  // the \n of a \r\n
+      // Blank (e == line, which wraps), too long, or too near the end to see the next line.
+      if (e - line - 1 >= max_line || e + 2 >= end) return false;
+      std::size_t next = e + 1;
+      char first = data[next];
+      if (first == '\n' && data[e] == '\r') first = data[++next];
+      line = next;
+      if (kMessageStart(first)) return false;
+    }
+    return true;
+  }
+};
+
+#if defined(__SSE2__)
+std::size_t skipSegmentLinesSse2(SegmentLines lines) {
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  for (std::size_t at = lines.line; at + 64 <= lines.end; at += 64) {
+    std::uint64_t ends = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i bytes =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(lines.data + at + 16 * k));
+      const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(bytes, cr), _mm_cmpeq_epi8(bytes, lf));
+      ends |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(hits))} << (16 * k);
+    }
+    if (!lines.pass(at, ends)) break;
+  }
+  return lines.line;
+}
+#endif
+
+#if FERRY_HL7V2_AVX2
+[[gnu::target("avx2,bmi")]] std::size_t skipSegmentLinesAvx2(SegmentLines lines) {
+  for (std::size_t at = lines.line; at + 64 <= lines.end; at += 64) {
+    const std::uint64_t ends =
+        std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(lineEndsAvx2(lines.data + at)))} |
+        (std::uint64_t{static_cast<std::uint32_t>(
+             _mm256_movemask_epi8(lineEndsAvx2(lines.data + at + 32)))}
+         << 32);
+    if (!lines.pass(at, ends)) break;
+  }
+  return lines.line;
+}
+#endif
+
 }  // namespace
 
 Splitter::Splitter(std::istream& in, const Limits& limits, std::size_t chunk, Isa isa)
@@ -97,6 +168,11 @@ inline const char* Splitter::findLineEnd(const char* p, const char* end) const {
 // Drops bytes already handed out. Only called when no offsets into the window are held.
 void Splitter::compact() {
   if (in_ == nullptr || pos_ == 0) return;
+  if (header_.begin != kNoLine && header_.begin >= pos_) {
+    header_ = Line{header_.begin - pos_, header_.end - pos_, header_.next - pos_};
+  } else {
+    header_.begin = kNoLine;
+  }
   storage_.erase(0, pos_);
   consumed_ += pos_;
   pos_ = 0;
@@ -122,6 +198,23 @@ bool Splitter::fillTo(std::size_t end) {
     if (!refill()) return false;
   }
   return true;
+}
+
+// The lines from `from` on that a message's reader would only add to the message, up to window
+// offset `end`, passed a block at a time (SegmentLines); returns where they end. A whole message
+// of them costs a pass over its bytes, where reading its lines one by one cost a search and
+// a few tests a line as much again.
+std::size_t Splitter::skipSegmentLines(std::size_t from, std::size_t end) const {
+  if (from >= end || kMessageStart(data_[from])) return from;  // the walk tests the lines after
+  const SegmentLines lines{data_, end, limits_.max_segment_bytes, from};
+#if FERRY_HL7V2_AVX2
+  if (isa_ == Isa::Avx2) return skipSegmentLinesAvx2(lines);
+#endif
+#if defined(__SSE2__)
+  return skipSegmentLinesSse2(lines);
+#else
+  return from;
+#endif
 }
 
 // Kept small, with the rarer cases in finishLine(), so that it is inlined where a message's
@@ -290,9 +383,20 @@ bool Splitter::readSegmentMessage(SplitItem& item, const Line& header) {
                       std::to_string(limits_.max_segment_bytes) + " bytes");
     }
     const bool blank = line.end == line.begin;
-    if (!blank && line.begin != start && startsMessage(line.begin)) break;
+    if (!blank && line.begin != start && startsMessage(line.begin)) {
+      header_ = line;  // next() reads it again otherwise
+      break;
+    }
     if (!blank) end = line.next;
     at = line.next;
+    // Only the message's size is checked after lines skipped this way: it is the one test of
+    // readSegmentMessage's that they would not all pass, and the first line to fail it gives
+    // the same error as the last. Bytes past the limit are never read for it.
+    const std::size_t last = limits_.max_message_bytes < size_ - start
+                                 ? start + limits_.max_message_bytes + 1
+                                 : size_;
+    const std::size_t skipped = skipSegmentLines(at, last);
+    if (skipped != at) at = end = skipped;
     if (end - start > limits_.max_message_bytes) {
       pos_ = start;
       skipToNextMessage();
@@ -401,7 +505,9 @@ bool Splitter::next(SplitItem& item) {
     }
     if (data_[pos_] == kStartBlock) return readFrame(item);
     Line line{};
-    const LineStatus status = readLine(pos_, line);
+    const LineStatus status = header_.begin == pos_ ? LineStatus::Ok : readLine(pos_, line);
+    if (header_.begin == pos_) line = header_;
+    header_.begin = kNoLine;
     if (status == LineStatus::TooLong) {
       const std::uint64_t offset = consumed_ + pos_;
       skipToNextMessage();

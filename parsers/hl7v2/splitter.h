@@ -59,6 +59,7 @@ class Splitter {
   bool fillTo(std::size_t end);  // refills until the window reaches `end`; false at the end
   // The first \r or \n in [p, end), or end.
   const char* findLineEnd(const char* p, const char* end) const;
+  std::size_t skipSegmentLines(std::size_t from, std::size_t end) const;
   LineStatus readLine(std::size_t from, Line& line);
   LineStatus finishLine(std::size_t from, std::size_t at, Line& line);  // readLine's rarer cases
   // MSH/FHS/BHS/BTS/FTS or an MLLP start block. Inline: asked for every line of every message,
@@ -94,6 +95,12 @@ class Splitter {
   bool eof_ = false;
   Limits limits_;
   Isa isa_ = Isa::Sse2;
+
+  // The line that ended the last message read, which starts the next one, as readLine() found
+  // it: next() takes it from here instead of searching the header line's end twice. Its begin
+  // is kNoLine when there is none.
+  static constexpr std::size_t kNoLine = ~std::size_t{0};
+  Line header_{kNoLine, 0, 0};
 
   std::size_t messages_ = 0;       // messages seen in the whole stream
   std::size_t batches_ = 0;        // BTS segments seen

@@ -1,15 +1,17 @@
-// The message index and the splitter's search for line ends each have an SSE2 kernel (16-byte
-// blocks) and an AVX2 one (32-byte blocks, taken when the CPU has AVX2). These tests run every
-// kernel this machine supports over the same inputs and check each against an answer computed
-// byte by byte here: separators, segment ends, escapes and bytes >= 0x80 at every offset of
-// segments of 1 to 100 bytes, so every position within a block and every length of the last,
-// partial block is met; and streams cut at every length and read in chunks of many sizes.
+// The message index and the splitter's search for line ends each have an SSE2 kernel and an AVX2
+// one (taken when the CPU has AVX2); the index reads 64-byte blocks with both. These tests run
+// every kernel this machine supports over the same inputs and check each against an answer
+// computed byte by byte here: separators, segment ends, escapes and bytes >= 0x80 at every
+// offset of segments of 1 to kLongest bytes, so every position within the first two blocks and
+// every length of the last, partial block is met; and streams cut at every length and read in
+// chunks of many sizes.
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/hl7v2/message.h"
@@ -107,6 +109,10 @@ std::string messageAround(std::string_view body, std::size_t pad = 0) {
   return "MSH|^~\\&|" + std::string(pad, 'h') + "\rZPI|" + std::string(body) + "\rOBX|1|x\r";
 }
 
+// Segment bodies up to this long put a delimiter at every offset of a message's first two
+// 64-byte blocks (messageAround() adds 24 bytes), and end messages at every length of a block.
+constexpr std::size_t kLongest = 140;
+
 std::string filler(std::size_t n) {
   std::string text;
   for (std::size_t i = 0; i < n; ++i) text += static_cast<char>('a' + i % 26);
@@ -121,7 +127,7 @@ TEST(IsaKernels, Avx2KernelRunsOnThisMachine) {
 }
 
 TEST(IsaKernels, IndexFindsASeparatorAtEveryOffsetOfEverySegmentLength) {
-  for (std::size_t len = 1; len <= 100; ++len) {
+  for (std::size_t len = 1; len <= kLongest; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       std::string body = filler(len);
       body[at] = '|';
@@ -133,7 +139,7 @@ TEST(IsaKernels, IndexFindsASeparatorAtEveryOffsetOfEverySegmentLength) {
 
 TEST(IsaKernels, IndexMarksTheEscapeCharacterAndHighBytesAtEveryOffset) {
   for (const char special : {'\\', '\xC3', '\x80', '\xFF'}) {
-    for (std::size_t len = 1; len <= 100; ++len) {
+    for (std::size_t len = 1; len <= kLongest; ++len) {
       for (std::size_t at = 0; at < len; ++at) {
         std::string body = filler(len);
         body[at] = special;
@@ -151,7 +157,7 @@ TEST(IsaKernels, IndexEndsSegmentsAtEveryOffset) {
   // A \r at every offset, then one or two (a blank line): each segment end lands at every
   // position of a block, and the message's end at every length of the last block.
   for (const std::string_view end : {"\rZZ9|", "\r\rZZ8|q|", "\rZZ7\rZZ6|"}) {
-    for (std::size_t len = 1; len <= 100; ++len) {
+    for (std::size_t len = 1; len <= kLongest; ++len) {
       for (std::size_t at = 0; at <= len; ++at) {
         std::string body = filler(len);
         body.insert(at, end);
@@ -165,8 +171,8 @@ TEST(IsaKernels, IndexEndsSegmentsAtEveryOffset) {
 
 TEST(IsaKernels, IndexRecordsBlocksFullOfSeparators) {
   // Up to a whole block's separators in one mask, at every alignment.
-  for (std::size_t len = 1; len <= 100; ++len) {
-    for (std::size_t pad = 0; pad < 32; ++pad) {
+  for (std::size_t len = 1; len <= kLongest; ++len) {
+    for (std::size_t pad = 0; pad < 64; ++pad) {
       expectIndexMatchesReference(messageAround(std::string(len, '|'), pad),
                                   "separators " + std::to_string(len) + ", pad " +
                                       std::to_string(pad));
@@ -175,7 +181,7 @@ TEST(IsaKernels, IndexRecordsBlocksFullOfSeparators) {
 }
 
 TEST(IsaKernels, IndexOfShortMessagesAndMessagesWithoutATrailingLineEnd) {
-  for (std::size_t len = 0; len <= 70; ++len) {
+  for (std::size_t len = 0; len <= kLongest; ++len) {
     std::string text = "MSH|^~\\&|" + filler(len);
     for (std::size_t at = 12; at < text.size(); at += 5) text[at] = '|';
     expectIndexMatchesReference(text, "header only, length " + std::to_string(text.size()));
@@ -186,7 +192,7 @@ TEST(IsaKernels, IndexOfShortMessagesAndMessagesWithoutATrailingLineEnd) {
 
 TEST(IsaKernels, IndexGivesTheSameErrorForABadSegmentAtEveryOffset) {
   for (const std::string_view bad : {"\rzz1|", "\rZZ|", "\rZZZZ|", "\r\xC3ZZ|"}) {
-    for (std::size_t len = 1; len <= 100; ++len) {
+    for (std::size_t len = 1; len <= kLongest; ++len) {
       for (std::size_t at = 0; at <= len; at += 3) {
         std::string body = filler(len);
         body.insert(at, bad);
@@ -228,6 +234,33 @@ TEST(IsaKernels, IndexGivesTheSameErrorForSegmentAndFieldLimits) {
       errors.push_back(parsed.error().text + " @" + std::to_string(parsed.error().offset));
     }
     for (const auto& error : errors) EXPECT_EQ(error, errors.front()) << text;
+  }
+}
+
+// The index compares each segment with the limits only when the message as a whole exceeds one
+// of them; then a segment exactly at a limit still passes, and blank lines count for nothing.
+TEST(IsaKernels, IndexAcceptsSegmentsExactlyAtTheLimitsOfAMessageBeyondThem) {
+  Limits limits;
+  limits.max_segments = 3;
+  limits.max_fields_per_segment = 5;
+  limits.max_segment_bytes = 40;
+  const std::string at_limits = "MSH|^~\\&|1|2|3\r\r\rPID|" + filler(36) + "\r\rZZ1|1|2|3|4|5\r\r";
+  const std::vector<std::pair<std::string, std::string>> beyond = {
+      {"MSH|^~\\&|1|2|3\rPID|" + filler(37) + "\rZZ1|", "segment is 41 bytes"},
+      {"MSH|^~\\&|1|2|3\rZZ1|1|2|3|4|5|6\r", "segment has 6 fields"},
+      {"MSH|^~\\&|\r\rZZ1|\rZZ2|\r\rZZ3|", "more than 3 segments"},
+  };
+  for (Isa isa : supportedIsas()) {
+    Message message;
+    const auto parsed = Message::parse(at_limits, message, limits, isa);
+    ASSERT_TRUE(parsed) << isaName(isa) << ": " << parsed.error().text;
+    EXPECT_EQ(describe(message), reference(at_limits)) << isaName(isa);
+    for (const auto& [text, error] : beyond) {
+      const auto failed = Message::parse(text, message, limits, isa);
+      ASSERT_FALSE(failed) << isaName(isa) << ": " << text;
+      EXPECT_NE(failed.error().text.find(error), std::string::npos)
+          << isaName(isa) << ": " << failed.error().text;
+    }
   }
 }
 
@@ -314,5 +347,61 @@ TEST(IsaKernels, SplitterEnforcesTheSegmentLimitTheSameWay) {
     Splitter sse2(std::string_view(text), limits, Isa::Sse2);
     Splitter avx2(std::string_view(text), limits, Isa::Avx2);
     ASSERT_EQ(itemsOf(avx2), itemsOf(sse2)) << "limit " << max;
+  }
+}
+
+namespace {
+
+// Messages whose segment lines a reader passes a block at a time (Splitter::skipSegmentLines),
+// broken by every line that must stop that pass: segments whose ids start like a header (MRG,
+// FT1, BLG), blank lines of every line end, a \r\n split across blocks, a header id behind a
+// blank line, an MLLP start block, and segments of n bytes around a block's length.
+std::string streamOfSegmentLines(std::size_t n) {
+  std::string text;
+  text += "MSH|^~\\&|" + filler(n) + "\rPID|1|" + filler(n) + "\rMRG|" + filler(n % 70) + "\r";
+  text += "OBX|1|" + filler(n) + "\rFT1|" + filler(n / 2) + "\r\rBLG|x\r\nNTE|" + filler(n) + "\n";
+  text += "ZZZ|" + filler(n + 64) + "\r\n\r\nOBX|2\r \rMSHX|1\r";
+  text += "MSH|^~\\&|" + filler(n / 3) + "\nOBX|" + filler(n) + "\n\nMSH|^~\\&|z\r";
+  text += "PID|" + filler(n) + "\r\x0BMSH|^~\\&|" + filler(n) + "\rPID|\r\x1C\r";
+  text += "MSH|^~\\&|" + filler(2 * n) + "\rOBX|" + filler(n) + "\rBHS|^~\\&|\r";
+  text += "MSH|^~\\&|q\rOBX|" + filler(n) + "\rBTS|2\r";
+  return text;
+}
+
+// The items of text read from memory (where the pass over segment lines runs) against those of
+// a stream read a byte at a time (where every line is read alone), for every kernel.
+void expectSameItemsFromMemoryAndByteStream(const std::string& text, const Limits& limits,
+                                            const std::string& what) {
+  std::istringstream in(text);
+  Splitter bytewise(in, limits, 1, Isa::Sse2);
+  const std::string expected = itemsOf(bytewise);
+  for (Isa isa : supportedIsas()) {
+    Splitter memory(std::string_view(text), limits, isa);
+    ASSERT_EQ(itemsOf(memory), expected) << isaName(isa) << ", " << what;
+  }
+}
+
+}  // namespace
+
+TEST(IsaKernels, SplitterPassesSegmentLinesAsWhenReadingThemOneByOne) {
+  for (std::size_t n = 0; n <= 140; ++n) {
+    const std::string text = streamOfSegmentLines(n);
+    for (std::size_t skip = 0; skip < 64; skip += 9) {
+      expectSameItemsFromMemoryAndByteStream(text.substr(skip), Limits{},
+                                             "lines of " + std::to_string(n) + ", from byte " +
+                                                 std::to_string(skip));
+    }
+  }
+}
+
+TEST(IsaKernels, SplitterPassingSegmentLinesEnforcesTheLimitsAsWhenReadingThemOneByOne) {
+  const std::string text = streamOfSegmentLines(100);
+  for (std::size_t max = 60; max <= 400; max += 7) {
+    Limits limits;
+    limits.max_segment_bytes = max;
+    expectSameItemsFromMemoryAndByteStream(text, limits, "segment limit " + std::to_string(max));
+    limits = Limits{};
+    limits.max_message_bytes = 2 * max;
+    expectSameItemsFromMemoryAndByteStream(text, limits, "message limit " + std::to_string(2 * max));
   }
 }

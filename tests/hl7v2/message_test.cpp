@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/support/files.h"
 #include "tests/support/parsed_message.h"
 
@@ -133,6 +136,22 @@ TEST(Message, CountsAndFindsSegments) {
   EXPECT_EQ(m.segment(0).fieldCount(), 21);
 }
 
+// Ids are compared as three bytes: a last segment that is only its id, ids of other lengths,
+// an id that is a prefix of another, and occurrences out of range.
+TEST(Message, FindsSegmentsByTheirThreeByteIdOnly) {
+  const Message m = parsed("MSH|^~\\&|\rOBX|1\rOB1|2\rOBX|3\rZZZ");
+  EXPECT_EQ(m.countSegments("OBX"), 2);
+  EXPECT_EQ(m.countSegments("ZZZ"), 1);
+  EXPECT_EQ(m.findSegment("ZZZ"), 4u);
+  EXPECT_EQ(m.findSegment("OBX", 2), 3u);
+  EXPECT_EQ(m.findSegment("OBX", 0), m.segmentCount());
+  EXPECT_EQ(m.findSegment("OBX", 3), m.segmentCount());
+  for (const std::string_view id : {"OB", "OBXX", "", "ZZ"}) {
+    EXPECT_EQ(m.countSegments(id), 0) << id;
+    EXPECT_EQ(m.findSegment(id), m.segmentCount()) << id;
+  }
+}
+
 TEST(Message, ZSegmentIsReadableWhole) {
   const Message m = parsed(sample("hl7v2/adt_a01_admit.hl7"));
   EXPECT_EQ(m.at(*Path::parse("ZPV")).raw(), "ZPV|VIP^N|Preferred language^ENG");
@@ -198,4 +217,37 @@ TEST(Message, EscapedOfLastSegmentWithoutTerminator) {
   ASSERT_EQ(m.segmentCount(), 2u);
   EXPECT_TRUE(m.segment(1).needsDecoding());
   EXPECT_EQ(m.get("NTE-3"), "&");
+}
+
+namespace message_test {
+
+// What a parse tells of a message's delimiters: all six, or the error.
+std::string delimitersOf(const ferry::hl7v2::Result<bool>& parsed, const Message& message) {
+  if (!parsed) return "error @" + std::to_string(parsed.error().offset) + ": " + parsed.error().text;
+  const auto& e = message.encoding();
+  return std::string{e.field, e.component, e.repetition, e.escape, e.subcomponent,
+                     e.truncation == '\0' ? '0' : e.truncation} +
+         " " + message.get("PID-3.2");
+}
+
+}  // namespace message_test
+
+// A message parsed into keeps the delimiters of the last header while the next one starts with
+// the same bytes; each header here differs from the one before in a byte that matters, and
+// every answer must be a fresh message's.
+TEST(Message, ReadsTheDelimitersOfEveryMessageParsedIntoOne) {
+  const std::vector<std::string> headers = {
+      "MSH|^~\\&|",  "MSH|^~\\&|",  "MSH|^~\\&#|", "MSH|^~\\&#|", "MSH|^~\\&|",
+      "MSH|#~\\&|",  "MSH|^~\\&\r", "MSH|^~\\&|",  "MSH|^~\\",    "MSH|^~\\&|",
+      "MSH!^~\\&!",  "MSH|^~\\&^|", "MSH|^~\\&|",  "MSH|^~\\&##", "MSH|^~\\&|",
+  };
+  Message reused;
+  for (const std::string& header : headers) {
+    const char fs = header[3];
+    std::string text = header + "A\rPID" + fs + "1" + fs + fs + "x" + header[4] + "y\r";
+    Message fresh;
+    const std::string expected = message_test::delimitersOf(Message::parse(text, fresh), fresh);
+    const auto parsed = Message::parse(text, reused);
+    EXPECT_EQ(message_test::delimitersOf(parsed, reused), expected) << header;
+  }
 }
