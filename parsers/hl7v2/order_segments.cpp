@@ -1,6 +1,7 @@
 // Orders and results: ORC, OBR, OBX, NTE, SPM.
 #include <cstdint>
 
+#include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/numeric.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
@@ -27,28 +28,6 @@ void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& sys
   } else if (&system.str() != &kInterpretation.str()) {
     system = kInterpretation;
   }
-}
-
-// The text of `e` up to its first `separator`, as an element of the level below: repetition(1)
-// of a field, component(1) of a repetition, found in line. OBX-5 and OBX-8 are read for every
-// result, nearly always a single value, where the call cost more than the scan.
-Element firstPiece(const Element& e, char separator, Element::Level level) {
-  const std::string_view raw = e.raw();
-  const char* const begin = raw.data();
-  const char* const stop = findChar(begin, begin + raw.size(), separator);
-  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)), e.encoding(), level);
-}
-
-Element firstRepetition(const Element& field) {
-  if (!field.present() || field.level() != Element::Level::Field) return field.repetition(1);
-  return firstPiece(field, field.encoding()->repetition, Element::Level::Repetition);
-}
-
-Element firstComponent(const Element& repetition) {
-  if (!repetition.present() || repetition.level() != Element::Level::Repetition) {
-    return repetition.component(1);
-  }
-  return firstPiece(repetition, repetition.encoding()->component, Element::Level::Component);
 }
 
 // One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
@@ -90,7 +69,7 @@ void readInterpretations(const DatatypeReader& reader, const Element& flags,
     // without the walk over repetitions.
     readInterpretation(reader, Element(flags.raw(), &enc, Element::Level::Component), list);
   } else {
-    for (const Element flag : Repetitions(flags)) readInterpretation(reader, firstComponent(flag), list);
+    for (const Element flag : Repetitions(flags)) readInterpretation(reader, componentOne(flag), list);
   }
   list.finish();
   reader.keepInterpretations(flags, out);
@@ -186,7 +165,7 @@ void SegmentNormalizer::readOrc(const Segment& s) {
   reader_.entityIdentifier(s.field(3), o.filler_order_number);
   reader_.text(s.field(5), o.order_status);
   reader_.dateTime(s.field(9), 9, o.requested_time);
-  reader_.practitioner(firstRepetition(s.field(12)), o.ordering_provider);
+  reader_.practitioner(repetitionOne(s.field(12)), o.ordering_provider);
 }
 
 void SegmentNormalizer::readObr(const Segment& s) {
@@ -200,14 +179,14 @@ void SegmentNormalizer::readObr(const Segment& s) {
   if (const Element filler = s.field(3); filler.valued()) {
     reader_.entityIdentifier(filler, o.filler_order_number);
   }
-  reader_.codeableConcept(firstRepetition(s.field(4)), o.code);
+  reader_.codeableConcept(repetitionOne(s.field(4)), o.code);
   order_code_stale_ = false;
   if (canonical::DateTime requested = reader_.dateTime(s.field(6), 6); !requested.empty()) {
     o.requested_time = std::move(requested);
   }
   reader_.dateTime(s.field(7), 7, o.observation_time);
   if (const Element provider = s.field(16); provider.valued()) {
-    reader_.practitioner(firstRepetition(provider), o.ordering_provider);
+    reader_.practitioner(repetitionOne(provider), o.ordering_provider);
   }
   reader_.dateTime(s.field(22), 22, o.results_time);
   readStatus(reader_, s.field(25), orderResultStatuses(), o.result_status);
@@ -235,7 +214,7 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
   if (!date || !values.valued()) spares_.date_time.keep(v.date_time);
   if (!text || !values.valued()) spares_.text.keep(v.text);
   if (number) {
-    reader_.text(firstRepetition(values), v.decimal);
+    reader_.text(repetitionOne(values), v.decimal);
     v.number = readNumeric(v.decimal);
     if (!v.decimal.empty() && !v.number) {
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
@@ -245,9 +224,9 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
   // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
   if (!values.valued()) return;
   if (coded) {
-    reader_.codeableConcept(firstRepetition(values), spares_.coded.fill(v.coded));
+    reader_.codeableConcept(repetitionOne(values), spares_.coded.fill(v.coded));
   } else if (structured) {
-    const Pieces sn(firstRepetition(values));  // comparator ^ num1 ^ separator ^ num2, split once
+    const Pieces sn(repetitionOne(values));  // comparator ^ num1 ^ separator ^ num2, split once
     canonical::StructuredNumeric& out = spares_.structured_numeric.fill(v.structured_numeric);
     out.comparator.clear();
     out.num1.clear();
@@ -258,7 +237,7 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
     reader_.text(sn[3], out.separator);
     reader_.text(sn[4], out.num2);
   } else if (date) {
-    reader_.dateTime(firstRepetition(values), 5, spares_.date_time.fill(v.date_time));
+    reader_.dateTime(repetitionOne(values), 5, spares_.date_time.fill(v.date_time));
   } else {
     // ST, TX, FT and anything else: text; repetitions are lines of the same text.
     std::string& lines = spares_.text.fill(v.text);
