@@ -3,8 +3,8 @@
 // subcomponent of a component, cut in line: what repetition(1), component(1) and
 // subcomponent(1) give, without their call and general n-th piece scan. The header, patient and
 // visit readers take one of these from nearly every field they read (MSH-10, MSH-3.1, PID-8.1,
-// CX.4.1, XPN.1.1...), where the call cost more than the scan. GCC left them out of line unless
-// forced.
+// CX.4.1, XPN.1.1...), and the order and result readers from OBX-5, OBX-8, OBR-4 and ORC-12,
+// where the call cost more than the scan. GCC left them out of line unless forced.
 
 #include <cstddef>
 #include <string_view>

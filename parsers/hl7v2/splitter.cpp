@@ -78,7 +78,7 @@ const char* findLineEndSse2(const char* p, const char* end) {
 struct MessageStarts {
   bool possible[256];
   constexpr MessageStarts() : possible() {
-    possible[0x0B] = possible['M'] = possible['F'] = possible['B'] = true;
+    for (const unsigned char c : {'\x0B', 'M', 'F', 'B'}) possible[c] = true;
   }
   bool operator()(char c) const { return possible[static_cast<unsigned char>(c)]; }
 };
