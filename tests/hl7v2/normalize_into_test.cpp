@@ -11,6 +11,7 @@
 #include "parsers/hl7v2/reused_list.h"
 #include "tests/support/files.h"
 #include "tests/support/lab_reporting_message.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
 
@@ -395,4 +396,27 @@ TEST(ReusedList, DropLastAndFinishTrimTheList) {
   EXPECT_EQ(list.size(), 1u);
   list.finish();
   EXPECT_EQ(items, (std::vector<std::string>{"x"}));
+}
+
+namespace normalize_into_lists {
+
+// kRich's header and order with results OBX|1 to OBX|count, a note after every fifth.
+std::string withResults(int count) {
+  std::string text = kRich.substr(0, kRich.find("NTE|1|L|Order"));
+  for (int i = 1; i <= count; ++i) {
+    text += "OBX|" + std::to_string(i) + "|NM|2345-7^Glucose SerPl-mCnc^LN||" +
+            std::to_string(100 + i) + "|mg/dL^^UCUM|70-99|H|||F\r";
+    if (i % 5 == 0) text += "NTE|1|L|Note " + std::to_string(i) + "\r";
+  }
+  return text;
+}
+
+}  // namespace normalize_into_lists
+
+// A result normalized into again keeps the room of the messages before instead of counting a
+// message's OBX and NTE first: a longer message grows its lists past that room, more than once.
+TEST(NormalizeInto, ResultsAndNotesGrowPastTheRoomOfTheMessagesBefore) {
+  using normalize_into_lists::withResults;
+  test::expectEachEqualsFresh({kSparse, withResults(3), withResults(40), withResults(0),
+                               withResults(70), withResults(1), withResults(130), kSparse});
 }
