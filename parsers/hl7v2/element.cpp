@@ -23,15 +23,15 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
   }
   const char* p = composite.raw_.data();
   const char* end = p + composite.raw_.size();
-  const char* start = p;
+  const auto address = [](const char* at) { return reinterpret_cast<std::uintptr_t>(at); };
+  starts_[0] = address(p);
   // Counted in a local, stored to count_ once at the end: the member was loaded and stored
   // again around every piece written.
   int count = 0;
   // Records the piece that ends at the separator at; false once kMax pieces are taken.
   auto cut = [&](const char* at) {
     if (count == kMax) return false;
-    parts_[count++] = Span{start, static_cast<std::size_t>(at - start)};
-    start = at + 1;
+    starts_[++count] = address(at) + 1;
     return true;
   };
 #if defined(__SSE2__)
@@ -96,7 +96,7 @@ Pieces::Pieces(const Element& composite) : whole_(composite) {
       return;
     }
   }
-  if (count < kMax) parts_[count++] = Span{start, static_cast<std::size_t>(end - start)};
+  if (count < kMax) starts_[++count] = address(end) + 1;
   count_ = count;
 }
 
