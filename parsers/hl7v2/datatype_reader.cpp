@@ -334,9 +334,7 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
     const Element name = parts[component];
     if (!name.valued()) continue;
     if (written == out.size()) out.emplace_back();
-    std::string& entry = out[written++];
-    entry.clear();
-    text(name, entry);
+    assignText(name, out[written++]);  // over the name before, in line when as long
   }
   out.resize(written);
 }
