@@ -281,14 +281,16 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
 }
 
 void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
-  id.value.clear();
   if (!cx.valued()) {
+    id.value.clear();
     id.system.clear();
     id.type.clear();
     return;
   }
   const Pieces parts(cx);
-  text(parts[1], id.value);
+  // Ids of a stream (MRN0400000, ACCT0055000) are mostly as long as the one at the same
+  // position in the message before: copied over it in line.
+  assignText(parts[1], id.value);
   // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority. The
   // authority and the type are compared before they are written: an identifier written over
   // the one at the same position in the message before (a patient's MR, SS, AN) has them.
@@ -297,14 +299,14 @@ void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) co
 }
 
 void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
-  id.value.clear();
   id.type.clear();
   if (!ei.valued()) {
+    id.value.clear();
     id.system.clear();
     return;
   }
   const Pieces parts(ei);
-  text(parts[1], id.value);
+  assignText(parts[1], id.value);  // as identifier() does
   assignSystem(parts[2], id.system);
 }
 
@@ -332,9 +334,7 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
     const Element name = parts[component];
     if (!name.valued()) continue;
     if (written == out.size()) out.emplace_back();
-    std::string& entry = out[written++];
-    entry.clear();
-    text(name, entry);
+    assignText(name, out[written++]);  // over the name before, in line when as long
   }
   out.resize(written);
 }

@@ -70,8 +70,9 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
     trigger_event = toUtf8(triggerEvent(message, facts.version), facts.charset);
   }
   reader.assignText(type[3], message_structure);
-  control_id.clear();  // differs from message to message
-  reader.text(msh.field(10), control_id);
+  // Differs from message to message, but is mostly as long as the one before (copied over it
+  // in line).
+  reader.assignText(msh.field(10), control_id);
   reader.assignText(componentOne(msh.field(11)), processing_id);
   assignUtf8(facts.version, facts.charset, version);
   assignUtf8(facts.charset_name, facts.charset, character_set);

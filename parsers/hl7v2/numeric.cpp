@@ -61,10 +61,11 @@ std::optional<double> readGeneralNumber(std::string_view text) {
 
 void readReferenceRange(const DatatypeReader& reader, const Element& e,
                         canonical::ReferenceRange& range) {
-  range.text.clear();
   range.low.reset();
   range.high.reset();
-  reader.text(e, range.text);
+  // A range as long as the one of the result at this position ("0.60-1.30" over "4.20-5.90")
+  // is copied over it in line.
+  reader.assignText(e, range.text);
   const std::string_view t = range.text;
   if (t.empty()) return;
   if (t.front() == '<' || t.front() == '>') {

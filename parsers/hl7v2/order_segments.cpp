@@ -200,7 +200,6 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
   const std::string_view type = obs.value_type;
   // obs may be a result of an earlier message (reused_list.h): every member is written or
   // emptied below, and a box is kept only for the kind of value this result has.
-  v.decimal.clear();
   v.number.reset();
   const bool number = type == "NM";
   const bool coded = !number && (type == "CWE" || type == "CE" || type == "CNE" || type == "CF");
@@ -214,13 +213,16 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
   if (!date || !values.valued()) spares_.date_time.keep(v.date_time);
   if (!text || !values.valued()) spares_.text.keep(v.text);
   if (number) {
-    reader_.text(repetitionOne(values), v.decimal);
+    // Written over the decimal of the result at this position, in line when as long ("1.24"
+    // over "0.78"), instead of emptied and appended again.
+    reader_.assignText(repetitionOne(values), v.decimal);
     v.number = readNumeric(v.decimal);
     if (!v.decimal.empty() && !v.number) {
       reader_.recordUnreadable(5, values, "OBX-5 of type NM is not a number");
     }
     return;
   }
+  v.decimal.clear();
   // The other kinds are boxed (canonical/boxed.h): the box is allocated only for a value.
   if (!values.valued()) return;
   if (coded) {
@@ -266,8 +268,7 @@ void SegmentNormalizer::readObx(const Segment& s) {
   reader_.assignText(value_type, obs.value_type);
   obs.category.clear();  // v2 has no category
   reader_.codeableConcept(code, obs.code);
-  obs.sub_id.clear();
-  reader_.text(sub_id, obs.sub_id);
+  reader_.assignText(sub_id, obs.sub_id);
   readObservationValue(values, obs);
   reader_.coding(units, obs.units);  // an absent or empty OBX-6 empties the units
   readReferenceRange(reader_, range, obs.reference_range);

@@ -134,6 +134,31 @@ TEST(CompositeMemo, RecalledTextsReplaceTextsOfEveryLength) {
   }
 }
 
+TEST(CompositeMemo, ARecalledPractitionerReplacesEveryMemberOfTheOneBefore) {
+  // Copied member by member: over a practitioner with more, as many and fewer given names, and
+  // members as long, longer and shorter (the in-line copy and the assignment).
+  hl7v2::CompositeMemo memo;
+  const hl7v2::EncodingCharacters standard;
+  memo.prepare(standard, hl7v2::CharacterSet::Utf8);
+  ASSERT_TRUE(memo.prepare(standard, hl7v2::CharacterSet::Utf8));
+  canonical::Practitioner kept;
+  kept.identifier = {"1234567893", "http://hl7.org/fhir/sid/us-npi", "NPI"};
+  kept.name = {"Rivera", {"Marco", "A"}, "Dr", "Jr", "official"};
+  const std::string raw = "1234567893^Rivera^Marco^A^Jr^Dr^^^NPI";
+  memo.keep(raw, hl7v2::Element::Level::Repetition, kept);
+  for (const std::size_t given : {0, 1, 2, 3}) {
+    for (const std::size_t extra : {0, 1, 25}) {
+      SCOPED_TRACE(std::to_string(given) + " given names, " + std::to_string(extra) + " more");
+      canonical::Practitioner out;
+      out.identifier = {std::string(10 + extra, '9'), std::string(extra, 's'), "MD"};
+      out.name = {std::string(6, 'f'), std::vector<std::string>(given, std::string(5 + extra, 'g')),
+                  std::string(2, 'p'), "", std::string(8 + extra, 'u')};
+      ASSERT_TRUE(memo.recall(raw, hl7v2::Element::Level::Repetition, out));
+      EXPECT_EQ(out, kept);
+    }
+  }
+}
+
 TEST(CompositeMemo, AnswersOnlyForTheBytesLevelAndDelimitersItKept) {
   hl7v2::CompositeMemo memo;
   const hl7v2::EncodingCharacters standard;

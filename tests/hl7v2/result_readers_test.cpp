@@ -90,3 +90,21 @@ TEST(ResultReaders, ValuesAsLongAsTheResultsBeforeReplaceThem) {
       "OBX||NM|777-3^Platelets^LN||12345678901234567||||||\r";
   expectEachEqualsFresh({first, second, first, third, second, third, first});
 }
+
+TEST(ResultReaders, IdsNamesDecimalsAndRangesOfEveryLengthReplaceTheOnesBefore) {
+  // MSH-10, CX.1, EI.1, given names, OBX-4, an NM decimal and OBX-7 are written over the values
+  // of the message before, in line when as long: values of the same length with other bytes,
+  // shorter, longer, empty, escaped and not UTF-8.
+  const std::vector<std::string> values = {"1", "2", "12", "1234567890123456", "2234567890123456",
+                                           "12345678901234567", "", "a\\T\\b", "\xE9t\xE9"};
+  std::vector<std::string> stream;
+  for (std::size_t i = 0; i < values.size() * 2; ++i) {
+    const std::string& v = values[i % values.size()];
+    const std::string& w = values[(i * 5 + 3) % values.size()];
+    stream.push_back("MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|C" + v +
+                     "|P|2.5.1\rPID|1||M" + w + "^^^HOSP^MR||Doe^" + v + "^" + w +
+                     "\rORC|RE|O" + v + "^HOSP\rOBR|1\rOBX|1|NM|2345-7^Glucose^LN|" + w + "|" + v +
+                     "|mg/dL^^UCUM|" + v + "-" + w + "|N|||F\r");
+  }
+  expectEachEqualsFresh(stream);
+}

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -132,6 +133,38 @@ TEST(Scan, PiecesSplitsAFieldAtEveryLengthAndStopsAtTheRepetition) {
       }
       EXPECT_EQ(pieces.count(), index) << "length " << n << ", position " << at;
       EXPECT_FALSE(pieces[index + 1].present());
+    }
+  }
+}
+
+TEST(Scan, PiecesOfADenseCompositeAreItsComponentsAroundTheLimitOfTwentyFour) {
+  // Pieces keeps 24 pieces and answers for the rest through component()/subcomponent(); blocks
+  // whose separators cannot reach 24 are cut without the check, so separators one or two bytes
+  // apart (up to 16 in one block) are checked across that limit, at both levels a split has.
+  const EncodingCharacters enc;
+  for (std::size_t gap = 1; gap <= 3; ++gap) {
+    for (std::size_t pieces = 1; pieces <= 40; ++pieces) {
+      for (const bool field : {true, false}) {
+        const char sep = field ? '^' : '&';
+        std::string text;
+        for (std::size_t i = 0; i < pieces; ++i) {
+          if (i > 0) text += sep;
+          text += textWith(gap - 1, {}, sep);
+        }
+        const ExactBuffer buffer(text);
+        const Element composite(std::string_view(buffer.begin(), buffer.size), &enc,
+                                field ? Element::Level::Field : Element::Level::Component);
+        const Pieces split(composite);
+        for (int n = 1; n <= static_cast<int>(pieces) + 1; ++n) {
+          const Element expected = field ? composite.component(n) : composite.subcomponent(n);
+          EXPECT_EQ(split[n].present(), expected.present())
+              << "gap " << gap << ", pieces " << pieces << ", piece " << n;
+          EXPECT_EQ(split[n].raw(), expected.raw())
+              << "gap " << gap << ", pieces " << pieces << ", piece " << n;
+        }
+        EXPECT_EQ(split.count(), static_cast<int>(std::min<std::size_t>(pieces, 24)))
+            << "gap " << gap << ", pieces " << pieces;
+      }
     }
   }
 }
