@@ -81,9 +81,9 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   // (in a message without one, every field reads as absent). The header is checked for every
   // message: values are looked at as views, decoded only when they hold an escape.
   const Segment msh = message.segment(message.findSegment("MSH"));
-  const auto field = [&](int n) { return repetitionOne(msh.field(n)); };
+  const auto field = [&](int n) { return repetitionOne(msh.headerValueField(n)); };
   // MSH-n.1 as field(n).component(1) reads it, in one scan of the field instead of two.
-  const auto component1 = [&](int n) { return componentOne(msh.field(n)); };
+  const auto component1 = [&](int n) { return componentOne(msh.headerValueField(n)); };
   // Where MSH-n starts, or where it would: the end of MSH when the field is missing. An error
   // names this byte, so a reader of a file of many messages finds the field.
   const std::string_view bytes = message.bytes();
@@ -140,7 +140,8 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     }
   }
   facts.enhanced_mode =
-      firstRepetitionValued(msh.field(15)) || firstRepetitionValued(msh.field(16));
+      firstRepetitionValued(msh.headerValueField(15)) ||
+      firstRepetitionValued(msh.headerValueField(16));
   return errors;
 }
 

@@ -63,6 +63,10 @@ class Segment {
   // escape character itself).
   bool isHeader() const { return header_; }
   Element field(int n) const;                   // absent Element when n > fieldCount()
+  // field(n) for n >= 3, in line for a header too (MSH-3 on, past MSH-1 and MSH-2): the
+  // header's readers ask for a dozen of these a message, and headerField()'s call and its tests
+  // for MSH-1 and MSH-2 cost more than the look-up.
+  Element headerValueField(int n) const;
 
  private:
   // field() of MSH/FHS/BHS, whose numbering is shifted by MSH-1; out of line so that field()
@@ -219,6 +223,12 @@ inline Element Segment::field(int n) const {
   if (header_) [[unlikely]] return headerField(n);
   if (static_cast<std::uint32_t>(n) > sep_count_) return {};
   return Element(piece(static_cast<std::uint32_t>(n)), &message_->encoding_, Element::Level::Field);
+}
+
+inline Element Segment::headerValueField(int n) const {
+  const auto k = static_cast<std::uint32_t>(header_ ? n - 1 : n);  // MSH-n is piece n-1
+  if (k > sep_count_) return {};
+  return Element(piece(k), &message_->encoding_, Element::Level::Field);
 }
 
 }  // namespace ferry::hl7v2

@@ -50,6 +50,23 @@ TEST(Message, NumbersHeaderFieldsAsTheStandardDoes) {
   EXPECT_EQ(m.versionId(), "2.5.1");
 }
 
+// headerValueField(n) is field(n) for n >= 3, for a header (numbered from MSH-1) and for any
+// other segment, up to and past the last field.
+TEST(Message, HeaderValueFieldIsFieldFromThreeOn) {
+  const Message m = parsed("MSH|^~\\&|A|B|||||ORU^R01|1|P|2.5.1\rPID|1||MRN|\rNTE\r");
+  for (std::size_t s = 0; s < m.segmentCount(); ++s) {
+    const auto segment = m.segment(s);
+    for (int n = 3; n <= 16; ++n) {
+      const Element expected = segment.field(n);
+      const Element got = segment.headerValueField(n);
+      EXPECT_EQ(got.present(), expected.present()) << s << " " << n;
+      EXPECT_EQ(got.raw(), expected.raw()) << s << " " << n;
+      EXPECT_EQ(got.level(), expected.level()) << s << " " << n;
+    }
+  }
+  EXPECT_FALSE(m.segment(m.segmentCount()).headerValueField(3).present());
+}
+
 TEST(Message, ReadsRepetitionsAndComponents) {
   const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
   EXPECT_EQ(m.get("PID-3.1"), "MRN448812");
