@@ -117,11 +117,17 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
                           "MSH", 1);
   }
   into.limits_ = limits;
-  if (std::memchr(bytes.data(), '\n', bytes.size()) != nullptr) {
-    normalizeLineEnds(bytes, into.buffer_);
-  } else {
-    into.buffer_.assign(bytes);
+  into.buffer_.assign(bytes);
+  if (auto encoding = into.readEncoding(); encoding) {
+    auto indexed = into.index(limits, isa, LineFeeds::Report);
+    if (!indexed) return into.fail(indexed.error());
+    if (*indexed) return true;
+  } else if (std::memchr(bytes.data(), '\n', bytes.size()) == nullptr) {
+    return into.fail(encoding.error());
   }
+  // Bytes with a \n, found by the index's pass: read again with their line ends normalized.
+  into.buffer_.clear();
+  normalizeLineEnds(bytes, into.buffer_);
   auto encoding = into.readEncoding();
   if (!encoding) return into.fail(encoding.error());
   auto indexed = into.index(limits, isa);

@@ -122,6 +122,33 @@ TEST(Message, AcceptsLineFeedAndCrLfAndWritesCarriageReturns) {
   EXPECT_EQ(parsed(crlf).segmentCount(), 2u);
 }
 
+// parse() finds a \n in the index's pass, after reading the delimiters from bytes that still
+// hold it: a header whose delimiters cannot be read gives the error of the same header ended
+// by \r, and a \n far into a long message is found as near its start.
+TEST(Message, LineFeedsGiveTheAnswersOfCarriageReturns) {
+  for (const std::string header : {"MSH|^~", "MSH|^~\\&", "MSH|^~\\&|", "MSH|^~\\&|A"}) {
+    const std::string tail = "PID|1\rOBX|1|" + std::string(300, 'x') + "\r";
+    for (const std::string end : {"\n", "\r\n"}) {
+      Message with_feeds;
+      Message with_returns;
+      const auto fed = Message::parse(header + end + tail, with_feeds);
+      const auto returned = Message::parse(header + "\r" + tail, with_returns);
+      ASSERT_EQ(fed.ok(), returned.ok()) << header;
+      if (!fed) {
+        EXPECT_EQ(fed.error().text, returned.error().text) << header;
+        EXPECT_EQ(fed.error().offset, returned.error().offset) << header;
+        continue;
+      }
+      EXPECT_EQ(with_feeds.bytes(), with_returns.bytes()) << header;
+      EXPECT_EQ(with_feeds.segmentCount(), 3u) << header;
+    }
+  }
+  Message late;
+  ASSERT_TRUE(Message::parse("MSH|^~\\&|A\rPID|" + std::string(700, 'y') + "\nOBX|1", late));
+  EXPECT_EQ(late.segmentCount(), 3u);
+  EXPECT_EQ(late.get("OBX-1"), "1");
+}
+
 TEST(Message, IgnoresBlankLinesBetweenSegments) {
   const Message m = parsed("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\r\r\nPID|1||X\r\r");
   EXPECT_EQ(m.segmentCount(), 2u);
