@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 using namespace ferry::hl7v2;
 
 namespace {
@@ -128,4 +130,25 @@ TEST(Header, NoImpliedEventForAVersionThatIsNone) {
   ASSERT_TRUE(m);
   EXPECT_EQ(triggerEvent(*m, "0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF.5"), "");
   EXPECT_EQ(triggerEvent(*m, "2.2"), "R01");
+}
+
+// isUtf8() tests ASCII text 32 bytes at a time before the UTF-8 scan: a byte >= 0x80 at every
+// position of text of every length up to three blocks, alone (not UTF-8) and as a two-byte
+// sequence (UTF-8), gives the scan's own answer.
+TEST(Header, IsUtf8AgreesWithTheScanAtEveryLengthAndPosition) {
+  for (std::size_t n = 0; n <= 96; ++n) {
+    const std::string ascii(n, 'a');
+    EXPECT_TRUE(isUtf8(ascii)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string lone = ascii;
+      lone[at] = '\xE9';
+      EXPECT_FALSE(isUtf8(lone)) << n << " " << at;
+      if (at + 1 < n) {
+        std::string pair = lone;
+        pair[at] = '\xC3';
+        pair[at + 1] = '\xA9';
+        EXPECT_TRUE(isUtf8(pair)) << n << " " << at;
+      }
+    }
+  }
 }
