@@ -152,3 +152,19 @@ TEST(Header, IsUtf8AgreesWithTheScanAtEveryLengthAndPosition) {
     }
   }
 }
+
+// assignUtf8() leaves text out already holds as it is, except where Latin-1 widens it.
+TEST(Header, AssignUtf8OverTheSameTextGivesToUtf8sAnswer) {
+  const std::string texts[] = {"", "2.5.1", "UNICODE UTF-8", "caf\xC3\xA9", std::string(40, 'x')};
+  for (const CharacterSet charset :
+       {CharacterSet::Ascii, CharacterSet::Utf8, CharacterSet::Latin1}) {
+    for (const std::string& text : texts) {
+      std::string same = text;
+      assignUtf8(text, charset, same);
+      EXPECT_EQ(same, toUtf8(text, charset)) << text;
+      std::string other = "2.4";
+      assignUtf8(text, charset, other);
+      EXPECT_EQ(other, toUtf8(text, charset)) << text;
+    }
+  }
+}
