@@ -1,6 +1,7 @@
 // Message::index(): stage 1 in the simdjson sense. One pass over the message finds, 64 bytes at a
 // time, every segment end (\r), every field separator and every byte that may need decoding
 // (the escape character, or a byte >= 0x80), and records them into segments_ and separators_.
+// It also notes whether any byte is a \n, which parse() no longer searches for beforehand.
 // Two kernels do the loads and compares, SSE2 (four 16-byte loads a block, the x86-64 baseline)
 // and AVX2 (two 32-byte loads, when the CPU has it); they reduce each block to the same three
 // bit masks, and what follows is shared code, so both build the same index.
