@@ -84,7 +84,10 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   // MSH-n's first repetition, as Message::at(Path{"MSH", 1, n}) reads it; the MSH is found once
   // (in a message without one, every field reads as absent). The header is checked for every
   // message: values are looked at as views, decoded only when they hold an escape.
-  const Segment msh = message.segment(message.findSegment("MSH"));
+  // It is segment 0 of every parsed message, which is told without the search (measured: -33
+  // instructions a message).
+  const bool msh_first = message.segmentCount() != 0 && message.segment(0).id() == "MSH";
+  const Segment msh = message.segment(msh_first ? 0 : message.findSegment("MSH"));
   const auto field = [&](int n) { return repetitionOne(msh.headerValueField(n)); };
   // MSH-n.1 as field(n).component(1) reads it, in one scan of the field instead of two.
   const auto component1 = [&](int n) { return componentOne(msh.headerValueField(n)); };

@@ -168,3 +168,26 @@ TEST(Header, AssignUtf8OverTheSameTextGivesToUtf8sAnswer) {
     }
   }
 }
+
+// checkHeader() takes segment 0 without a search when it is the MSH, as in every parsed message;
+// otherwise the first MSH found, or none: a message without segments reads every field absent,
+// and one edited into a PID followed by an MSH is checked on that MSH.
+TEST(Header, ChecksTheFirstMshWhereverItIs) {
+  Message empty;
+  HeaderFacts facts;
+  const auto none = checkHeader(empty, facts);
+  ASSERT_EQ(none.size(), 4u);
+  for (std::size_t i = 0; i < none.size(); ++i) {
+    EXPECT_EQ(none[i].field, static_cast<int>(9 + i));
+    EXPECT_EQ(none[i].offset, 0u);
+  }
+  Message edited;
+  ASSERT_TRUE(edited.setEncoded(*Path::parse("PID-1"), "1"));
+  ASSERT_TRUE(edited.setEncoded(*Path::parse("MSH-10"), "CTRL"));
+  ASSERT_EQ(edited.segment(1).id(), "MSH");
+  const auto errors = checkHeader(edited, facts);
+  ASSERT_EQ(errors.size(), 3u);  // MSH-9, MSH-11 and MSH-12; MSH-10 is read from segment 2
+  EXPECT_EQ(errors[0].field, 9);
+  EXPECT_EQ(errors[1].field, 11);
+  EXPECT_EQ(errors[2].field, 12);
+}
