@@ -168,6 +168,9 @@ class Message {
   EncodingCharacters encoding_;
   char header_prefix_[10] = {};
   std::size_t header_prefix_size_ = 0;  // 0: none kept
+  // Whether the bytes last parsed into this message held a \n: the next message is then
+  // searched for one before it is indexed (see parse()).
+  bool line_feeds_ = false;
   std::vector<SegmentSpan> segments_;
   // Offsets of the field separators and segment ends, in the order they occur, after an entry of
   // -1 (message_index.cpp). Only the entries segments_ refer to are meaningful: the size is a

@@ -149,6 +149,29 @@ TEST(Message, LineFeedsGiveTheAnswersOfCarriageReturns) {
   EXPECT_EQ(late.get("OBX-1"), "1");
 }
 
+// After a message with a \n, parse() searches the next one for a \n before indexing it: a
+// Message parsed into again over \r, \n and \r\n messages in every order holds what a fresh
+// parse of each gives.
+TEST(Message, ParsedIntoAgainOverMixedLineEndsEqualsAFreshParse) {
+  const std::string body = "MSH|^~\\&|A|B|||||ORU^R01|1|P|2.5.1\rPID|1||MRN\rOBX|1|NM|x||5";
+  const auto withEnds = [&](const std::string& end) {
+    std::string text;
+    for (const char c : body) text += c == '\r' ? end : std::string(1, c);
+    return text;
+  };
+  const std::string texts[] = {withEnds("\r"), withEnds("\n"), withEnds("\r\n"), withEnds("\r")};
+  Message reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      ASSERT_TRUE(Message::parse(text, reused));
+      const Message fresh = parsed(text);
+      EXPECT_EQ(reused.bytes(), fresh.bytes());
+      ASSERT_EQ(reused.segmentCount(), fresh.segmentCount());
+      EXPECT_EQ(reused.get("OBX-5"), "5");
+    }
+  }
+}
+
 TEST(Message, IgnoresBlankLinesBetweenSegments) {
   const Message m = parsed("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|7|P|2.3\r\r\nPID|1||X\r\r");
   EXPECT_EQ(m.segmentCount(), 2u);
