@@ -42,7 +42,8 @@ std::string triggerEvent(const Message& message, std::string_view version);
 // byte can still be told from the character it became.
 std::string toUtf8(std::string_view text, CharacterSet charset);
 void appendUtf8(std::string_view text, CharacterSet charset, std::string& out);
-// out = toUtf8(text, charset); short ASCII text out already holds is compared, not copied.
+// out = toUtf8(text, charset); text out already holds is compared, not copied. out must hold
+// UTF-8, as every canonical string does.
 void assignUtf8(std::string_view text, CharacterSet charset, std::string& out);
 
 // True when text is valid UTF-8 (ASCII included): no stray continuation byte, sequence cut

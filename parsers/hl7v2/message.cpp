@@ -117,11 +117,25 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
                           "MSH", 1);
   }
   into.limits_ = limits;
-  if (std::memchr(bytes.data(), '\n', bytes.size()) != nullptr) {
-    normalizeLineEnds(bytes, into.buffer_);
-  } else {
-    into.buffer_.assign(bytes);
+  // A stream's messages share their line ends: after a message with a \n, the next one is
+  // searched for one first, so that a stream of \r\n lines is not indexed twice a message.
+  const bool feeds = into.line_feeds_ && std::memchr(bytes.data(), '\n', bytes.size()) != nullptr;
+  if (!feeds) {
+    into.buffer_.append(bytes);  // emptied above
+    if (auto encoding = into.readEncoding(); encoding) {
+      auto indexed = into.index(limits, isa, LineFeeds::Report);
+      if (!indexed) return into.fail(indexed.error());
+      into.line_feeds_ = !*indexed;
+      if (*indexed) return true;
+    } else if (std::memchr(bytes.data(), '\n', bytes.size()) == nullptr) {
+      return into.fail(encoding.error());
+    }
   }
+  // Bytes with a \n (found by the search above or by the index's pass), read with their line
+  // ends normalized.
+  into.line_feeds_ = true;
+  into.buffer_.clear();
+  normalizeLineEnds(bytes, into.buffer_);
   auto encoding = into.readEncoding();
   if (!encoding) return into.fail(encoding.error());
   auto indexed = into.index(limits, isa);

@@ -63,6 +63,10 @@ class Segment {
   // escape character itself).
   bool isHeader() const { return header_; }
   Element field(int n) const;                   // absent Element when n > fieldCount()
+  // field(n) for n >= 3, in line for a header too (MSH-3 on, past MSH-1 and MSH-2): the
+  // header's readers ask for a dozen of these a message, and headerField()'s call and its tests
+  // for MSH-1 and MSH-2 cost more than the look-up.
+  Element headerValueField(int n) const;
 
  private:
   // field() of MSH/FHS/BHS, whose numbering is shifted by MSH-1; out of line so that field()
@@ -139,8 +143,13 @@ class Message {
 
   // Empties the message after a failed parse and hands the error on.
   Error fail(Error error);
+  // What index() does on a \n in buffer_: parse() copies the bytes without searching them for
+  // one first, and the index's pass notices it instead (measured: -133 instructions a message);
+  // every other caller indexes bytes whose line ends are already \r.
+  enum class LineFeeds { Keep, Report };
   // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
-  Result<bool> index(const Limits& limits, Isa isa);
+  // Returns false, with no segments, when it met a \n and line_feeds is Report.
+  Result<bool> index(const Limits& limits, Isa isa, LineFeeds line_feeds = LineFeeds::Keep);
   struct Indexer;  // index()'s state and its SSE2 and AVX2 kernels (message_index.cpp)
   // Why index() cannot take a segment (begin and end offsets, id, separators, segments before
   // it). The sentences are for the rare bad segment, and their strings weighed on every segment
@@ -159,6 +168,9 @@ class Message {
   EncodingCharacters encoding_;
   char header_prefix_[10] = {};
   std::size_t header_prefix_size_ = 0;  // 0: none kept
+  // Whether the bytes last parsed into this message held a \n: the next message is then
+  // searched for one before it is indexed (see parse()).
+  bool line_feeds_ = false;
   std::vector<SegmentSpan> segments_;
   // Offsets of the field separators and segment ends, in the order they occur, after an entry of
   // -1 (message_index.cpp). Only the entries segments_ refer to are meaningful: the size is a
@@ -219,6 +231,12 @@ inline Element Segment::field(int n) const {
   if (header_) [[unlikely]] return headerField(n);
   if (static_cast<std::uint32_t>(n) > sep_count_) return {};
   return Element(piece(static_cast<std::uint32_t>(n)), &message_->encoding_, Element::Level::Field);
+}
+
+inline Element Segment::headerValueField(int n) const {
+  const auto k = static_cast<std::uint32_t>(header_ ? n - 1 : n);  // MSH-n is piece n-1
+  if (k > sep_count_) return {};
+  return Element(piece(k), &message_->encoding_, Element::Level::Field);
 }
 
 }  // namespace ferry::hl7v2

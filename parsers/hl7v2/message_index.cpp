@@ -1,6 +1,7 @@
 // Message::index(): stage 1 in the simdjson sense. One pass over the message finds, 64 bytes at a
 // time, every segment end (\r), every field separator and every byte that may need decoding
 // (the escape character, or a byte >= 0x80), and records them into segments_ and separators_.
+// It also notes whether any byte is a \n, which parse() no longer searches for beforehand.
 // Two kernels do the loads and compares, SSE2 (four 16-byte loads a block, the x86-64 baseline)
 // and AVX2 (two 32-byte loads, when the CPU has it); they reduce each block to the same three
 // bit masks, and what follows is shared code, so both build the same index.
@@ -41,19 +42,23 @@ struct BlockMasks {
 // The bytes the SSE2 kernel compares with, each in every lane; made once, before the loop.
 struct Sse2Delimiters {
   __m128i cr;
+  __m128i lf;
   __m128i fs;
   __m128i esc;
   Sse2Delimiters(char field, char escape)
-      : cr(_mm_set1_epi8('\r')), fs(_mm_set1_epi8(field)), esc(_mm_set1_epi8(escape)) {}
+      : cr(_mm_set1_epi8('\r')), lf(_mm_set1_epi8('\n')), fs(_mm_set1_epi8(field)),
+        esc(_mm_set1_epi8(escape)) {}
 };
 
 // The masks of the 64 bytes at p, from four 16-byte loads. A byte's own top bit marks it as
 // outside ASCII, as the comparison's lanes mark the escape character, so one OR with the bytes
-// themselves finds both.
-[[gnu::always_inline]] inline BlockMasks sse2Masks(const char* p, const Sse2Delimiters& d) {
+// themselves finds both. Lanes holding \n are ORed into line_feeds (see LineFeeds).
+[[gnu::always_inline]] inline BlockMasks sse2Masks(const char* p, const Sse2Delimiters& d,
+                                                   __m128i& line_feeds) {
   BlockMasks m{0, 0, 0};
   for (int k = 0; k < 4; ++k) {
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    line_feeds = _mm_or_si128(line_feeds, _mm_cmpeq_epi8(b, d.lf));
     const auto lanes = [k](__m128i v) {
       return std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(v))} << (16 * k);
     };
@@ -65,10 +70,11 @@ struct Sse2Delimiters {
 }
 #else
 // The same a byte at a time, for builds without SSE2.
-BlockMasks scalarMasks(const char* p, char fs, char esc) {
+BlockMasks scalarMasks(const char* p, char fs, char esc, bool& line_feeds) {
   BlockMasks m{0, 0, 0};
   for (std::uint32_t k = 0; k < kBlock; ++k) {
     const std::uint64_t bit = std::uint64_t{1} << k;
+    line_feeds |= p[k] == '\n';
     if (p[k] == '\r') m.ends |= bit;
     if (p[k] == fs) m.seps |= bit;
     if (p[k] == esc || static_cast<signed char>(p[k]) < 0) m.special |= bit;
@@ -81,10 +87,12 @@ BlockMasks scalarMasks(const char* p, char fs, char esc) {
 // The same for the AVX2 kernel: two loads of 32 lanes.
 struct Avx2Delimiters {
   __m256i cr;
+  __m256i lf;
   __m256i fs;
   __m256i esc;
   [[gnu::target("avx2")]] Avx2Delimiters(char field, char escape)
-      : cr(_mm256_set1_epi8('\r')), fs(_mm256_set1_epi8(field)), esc(_mm256_set1_epi8(escape)) {}
+      : cr(_mm256_set1_epi8('\r')), lf(_mm256_set1_epi8('\n')), fs(_mm256_set1_epi8(field)),
+        esc(_mm256_set1_epi8(escape)) {}
 };
 
 [[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline std::uint64_t lanes(
@@ -94,9 +102,11 @@ struct Avx2Delimiters {
 }
 
 [[gnu::target("avx2,bmi,bmi2,popcnt"), gnu::always_inline]] inline BlockMasks avx2Masks(
-    const char* p, const Avx2Delimiters& d) {
+    const char* p, const Avx2Delimiters& d, __m256i& line_feeds) {
   const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   const __m256i high = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32));
+  line_feeds = _mm256_or_si256(
+      line_feeds, _mm256_or_si256(_mm256_cmpeq_epi8(low, d.lf), _mm256_cmpeq_epi8(high, d.lf)));
   return BlockMasks{
       lanes(_mm256_cmpeq_epi8(low, d.cr), _mm256_cmpeq_epi8(high, d.cr)),
       lanes(_mm256_cmpeq_epi8(low, d.fs), _mm256_cmpeq_epi8(high, d.fs)),
@@ -260,6 +270,7 @@ struct Message::Indexer {
   const char fs;
   const char esc;
   std::optional<Error> failure;
+  bool line_feeds = false;  // the scan passed a \n (LineFeeds)
 };
 
 // Blocks a kernel reads between two checks of the room left for entries: a window's worth of
@@ -275,10 +286,14 @@ void Message::Indexer::scanSse2(Cursor& cursor) {
   const std::uint32_t n = size;
 #if defined(__SSE2__)
   const Sse2Delimiters delimiters(fs, esc);
-  const auto masksOf = [&delimiters](const char* block) { return sse2Masks(block, delimiters); };
+  __m128i feeds = _mm_setzero_si128();
+  const auto masksOf = [&delimiters, &feeds](const char* block) {
+    return sse2Masks(block, delimiters, feeds);
+  };
 #else
-  const auto masksOf = [sep = fs, escape = esc](const char* block) {
-    return scalarMasks(block, sep, escape);
+  bool feeds = false;
+  const auto masksOf = [sep = fs, escape = esc, &feeds](const char* block) {
+    return scalarMasks(block, sep, escape, feeds);
   };
 #endif
   std::uint32_t i = 0;
@@ -301,6 +316,11 @@ void Message::Indexer::scanSse2(Cursor& cursor) {
     endLines(c, before, m);
   }
   cursor = c;
+#if defined(__SSE2__)
+  line_feeds = _mm_movemask_epi8(feeds) != 0;
+#else
+  line_feeds = feeds;
+#endif
 }
 
 // The limits are copied into locals, and the spans written without vector instructions: GCC
@@ -353,12 +373,13 @@ Message::Indexer::scanAvx2(Cursor& cursor) {
   const char* const p = data;
   const std::uint32_t n = size;
   const Avx2Delimiters delimiters(fs, esc);
+  __m256i feeds = _mm256_setzero_si256();
   std::uint32_t i = 0;
   while (i + kBlock <= n) {
     makeRoom(c, kWindow);
     const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, kBlock * kWindow);
     for (; i + kBlock <= window_end; i += kBlock) {
-      const BlockMasks m = avx2Masks(p + i, delimiters);
+      const BlockMasks m = avx2Masks(p + i, delimiters, feeds);
       const std::size_t before = c.count;
       c.count = recordBitsAvx2(c.out, c.count, i, m.ends | m.seps);
       endLines(c, before, m);
@@ -367,18 +388,19 @@ Message::Indexer::scanAvx2(Cursor& cursor) {
   if (i < n) {
     makeRoom(c, 1);
     const LastBlock last(p, i, n);
-    const BlockMasks m = last.cut(avx2Masks(last.bytes(), delimiters));
+    const BlockMasks m = last.cut(avx2Masks(last.bytes(), delimiters, feeds));
     const std::size_t before = c.count;
     c.count = recordBitsAvx2(c.out, c.count, i, m.ends | m.seps);
     endLines(c, before, m);
   }
   cursor = c;
+  line_feeds = !_mm256_testz_si256(feeds, feeds);
 }
 #else
 void Message::Indexer::scanAvx2(Cursor& c) { scanSse2(c); }
 #endif
 
-Result<bool> Message::index(const Limits& limits, Isa isa) {
+Result<bool> Message::index(const Limits& limits, Isa isa, LineFeeds line_feeds) {
   segments_.clear();
   Indexer indexer(*this, limits);
   Indexer::Cursor cursor{separators_.data(), 0, separators_.size(), line_ends_.data(), 0, 0};
@@ -389,6 +411,7 @@ Result<bool> Message::index(const Limits& limits, Isa isa) {
   } else {
     indexer.scanSse2(cursor);
   }
+  if (indexer.line_feeds && line_feeds == LineFeeds::Report) return false;
   const std::uint32_t last_end = cursor.line_count == 0 ? 0 : cursor.lines[cursor.line_count - 1] >> 1;
   if (cursor.out[last_end] + 1 < indexer.size) {  // a last segment without a \r: it ends the message
     indexer.makeRoom(cursor, 1);

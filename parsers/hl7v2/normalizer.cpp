@@ -57,12 +57,12 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   const Segment msh = message.segment(0);
   reader.at(msh, 1);
   overwrite(source_format, canonical::kSourceHl7v2);
-  reader.assignText(componentOne(msh.field(3)), sending_application);
-  reader.assignText(componentOne(msh.field(4)), sending_facility);
-  reader.assignText(componentOne(msh.field(5)), receiving_application);
-  reader.assignText(componentOne(msh.field(6)), receiving_facility);
-  reader.dateTime(msh.field(7), 7, message_datetime);
-  const Pieces type(msh.field(9));  // split once for its three components
+  reader.assignText(componentOne(msh.headerValueField(3)), sending_application);
+  reader.assignText(componentOne(msh.headerValueField(4)), sending_facility);
+  reader.assignText(componentOne(msh.headerValueField(5)), receiving_application);
+  reader.assignText(componentOne(msh.headerValueField(6)), receiving_facility);
+  reader.dateTime(msh.headerValueField(7), 7, message_datetime);
+  const Pieces type(msh.headerValueField(9));  // split once for its three components
   reader.assignText(type[1], message_type);
   reader.assignText(type[2], trigger_event);
   // Taken from EVN-1 (or implied) as decoded text: widened to UTF-8 like every other value.
@@ -72,12 +72,12 @@ void readHeader(const Message& message, const HeaderFacts& facts, DatatypeReader
   reader.assignText(type[3], message_structure);
   // Differs from message to message, but is mostly as long as the one before (copied over it
   // in line).
-  reader.assignText(msh.field(10), control_id);
-  reader.assignText(componentOne(msh.field(11)), processing_id);
+  reader.assignText(msh.headerValueField(10), control_id);
+  reader.assignText(componentOne(msh.headerValueField(11)), processing_id);
   assignUtf8(facts.version, facts.charset, version);
   assignUtf8(facts.charset_name, facts.charset, character_set);
-  reader.assignText(msh.field(15), accept_ack_type);
-  reader.assignText(msh.field(16), application_ack_type);
+  reader.assignText(msh.headerValueField(15), accept_ack_type);
+  reader.assignText(msh.headerValueField(16), application_ack_type);
 }
 
 Error typeError(ErrorCode code, int component, std::string text) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 using namespace ferry::hl7v2;
 
 namespace {
@@ -128,4 +130,64 @@ TEST(Header, NoImpliedEventForAVersionThatIsNone) {
   ASSERT_TRUE(m);
   EXPECT_EQ(triggerEvent(*m, "0\xFF\xFF\xFF\xFF\xFF\xFF\xFF\xFF.5"), "");
   EXPECT_EQ(triggerEvent(*m, "2.2"), "R01");
+}
+
+// isUtf8() tests ASCII text 32 bytes at a time before the UTF-8 scan: a byte >= 0x80 at every
+// position of text of every length up to three blocks, alone (not UTF-8) and as a two-byte
+// sequence (UTF-8), gives the scan's own answer.
+TEST(Header, IsUtf8AgreesWithTheScanAtEveryLengthAndPosition) {
+  for (std::size_t n = 0; n <= 96; ++n) {
+    const std::string ascii(n, 'a');
+    EXPECT_TRUE(isUtf8(ascii)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string lone = ascii;
+      lone[at] = '\xE9';
+      EXPECT_FALSE(isUtf8(lone)) << n << " " << at;
+      if (at + 1 < n) {
+        std::string pair = lone;
+        pair[at] = '\xC3';
+        pair[at + 1] = '\xA9';
+        EXPECT_TRUE(isUtf8(pair)) << n << " " << at;
+      }
+    }
+  }
+}
+
+// assignUtf8() leaves text out already holds as it is, except where Latin-1 widens it.
+TEST(Header, AssignUtf8OverTheSameTextGivesToUtf8sAnswer) {
+  const std::string texts[] = {"", "2.5.1", "UNICODE UTF-8", "caf\xC3\xA9", std::string(40, 'x')};
+  for (const CharacterSet charset :
+       {CharacterSet::Ascii, CharacterSet::Utf8, CharacterSet::Latin1}) {
+    for (const std::string& text : texts) {
+      std::string same = text;
+      assignUtf8(text, charset, same);
+      EXPECT_EQ(same, toUtf8(text, charset)) << text;
+      std::string other = "2.4";
+      assignUtf8(text, charset, other);
+      EXPECT_EQ(other, toUtf8(text, charset)) << text;
+    }
+  }
+}
+
+// checkHeader() takes segment 0 without a search when it is the MSH, as in every parsed message;
+// otherwise the first MSH found, or none: a message without segments reads every field absent,
+// and one edited into a PID followed by an MSH is checked on that MSH.
+TEST(Header, ChecksTheFirstMshWhereverItIs) {
+  Message empty;
+  HeaderFacts facts;
+  const auto none = checkHeader(empty, facts);
+  ASSERT_EQ(none.size(), 4u);
+  for (std::size_t i = 0; i < none.size(); ++i) {
+    EXPECT_EQ(none[i].field, static_cast<int>(9 + i));
+    EXPECT_EQ(none[i].offset, 0u);
+  }
+  Message edited;
+  ASSERT_TRUE(edited.setEncoded(*Path::parse("PID-1"), "1"));
+  ASSERT_TRUE(edited.setEncoded(*Path::parse("MSH-10"), "CTRL"));
+  ASSERT_EQ(edited.segment(1).id(), "MSH");
+  const auto errors = checkHeader(edited, facts);
+  ASSERT_EQ(errors.size(), 3u);  // MSH-9, MSH-11 and MSH-12; MSH-10 is read from segment 2
+  EXPECT_EQ(errors[0].field, 9);
+  EXPECT_EQ(errors[1].field, 11);
+  EXPECT_EQ(errors[2].field, 12);
 }

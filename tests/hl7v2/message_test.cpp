@@ -50,6 +50,23 @@ TEST(Message, NumbersHeaderFieldsAsTheStandardDoes) {
   EXPECT_EQ(m.versionId(), "2.5.1");
 }
 
+// headerValueField(n) is field(n) for n >= 3, for a header (numbered from MSH-1) and for any
+// other segment, up to and past the last field.
+TEST(Message, HeaderValueFieldIsFieldFromThreeOn) {
+  const Message m = parsed("MSH|^~\\&|A|B|||||ORU^R01|1|P|2.5.1\rPID|1||MRN|\rNTE\r");
+  for (std::size_t s = 0; s < m.segmentCount(); ++s) {
+    const auto segment = m.segment(s);
+    for (int n = 3; n <= 16; ++n) {
+      const Element expected = segment.field(n);
+      const Element got = segment.headerValueField(n);
+      EXPECT_EQ(got.present(), expected.present()) << s << " " << n;
+      EXPECT_EQ(got.raw(), expected.raw()) << s << " " << n;
+      EXPECT_EQ(got.level(), expected.level()) << s << " " << n;
+    }
+  }
+  EXPECT_FALSE(m.segment(m.segmentCount()).headerValueField(3).present());
+}
+
 TEST(Message, ReadsRepetitionsAndComponents) {
   const Message m = parsed(sample("hl7v2/oru_r01_lab_result.hl7"));
   EXPECT_EQ(m.get("PID-3.1"), "MRN448812");
@@ -103,6 +120,56 @@ TEST(Message, AcceptsLineFeedAndCrLfAndWritesCarriageReturns) {
   EXPECT_EQ(parsed(crlf).bytes(), cr);
   EXPECT_EQ(parsed(lf).get("PID-3"), "X");
   EXPECT_EQ(parsed(crlf).segmentCount(), 2u);
+}
+
+// parse() finds a \n in the index's pass, after reading the delimiters from bytes that still
+// hold it: a header whose delimiters cannot be read gives the error of the same header ended
+// by \r, and a \n far into a long message is found as near its start.
+TEST(Message, LineFeedsGiveTheAnswersOfCarriageReturns) {
+  for (const std::string header : {"MSH|^~", "MSH|^~\\&", "MSH|^~\\&|", "MSH|^~\\&|A"}) {
+    const std::string tail = "PID|1\rOBX|1|" + std::string(300, 'x') + "\r";
+    for (const std::string end : {"\n", "\r\n"}) {
+      Message with_feeds;
+      Message with_returns;
+      const auto fed = Message::parse(header + end + tail, with_feeds);
+      const auto returned = Message::parse(header + "\r" + tail, with_returns);
+      ASSERT_EQ(fed.ok(), returned.ok()) << header;
+      if (!fed) {
+        EXPECT_EQ(fed.error().text, returned.error().text) << header;
+        EXPECT_EQ(fed.error().offset, returned.error().offset) << header;
+        continue;
+      }
+      EXPECT_EQ(with_feeds.bytes(), with_returns.bytes()) << header;
+      EXPECT_EQ(with_feeds.segmentCount(), 3u) << header;
+    }
+  }
+  Message late;
+  ASSERT_TRUE(Message::parse("MSH|^~\\&|A\rPID|" + std::string(700, 'y') + "\nOBX|1", late));
+  EXPECT_EQ(late.segmentCount(), 3u);
+  EXPECT_EQ(late.get("OBX-1"), "1");
+}
+
+// After a message with a \n, parse() searches the next one for a \n before indexing it: a
+// Message parsed into again over \r, \n and \r\n messages in every order holds what a fresh
+// parse of each gives.
+TEST(Message, ParsedIntoAgainOverMixedLineEndsEqualsAFreshParse) {
+  const std::string body = "MSH|^~\\&|A|B|||||ORU^R01|1|P|2.5.1\rPID|1||MRN\rOBX|1|NM|x||5";
+  const auto withEnds = [&](const std::string& end) {
+    std::string text;
+    for (const char c : body) text += c == '\r' ? end : std::string(1, c);
+    return text;
+  };
+  const std::string texts[] = {withEnds("\r"), withEnds("\n"), withEnds("\r\n"), withEnds("\r")};
+  Message reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      ASSERT_TRUE(Message::parse(text, reused));
+      const Message fresh = parsed(text);
+      EXPECT_EQ(reused.bytes(), fresh.bytes());
+      ASSERT_EQ(reused.segmentCount(), fresh.segmentCount());
+      EXPECT_EQ(reused.get("OBX-5"), "5");
+    }
+  }
 }
 
 TEST(Message, IgnoresBlankLinesBetweenSegments) {
