@@ -1,0 +1,254 @@
+// DatatypeReader's readers of the data types that name people, places and how to reach them:
+// identifiers (CX, EI), names (XPN), addresses (XAD), telecommunications (XTN), organizations
+// (XON) and clinicians (XCN). They are compiled apart from the coded values and dates of
+// datatype_reader.cpp, which every result reads: in one file GCC reached its limit on how much
+// a file may grow by inlining sooner, and then left text() and the string appends it inlines
+// out of line in both.
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/hl7v2/datatype_reader.h"
+#include "parsers/hl7v2/first_pieces.h"
+#include "parsers/hl7v2/overwrite.h"
+#include "parsers/hl7v2/reused_list.h"
+#include "parsers/terminology/coding_systems.h"
+#include "parsers/terminology/concept_map.h"
+
+namespace ferry::hl7v2 {
+
+namespace person_datatypes {
+
+// FHIR code for a v2 code through one of the terminology tables (0200, 0190, 0201, 0202);
+// empty when the table has no equivalent.
+std::string_view mappedCode(std::string_view table, std::string_view v2) {
+  if (v2.empty()) return {};
+  const terminology::ConceptMapping* row = terminology::findFhir(table, v2);
+  return row != nullptr ? row->fhir_code : std::string_view();
+}
+
+}  // namespace person_datatypes
+
+using person_datatypes::mappedCode;
+
+canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
+  canonical::Identifier id;
+  identifier(cx, id);
+  return id;
+}
+
+canonical::HumanName DatatypeReader::name(const Element& xpn, int first) const {
+  canonical::HumanName n;
+  name(xpn, first, n);
+  return n;
+}
+
+canonical::Address DatatypeReader::address(const Element& xad) const {
+  canonical::Address a;
+  address(xad, a);
+  return a;
+}
+
+canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
+  canonical::Practitioner p;
+  practitioner(xcn, p);
+  return p;
+}
+
+void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
+  if (!cx.valued()) {
+    id.value.clear();
+    id.system.clear();
+    id.type.clear();
+    return;
+  }
+  const Pieces parts(cx);
+  // Ids of a stream (MRN0400000, ACCT0055000) are mostly as long as the one at the same
+  // position in the message before: copied over it in line.
+  assignText(parts[1], id.value);
+  // CX.4 is an HD: namespace id & universal id & type; the namespace names the authority. The
+  // authority and the type are compared before they are written: an identifier written over
+  // the one at the same position in the message before (a patient's MR, SS, AN) has them.
+  assignSystem(subcomponentOne(parts[4]), id.system);
+  assignText(parts[5], id.type);
+}
+
+void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
+  id.type.clear();
+  if (!ei.valued()) {
+    id.value.clear();
+    id.system.clear();
+    return;
+  }
+  const Pieces parts(ei);
+  assignText(parts[1], id.value);  // as identifier() does
+  assignSystem(parts[2], id.system);
+}
+
+void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
+  if (!authority.valued()) {
+    out.clear();
+    return;
+  }
+  // Nearly always a value read as written, looked up without a scratch string.
+  if (inPlainSegment(authority.raw())) {
+    overwrite(out, terminology::identifierSystemUri(authority.raw()));
+    return;
+  }
+  std::string scratch;
+  overwrite(out, terminology::identifierSystemUri(decoded(authority, scratch)));
+}
+
+// Given and middle name (two components from c on) as the list of given names: each valued
+// component is one entry, written over the entries the list already holds.
+// The list is written over by hand rather than through a ReusedList, whose next() and finish()
+// GCC leaves out of line here, for two names (measured: -210 instructions a message).
+void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::string>& out) const {
+  std::size_t written = 0;
+  for (const int component : {c, c + 1}) {
+    const Element name = parts[component];
+    if (!name.valued()) continue;
+    if (written == out.size()) out.emplace_back();
+    assignText(name, out[written++]);  // over the name before, in line when as long
+  }
+  out.resize(written);
+}
+
+void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n) const {
+  n.family.clear();
+  n.suffix.clear();
+  n.prefix.clear();
+  n.use.clear();
+  if (!xpn.valued()) {
+    n.given.clear();
+    return;
+  }
+  const Pieces parts(xpn);
+  // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
+  text(subcomponentOne(parts[first]), n.family);
+  givenNames(parts, first + 1, n.given);
+  text(parts[first + 3], n.suffix);
+  text(parts[first + 4], n.prefix);
+  std::string scratch;
+  overwrite(n.use, mappedCode("0200", decoded(parts[first + 6], scratch)));
+}
+
+void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
+  a.city.clear();
+  a.state.clear();
+  a.postal_code.clear();
+  a.country.clear();
+  a.use.clear();
+  ReusedList<std::string> lines(a.lines);
+  if (xad.valued()) {
+    const Pieces parts(xad);
+    for (const int c : {1, 2}) {
+      std::string& line = lines.next();
+      line.clear();
+      text(subcomponentOne(parts[c]), line);
+      if (line.empty()) lines.dropLast();
+    }
+    text(parts[3], a.city);
+    text(parts[4], a.state);
+    text(parts[5], a.postal_code);
+    text(parts[6], a.country);
+    std::string scratch;
+    overwrite(a.use, mappedCode("0190", decoded(parts[7], scratch)));
+  }
+  lines.finish();
+}
+
+void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& cp) const {
+  cp.system.clear();
+  cp.value.clear();
+  cp.use.clear();
+  if (!xtn.valued()) return;
+  const Pieces parts(xtn);
+  std::string use_scratch;
+  std::string equipment_scratch;
+  const std::string_view use = decoded(parts[2], use_scratch);
+  const std::string_view equipment = decoded(parts[3], equipment_scratch);
+  overwrite(cp.use, mappedCode("0201", use));
+  overwrite(cp.system, mappedCode("0202", equipment));
+  if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
+    overwrite(cp.system, "email");  // which table 0202 gave Internet and X.400 already
+    text(parts[4], cp.value);
+    return;
+  }
+  // XTN.1 is the formatted number of older versions; later ones split it into parts.
+  text(parts[1], cp.value);
+  if (cp.value.empty()) {
+    // Views of the parts as written (decoded into a scratch only when they need it), in the
+    // order text() would read them; "+1 (217) 555-0123 x42", appended piece by piece.
+    std::string scratch[4];
+    const std::string_view country = decoded(parts[5], scratch[0]);
+    const std::string_view area = decoded(parts[6], scratch[1]);
+    const std::string_view local = decoded(parts[7], scratch[2]);
+    const std::string_view extension = decoded(parts[8], scratch[3]);
+    if (!country.empty()) ((cp.value += '+') += country) += ' ';
+    if (!area.empty()) ((cp.value += '(') += area) += ") ";
+    // Seven digits are a North American local number, written 555-0123; anything else (it may
+    // hold multi-byte UTF-8, which a dash after byte 3 would cut in two) is kept as it is.
+    const bool seven_digits =
+        local.size() == 7 && std::all_of(local.begin(), local.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (seven_digits) {
+      (cp.value.append(local.substr(0, 3)) += '-').append(local.substr(3));
+    } else {
+      cp.value += local;
+    }
+    if (!extension.empty()) (cp.value += " x") += extension;
+  }
+  if (cp.system.empty() && !cp.value.empty()) cp.system = "phone";
+}
+
+void DatatypeReader::organization(const Element& xon, canonical::Organization& o) const {
+  o.name.clear();
+  o.identifier.value.clear();
+  o.identifier.type.clear();
+  if (!xon.valued()) {
+    o.identifier.system.clear();
+    return;
+  }
+  const Pieces parts(xon);
+  // XON: name ^ type ^ id (before v2.5) ^ check digit ^ scheme ^ assigning authority ^ identifier
+  // type ^ assigning facility ^ name representation ^ organization identifier (v2.5 on).
+  text(parts[1], o.name);
+  text(parts[10].valued() ? parts[10] : parts[3], o.identifier.value);
+  assignSystem(subcomponentOne(parts[6]), o.identifier.system);
+  text(parts[7], o.identifier.type);
+}
+
+void DatatypeReader::practitioner(const Element& xcn, canonical::Practitioner& p) const {
+  CompositeMemo* const memo = memoFor(xcn);
+  if (memo != nullptr && memo->recall(xcn.raw(), xcn.level(), p)) return;
+  readPractitioner(xcn, p);
+  if (memo != nullptr) memo->keep(xcn.raw(), xcn.level(), p);
+}
+
+void DatatypeReader::readPractitioner(const Element& xcn, canonical::Practitioner& p) const {
+  // The name of an XCN has no use; the rest is written below or emptied here.
+  canonical::HumanName& name = p.name;
+  p.identifier.value.clear();
+  p.identifier.type.clear();
+  name.family.clear();
+  name.suffix.clear();
+  name.prefix.clear();
+  name.use.clear();
+  if (!xcn.valued()) {
+    p.identifier.system.clear();
+    name.given.clear();
+    return;
+  }
+  const Pieces parts(xcn);
+  // XCN: id ^ family ^ given ^ middle ^ suffix ^ prefix ^ degree ^ source ^ assigning authority.
+  text(parts[1], p.identifier.value);
+  assignSystem(subcomponentOne(parts[9]), p.identifier.system);
+  text(parts[13], p.identifier.type);
+  text(subcomponentOne(parts[2]), name.family);
+  givenNames(parts, 3, name.given);
+  text(parts[5], name.suffix);
+  text(parts[6], name.prefix);
+}
+
+}  // namespace ferry::hl7v2
