@@ -9,28 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/hl7v2/code_table.h"
 #include "parsers/hl7v2/datatype_reader.h"
 #include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/reused_list.h"
 #include "parsers/terminology/coding_systems.h"
-#include "parsers/terminology/concept_map.h"
 
 namespace ferry::hl7v2 {
-
-namespace person_datatypes {
-
-// FHIR code for a v2 code through one of the terminology tables (0200, 0190, 0201, 0202);
-// empty when the table has no equivalent.
-std::string_view mappedCode(std::string_view table, std::string_view v2) {
-  if (v2.empty()) return {};
-  const terminology::ConceptMapping* row = terminology::findFhir(table, v2);
-  return row != nullptr ? row->fhir_code : std::string_view();
-}
-
-}  // namespace person_datatypes
-
-using person_datatypes::mappedCode;
 
 canonical::Identifier DatatypeReader::identifier(const Element& cx) const {
   canonical::Identifier id;
@@ -131,7 +117,7 @@ void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n
   text(parts[first + 3], n.suffix);
   text(parts[first + 4], n.prefix);
   std::string scratch;
-  overwrite(n.use, mappedCode("0200", decoded(parts[first + 6], scratch)));
+  overwrite(n.use, kNameTypeTable.fhirCode(decoded(parts[first + 6], scratch)));
 }
 
 void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
@@ -154,7 +140,7 @@ void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
     text(parts[5], a.postal_code);
     text(parts[6], a.country);
     std::string scratch;
-    overwrite(a.use, mappedCode("0190", decoded(parts[7], scratch)));
+    overwrite(a.use, kAddressTypeTable.fhirCode(decoded(parts[7], scratch)));
   }
   lines.finish();
 }
@@ -169,8 +155,8 @@ void DatatypeReader::contactPoint(const Element& xtn, canonical::ContactPoint& c
   std::string equipment_scratch;
   const std::string_view use = decoded(parts[2], use_scratch);
   const std::string_view equipment = decoded(parts[3], equipment_scratch);
-  overwrite(cp.use, mappedCode("0201", use));
-  overwrite(cp.system, mappedCode("0202", equipment));
+  overwrite(cp.use, kTelecommunicationUseTable.fhirCode(use));
+  overwrite(cp.system, kTelecommunicationEquipmentTable.fhirCode(equipment));
   if (use == "NET" || equipment == "Internet" || equipment == "X.400") {
     overwrite(cp.system, "email");  // which table 0202 gave Internet and X.400 already
     text(parts[4], cp.value);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "parsers/hl7v2/code_table.h"
 #include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
@@ -98,7 +99,7 @@ void SegmentNormalizer::finish() {
   reader_.dateTime(s.field(7), 7, p.birth_date);
   const std::string sex = reader_.text(componentOne(s.field(8)));
   if (!sex.empty()) {
-    if (const auto* mapped = terminology::findFhir("0001", sex)) {
+    if (const auto* mapped = kAdministrativeSexTable.find(sex)) {
       overwrite(p.sex, mapped->fhir_code);
     } else {
       reader_.recordUnreadable(8, s.field(8), "PID-8 administrative sex is not a code of HL7 table 0001");
@@ -177,7 +178,7 @@ void SegmentNormalizer::readPv1(const Segment& s) {
   reader_.text(componentOne(s.field(2)), e.patient_class);
   if (!e.patient_class.empty()) {
     // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
-    if (const auto* mapped = terminology::findFhir("0004", e.patient_class)) {
+    if (const auto* mapped = kPatientClassTable.find(e.patient_class)) {
       e.class_code.system = mapped->fhir_system;
       overwrite(e.class_code.code, mapped->fhir_code);
       overwrite(e.class_code.display, mapped->display);
