@@ -115,7 +115,9 @@ class DatatypeReader {
   void entityIdentifier(const Element& ei, canonical::Identifier& out) const;  // EI: id^namespace
   void name(const Element& xpn, int first_component, canonical::HumanName& out) const;
   void address(const Element& xad, canonical::Address& out) const;
-  void contactPoint(const Element& xtn, canonical::ContactPoint& out) const;  // XTN
+  // XTN; a use XTN.2 does not give (table 0201) is unmapped_use (PID-13 home, PID-14 work).
+  void contactPoint(const Element& xtn, std::string_view unmapped_use,
+                    canonical::ContactPoint& out) const;
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
   // OBX-8 as the memo kept it for these bytes (flags and their table 0078 interpretations),
   // copied into out; false when it holds none. keepInterpretations() gives it what was read.

@@ -118,8 +118,7 @@ void SegmentNormalizer::finish() {
   for (const int field : {13, 14}) {
     for (const Element repetition : Repetitions(s.field(field))) {
       canonical::ContactPoint& cp = telecom_.next();
-      reader_.contactPoint(repetition, cp);
-      if (cp.use.empty()) cp.use = field == 13 ? "home" : "work";
+      reader_.contactPoint(repetition, field == 13 ? "home" : "work", cp);
       if (cp.value.empty()) telecom_.dropLast();
     }
   }
