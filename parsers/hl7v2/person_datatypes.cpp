@@ -122,16 +122,7 @@ void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& 
   assignSystem(parts[2], id.system);
 }
 
-void DatatypeReader::assignSystem(const Element& authority, std::string& out) const {
-  if (!authority.valued()) {
-    out.clear();
-    return;
-  }
-  // Nearly always a value read as written, looked up without a scratch string.
-  if (inPlainSegment(authority.raw())) {
-    overwrite(out, terminology::identifierSystemUri(authority.raw()));
-    return;
-  }
+void DatatypeReader::assignDecodedSystem(const Element& authority, std::string& out) const {
   std::string scratch;
   overwrite(out, terminology::identifierSystemUri(decoded(authority, scratch)));
 }
