@@ -154,9 +154,9 @@ class DatatypeReader {
     return toUtf8(raw, charset_);
   }
 
- private:
   // The decoded text of e as a view: the raw bytes themselves when decoding would not change
-  // them (the common case, no copy), else the decoded text written to scratch.
+  // them (the common case, no copy), else the decoded text written to scratch. For a code that
+  // is only looked up.
   std::string_view decoded(const Element& e, std::string& scratch) const {
     if (!e.valued()) return {};
     if (readsAsWritten(e.raw())) return e.raw();
@@ -164,6 +164,8 @@ class DatatypeReader {
     appendDecoded(e.raw(), scratch);
     return scratch;
   }
+
+ private:
   // The bytes of a segment that hold its values: all of it, but in MSH (FHS, BHS) only from the
   // third field on, since MSH-2 holds the escape character itself and is never decoded.
   static std::string_view valuesOf(const Segment& segment) {

@@ -118,7 +118,8 @@ void SegmentNormalizer::finish() {
     if (name.family.empty() && name.given.empty()) names_.dropLast();
   }
   reader_.dateTime(s.field(7), 7, p.birth_date);
-  const std::string sex = reader_.text(componentOne(s.field(8)));
+  std::string sex_scratch;  // looked at, not kept: a view of the bytes when they read as written
+  const std::string_view sex = reader_.decoded(componentOne(s.field(8)), sex_scratch);
   if (!sex.empty()) {
     if (const auto* mapped = kAdministrativeSexTable.find(sex)) {
       overwrite(p.sex, mapped->fhir_code);
