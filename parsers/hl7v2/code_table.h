@@ -66,12 +66,13 @@ class CodeTable {
   std::array<terminology::CodeKey, kRows> keys_{};
 };
 
-inline constexpr CodeTable kAdministrativeSexTable(terminology::tables::kAdministrativeSex);  // 0001
-inline constexpr CodeTable kPatientClassTable(terminology::tables::kPatientClass);            // 0004
-inline constexpr CodeTable kAddressTypeTable(terminology::tables::kAddressType);              // 0190
-inline constexpr CodeTable kNameTypeTable(terminology::tables::kNameType);                    // 0200
-inline constexpr CodeTable kTelecommunicationUseTable(terminology::tables::kTelecommunicationUse);  // 0201
+// Tables 0001, 0004, 0190, 0200, 0201 and 0202.
+inline constexpr CodeTable kAdministrativeSexTable(terminology::tables::kAdministrativeSex);
+inline constexpr CodeTable kPatientClassTable(terminology::tables::kPatientClass);
+inline constexpr CodeTable kAddressTypeTable(terminology::tables::kAddressType);
+inline constexpr CodeTable kNameTypeTable(terminology::tables::kNameType);
+inline constexpr CodeTable kTelecommunicationUseTable(terminology::tables::kTelecommunicationUse);
 inline constexpr CodeTable kTelecommunicationEquipmentTable(
-    terminology::tables::kTelecommunicationEquipment);  // 0202
+    terminology::tables::kTelecommunicationEquipment);
 
 }  // namespace ferry::hl7v2

@@ -28,10 +28,11 @@ namespace person_datatypes {
 // format, so out (the number at this position in the message before) mostly keeps its size.
 void writeTelephoneNumber(std::string_view country, std::string_view area, std::string_view local,
                           std::string_view extension, std::string& out) {
-  const bool seven_digits =
-      local.size() == 7 && std::all_of(local.begin(), local.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const bool seven_digits = local.size() == 7 && std::all_of(local.begin(), local.end(), digit);
   out.resize((country.empty() ? 0 : country.size() + 2) + (area.empty() ? 0 : area.size() + 3) +
-             local.size() + (seven_digits ? 1 : 0) + (extension.empty() ? 0 : extension.size() + 2));
+             local.size() + (seven_digits ? 1 : 0) +
+             (extension.empty() ? 0 : extension.size() + 2));
   char* at = out.data();
   const auto put = [&at](std::string_view piece) {
     if (piece.size() <= 16) {
@@ -135,7 +136,8 @@ void DatatypeReader::assignDecodedSystem(const Element& authority, std::string& 
 void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::string>& out) const {
   const Element given = parts[c];
   const Element middle = parts[c + 1];
-  const std::size_t count = static_cast<std::size_t>(given.valued()) + static_cast<std::size_t>(middle.valued());
+  const std::size_t count =
+      static_cast<std::size_t>(given.valued()) + static_cast<std::size_t>(middle.valued());
   if (out.size() != count) out.resize(count);
   // Over the name before, in line when as long.
   if (given.valued()) assignText(given, out.front());
