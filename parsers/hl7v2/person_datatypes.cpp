@@ -225,10 +225,14 @@ void DatatypeReader::contactPoint(const Element& xtn, std::string_view unmapped_
   if (!formatted.empty()) {
     overwrite(cp.value, formatted);
   } else {
-    // Views of the parts as written (decoded into a scratch only when they need it).
+    // Views of the parts as written (decoded into a scratch only when they need it), decoded in
+    // order, so that a warning names the first part that is not UTF-8.
     std::string scratch[4];
-    writeTelephoneNumber(decoded(parts[5], scratch[0]), decoded(parts[6], scratch[1]),
-                         decoded(parts[7], scratch[2]), decoded(parts[8], scratch[3]), cp.value);
+    const std::string_view country = decoded(parts[5], scratch[0]);
+    const std::string_view area = decoded(parts[6], scratch[1]);
+    const std::string_view local = decoded(parts[7], scratch[2]);
+    const std::string_view extension = decoded(parts[8], scratch[3]);
+    writeTelephoneNumber(country, area, local, extension, cp.value);
   }
   std::string_view system = kTelecommunicationEquipmentTable.fhirCode(equipment);
   if (system.empty() && !cp.value.empty()) system = "phone";

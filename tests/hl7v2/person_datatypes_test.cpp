@@ -24,15 +24,6 @@ std::string pid(const std::string& names, const std::string& address, const std:
   return kMsh + "PID|1||MRN1||" + names + "|||F|||" + address + "||" + home + "|" + work + "\r";
 }
 
-hl7v2::Normalized normalizeAlone(const std::string& bytes) {
-  const auto message = hl7v2::Message::parse(bytes);
-  if (!message) {
-    ADD_FAILURE() << message.error().describe();
-    return {};
-  }
-  return hl7v2::normalize(*message);
-}
-
 }  // namespace person_datatypes_test
 
 using person_datatypes_test::pid;
@@ -82,7 +73,7 @@ TEST(PersonDatatypes, ContactPointsOfEveryShapeStreamedThroughOneResultEqualAFre
 }
 
 TEST(PersonDatatypes, AContactPointWithoutAUseTakesItsFieldsDefault) {
-  const auto read = person_datatypes_test::normalizeAlone(
+  const auto read = ferry::test::normalizeAlone(
       pid("Doe", "", "^^PH^^1^217^5550123~^ZZZ^PH^^^^5550100",
           "^^PH^^1^217^5550199~^PRN^PH^^^^5550111"));
   const auto& telecom = read.message.patient.telecom;
@@ -103,12 +94,20 @@ TEST(PersonDatatypes, EveryPatientClassGivesItsRowsSystem) {
            {"O", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"},
            {"R", "http://terminology.hl7.org/CodeSystem/v2-0004", "R"},
            {"U", "http://terminology.hl7.org/CodeSystem/v2-0004", "U"}}) {
-    const auto read = person_datatypes_test::normalizeAlone(
+    const auto read = ferry::test::normalizeAlone(
         person_datatypes_test::kMsh + "PID|1||MRN1||Doe\rPV1|1|" + v2 + "\r");
     EXPECT_EQ(read.message.encounter.class_code.system, system) << v2;
     EXPECT_EQ(read.message.encounter.class_code.code, code) << v2;
   }
-  const auto unmapped = person_datatypes_test::normalizeAlone(
+  const auto unmapped = ferry::test::normalizeAlone(
       person_datatypes_test::kMsh + "PID|1||MRN1||Doe\rPV1|1|Z\r");
   EXPECT_TRUE(unmapped.message.encounter.class_code.system.empty());
+}
+
+TEST(PersonDatatypes, AWarningForTextThatIsNotUtf8NamesTheFirstPartOfANumberThatHasSome) {
+  // XTN.6, XTN.7 and XTN.8 hold bytes that are not UTF-8: the parts are decoded in order.
+  const std::string bytes = pid("Doe", "", "^PRN^PH^^1^2\xE9" "7^555\xE9" "123^4\xE9", "");
+  const auto read = ferry::test::normalizeAlone(bytes);
+  ASSERT_EQ(read.warnings.size(), 1u);
+  EXPECT_EQ(read.warnings[0].offset, bytes.find("^2\xE9") + 1);
 }
