@@ -3,7 +3,9 @@
 // (XON) and clinicians (XCN). They are compiled apart from the coded values and dates of
 // datatype_reader.cpp, which every result reads: in one file GCC reached its limit on how much
 // a file may grow by inlining sooner, and then left text() and the string appends it inlines
-// out of line in both.
+// out of line in both. The readers of a patient's identifiers, names and contact points are
+// flattened: GCC left givenNames(), writeTelephoneNumber() and the identifier's body out of line
+// (measured: -86 instructions a message; on address() it cost 18 more).
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -93,7 +95,7 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
   return p;
 }
 
-void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
+[[gnu::flatten]] void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) const {
   if (!cx.valued()) {
     id.value.clear();
     id.system.clear();
@@ -111,7 +113,7 @@ void DatatypeReader::identifier(const Element& cx, canonical::Identifier& id) co
   assignText(parts[5], id.type);
 }
 
-void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
+[[gnu::flatten]] void DatatypeReader::entityIdentifier(const Element& ei, canonical::Identifier& id) const {
   id.type.clear();
   if (!ei.valued()) {
     id.value.clear();
@@ -144,7 +146,7 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
   if (middle.valued()) assignText(middle, out.back());
 }
 
-void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n) const {
+[[gnu::flatten]] void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n) const {
   n.family.clear();
   n.suffix.clear();
   n.prefix.clear();
@@ -196,7 +198,7 @@ void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
   overwrite(a.use, kAddressTypeTable.fhirCode(decoded(parts[7], scratch)));
 }
 
-void DatatypeReader::contactPoint(const Element& xtn, std::string_view unmapped_use,
+[[gnu::flatten]] void DatatypeReader::contactPoint(const Element& xtn, std::string_view unmapped_use,
                                   canonical::ContactPoint& cp) const {
   if (!xtn.valued()) {
     cp.system.clear();
