@@ -82,7 +82,7 @@ const CompositeMemo::Entry<Value>* CompositeMemo::find(
     const std::array<Entry<Value>, kSlots>& entries, std::string_view raw, Element::Level level) {
   const auto matches = [&](const Key& key) {
     return key.size != 0 && key.level == level &&
-           sameBytes(std::string_view(key.raw, key.size), raw);
+           sameLongBytes(std::string_view(key.raw, key.size), raw);
   };
   const std::uint64_t mixed = mix(raw);
   const Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
@@ -116,7 +116,11 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   const std::size_t count = kept.codings.size();
   if (count != 0 && out.codings.capacity() < 2) out.codings.reserve(2);
   if (out.codings.size() != count) out.codings.resize(count);
-  for (std::size_t i = 0; i < count; ++i) copyCoding(kept.codings[i], out.codings[i]);
+  // Walked by pointer: an index recomputed the vectors' sizes from their ends on every coding.
+  const canonical::Coding* from = kept.codings.data();
+  for (canonical::Coding* to = out.codings.data(); from != kept.codings.data() + count; ++from, ++to) {
+    copyCoding(*from, *to);
+  }
   return true;
 }
 
