@@ -171,25 +171,33 @@ void readStatus(const DatatypeReader& reader, const Element& e, const StatusRows
   }
 }
 
+// Empties the members of an order that ORC writes (openOrder leaves them), for an OBR that
+// opens its order without an ORC.
+void emptyOrcMembers(const DatatypeReader& reader, canonical::Order& o) {
+  reader.entityIdentifier(Element(), o.placer_order_number);
+  reader.entityIdentifier(Element(), o.filler_order_number);
+  o.order_control.clear();
+  o.order_status.clear();
+  reader.practitioner(Element(), o.ordering_provider);
+  o.requested_time.clear();
+}
+
 }  // namespace
 
-// An order is written over one an earlier message left in the list (reused_list.h): everything
-// ORC and OBR write only when they have it is emptied here. The code is the exception: emptying
-// it would free its codings, and the OBR that nearly always follows writes it whole, so it is
-// emptied only when the order ends without one (closeOrder).
+// An order is written over one an earlier message left in the list (reused_list.h): what OBR
+// writes only when it has it and ORC does not write is emptied here; the members ORC writes
+// whether it has them or not are emptied by an OBR that opens its order itself
+// (emptyOrcMembers), so that an ORC does not empty what it writes again (measured: -83
+// instructions a message). The code is the exception: emptying it would free its codings, and
+// the OBR that nearly always follows writes it whole, so it is emptied only when the order ends
+// without one (closeOrder).
 canonical::Order& SegmentNormalizer::openOrder() {
   closeOrder();
   canonical::Order& o = orders_.next();
   order_ = static_cast<std::uint32_t>(orders_.size() - 1);
   order_code_stale_ = true;
-  reader_.entityIdentifier(Element(), o.placer_order_number);
-  reader_.entityIdentifier(Element(), o.filler_order_number);
-  o.order_control.clear();
-  o.order_status.clear();
   o.result_status.v2.clear();
   o.result_status.fhir.clear();
-  reader_.practitioner(Element(), o.ordering_provider);
-  o.requested_time.clear();
   o.observation_time.clear();
   o.results_time.clear();
   if (!o.reason_codes.empty()) readReasonCodes(Element(), o.reason_codes);
@@ -206,20 +214,23 @@ void SegmentNormalizer::closeOrder() {
 }
 
 void SegmentNormalizer::readOrc(const Segment& s) {
+  // Every member ORC has is written or emptied here (see openOrder).
   canonical::Order& o = openOrder();
   order_has_obr_ = false;
   observation_.reset();
-  reader_.text(s.field(1), o.order_control);
+  reader_.assignText(s.field(1), o.order_control);
   reader_.entityIdentifier(s.field(2), o.placer_order_number);
   reader_.entityIdentifier(s.field(3), o.filler_order_number);
-  reader_.text(s.field(5), o.order_status);
+  reader_.assignText(s.field(5), o.order_status);
   reader_.dateTime(s.field(9), 9, o.requested_time);
   reader_.practitioner(repetitionOne(s.field(12)), o.ordering_provider);
 }
 
 void SegmentNormalizer::readObr(const Segment& s) {
   // An OBR completes the order its ORC opened; otherwise (or after another OBR) it starts one.
-  canonical::Order& o = !order_ || order_has_obr_ ? openOrder() : out_.orders[*order_];
+  const bool opens = !order_ || order_has_obr_;
+  canonical::Order& o = opens ? openOrder() : out_.orders[*order_];
+  if (opens) emptyOrcMembers(reader_, o);
   order_has_obr_ = true;
   observation_.reset();
   if (const Element placer = s.field(2); placer.valued()) {

@@ -108,3 +108,24 @@ TEST(ResultReaders, IdsNamesDecimalsAndRangesOfEveryLengthReplaceTheOnesBefore) 
   }
   expectEachEqualsFresh(stream);
 }
+
+TEST(ResultReaders, OrdersOpenedByOrcOrByObrEmptyWhatTheOrderBeforeHad) {
+  // An ORC writes or empties every member it has without openOrder emptying them first; an OBR
+  // that opens its order itself empties them. Each order is written over one of the message
+  // before that had other members: from ORC and OBR, from OBR alone, from ORC alone, and two
+  // OBR under one ORC.
+  const std::string header = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+                             "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r";
+  const std::string orc = "ORC|RE|ORD-1^HOSP|LAB-1^NORTHLAB||CM||||20261120060000|||"
+                          "1234567893^Rivera^Marco^^^Dr^^^NPI\r";
+  const std::string obr = "OBR|1|ORD-2^HOSP|LAB-2^NORTHLAB|2345-7^Glucose^LN||20261120050000|"
+                          "20261120051500|||||||||1234567893^Rivera^Marco^^^Dr^^^NPI||||||"
+                          "20261120074600|||F||||||123^Reason^L\r";
+  const std::string bare_orc = "ORC|NW\r";
+  const std::string bare_obr = "OBR|1\r";
+  const std::string result = "OBX|1|NM|2345-7^Glucose^LN||107|mg/dL^^UCUM|70-99|H|||F\r";
+  expectEachEqualsFresh({header + orc + obr + result, header + bare_obr + result,
+                         header + orc + obr + obr + result, header + bare_orc + result,
+                         header + obr + bare_orc + bare_obr + result, header + orc + bare_obr,
+                         header + bare_obr + bare_obr, header + orc + obr + result});
+}
