@@ -182,6 +182,18 @@ void emptyOrcMembers(const DatatypeReader& reader, canonical::Order& o) {
   o.requested_time.clear();
 }
 
+// component.subcomponent(2), found from the end of its first subcomponent (subcomponentOne).
+Element secondSubcomponent(const Element& component, const Element& first) {
+  if (!first.present()) return {};
+  const std::string_view raw = component.raw();
+  const char* const end = raw.data() + raw.size();
+  const char* const separator = first.raw().data() + first.raw().size();
+  if (separator == end) return {};
+  const char* const stop = findChar(separator + 1, end, component.encoding()->subcomponent);
+  return Element(std::string_view(separator + 1, static_cast<std::size_t>(stop - separator - 1)),
+                 component.encoding(), Element::Level::Subcomponent);
+}
+
 }  // namespace
 
 // An order is written over one an earlier message left in the list (reused_list.h): what OBR
@@ -375,15 +387,19 @@ void SegmentNormalizer::readNte(const Segment& s) {
 
 void SegmentNormalizer::readSpm(const Segment& s) {
   canonical::Specimen& spec = specimens_.next();  // over an earlier message's, as readObx does
-  // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace".
-  const Pieces id(s.field(2));
-  const Element placer = id[1];
+  // SPM-2 is EIP (placer EI ^ filler EI); senders often write a plain EI "id^namespace". The
+  // placer's pieces are cut in line, and the second component only looked for when the placer
+  // names no namespace (measured against a split of the field and two out-of-line
+  // subcomponent() calls: -197 instructions a message).
+  const Element id = s.field(2);
+  const Element placer = componentOne(id);
+  const Element placer_id = subcomponentOne(placer);
   spec.identifier.value.clear();
   spec.identifier.system.clear();
   spec.identifier.type.clear();
-  reader_.text(placer.subcomponent(1), spec.identifier.value);
-  reader_.text(placer.subcomponent(2), spec.identifier.system);
-  if (spec.identifier.system.empty()) reader_.text(id[2].subcomponent(1), spec.identifier.system);
+  reader_.text(placer_id, spec.identifier.value);
+  reader_.text(secondSubcomponent(placer, placer_id), spec.identifier.system);
+  if (spec.identifier.system.empty()) reader_.text(subcomponentOne(id.component(2)), spec.identifier.system);
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
   // SPM-17 is read as a field, whose first component dateTime() takes: the same text as
