@@ -118,7 +118,8 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   if (out.codings.size() != count) out.codings.resize(count);
   // Walked by pointer: an index recomputed the vectors' sizes from their ends on every coding.
   const canonical::Coding* from = kept.codings.data();
-  for (canonical::Coding* to = out.codings.data(); from != kept.codings.data() + count; ++from, ++to) {
+  for (canonical::Coding* to = out.codings.data(); from != kept.codings.data() + count;
+       ++from, ++to) {
     copyCoding(*from, *to);
   }
   return true;

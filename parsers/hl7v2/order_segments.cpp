@@ -73,7 +73,8 @@ class OneCharacterFlags {
   }
 
   // The interpretation of flag, or nullptr when it is not such a flag.
-  const canonical::Interpretation* find(std::string_view flag, const EncodingCharacters& enc) const {
+  const canonical::Interpretation* find(std::string_view flag,
+                                       const EncodingCharacters& enc) const {
     if (flag.size() != 1) return nullptr;
     const char byte = flag.front();
     // A lone separator is an empty first flag, and the escape character is decoded.
@@ -399,7 +400,9 @@ void SegmentNormalizer::readSpm(const Segment& s) {
   spec.identifier.type.clear();
   reader_.text(placer_id, spec.identifier.value);
   reader_.text(secondSubcomponent(placer, placer_id), spec.identifier.system);
-  if (spec.identifier.system.empty()) reader_.text(subcomponentOne(id.component(2)), spec.identifier.system);
+  if (spec.identifier.system.empty()) {
+    reader_.text(subcomponentOne(id.component(2)), spec.identifier.system);
+  }
   reader_.codeableConcept(s.field(4), spec.type);
   reader_.codeableConcept(s.field(8), spec.source_site);
   // SPM-17 is read as a field, whose first component dateTime() takes: the same text as

@@ -56,7 +56,8 @@ TEST(AbnormalFlags, EachOneCharacterFlagReadsAsTheGeneralPathReadsIt) {
   for (const std::string charset : {"", "8859/1", "UNICODE UTF-8"}) {
     for (const bool escaped : {false, true}) {
       for (const std::string& flag : oneCharacterFlags()) {
-        SCOPED_TRACE("flag '" + flag + "', MSH-18 '" + charset + "'" + (escaped ? ", escaped" : ""));
+        SCOPED_TRACE("flag '" + flag + "', MSH-18 '" + charset + "'" +
+                     (escaped ? ", escaped" : ""));
         EXPECT_EQ(interpretationsOf(reportWithFlags(flag, charset, escaped)),
                   interpretationsOf(reportWithFlags(flag + "~", charset, escaped)));
       }

@@ -15,15 +15,15 @@
 
 using namespace ferry;
 
-namespace {
+namespace observation_number_test {
 
-// The number the normalizer reads for an NM result of this text.
-std::optional<double> numberOf(const std::string& text) {
+// The one result the normalizer reads from an NM OBX of this value and reference range.
+std::optional<canonical::Observation> resultOf(const std::string& value, const std::string& range) {
   const std::string bytes =
       "MSH|^~\\&|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|2.5.1\r"
       "PID|1||1^^^F^MR||Doe^Jane\r"
       "OBR|1|P1|F1|2345-7^Glucose^LN\r"
-      "OBX|1|NM|2345-7^Glucose^LN||" + text + "|mg/dL^^UCUM|70-99|N|||F\r";
+      "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mg/dL^^UCUM|" + range + "|N|||F\r";
   auto message = hl7v2::Message::parse(bytes);
   if (!message) {
     ADD_FAILURE() << message.error().describe();
@@ -31,10 +31,21 @@ std::optional<double> numberOf(const std::string& text) {
   }
   const hl7v2::Normalized n = hl7v2::normalize(*message);
   if (n.message.observations.size() != 1) {
-    ADD_FAILURE() << "no result for '" << text << "'";
+    ADD_FAILURE() << "no result for '" << value << "' and '" << range << "'";
     return std::nullopt;
   }
-  return n.message.observations[0].value.number;
+  return n.message.observations[0];
+}
+
+}  // namespace observation_number_test
+
+namespace {
+
+// The number the normalizer reads for an NM result of this text.
+std::optional<double> numberOf(const std::string& text) {
+  const std::optional<canonical::Observation> result =
+      observation_number_test::resultOf(text, "70-99");
+  return result ? result->value.number : std::nullopt;
 }
 
 // What the normalizer answered before it had a path of its own: spaces trimmed, one '+' dropped,
@@ -90,24 +101,10 @@ namespace observation_range {
 
 // The bounds the normalizer reads from an OBX-7 range of this text.
 std::pair<std::optional<double>, std::optional<double>> boundsOf(const std::string& text) {
-  const std::string bytes =
-      "MSH|^~\\&|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|2.5.1\r"
-      "PID|1||1^^^F^MR||Doe^Jane\r"
-      "OBR|1|P1|F1|2345-7^Glucose^LN\r"
-      "OBX|1|NM|2345-7^Glucose^LN||5|mg/dL^^UCUM|" + text + "|N|||F\r";
-  auto message = hl7v2::Message::parse(bytes);
-  if (!message) {
-    ADD_FAILURE() << message.error().describe();
-    return {};
-  }
-  const hl7v2::Normalized n = hl7v2::normalize(*message);
-  if (n.message.observations.size() != 1) {
-    ADD_FAILURE() << "no result for '" << text << "'";
-    return {};
-  }
-  const canonical::ReferenceRange& range = n.message.observations[0].reference_range;
-  EXPECT_EQ(range.text, text);
-  return {range.low, range.high};
+  const std::optional<canonical::Observation> result = observation_number_test::resultOf("5", text);
+  if (!result) return {};
+  EXPECT_EQ(result->reference_range.text, text);
+  return {result->reference_range.low, result->reference_range.high};
 }
 
 // What a range "low-high" means: the text before and after the first dash after the first
@@ -155,5 +152,7 @@ TEST(ObservationNumber, RangeBoundsReadAsTheTextsAroundTheFirstDash) {
     expectSameBounds(text);
   }
   std::mt19937_64 random(20261128);
-  for (int i = 0; i < 1000; ++i) expectSameBounds(randomDecimal(random) + "-" + randomDecimal(random));
+  for (int i = 0; i < 1000; ++i) {
+    expectSameBounds(randomDecimal(random) + "-" + randomDecimal(random));
+  }
 }

@@ -115,8 +115,9 @@ TEST(ResultReaders, OrdersOpenedByOrcOrByObrEmptyWhatTheOrderBeforeHad) {
   // that opens its order itself empties them. Each order is written over one of the message
   // before that had other members: from ORC and OBR, from OBR alone, from ORC alone, and two
   // OBR under one ORC.
-  const std::string header = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
-                             "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r";
+  const std::string header =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+      "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r";
   const std::string orc = "ORC|RE|ORD-1^HOSP|LAB-1^NORTHLAB||CM||||20261120060000|||"
                           "1234567893^Rivera^Marco^^^Dr^^^NPI\r";
   const std::string obr = "OBR|1|ORD-2^HOSP|LAB-2^NORTHLAB|2345-7^Glucose^LN||20261120050000|"
@@ -153,8 +154,9 @@ TEST(ResultReaders, SpecimenIdentifiersOfEveryShapeReadAsTheirPieces) {
        {"SP-1&NORTHLAB^LAB-1&NORTHLAB", "SP-1^LAB-1&NORTHLAB", "SP-1&^LAB-1", "SP-1", "", "&NS",
         "SP-1&NS&ISO^LAB-1", "~", "SP-1~SP-2&NS", "^LAB-1&NS", "SP-1&&NS", "SP\\T\\1&N\\S\\S",
         "&", "&&", "^", "SP-1&NS~X^Y", "SP-1^", "SP-1&NS^"}) {
-    const std::string bytes = "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
-                              "OBR|1\rSPM|1|" + spm2 + "||258500001^Nasopharyngeal swab^SCT\r";
+    const std::string bytes =
+        "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+        "OBR|1\rSPM|1|" + spm2 + "||258500001^Nasopharyngeal swab^SCT\r";
     const auto message = hl7v2::Message::parse(bytes);
     ASSERT_TRUE(message);
     const hl7v2::Normalized n = hl7v2::normalize(*message);
