@@ -39,9 +39,16 @@ class ReusedList {
   void dropLast() { --used_; }
   // Elements handed out so far; the last one is at size() - 1.
   std::size_t size() const { return used_; }
-  // The list holds exactly the elements handed out.
+  // The list holds exactly the elements handed out. Inline up to the test, with the trimming
+  // out of line: a message's twelve lists mostly have nothing to trim (measured: -130
+  // instructions a message).
   void finish() {
-    if (spare_ != nullptr && items_.size() > used_) {
+    if (items_.size() > used_) dropSurplus();
+  }
+
+ private:
+  [[gnu::noinline]] void dropSurplus() {
+    if (spare_ != nullptr) {
       // The elements nearest the end of the list are kept, last first, so that next() hands
       // them out again in their order: the result at a position is then often of the same
       // kind as before, and its strings already have the room.
@@ -53,7 +60,6 @@ class ReusedList {
     items_.resize(used_);
   }
 
- private:
   std::vector<T>& items_;
   SpareElements<T>* spare_ = nullptr;
   std::size_t max_spare_ = 0;
