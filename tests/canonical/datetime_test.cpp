@@ -186,6 +186,31 @@ TEST(WriteHl7DateTimeAsIso, ADateToTheSecondAgreesWithTheSameDateToTheMinute) {
   }
 }
 
+// A date alone ("YYYYMMDD") has a path of its own too: it agrees with the same date at the hour,
+// which the general path reads, and a non-digit anywhere rejects it.
+TEST(WriteHl7DateTimeAsIso, ADateAloneAgreesWithTheSameDateAtTheHour) {
+  const auto write = [](const std::string& dtm) {
+    char buffer[kMaxIsoDateTimeSize];
+    return std::string(buffer, writeHl7DateTimeAsIso(dtm, buffer));
+  };
+  for (const char* year : {"2024", "2023", "1900", "2000"}) {
+    for (const char* month : {"00", "01", "02", "04", "12", "13"}) {
+      for (const char* day : {"00", "01", "28", "29", "30", "31", "32"}) {
+        const std::string date = std::string(year) + month + day;
+        const std::string at_hour = write(date + "08");
+        EXPECT_EQ(write(date), at_hour.substr(0, at_hour.empty() ? 0 : 10)) << date;
+      }
+    }
+  }
+  for (std::size_t at = 0; at < 8; ++at) {
+    for (const char bad : {'/', ':', 'a', ' ', '\xff'}) {
+      std::string date = "19720314";
+      date[at] = bad;
+      EXPECT_EQ(write(date), "") << date;
+    }
+  }
+}
+
 TEST(IsoToHl7DateTime, EveryPrecisionIsKept) {
   EXPECT_EQ(hl7("2026"), "2026");
   EXPECT_EQ(hl7("1972-03"), "197203");
