@@ -186,12 +186,41 @@ constexpr std::uint64_t byteAt(char c, int at) {
   return static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << at;
 }
 
-// True when the checked digits YYYYMMDD at d name a day of the calendar.
-[[gnu::always_inline]] inline bool validDate(const char* d) {
-  const int month = twoDigits(d + 4);
+// The value of each pair of checked digits of word in its 16-bit lane: bytes a, b become
+// 10a + b, so "DDhhmmss" gives DD, hh, mm and ss.
+constexpr std::uint64_t pairValues(std::uint64_t digits) {
+  const std::uint64_t v = digits - 0x3030303030303030u;
+  return (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFu;
+}
+
+// A lane of `over` for a pair whose value may be at most limit: the sum of the two sets the
+// lane's top bit exactly when the value is above the limit.
+constexpr std::uint64_t overLimit(int limit, int lane) {
+  return static_cast<std::uint64_t>(0x8000 - (limit + 1)) << (16 * lane);
+}
+constexpr std::uint64_t kLaneTops = 0x8000800080008000u;
+
+// True when the checked digits YYYYMMDD (their pair values) name a day of the calendar.
+[[gnu::always_inline]] inline bool validDate(std::uint64_t pairs) {
+  const int month = static_cast<int>(pairs >> 32 & 0xFF);
   if (month < 1 || month > 12) return false;
-  const int day = twoDigits(d + 6);
-  return day >= 1 && day <= daysInMonth(twoDigits(d) * 100 + twoDigits(d + 2), month);
+  const int day = static_cast<int>(pairs >> 48);
+  const int year = static_cast<int>(pairs & 0xFF) * 100 + static_cast<int>(pairs >> 16 & 0xFF);
+  return day >= 1 && day <= daysInMonth(year, month);
+}
+
+// True when the checked digits DDhhmmss (their pair values) name a time of day: hour, minute
+// and second checked at once.
+bool validTime(std::uint64_t pairs) {
+  constexpr std::uint64_t kOver = overLimit(23, 1) | overLimit(59, 2) | overLimit(59, 3);
+  return ((pairs + kOver) & kLaneTops) == 0;
+}
+
+// True when the checked digits hhmm of a time zone are within +/-14:59 (read as "hhmm0000").
+bool validZone(std::uint32_t zone) {
+  constexpr std::uint64_t kOver = overLimit(14, 0) | overLimit(59, 1);
+  const std::uint64_t digits = std::uint64_t{0x30303030} << 32 | zone;
+  return ((pairValues(digits) + kOver) & kLaneTops) == 0;
 }
 
 // "YYYY-MM-" of the digits YYYYMMDD as one word.
@@ -203,7 +232,7 @@ std::uint64_t isoYearAndMonth(std::uint64_t date) {
 // instructions a message).
 std::size_t writeDate(std::string_view s, char* buffer) {
   const std::uint64_t date = load64(s.data());
-  if (!eightDigits(date) || !validDate(s.data())) return 0;
+  if (!eightDigits(date) || !validDate(pairValues(date))) return 0;
   store64(buffer, isoYearAndMonth(date));
   std::memcpy(buffer + 8, s.data() + 6, 2);
   return 10;
@@ -211,16 +240,16 @@ std::size_t writeDate(std::string_view s, char* buffer) {
 
 // writeHl7DateTimeAsIso() of a date to the second, "YYYYMMDDhhmmss" and a time zone or not,
 // which nearly every v2 timestamp is: its digits are checked and its text is written eight bytes
-// at a time, without the loops of the general case (measured: -109 instructions a message).
+// at a time, without the loops of the general case (measured: -109 instructions a message), and
+// its pairs of digits are checked against their limits together (-53).
 std::size_t writeToTheSecond(std::string_view s, char* buffer) {
   const char* d = s.data();
   const std::uint64_t date = load64(d);      // YYYYMMDD
   const std::uint64_t time = load64(d + 6);  // DDhhmmss
   const bool zoned = s.size() == 19;
   const std::uint32_t zone = zoned ? load32(d + 15) : 0x30303030u;  // hhmm
-  if (!eightDigits(date) || !eightDigits(time) || !fourDigits(zone) || !validDate(d)) return 0;
-  if (twoDigits(d + 8) > 23 || twoDigits(d + 10) > 59 || twoDigits(d + 12) > 59) return 0;
-  if (zoned && (twoDigits(d + 15) > 14 || twoDigits(d + 17) > 59)) return 0;
+  if (!eightDigits(date) || !eightDigits(time) || !fourDigits(zone)) return 0;
+  if (!validDate(pairValues(date)) || !validTime(pairValues(time)) || !validZone(zone)) return 0;
   // "YYYY-MM-" "DDThh:mm" ":ss" and "+hh:mm"
   store64(buffer, isoYearAndMonth(date));
   store64(buffer + 8, (time & 0xFFFFu) | byteAt('T', 16) | ((time >> 16 & 0xFFFFu) << 24) |
