@@ -39,7 +39,9 @@ inline void move(canonical::DateTime& from, canonical::DateTime& to) {
   if (from.onHeap()) to = std::move(from);
 }
 // A well-known system is a pointer; another is a short id nearly always ("L", "99LAB").
-inline void move(canonical::CodeSystem& from, canonical::CodeSystem& to) { to = std::move(from); }
+inline void move(canonical::CodeSystem& from, canonical::CodeSystem& to) {
+  to = std::move(from);
+}
 template <class T>
 void move(std::vector<T>& from, std::vector<T>& to) {
   to.swap(from);

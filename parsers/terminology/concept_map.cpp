@@ -159,7 +159,8 @@ class ForwardIndex {
   }
 
   // find() of a code longer than eight bytes, whose key only narrows the search.
-  [[gnu::noinline]] constexpr const ConceptMapping* findLong(std::uint32_t table, const CodeKey& key,
+  [[gnu::noinline]] constexpr const ConceptMapping* findLong(std::uint32_t table,
+                                                             const CodeKey& key,
                                                              std::string_view code) const {
     for (std::size_t slot = hash(table, key);; slot = (slot + 1) & kMask) {
       const Slot& s = slots_[slot];
