@@ -136,6 +136,7 @@ canonical::DateTime DatatypeReader::dateTime(const Element& e, int field) const 
 void DatatypeReader::convertDateTime(const Element& e, int field, canonical::DateTime& out) const {
   // Every text the conversion writes fits the DateTime itself: no allocation.
   static_assert(terminology::kMaxIsoDateTimeSize <= canonical::DateTime::kInlineCapacity);
+  out.clear();
   const std::string_view raw = e.raw();
   // A field is read as its first component, found here in one scan (component(1) cost twice
   // as much); the scan also tells whether the text is the same at every level (measured with
@@ -150,22 +151,25 @@ void DatatypeReader::convertDateTime(const Element& e, int field, canonical::Dat
                     Element::Level::Component)
           : e;
   if (!value.valued() || value.isNull()) return;
-  std::string scratch;
   char iso[terminology::kMaxIsoDateTimeSize];
-  const std::size_t size = terminology::writeHl7DateTimeAsIso(decoded(value, scratch), iso);
+  std::size_t size = 0;
+  if (readsAsWritten(value.raw())) {
+    size = terminology::writeHl7DateTimeAsIso(value.raw(), iso);
+  } else {
+    std::string decoded;
+    appendDecoded(value.raw(), decoded);
+    size = terminology::writeHl7DateTimeAsIso(decoded, iso);
+  }
   if (size == 0) {
     recordUnreadable(field, value, "expected a date/time as YYYY[MM[DD[HH[MM[SS[.S]]]]]][+/-ZZZZ]");
     return;
   }
   out.assign(std::string_view(iso, size));
-  if (raw.size() <= RecentDateTime::kMaxRawSize) {
-    RecentDateTime& recent = recent_date_times_[next_recent_date_time_++ % recent_date_times_.size()];
-    std::memcpy(recent.raw, raw.data(), raw.size());
-    recent.raw_size = raw.size();
-    recent.level = e.level();
-    recent.iso = out;
-    recent.any_level = stop == end;
-  }
+  RecentDateTime& recent = recent_date_times_[next_recent_date_time_++ % recent_date_times_.size()];
+  recent.raw = raw;
+  recent.level = e.level();
+  recent.iso = out;
+  recent.any_level = stop == end;
 }
 
 canonical::Coding DatatypeReader::coding(const Element& cwe, int first) const {

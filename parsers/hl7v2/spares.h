@@ -14,8 +14,32 @@
 
 #include "engine/canonical/boxed.h"
 #include "engine/canonical/clinical.h"
+#include "parsers/hl7v2/heap_blocks.h"
 
 namespace ferry::hl7v2 {
+
+// The heap blocks (heap_blocks.h) of elements a list had beyond a message's, for a later, longer
+// message: the list makes a new element and gives it the blocks kept last. The blocks wait in
+// slots that are made once and never destroyed, so keeping and giving back move blocks only
+// (callgrind, 2,000 corpus messages: -774 instructions a message).
+template <class T>
+class SpareElements {
+ public:
+  std::size_t size() const { return kept_; }
+  bool empty() const { return kept_ == 0; }
+  // Takes element's heap blocks; element is left holding none, to be destroyed.
+  void keep(T& element) {
+    if (kept_ == slots_.size()) slots_.emplace_back();
+    moveHeapBlocks(element, slots_[kept_++]);
+  }
+  // Gives the blocks kept last to element, which holds none (a new element).
+  void giveLast(T& element) { moveHeapBlocks(slots_[--kept_], element); }
+
+ private:
+  // The slots from kept_ on hold no heap block.
+  std::vector<T> slots_;
+  std::size_t kept_ = 0;
+};
 
 // Boxes that were emptied, still holding their contents' blocks (stale contents).
 template <class T>
@@ -46,7 +70,7 @@ class BoxPool {
 
 struct Spares {
   static constexpr std::size_t kMaxObservations = 64;
-  std::vector<canonical::Observation> observations;
+  SpareElements<canonical::Observation> observations;
   BoxPool<std::string> text;
   BoxPool<canonical::CodeableConcept> coded;
   BoxPool<canonical::StructuredNumeric> structured_numeric;

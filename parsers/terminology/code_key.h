@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace ferry::terminology {
 
@@ -27,12 +28,19 @@ static_assert(std::endian::native == std::endian::little, "CodeKey reads codes l
 
 // The key of code, read without touching a byte past its end: 4 to 7 bytes as two overlapping
 // 4-byte loads, 1 to 3 bytes as their first, middle and last byte (an overlap ORs a byte onto
-// itself, so the word is the same as a byte-by-byte read).
-inline CodeKey codeKey(std::string_view code) {
+// itself, so the word is the same as a byte-by-byte read, which is how a constant's key is
+// made at compile time).
+constexpr CodeKey codeKey(std::string_view code) {
   const char* p = code.data();
   const std::size_t n = code.size();
   CodeKey key;
   key.size = n;
+  if (std::is_constant_evaluated()) {
+    for (std::size_t i = 0; i < n && i < 8; ++i) {
+      key.word |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    }
+    return key;
+  }
   if (n >= 8) {
     std::memcpy(&key.word, p, 8);
   } else if (n >= 4) {

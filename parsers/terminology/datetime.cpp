@@ -140,19 +140,31 @@ std::string formatHl7(const DateTimeParts& p) {
   return out;
 }
 
-// True when the 8 bytes at p are all ASCII digits, checked as one 64-bit word: a byte is a
-// digit when its high nibble is 3 and stays 3 after adding 6 (low nibble at most 9).
-bool eightDigits(const char* p) {
+std::uint64_t load64(const char* p) {
   std::uint64_t word = 0;
   std::memcpy(&word, p, 8);
+  return word;
+}
+
+std::uint32_t load32(const char* p) {
+  std::uint32_t word = 0;
+  std::memcpy(&word, p, 4);
+  return word;
+}
+
+void store64(char* p, std::uint64_t word) { std::memcpy(p, &word, 8); }
+
+// True when the 8 bytes of word are all ASCII digits: a byte is a digit when its high nibble is
+// 3 and stays 3 after adding 6 (low nibble at most 9).
+bool eightDigits(std::uint64_t word) {
   constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0u;
   return ((word & kHigh) | (((word + 0x0606060606060606u) & kHigh) >> 4)) == 0x3333333333333333u;
 }
 
-// The same for the 4 bytes at p (a time zone's HHMM).
-bool fourDigits(const char* p) {
-  std::uint32_t word = 0;
-  std::memcpy(&word, p, 4);
+bool eightDigits(const char* p) { return eightDigits(load64(p)); }
+
+// The same for the 4 bytes of word (a time zone's HHMM).
+bool fourDigits(std::uint32_t word) {
   constexpr std::uint32_t kHigh = 0xF0F0F0F0u;
   return ((word & kHigh) | (((word + 0x06060606u) & kHigh) >> 4)) == 0x33333333u;
 }
@@ -169,9 +181,98 @@ std::size_t leadingDigits(std::string_view s) {
   return digits;
 }
 
+// The byte c at bit `at` of a word written to memory (little-endian, as the loads above).
+constexpr std::uint64_t byteAt(char c, int at) {
+  return static_cast<std::uint64_t>(static_cast<unsigned char>(c)) << at;
+}
+
+// The value of each pair of checked digits of word in its 16-bit lane: bytes a, b become
+// 10a + b, so "DDhhmmss" gives DD, hh, mm and ss.
+constexpr std::uint64_t pairValues(std::uint64_t digits) {
+  const std::uint64_t v = digits - 0x3030303030303030u;
+  return (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFu;
+}
+
+// A lane of `over` for a pair whose value may be at most limit: the sum of the two sets the
+// lane's top bit exactly when the value is above the limit.
+constexpr std::uint64_t overLimit(int limit, int lane) {
+  return static_cast<std::uint64_t>(0x8000 - (limit + 1)) << (16 * lane);
+}
+constexpr std::uint64_t kLaneTops = 0x8000800080008000u;
+
+// True when the checked digits YYYYMMDD (their pair values) name a day of the calendar.
+[[gnu::always_inline]] inline bool validDate(std::uint64_t pairs) {
+  const int month = static_cast<int>(pairs >> 32 & 0xFF);
+  if (month < 1 || month > 12) return false;
+  const int day = static_cast<int>(pairs >> 48);
+  const int year = static_cast<int>(pairs & 0xFF) * 100 + static_cast<int>(pairs >> 16 & 0xFF);
+  return day >= 1 && day <= daysInMonth(year, month);
+}
+
+// True when the checked digits DDhhmmss (their pair values) name a time of day: hour, minute
+// and second checked at once.
+bool validTime(std::uint64_t pairs) {
+  constexpr std::uint64_t kOver = overLimit(23, 1) | overLimit(59, 2) | overLimit(59, 3);
+  return ((pairs + kOver) & kLaneTops) == 0;
+}
+
+// True when the checked digits hhmm of a time zone are within +/-14:59 (read as "hhmm0000").
+bool validZone(std::uint32_t zone) {
+  constexpr std::uint64_t kOver = overLimit(14, 0) | overLimit(59, 1);
+  const std::uint64_t digits = std::uint64_t{0x30303030} << 32 | zone;
+  return ((pairValues(digits) + kOver) & kLaneTops) == 0;
+}
+
+// "YYYY-MM-" of the digits YYYYMMDD as one word.
+std::uint64_t isoYearAndMonth(std::uint64_t date) {
+  return (date & 0xFFFFFFFFu) | byteAt('-', 32) | ((date >> 32 & 0xFFFFu) << 40) | byteAt('-', 56);
+}
+
+// writeHl7DateTimeAsIso() of a date alone, "YYYYMMDD", as every birth date is (measured: -14
+// instructions a message).
+std::size_t writeDate(std::string_view s, char* buffer) {
+  const std::uint64_t date = load64(s.data());
+  if (!eightDigits(date) || !validDate(pairValues(date))) return 0;
+  store64(buffer, isoYearAndMonth(date));
+  std::memcpy(buffer + 8, s.data() + 6, 2);
+  return 10;
+}
+
+// writeHl7DateTimeAsIso() of a date to the second, "YYYYMMDDhhmmss" and a time zone or not,
+// which nearly every v2 timestamp is: its digits are checked and its text is written eight bytes
+// at a time, without the loops of the general case (measured: -109 instructions a message), and
+// its pairs of digits are checked against their limits together (-53).
+std::size_t writeToTheSecond(std::string_view s, char* buffer) {
+  const char* d = s.data();
+  const std::uint64_t date = load64(d);      // YYYYMMDD
+  const std::uint64_t time = load64(d + 6);  // DDhhmmss
+  const bool zoned = s.size() == 19;
+  const std::uint32_t zone = zoned ? load32(d + 15) : 0x30303030u;  // hhmm
+  if (!eightDigits(date) || !eightDigits(time) || !fourDigits(zone)) return 0;
+  if (!validDate(pairValues(date)) || !validTime(pairValues(time)) || !validZone(zone)) return 0;
+  // "YYYY-MM-" "DDThh:mm" ":ss" and "+hh:mm"
+  store64(buffer, isoYearAndMonth(date));
+  store64(buffer + 8, (time & 0xFFFFu) | byteAt('T', 16) | ((time >> 16 & 0xFFFFu) << 24) |
+                          byteAt(':', 40) | ((time >> 32 & 0xFFFFu) << 48));
+  if (!zoned) {
+    buffer[16] = ':';
+    std::memcpy(buffer + 17, d + 12, 2);
+    return 19;
+  }
+  store64(buffer + 16, byteAt(':', 0) | ((time >> 48) << 8) | byteAt(s[14], 24) |
+                           (static_cast<std::uint64_t>(zone & 0xFFFFu) << 32) | byteAt(':', 48) |
+                           (static_cast<std::uint64_t>(zone >> 16 & 0xFFu) << 56));
+  buffer[24] = static_cast<char>(zone >> 24);
+  return 25;
+}
+
 }  // namespace
 
 std::size_t writeHl7DateTimeAsIso(std::string_view s, char* buffer) {
+  if (s.size() == 14 || (s.size() == 19 && (s[14] == '+' || s[14] == '-'))) {
+    return writeToTheSecond(s, buffer);
+  }
+  if (s.size() == 8) return writeDate(s, buffer);
   // Dates are on every result segment, so this direction reads the digits in place and writes
   // straight into the caller's buffer: no parts struct, no temporary string. The checks are
   // those of valid(); every failure returns 0.
@@ -191,7 +292,7 @@ std::size_t writeHl7DateTimeAsIso(std::string_view s, char* buffer) {
   char sign = 0;
   std::size_t zone = 0;
   if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    if (s.size() - pos - 1 != 4 || !fourDigits(s.data() + pos + 1)) return 0;
+    if (s.size() - pos - 1 != 4 || !fourDigits(load32(s.data() + pos + 1))) return 0;
     sign = s[pos];
     zone = pos + 1;
     pos = s.size();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <set>
 #include <string>
@@ -39,6 +40,21 @@ TEST(CodeKey, HoldsTheFirstEightBytesInOrderAtEveryLength) {
     EXPECT_EQ(key.word, bytewiseWord(code)) << "length " << n;
     EXPECT_EQ(key.size, n);
     EXPECT_EQ(key.wholeCode(), n <= 8);
+  }
+}
+
+// The concept map's index is built by the compiler from the keys codeKey() makes there: they
+// must be the keys it makes when the program runs.
+constexpr CodeKey kKeysAtCompileTime[] = {codeKey(""), codeKey("F"), codeKey("LN"), codeKey("PRN"),
+                                          codeKey("UCUM"), codeKey("HL700"), codeKey("99LAB1"),
+                                          codeKey("HL70078"), codeKey("Internet"),
+                                          codeKey("Internet+")};
+
+TEST(CodeKey, AKeyMadeAtCompileTimeEqualsOneMadeWhenTheProgramRuns) {
+  const std::string_view codes[] = {"", "F", "LN", "PRN", "UCUM", "HL700", "99LAB1", "HL70078",
+                                    "Internet", "Internet+"};
+  for (std::size_t i = 0; i < std::size(codes); ++i) {
+    EXPECT_EQ(kKeysAtCompileTime[i], keyOfExactCopy(codes[i])) << codes[i];
   }
 }
 

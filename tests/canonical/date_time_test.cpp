@@ -87,6 +87,19 @@ TEST(DateTime, AssignsAPartOfItself) {
   EXPECT_EQ(long_part, std::string(kNanoseconds).substr(1) + "Z");
 }
 
+TEST(DateTime, AssignsEveryPartOfItselfAtEveryLengthAndOffset) {
+  // Short texts are copied in blocks loaded before they are stored: a part of the text itself,
+  // shifted either way, must come out whole.
+  const std::string full = textOfSize(DateTime::kInlineCapacity);
+  for (std::size_t from = 0; from <= full.size(); ++from) {
+    for (std::size_t n = 0; from + n <= full.size(); ++n) {
+      DateTime d = full;
+      d = d.view().substr(from, n);
+      EXPECT_EQ(d.view(), full.substr(from, n)) << from << " " << n;
+    }
+  }
+}
+
 TEST(DateTime, CopiesAreIndependent) {
   for (const std::string_view text : {kLongestV2Form, kNanoseconds}) {
     DateTime original = text;

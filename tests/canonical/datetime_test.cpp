@@ -155,6 +155,62 @@ TEST(WriteHl7DateTimeAsIso, WritesWhatHl7DateTimeToIsoReturnsAndZeroForARejectio
   }
 }
 
+// A date to the second ("YYYYMMDDhhmmss", with a time zone or not) is checked and written by a
+// path of its own: around every calendar and clock limit it agrees with the same date to the
+// minute, which the general path reads, plus its seconds.
+TEST(WriteHl7DateTimeAsIso, ADateToTheSecondAgreesWithTheSameDateToTheMinute) {
+  const auto write = [](const std::string& dtm) {
+    char buffer[kMaxIsoDateTimeSize];
+    return std::string(buffer, writeHl7DateTimeAsIso(dtm, buffer));
+  };
+  for (const char* year : {"2024", "2023", "1900", "2000", "0000"}) {
+    for (const char* month : {"00", "01", "02", "04", "12", "13"}) {
+      for (const char* day : {"00", "01", "28", "29", "30", "31", "32"}) {
+        for (const char* hour : {"00", "23", "24"}) {
+          for (const char* minute : {"00", "59", "60"}) {
+            for (const char* zone : {"", "-0500", "+1459", "+1500", "-0060", "+0a00"}) {
+              const std::string to_minute = std::string(year) + month + day + hour + minute;
+              const std::string by_minute = write(to_minute + zone);
+              for (const std::string second : {"00", "59", "60", "5a"}) {
+                std::string expected;
+                if (!by_minute.empty() && second[0] <= '5' && second[1] <= '9') {
+                  expected = by_minute.substr(0, 16) + ":" + second + by_minute.substr(16);
+                }
+                EXPECT_EQ(write(to_minute + second + zone), expected) << to_minute + second + zone;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// A date alone ("YYYYMMDD") has a path of its own too: it agrees with the same date at the hour,
+// which the general path reads, and a non-digit anywhere rejects it.
+TEST(WriteHl7DateTimeAsIso, ADateAloneAgreesWithTheSameDateAtTheHour) {
+  const auto write = [](const std::string& dtm) {
+    char buffer[kMaxIsoDateTimeSize];
+    return std::string(buffer, writeHl7DateTimeAsIso(dtm, buffer));
+  };
+  for (const char* year : {"2024", "2023", "1900", "2000"}) {
+    for (const char* month : {"00", "01", "02", "04", "12", "13"}) {
+      for (const char* day : {"00", "01", "28", "29", "30", "31", "32"}) {
+        const std::string date = std::string(year) + month + day;
+        const std::string at_hour = write(date + "08");
+        EXPECT_EQ(write(date), at_hour.substr(0, at_hour.empty() ? 0 : 10)) << date;
+      }
+    }
+  }
+  for (std::size_t at = 0; at < 8; ++at) {
+    for (const char bad : {'/', ':', 'a', ' ', '\xff'}) {
+      std::string date = "19720314";
+      date[at] = bad;
+      EXPECT_EQ(write(date), "") << date;
+    }
+  }
+}
+
 TEST(IsoToHl7DateTime, EveryPrecisionIsKept) {
   EXPECT_EQ(hl7("2026"), "2026");
   EXPECT_EQ(hl7("1972-03"), "197203");

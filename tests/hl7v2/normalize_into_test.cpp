@@ -367,23 +367,44 @@ TEST(ReusedList, HandsOutTheElementsThereThenNewOnes) {
   EXPECT_EQ(items, (std::vector<std::string>{"a", "stale", "new"}));
 }
 
-TEST(ReusedList, KeepsWhatFinishDropsInTheSpareListUpToItsBound) {
-  std::vector<std::string> items = {"a", "b", "c", "d"};
-  std::vector<std::string> spare;
+TEST(ReusedList, KeepsTheHeapBlocksOfWhatFinishDropsUpToItsBound) {
+  // Longer than any small-string buffer, so that each text is a heap block of its own.
+  const std::string b(40, 'b');
+  const std::string c(40, 'c');
+  std::vector<std::string> items = {"a", b, c, std::string(40, 'd')};
+  const char* const b_block = items[1].data();
+  hl7v2::SpareElements<std::string> spare;
   {
     hl7v2::ReusedList<std::string> list(items, spare, 2);
     list.next();
     list.finish();
   }
   EXPECT_EQ(items, (std::vector<std::string>{"a"}));
-  EXPECT_EQ(spare.size(), 2u);  // "b" and "c": the two nearest the end of the list
+  EXPECT_EQ(spare.size(), 2u);  // b's and c's: the two nearest the end of the list
   hl7v2::ReusedList<std::string> list(items, spare, 2);
   list.next();
-  EXPECT_EQ(list.next(), "b");  // back in their order
-  EXPECT_EQ(list.next(), "c");
+  EXPECT_EQ(list.next(), b);  // back in their order, in their own blocks
+  EXPECT_EQ(items[1].data(), b_block);
+  EXPECT_EQ(list.next(), c);
   EXPECT_EQ(list.next(), "");  // then new elements
   list.finish();
   EXPECT_EQ(items.size(), 4u);
+  EXPECT_TRUE(spare.empty());
+}
+
+TEST(ReusedList, SpareElementsKeepNoShortTextOnlyBlocks) {
+  std::vector<std::string> items = {"a", "short"};
+  hl7v2::SpareElements<std::string> spare;
+  {
+    hl7v2::ReusedList<std::string> list(items, spare, 2);
+    list.next();
+    list.finish();
+  }
+  EXPECT_EQ(spare.size(), 1u);
+  hl7v2::ReusedList<std::string> list(items, spare, 2);
+  list.next();
+  EXPECT_EQ(list.next(), "");  // a short text has no block: the element comes back empty
+  list.finish();
   EXPECT_TRUE(spare.empty());
 }
 

@@ -93,3 +93,20 @@ TEST(RepeatedDates, BytesWithoutSeparatorsReadAlikeAtEveryLevel) {
   ASSERT_EQ(n.warnings.size(), 1u);
   EXPECT_EQ(n.warnings[0].field, 5);
 }
+
+TEST(RepeatedDates, AFieldLongerThanADateIsKeptAndReadsLikeTheFirst) {
+  // The recent dates name their bytes in the message, of any length: a field of 60 bytes whose
+  // first component is the date repeats like a short one.
+  const std::string field = "20261120060000-0500^" + std::string(40, 'x');
+  const auto n = normalized(kHeader + "OBX|1|NM|A^a^LN||1||||||F|||" + field + "\r" +
+                            "OBX|2|NM|B^b^LN||2||||||F|||" + field + "\r" +
+                            "OBX|3|TS|C^c^LN||" + field + "||||||F|||" + field + "\r");
+  ASSERT_EQ(n.message.observations.size(), 3u);
+  for (const auto& obs : n.message.observations) {
+    EXPECT_EQ(obs.observation_time, "2026-11-20T06:00:00-05:00");
+  }
+  // As OBX-5 of type TS the same bytes are a repetition, read whole: no date.
+  EXPECT_TRUE(n.message.observations[2].value.date_time->empty());
+  ASSERT_EQ(n.warnings.size(), 1u);
+  EXPECT_EQ(n.warnings[0].field, 5);
+}
