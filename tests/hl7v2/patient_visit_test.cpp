@@ -6,19 +6,13 @@
 #include <string>
 
 #include "parsers/hl7v2/normalizer.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
 
 namespace patient_visit_test {
 
-hl7v2::Normalized normalizeAlone(const std::string& bytes) {
-  const auto message = hl7v2::Message::parse(bytes);
-  if (!message) {
-    ADD_FAILURE() << message.error().describe();
-    return {};
-  }
-  return hl7v2::normalize(*message);
-}
+using ferry::test::normalizeAlone;
 
 // `after` normalized into a result `before` filled equals `after` normalized alone.
 void expectNothingSurvives(const std::string& before, const std::string& after) {
@@ -54,7 +48,7 @@ const std::string kFull =
 
 using patient_visit_test::expectNothingSurvives;
 using patient_visit_test::kMsh;
-using patient_visit_test::normalizeAlone;
+using ferry::test::normalizeAlone;
 
 TEST(PatientAndVisit, AccountAndVisitNumbersAreTheFieldsFirstRepetition) {
   const auto first = normalizeAlone(kMsh + "PID|1||MRN1||Doe|||||||||||||ACCT1^^^H^AN~ACCT2\r"

@@ -19,6 +19,16 @@ inline std::vector<std::string> described(const std::vector<hl7v2::Error>& error
   return out;
 }
 
+// bytes parsed and normalized into a fresh result; bytes that do not parse fail the test.
+inline hl7v2::Normalized normalizeAlone(const std::string& bytes) {
+  const auto message = hl7v2::Message::parse(bytes);
+  if (!message) {
+    ADD_FAILURE() << message.error().describe();
+    return {};
+  }
+  return hl7v2::normalize(*message);
+}
+
 inline void expectEachEqualsFresh(const std::vector<std::string>& stream) {
   hl7v2::Message message;
   hl7v2::Normalized reused;

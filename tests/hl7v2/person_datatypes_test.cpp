@@ -1,0 +1,113 @@
+// The patient's names, addresses and contact points are written over the ones at the same
+// positions in the message before (person_datatypes.cpp): given names and street lines lists
+// sized once, a use compared before it is written, a telephone number composed in place. A
+// stream through one result must give what each message gives alone, whatever it held before.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "parsers/hl7v2/normalizer.h"
+#include "tests/support/normalized_stream.h"
+
+using namespace ferry;
+
+namespace person_datatypes_test {
+
+const std::string kMsh = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|1|P|2.5.1\r";
+
+// A PID with PID-5 names, PID-11 address, PID-13 home and PID-14 work contact points.
+std::string pid(const std::string& names, const std::string& address, const std::string& home,
+                const std::string& work) {
+  return kMsh + "PID|1||MRN1||" + names + "|||F|||" + address + "||" + home + "|" + work + "\r";
+}
+
+}  // namespace person_datatypes_test
+
+using person_datatypes_test::pid;
+
+TEST(PersonDatatypes, NamesOfEveryShapeStreamedThroughOneResultEqualAFreshNormalization) {
+  ferry::test::expectEachEqualsFresh({
+      pid("Doe^Jane^Q^^^^L~Doe^J^^^^^A", "", "", ""),
+      pid("Roe^Al^^^^^L~Roe^^B^^^^D", "", "", ""),   // given only, middle only
+      pid("Roe^^^^^^L~Poe^Ann^Lee^Jr^Dr^^M", "", "", ""),  // none; both, a suffix and a prefix
+      pid("Doe^Jane^Q^^^^X~Doe", "", "", ""),        // a use table 0200 does not hold, none
+      pid("Moe^\\H\\^Zed^^^^L", "", "", ""),         // a given name that decodes to nothing
+      pid("", "", "", ""),
+      pid("Doe^Jane^Q^^^^L~Doe^J^^^^^A", "", "", ""),
+  });
+}
+
+TEST(PersonDatatypes, AddressesOfEveryShapeStreamedThroughOneResultEqualAFreshNormalization) {
+  ferry::test::expectEachEqualsFresh({
+      pid("Doe", "1 Main St^Apt 2^Town^IL^62701^USA^H", "", ""),
+      pid("Doe", "1 Main St^^Town^IL^62701^USA^B", "", ""),      // one line, another use
+      pid("Doe", "^Apt 9^Town^^^^C", "", ""),                      // the second line alone
+      pid("Doe", "\\H\\^Apt 9^City^^^^Q", "", ""),                 // a first line of nothing
+      pid("Doe", "12 Long Street&Long Street&12^^Springfield^IL^62701^USA^H~^^Here", "", ""),
+      pid("Doe", "", "", ""),
+      pid("Doe", "1 Main St^Apt 2^Town^IL^62701^USA^H", "", ""),
+  });
+}
+
+TEST(PersonDatatypes, ContactPointsOfEveryShapeStreamedThroughOneResultEqualAFreshNormalization) {
+  const std::string phones = "^PRN^PH^^1^217^5550123~^NET^Internet^jane@example.org";
+  ferry::test::expectEachEqualsFresh({
+      pid("Doe", "", phones, "^WPN^PH^^1^217^5550199"),
+      pid("Doe", "", "^PRN^PH^^1^217^5550124~^NET^Internet^j@example.org", "^WPN^PH^^1^217^55501"),
+      // Not seven digits, with an extension; XTN.1 as the older versions write the number.
+      pid("Doe", "", "^PRN^FX^^44^20^79460000^12", "(217)555-0123^PRS^CP"),
+      // No use, a letter in the local number, an area code alone.
+      pid("Doe", "", "^^PH^^^^5550123~^^^^^^555012a", "^ZZZ^BP^^^312"),
+      // X.400 and Internet without an address, an extension alone.
+      pid("Doe", "", "^PRN^X.400^x400@example.org~^ORN^Internet", "^^^^^^^42"),
+      // Escapes: the segment is decoded value by value.
+      pid("Doe", "", "^PRN^PH^^1^217^555\\T\\0123~^PRN^PH^^1^217^5550123", "\\H\\^WPN^PH"),
+      // Bytes that are not UTF-8: read as ISO 8859-1, with one warning naming the first.
+      pid("Doe", "", "^PRN^PH^^1^217^555\xE9" "012~^NET^Internet^j\xE9@example.org", "^WPN^P\xC3"),
+      pid("Doe", "", "", ""),
+      pid("Doe", "", phones, "^WPN^PH^^1^217^5550199"),
+  });
+}
+
+TEST(PersonDatatypes, AContactPointWithoutAUseTakesItsFieldsDefault) {
+  const auto read = ferry::test::normalizeAlone(
+      pid("Doe", "", "^^PH^^1^217^5550123~^ZZZ^PH^^^^5550100",
+          "^^PH^^1^217^5550199~^PRN^PH^^^^5550111"));
+  const auto& telecom = read.message.patient.telecom;
+  ASSERT_EQ(telecom.size(), 4u);
+  EXPECT_EQ(telecom[0].use, "home");
+  EXPECT_EQ(telecom[0].value, "+1 (217) 555-0123");
+  EXPECT_EQ(telecom[0].system, "phone");
+  EXPECT_EQ(telecom[1].use, "home");
+  EXPECT_EQ(telecom[1].value, "555-0100");
+  EXPECT_EQ(telecom[2].use, "work");
+  EXPECT_EQ(telecom[3].use, "home");  // PRN maps, in PID-14 too
+}
+
+TEST(PersonDatatypes, EveryPatientClassGivesItsRowsSystem) {
+  for (const auto& [v2, system, code] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"E", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "EMER"},
+           {"O", "http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"},
+           {"R", "http://terminology.hl7.org/CodeSystem/v2-0004", "R"},
+           {"U", "http://terminology.hl7.org/CodeSystem/v2-0004", "U"}}) {
+    const auto read = ferry::test::normalizeAlone(
+        person_datatypes_test::kMsh + "PID|1||MRN1||Doe\rPV1|1|" + v2 + "\r");
+    EXPECT_EQ(read.message.encounter.class_code.system, system) << v2;
+    EXPECT_EQ(read.message.encounter.class_code.code, code) << v2;
+  }
+  const auto unmapped = ferry::test::normalizeAlone(
+      person_datatypes_test::kMsh + "PID|1||MRN1||Doe\rPV1|1|Z\r");
+  EXPECT_TRUE(unmapped.message.encounter.class_code.system.empty());
+}
+
+TEST(PersonDatatypes, AWarningForTextThatIsNotUtf8NamesTheFirstPartOfANumberThatHasSome) {
+  // XTN.6, XTN.7 and XTN.8 hold bytes that are not UTF-8: the parts are decoded in order.
+  const std::string bytes = pid("Doe", "", "^PRN^PH^^1^2\xE9" "7^555\xE9" "123^4\xE9", "");
+  const auto read = ferry::test::normalizeAlone(bytes);
+  ASSERT_EQ(read.warnings.size(), 1u);
+  EXPECT_EQ(read.warnings[0].offset, bytes.find("^2\xE9") + 1);
+}
