@@ -40,31 +40,6 @@ std::size_t secondSlot(std::uint64_t mixed) {
   return static_cast<std::size_t>(mixed >> 32) & (kSlots - 1);
 }
 
-// out = kept. A short text as long as what out holds (the result at this position had as long
-// a code or flag: "N" over "H") is copied over it in line; anything else is assigned, which
-// keeps out's block and copies without the checks of an append (measured: -523 instructions a
-// message; copying over a longer text and cutting it to size cost more than it saved). Forced
-// in line: with copyPractitioner's nine copies GCC left it out of line for every recall, which
-// cost 1,300 instructions a message.
-[[gnu::always_inline]] inline void copyText(const std::string& kept, std::string& out) {
-  if (!copyOverSameLength(kept, out)) out = kept;
-}
-
-// out = kept, member by member (copyText), and a coding that already shares a well-known
-// system keeps it.
-void copyCoding(const canonical::Coding& kept, canonical::Coding& out) {
-  copyText(kept.code, out.code);
-  copyText(kept.display, out.display);
-  if (&out.system.str() != &kept.system.str()) out.system = kept.system;
-}
-
-// out = kept, as copyCoding. Comparing the texts first, though most results repeat the flag the
-// result at the same position had, cost more than it saved (73,103 against 73,032 a message).
-void copyInterpretation(const canonical::Interpretation& kept, canonical::Interpretation& out) {
-  copyText(kept.v2, out.v2);
-  copyCoding(kept.fhir, out.fhir);
-}
-
 // out = kept, member by member (copyText): a practitioner recalled is mostly the one the
 // message before had at the same place (PV1-7, ORC-12, OBR-16), whose names and ids are as long.
 // The structured bindings stop the build when a member is added to either struct.
@@ -107,7 +82,7 @@ const CompositeMemo::Entry<Value>* CompositeMemo::find(
     const std::array<Entry<Value>, kSlots>& entries, std::string_view raw, Element::Level level) {
   const auto matches = [&](const Key& key) {
     return key.size != 0 && key.level == level &&
-           sameBytes(std::string_view(key.raw, key.size), raw);
+           sameLongBytes(std::string_view(key.raw, key.size), raw);
   };
   const std::uint64_t mixed = mix(raw);
   const Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
@@ -141,7 +116,12 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   const std::size_t count = kept.codings.size();
   if (count != 0 && out.codings.capacity() < 2) out.codings.reserve(2);
   if (out.codings.size() != count) out.codings.resize(count);
-  for (std::size_t i = 0; i < count; ++i) copyCoding(kept.codings[i], out.codings[i]);
+  // Walked by pointer: an index recomputed the vectors' sizes from their ends on every coding.
+  const canonical::Coding* from = kept.codings.data();
+  for (canonical::Coding* to = out.codings.data(); from != kept.codings.data() + count;
+       ++from, ++to) {
+    copyCoding(*from, *to);
+  }
   return true;
 }
 

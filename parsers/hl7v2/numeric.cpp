@@ -46,6 +46,29 @@ std::optional<double> readPlainDecimal(std::string_view text) {
   return negative ? -value : value;
 }
 
+// The low bound of a range "low-high" read in the pass that finds its dash: the digits and the
+// point of "0.60-1.30" end at the dash, so the usual range is not scanned twice (once for the
+// dash, once for the number). Returns the dash (the first '-' after the first byte; end when
+// there is none) and, in low, the number before it when that text has readNumeric's one-pass
+// shape; low stays nullopt otherwise, and the caller reads the text before the dash itself.
+const char* readLowBound(const char* begin, const char* end, std::optional<double>& low) {
+  std::uint64_t mantissa = 0;
+  const char* p = readDigits(begin, end, mantissa);
+  const char* fraction = nullptr;
+  if (p != end && *p == '.' && p != begin) {
+    fraction = ++p;
+    p = readDigits(p, end, mantissa);
+  }
+  // [begin, p) holds digits and at most one point: no dash before p.
+  if (p == end || *p != '-' || p == begin) return findChar(p == begin ? begin + 1 : p, end, '-');
+  const std::ptrdiff_t size = p - begin;
+  if (size <= 15 && fraction != p) {  // "5.-7" has no decimals: readNumeric's general path
+    const std::ptrdiff_t decimals = fraction == nullptr ? 0 : p - fraction;
+    low = static_cast<double>(mantissa) / kPowersOfTen[decimals];
+  }
+  return p;
+}
+
 }  // namespace
 
 std::optional<double> readGeneralNumber(std::string_view text) {
@@ -74,13 +97,12 @@ void readReferenceRange(const DatatypeReader& reader, const Element& e,
     (t.front() == '<' ? range.high : range.low) = bound;
     return;
   }
-  // The dash after the first character ("-5" alone is no range), found in line: ranges are a
-  // few bytes, where a call to memchr cost more than the search.
+  // The dash after the first character ("-5" alone is no range).
   const char* const begin = t.data();
-  const char* const dash = findChar(begin + 1, begin + t.size(), '-');
+  const char* const dash = readLowBound(begin, begin + t.size(), range.low);
   if (dash == begin + t.size()) return;
   const std::size_t at = static_cast<std::size_t>(dash - begin);
-  range.low = readNumeric(t.substr(0, at));
+  if (!range.low) range.low = readNumeric(t.substr(0, at));
   range.high = readNumeric(t.substr(at + 1));
   if (!range.low || !range.high) range.low = range.high = std::nullopt;
 }

@@ -9,20 +9,21 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "parsers/hl7v2/normalizer.h"
 
 using namespace ferry;
 
-namespace {
+namespace observation_number_test {
 
-// The number the normalizer reads for an NM result of this text.
-std::optional<double> numberOf(const std::string& text) {
+// The one result the normalizer reads from an NM OBX of this value and reference range.
+std::optional<canonical::Observation> resultOf(const std::string& value, const std::string& range) {
   const std::string bytes =
       "MSH|^~\\&|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|2.5.1\r"
       "PID|1||1^^^F^MR||Doe^Jane\r"
       "OBR|1|P1|F1|2345-7^Glucose^LN\r"
-      "OBX|1|NM|2345-7^Glucose^LN||" + text + "|mg/dL^^UCUM|70-99|N|||F\r";
+      "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mg/dL^^UCUM|" + range + "|N|||F\r";
   auto message = hl7v2::Message::parse(bytes);
   if (!message) {
     ADD_FAILURE() << message.error().describe();
@@ -30,10 +31,21 @@ std::optional<double> numberOf(const std::string& text) {
   }
   const hl7v2::Normalized n = hl7v2::normalize(*message);
   if (n.message.observations.size() != 1) {
-    ADD_FAILURE() << "no result for '" << text << "'";
+    ADD_FAILURE() << "no result for '" << value << "' and '" << range << "'";
     return std::nullopt;
   }
-  return n.message.observations[0].value.number;
+  return n.message.observations[0];
+}
+
+}  // namespace observation_number_test
+
+namespace {
+
+// The number the normalizer reads for an NM result of this text.
+std::optional<double> numberOf(const std::string& text) {
+  const std::optional<canonical::Observation> result =
+      observation_number_test::resultOf(text, "70-99");
+  return result ? result->value.number : std::nullopt;
 }
 
 // What the normalizer answered before it had a path of its own: spaces trimmed, one '+' dropped,
@@ -82,5 +94,65 @@ TEST(ObservationNumber, RandomDecimalsReadBitForBitAsFromChars) {
       text += static_cast<char>('0' + random() % 10);
     }
     expectSameNumber(numberOf(text), fromChars(text), text);
+  }
+}
+
+namespace observation_range {
+
+// The bounds the normalizer reads from an OBX-7 range of this text.
+std::pair<std::optional<double>, std::optional<double>> boundsOf(const std::string& text) {
+  const std::optional<canonical::Observation> result = observation_number_test::resultOf("5", text);
+  if (!result) return {};
+  EXPECT_EQ(result->reference_range.text, text);
+  return {result->reference_range.low, result->reference_range.high};
+}
+
+// What a range "low-high" means: the text before and after the first dash after the first
+// character, each read as fromChars reads it; no bounds unless both sides are numbers.
+std::pair<std::optional<double>, std::optional<double>> expectedBounds(const std::string& text) {
+  const std::size_t dash = text.find('-', 1);
+  if (dash == std::string::npos) return {};
+  const std::optional<double> low = fromChars(text.substr(0, dash));
+  const std::optional<double> high = fromChars(text.substr(dash + 1));
+  if (!low || !high) return {};
+  return {low, high};
+}
+
+void expectSameBounds(const std::string& text) {
+  const auto read = boundsOf(text);
+  const auto expected = expectedBounds(text);
+  expectSameNumber(read.first, expected.first, text + " (low)");
+  expectSameNumber(read.second, expected.second, text + " (high)");
+}
+
+// A decimal of 1 to 18 digits, with a point somewhere or none, and a sign now and then.
+std::string randomDecimal(std::mt19937_64& random) {
+  const int digits = 1 + static_cast<int>(random() % 18);
+  const int point = static_cast<int>(random() % static_cast<unsigned>(digits + 2));
+  std::string text = random() % 6 == 0 ? "-" : "";
+  for (int d = 0; d < digits; ++d) {
+    if (d == point) text += '.';
+    text += static_cast<char>('0' + random() % 10);
+  }
+  if (point == digits) text += '.';
+  return text;
+}
+
+}  // namespace observation_range
+
+// The low bound is read in the pass that finds the dash (numeric.cpp, readLowBound): every
+// shape of it must give what reading the text before the dash on its own gives.
+TEST(ObservationNumber, RangeBoundsReadAsTheTextsAroundTheFirstDash) {
+  using namespace observation_range;
+  for (const std::string text :
+       {"70-99", "0.60-1.30", "5.-7", ".5-1", "-5-5", "-5--1", "1.2.3-4", "12345678901234567-5",
+        "123456789012345-1", "1234567890123456-1", "12345678901234.5-1", "1234567890123.45-1",
+        "1-", "-", "--", "1--2", "1.5e3-2", " 1-2", "1 -2", "+1-2", "0-0", "00.10-1", "1.-",
+        "5", "5.5", "negative", "1-2-3", "9.99999999999999-10", "0.000000000000001-1"}) {
+    expectSameBounds(text);
+  }
+  std::mt19937_64 random(20261128);
+  for (int i = 0; i < 1000; ++i) {
+    expectSameBounds(randomDecimal(random) + "-" + randomDecimal(random));
   }
 }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "parsers/hl7v2/normalizer.h"
@@ -106,5 +107,66 @@ TEST(ResultReaders, IdsNamesDecimalsAndRangesOfEveryLengthReplaceTheOnesBefore) 
                      "\rORC|RE|O" + v + "^HOSP\rOBR|1\rOBX|1|NM|2345-7^Glucose^LN|" + w + "|" + v +
                      "|mg/dL^^UCUM|" + v + "-" + w + "|N|||F\r");
   }
+  expectEachEqualsFresh(stream);
+}
+
+TEST(ResultReaders, OrdersOpenedByOrcOrByObrEmptyWhatTheOrderBeforeHad) {
+  // An ORC writes or empties every member it has without openOrder emptying them first; an OBR
+  // that opens its order itself empties them. Each order is written over one of the message
+  // before that had other members: from ORC and OBR, from OBR alone, from ORC alone, and two
+  // OBR under one ORC.
+  const std::string header =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+      "PID|1||MRN1^^^CITYHOSP^MR||Doe^Jane\r";
+  const std::string orc = "ORC|RE|ORD-1^HOSP|LAB-1^NORTHLAB||CM||||20261120060000|||"
+                          "1234567893^Rivera^Marco^^^Dr^^^NPI\r";
+  const std::string obr = "OBR|1|ORD-2^HOSP|LAB-2^NORTHLAB|2345-7^Glucose^LN||20261120050000|"
+                          "20261120051500|||||||||1234567893^Rivera^Marco^^^Dr^^^NPI||||||"
+                          "20261120074600|||F||||||123^Reason^L\r";
+  const std::string bare_orc = "ORC|NW\r";
+  const std::string bare_obr = "OBR|1\r";
+  const std::string result = "OBX|1|NM|2345-7^Glucose^LN||107|mg/dL^^UCUM|70-99|H|||F\r";
+  expectEachEqualsFresh({header + orc + obr + result, header + bare_obr + result,
+                         header + orc + obr + obr + result, header + bare_orc + result,
+                         header + obr + bare_orc + bare_obr + result, header + orc + bare_obr,
+                         header + bare_obr + bare_obr, header + orc + obr + result});
+}
+
+namespace result_readers_test {
+
+// The specimen identifier as SPM-2 means it, read through the general element API: the placer's
+// id and namespace, else the filler's id as the namespace.
+std::pair<std::string, std::string> specimenIdentifierAsWritten(const hl7v2::Message& message) {
+  const hl7v2::Element eip = message.segment(message.findSegment("SPM")).field(2);
+  const hl7v2::Element placer = eip.component(1);
+  std::string system = placer.subcomponent(2).text();
+  if (system.empty()) system = eip.component(2).subcomponent(1).text();
+  return {placer.subcomponent(1).text(), system};
+}
+
+}  // namespace result_readers_test
+
+TEST(ResultReaders, SpecimenIdentifiersOfEveryShapeReadAsTheirPieces) {
+  // SPM-2's placer is cut in line (order_segments.cpp, secondSubcomponent): each shape must give
+  // the pieces subcomponent() and component() give, streamed over each other.
+  std::vector<std::string> stream;
+  for (const std::string spm2 :
+       {"SP-1&NORTHLAB^LAB-1&NORTHLAB", "SP-1^LAB-1&NORTHLAB", "SP-1&^LAB-1", "SP-1", "", "&NS",
+        "SP-1&NS&ISO^LAB-1", "~", "SP-1~SP-2&NS", "^LAB-1&NS", "SP-1&&NS", "SP\\T\\1&N\\S\\S",
+        "&", "&&", "^", "SP-1&NS~X^Y", "SP-1^", "SP-1&NS^"}) {
+    const std::string bytes =
+        "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+        "OBR|1\rSPM|1|" + spm2 + "||258500001^Nasopharyngeal swab^SCT\r";
+    const auto message = hl7v2::Message::parse(bytes);
+    ASSERT_TRUE(message);
+    const hl7v2::Normalized n = hl7v2::normalize(*message);
+    ASSERT_EQ(n.message.specimens.size(), 1u);
+    const auto [value, system] = result_readers_test::specimenIdentifierAsWritten(*message);
+    EXPECT_EQ(n.message.specimens[0].identifier.value, value) << spm2;
+    EXPECT_EQ(n.message.specimens[0].identifier.system, system) << spm2;
+    stream.push_back(bytes);
+  }
+  stream.push_back("MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261120083015-0500||ORU^R01|S-1|P|2.5.1\r"
+                   "OBR|1\rSPM|1\r");
   expectEachEqualsFresh(stream);
 }
