@@ -52,7 +52,9 @@ void copyPractitioner(const canonical::Practitioner& kept, canonical::Practition
   copyText(type, out.identifier.type);
   copyText(family, out.name.family);
   if (out.name.given.size() != given.size()) out.name.given.resize(given.size());
-  for (std::size_t i = 0; i < given.size(); ++i) copyText(given[i], out.name.given[i]);
+  // Walked by pointer, as a concept's codings are (an index recomputed both sizes every name).
+  std::string* to = out.name.given.data();
+  for (const std::string& name_part : given) copyText(name_part, *to++);
   copyText(prefix, out.name.prefix);
   copyText(suffix, out.name.suffix);
   copyText(use, out.name.use);
@@ -147,7 +149,8 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   if (entry == nullptr) return false;
   const std::vector<canonical::Interpretation>& kept = entry->value;
   if (out.size() != kept.size()) out.resize(kept.size());
-  for (std::size_t i = 0; i < kept.size(); ++i) copyInterpretation(kept[i], out[i]);
+  canonical::Interpretation* to = out.data();
+  for (const canonical::Interpretation& flag : kept) copyInterpretation(flag, *to++);
   return true;
 }
 

@@ -205,7 +205,8 @@ canonical::CodeableConcept DatatypeReader::codeableConcept(const Element& cwe) c
   return cc;
 }
 
-void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
+void DatatypeReader::readCodingAndKeep(const Element& cwe, CompositeMemo* memo,
+                                       canonical::Coding& out) const {
   if (!cwe.valued()) {
     // A quarter of the results (coded and text ones) have no OBX-6 units: emptied without a
     // split of nothing (measured: -610 instructions a message).
@@ -214,8 +215,6 @@ void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
     out.system.clear();
     return;
   }
-  CompositeMemo* const memo = memoFor(cwe);
-  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), out)) return;
   coding(Pieces(cwe), 1, out);
   if (memo != nullptr) memo->keep(cwe.raw(), cwe.level(), out);
 }

@@ -201,6 +201,9 @@ class DatatypeReader {
   // readConcept(), and what it read kept in memo when there is one.
   void readConceptAndKeep(const Element& cwe, CompositeMemo* memo,
                           canonical::CodeableConcept& out) const;
+  // coding() of a value the memo does not answer for (or of none: out is emptied), and what it
+  // read kept in memo when there is one.
+  void readCodingAndKeep(const Element& cwe, CompositeMemo* memo, canonical::Coding& out) const;
   // The memo, when there is one and value is read as written (see composite_memo.h): in a
   // segment that needs no decoding, or, in one that does (an NTE whose comment holds escapes),
   // when the value itself holds no escape and is UTF-8; reading it then gives the same model
@@ -286,6 +289,14 @@ inline void DatatypeReader::codeableConcept(const Element& cwe,
   CompositeMemo* const memo = memoFor(cwe);
   if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), out)) return;
   readConceptAndKeep(cwe, memo, out);
+}
+
+// Inline up to the memo's answer, as codeableConcept() is: OBX-6 units nearly always get one.
+// memoFor() answers nullptr for an element that is not valued, which readCodingAndKeep empties.
+inline void DatatypeReader::coding(const Element& cwe, canonical::Coding& out) const {
+  CompositeMemo* const memo = memoFor(cwe);
+  if (memo != nullptr && memo->recall(cwe.raw(), cwe.level(), out)) return;
+  readCodingAndKeep(cwe, memo, out);
 }
 
 }  // namespace ferry::hl7v2

@@ -318,6 +318,30 @@ TEST(NormalizeInto, ACodingOrFlagWrittenOverAnotherTakesItsOwnSystem) {
   expectSame(normalized, hl7v2::normalize(b));
 }
 
+namespace units_stream {
+
+// A report whose first result has these OBX-6 units and NTE-4 comment type.
+std::string reportWith(const std::string& units, const std::string& comment_type) {
+  return "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|U-1|P|2.5.1\rOBR|1\r"
+         "OBX|1|NM|2345-7^Glucose^LN||107|" + units + "\rNTE|1|L|Comment|" + comment_type +
+         "\rOBX|2|NM|777-3^Platelets^LN||250|10*3/uL^^UCUM\r";
+}
+
+}  // namespace units_stream
+
+// OBX-6 units and NTE-4 comment types come from the memo once a message kept them: a unit
+// recalled, one read for the first time, one that is empty after one that was valued, and one
+// with an escape (read outside a segment that needs no decoding) all read as fresh.
+TEST(NormalizeInto, UnitsAndCommentTypesRecalledOrNotReadAsAFreshNormalization) {
+  using units_stream::reportWith;
+  const std::string units = reportWith("mg/dL^milligram per deciliter^UCUM", "RE^Remark^HL70364");
+  const std::string empty = reportWith("", "");
+  const std::string other = reportWith("mmol/L^^UCUM", "RE^Re\\T\\mark^HL70364");
+  const std::string escaped = reportWith("mg\\S\\dL^^UCUM", "RE^Remark^HL70364");
+  ferry::test::expectEachEqualsFresh(
+      {units, units, empty, units, other, other, empty, escaped, escaped, other});
+}
+
 TEST(NormalizeInto, AnEmptyMessageIsAnError) {
   hl7v2::Normalized n;
   hl7v2::normalize(hl7v2::Message(), n);
