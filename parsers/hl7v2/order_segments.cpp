@@ -83,7 +83,6 @@ class OneCharacterFlags {
       return nullptr;
     }
     return &flags_[byte - kFirst];
-    return &flags_[flag.front() - kFirst];
   }
 
  private:
