@@ -222,6 +222,34 @@ bool isAscii(std::string_view text) {
 
 bool isUtf8(std::string_view text) { return isAscii(text) || canonical::isUtf8(text); }
 
+// The lanes of the escape character are set by the comparison and ORed with the bytes, so one
+// top-bit test at the end covers both. 32 bytes at a time, as isAscii(); the last 16 are read
+// again, overlapping.
+bool holdsEscapeOrNonAscii(std::string_view text, char escape) {
+  const char* const p = text.data();
+  const std::size_t n = text.size();
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const __m128i esc = _mm_set1_epi8(escape);
+    const auto special = [esc](const char* at) {
+      const __m128i bytes = load16(at);
+      return _mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, esc));
+    };
+    __m128i found = special(p + n - 16);
+    std::size_t at = 0;
+    for (; at + 32 <= n; at += 32) {
+      found = _mm_or_si128(found, _mm_or_si128(special(p + at), special(p + at + 16)));
+    }
+    if (at + 16 <= n) found = _mm_or_si128(found, special(p + at));
+    return _mm_movemask_epi8(found) != 0;
+  }
+#endif
+  for (std::size_t i = 0; i < n; ++i) {
+    if (p[i] == escape || static_cast<unsigned char>(p[i]) >= 0x80) return true;
+  }
+  return false;
+}
+
 void appendUtf8(std::string_view text, CharacterSet charset, std::string& out) {
   if (charset != CharacterSet::Latin1 && isShortAscii(text)) {
     out.append(text);

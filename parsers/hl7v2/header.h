@@ -50,4 +50,9 @@ void assignUtf8(std::string_view text, CharacterSet charset, std::string& out);
 // short, overlong form, surrogate or code point past U+10FFFF.
 bool isUtf8(std::string_view text);
 
+// True when text holds the escape character or a byte >= 0x80: false means it reads as written
+// (no escape to decode, ASCII hence UTF-8). One pass for both, where needsUnescape() and
+// isUtf8() take one each.
+bool holdsEscapeOrNonAscii(std::string_view text, char escape);
+
 }  // namespace ferry::hl7v2

@@ -132,6 +132,25 @@ TEST(Header, NoImpliedEventForAVersionThatIsNone) {
   EXPECT_EQ(triggerEvent(*m, "2.2"), "R01");
 }
 
+// holdsEscapeOrNonAscii() reads 32 bytes at a time, the last 16 again, and short text byte by
+// byte: the escape character or a byte >= 0x80 at every position of text of every length up to
+// three blocks is found, and text of neither is clear.
+TEST(Header, HoldsEscapeOrNonAsciiFindsEitherAtEveryLengthAndPosition) {
+  for (std::size_t n = 0; n <= 96; ++n) {
+    const std::string ascii(n, 'a');
+    EXPECT_FALSE(holdsEscapeOrNonAscii(ascii, '\\')) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string escaped = ascii;
+      escaped[at] = '\\';
+      EXPECT_TRUE(holdsEscapeOrNonAscii(escaped, '\\')) << n << " " << at;
+      EXPECT_FALSE(holdsEscapeOrNonAscii(escaped, '#')) << n << " " << at;
+      std::string high = ascii;
+      high[at] = '\xE9';
+      EXPECT_TRUE(holdsEscapeOrNonAscii(high, '\\')) << n << " " << at;
+    }
+  }
+}
+
 // isUtf8() tests ASCII text 32 bytes at a time before the UTF-8 scan: a byte >= 0x80 at every
 // position of text of every length up to three blocks, alone (not UTF-8) and as a two-byte
 // sequence (UTF-8), gives the scan's own answer.

@@ -295,6 +295,30 @@ TEST(NormalizeInto, AValueBoxMovesToTheResultThatNeedsItsKind) {
   EXPECT_EQ(n.message.observations[1].value.coded->codings[0].display, "Not detected");
 }
 
+TEST(NormalizeInto, AValueBoxStaysForItsKindAndGoesWhenTheValueIsEmpty) {
+  const std::string text_result =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|BOX-3|P|2.5.1\r"
+      "OBR|1\r"
+      "OBX|1|ST|8251-1^Service comment^LN||Few epithelial cells\r";
+  const std::string empty_text =
+      "MSH|^~\\&|LAB|NORTHLAB|RES|CITYHOSP|20261121||ORU^R01|BOX-4|P|2.5.1\r"
+      "OBR|1\r"
+      "OBX|1|ST|8251-1^Service comment^LN||\r";
+  hl7v2::Message message;
+  hl7v2::Normalized n;
+  ASSERT_TRUE(hl7v2::Message::parse(text_result, message));
+  hl7v2::normalize(message, n);
+  const std::string* box = &*n.message.observations[0].value.text;
+  ASSERT_TRUE(hl7v2::Message::parse(text_result, message));
+  hl7v2::normalize(message, n);
+  EXPECT_EQ(&*n.message.observations[0].value.text, box);
+  EXPECT_EQ(*n.message.observations[0].value.text, "Few epithelial cells");
+  ASSERT_TRUE(hl7v2::Message::parse(empty_text, message));
+  hl7v2::normalize(message, n);
+  EXPECT_FALSE(n.message.observations[0].value.text.has_value());
+  expectSame(n, hl7v2::normalize(message));
+}
+
 TEST(NormalizeInto, ACodingOrFlagWrittenOverAnotherTakesItsOwnSystem) {
   hl7v2::Message message;
   hl7v2::Normalized normalized;

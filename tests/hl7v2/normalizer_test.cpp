@@ -235,6 +235,23 @@ TEST(Normalizer, OldestVersionsTakeTheEventFromEvn1) {
   EXPECT_EQ(n.message.patient.identifiers.at(0).value, "X1");
 }
 
+// The header's values are decoded when MSH-3 on holds the escape character, near the start or
+// past the first 32 bytes, and read as written when only MSH-2 holds it.
+TEST(Normalizer, HeaderValuesAfterMsh2AreDecoded) {
+  const auto near = normalizeBytes(
+      "MSH|^~\\&|NORTH\\T\\LAB|H|LAB|L|20261120||ADT^A01|C1|P|2.5.1\rEVN|A01\rPID|1||X||Doe\r"
+      "PV1|1|I\r");
+  EXPECT_EQ(near.message.header.sending_application, "NORTH&LAB");
+  const auto far = normalizeBytes(
+      "MSH|^~\\&|NORTHLAB|NORTHLABORATORIES|LAB|CITY\\S\\HOSPITAL|20261120||ADT^A01|C1|P|2.5.1\r"
+      "EVN|A01\rPID|1||X||Doe\rPV1|1|I\r");
+  EXPECT_EQ(far.message.header.receiving_facility, "CITY^HOSPITAL");
+  const auto plain = normalizeBytes(
+      "MSH|^~\\&|NORTHLAB|NORTHLABORATORIES|LAB|CITYHOSPITAL|20261120||ADT^A01|C1|P|2.5.1\r"
+      "EVN|A01\rPID|1||X||Doe\rPV1|1|I\r");
+  EXPECT_EQ(plain.message.header.receiving_facility, "CITYHOSPITAL");
+}
+
 // An event read from EVN-1 is canonical text like any other: bytes that are not UTF-8 are read
 // as ISO 8859-1 (found by fuzzing: they reached the canonical JSON as they were).
 TEST(Normalizer, EventFromEvn1IsUtf8) {
