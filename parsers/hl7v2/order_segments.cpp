@@ -282,8 +282,9 @@ void SegmentNormalizer::readObservationValue(const Element& values, canonical::O
   // it has none (spares.h): the kind of value at a position changes from message to message.
   // Most results (numbers) come with no box at all: one test of the four, without branches,
   // instead of four conditions and four tests (callgrind: -76 instructions a message).
-  const bool boxed = v.coded.has_value() | v.structured_numeric.has_value() |
-                     v.date_time.has_value() | v.text.has_value();
+  // (As ints: clang warns of `|` between bools, which here is meant.)
+  const bool boxed = (int{v.coded.has_value()} | int{v.structured_numeric.has_value()} |
+                      int{v.date_time.has_value()} | int{v.text.has_value()}) != 0;
   if (boxed) {
     const bool valued = values.valued();
     if (!coded || !valued) spares_.coded.keep(v.coded);
