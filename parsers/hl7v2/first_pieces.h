@@ -14,14 +14,29 @@
 
 namespace ferry::hl7v2 {
 
+namespace first_pieces {
+
+// element's bytes up to stop (a separator in them, or their end), as an element of level.
+[[gnu::always_inline]] inline Element cutAt(const Element& element, const char* stop,
+                                           Element::Level level) {
+  const char* const begin = element.raw().data();
+  return Element(std::string_view(begin, static_cast<std::size_t>(stop - begin)),
+                 element.encoding(), level);
+}
+
+// element's bytes up to its first separator, as an element of level.
+[[gnu::always_inline]] inline Element upToFirst(const Element& element, char separator,
+                                               Element::Level level) {
+  const std::string_view raw = element.raw();
+  return cutAt(element, findChar(raw.data(), raw.data() + raw.size(), separator), level);
+}
+
+}  // namespace first_pieces
+
 // field.repetition(1): the bytes up to the first repetition separator; only a field has any.
 [[gnu::always_inline]] inline Element repetitionOne(const Element& field) {
   if (!field.present() || field.level() != Element::Level::Field) return {};
-  const std::string_view raw = field.raw();
-  const char* const end = raw.data() + raw.size();
-  const char* const stop = findChar(raw.data(), end, field.encoding()->repetition);
-  return Element(std::string_view(raw.data(), static_cast<std::size_t>(stop - raw.data())),
-                 field.encoding(), Element::Level::Repetition);
+  return first_pieces::upToFirst(field, field.encoding()->repetition, Element::Level::Repetition);
 }
 
 // element.component(1): a field's is its first repetition's; below a repetition there is none.
@@ -38,18 +53,14 @@ namespace ferry::hl7v2 {
   } else {
     return {};
   }
-  return Element(std::string_view(raw.data(), static_cast<std::size_t>(stop - raw.data())),
-                 element.encoding(), Element::Level::Component);
+  return first_pieces::cutAt(element, stop, Element::Level::Component);
 }
 
 // component.subcomponent(1): the bytes up to the first subcomponent separator.
 [[gnu::always_inline]] inline Element subcomponentOne(const Element& component) {
   if (!component.present() || component.level() != Element::Level::Component) return {};
-  const std::string_view raw = component.raw();
-  const char* const end = raw.data() + raw.size();
-  const char* const stop = findChar(raw.data(), end, component.encoding()->subcomponent);
-  return Element(std::string_view(raw.data(), static_cast<std::size_t>(stop - raw.data())),
-                 component.encoding(), Element::Level::Subcomponent);
+  return first_pieces::upToFirst(component, component.encoding()->subcomponent,
+                                 Element::Level::Subcomponent);
 }
 
 }  // namespace ferry::hl7v2
