@@ -9,8 +9,7 @@ deps:
 	@scripts/install-deps.sh
 
 build: deps
-	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DFERRY_TESTS=OFF >/dev/null
-	cmake --build $(RELEASE_DIR) -j$(JOBS)
+	JOBS=$(JOBS) scripts/build-release.sh $(RELEASE_DIR)
 
 run: build
 	scripts/run-samples.sh $(RELEASE_DIR)/engine/ferry
