@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parsers/hl7v2/normalizer.h"
+#include "parsers/terminology/coding_systems.h"
 #include "tests/support/normalized_stream.h"
 
 using namespace ferry;
@@ -22,6 +23,34 @@ const std::string kMsh = "MSH|^~\\&|A|B|C|D|20260101||ADT^A01|1|P|2.5.1\r";
 std::string pid(const std::string& names, const std::string& address, const std::string& home,
                 const std::string& work) {
   return kMsh + "PID|1||MRN1||" + names + "|||F|||" + address + "||" + home + "|" + work + "\r";
+}
+
+// EIs (id ^ namespace) of every length from 1 to 40 bytes, the component separator at each
+// place or at none, a second one or a repetition after it: the lengths where the reader cuts
+// them from its masks (8 to 32 bytes) and either side.
+std::vector<std::string> entityIdentifierShapes() {
+  std::vector<std::string> shapes;
+  for (std::size_t size = 1; size <= 40; ++size) {
+    const std::string letters = std::string(size, 'A');
+    shapes.push_back(letters);
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string one = letters;
+      one[at] = '^';
+      shapes.push_back(one);
+      for (const char after : {'^', '~', '&'}) {
+        for (const std::size_t gap : {1u, 3u, 9u}) {
+          if (at + gap >= size) continue;
+          std::string two = one;
+          two[at + gap] = after;
+          shapes.push_back(two);
+        }
+      }
+      std::string repeated = letters;
+      repeated[at] = '~';
+      shapes.push_back(repeated);
+    }
+  }
+  return shapes;
 }
 
 }  // namespace person_datatypes_test
@@ -110,4 +139,22 @@ TEST(PersonDatatypes, AWarningForTextThatIsNotUtf8NamesTheFirstPartOfANumberThat
   const auto read = ferry::test::normalizeAlone(bytes);
   ASSERT_EQ(read.warnings.size(), 1u);
   EXPECT_EQ(read.warnings[0].offset, bytes.find("^2\xE9") + 1);
+}
+
+TEST(PersonDatatypes, AnEntityIdentifierOfEveryShapeIsItsFirstTwoComponents) {
+  // What Pieces gives for the field (ORC-2, read as its first repetition) is what the reader
+  // must give: EI.1 as the value, EI.2 (as written, "&" and all) as the authority.
+  for (const std::string& ei : person_datatypes_test::entityIdentifierShapes()) {
+    const std::string bytes = "MSH|^~\\&|A|B|C|D|20260101||ORM^O01|1|P|2.5.1\rPID|1||MRN1||Doe\r"
+                              "ORC|NW|" + ei + "\r";
+    const auto message = ferry::hl7v2::Message::parse(bytes);
+    ASSERT_TRUE(message) << ei;
+    const ferry::hl7v2::Pieces parts(message->segment(2).field(2));
+    const auto read = ferry::hl7v2::normalize(*message);
+    ASSERT_EQ(read.message.orders.size(), 1u) << ei;
+    const auto& id = read.message.orders[0].placer_order_number;
+    EXPECT_EQ(id.value, parts[1].raw()) << ei;
+    EXPECT_EQ(id.system, ferry::terminology::identifierSystemUri(parts[2].raw())) << ei;
+    EXPECT_TRUE(id.type.empty()) << ei;
+  }
 }
