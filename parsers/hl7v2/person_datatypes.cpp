@@ -159,7 +159,10 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
     id.type.clear();
     return;
   }
-  const Pieces parts(cx);
+  identifier(Pieces(cx), id);
+}
+
+[[gnu::flatten]] void DatatypeReader::identifier(const Pieces& parts, canonical::Identifier& id) const {
   // Ids of a stream (MRN0400000, ACCT0055000) are mostly as long as the one at the same
   // position in the message before: copied over it in line.
   assignText(parts[1], id.value);
@@ -204,15 +207,21 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
 }
 
 [[gnu::flatten]] void DatatypeReader::name(const Element& xpn, int first, canonical::HumanName& n) const {
-  n.family.clear();
-  n.suffix.clear();
-  n.prefix.clear();
   if (!xpn.valued()) {
+    n.family.clear();
     n.given.clear();
+    n.suffix.clear();
+    n.prefix.clear();
     n.use.clear();
     return;
   }
-  const Pieces parts(xpn);
+  name(Pieces(xpn), first, n);
+}
+
+[[gnu::flatten]] void DatatypeReader::name(const Pieces& parts, int first, canonical::HumanName& n) const {
+  n.family.clear();
+  n.suffix.clear();
+  n.prefix.clear();
   // XPN: family (FN: surname & ...) ^ given ^ middle ^ suffix ^ prefix ^ degree ^ name type.
   text(subcomponentOne(parts[first]), n.family);
   givenNames(parts, first + 1, n.given);
@@ -224,16 +233,23 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
 }
 
 void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
+  if (!xad.valued()) {
+    a.lines.clear();
+    a.city.clear();
+    a.state.clear();
+    a.postal_code.clear();
+    a.country.clear();
+    a.use.clear();
+    return;
+  }
+  address(Pieces(xad), a);
+}
+
+void DatatypeReader::address(const Pieces& parts, canonical::Address& a) const {
   a.city.clear();
   a.state.clear();
   a.postal_code.clear();
   a.country.clear();
-  if (!xad.valued()) {
-    a.lines.clear();
-    a.use.clear();
-    return;
-  }
-  const Pieces parts(xad);
   // The street lines (XAD.1.1, XAD.2.1) that read as some text, written over the lines before
   // by hand for the reason givenNames() gives.
   std::size_t lines = 0;
@@ -263,10 +279,14 @@ void DatatypeReader::address(const Element& xad, canonical::Address& a) const {
     overwrite(cp.use, unmapped_use);
     return;
   }
+  contactPoint(Pieces(xtn), unmapped_use, cp);
+}
+
+[[gnu::flatten]] void DatatypeReader::contactPoint(const Pieces& parts, std::string_view unmapped_use,
+                                                   canonical::ContactPoint& cp) const {
   // Each member is written once, over the contact point at this position in the message before
   // (reused_list.h), whose use and system a stream mostly repeats: compared, not emptied and
   // written again (measured with writeTelephoneNumber: -266 instructions a message).
-  const Pieces parts(xtn);
   std::string use_scratch;
   std::string equipment_scratch;
   const std::string_view use = decoded(parts[2], use_scratch);

@@ -158,3 +158,38 @@ TEST(PersonDatatypes, AnEntityIdentifierOfEveryShapeIsItsFirstTwoComponents) {
     EXPECT_TRUE(id.type.empty()) << ei;
   }
 }
+
+TEST(PersonDatatypes, RepetitionsAreSplitAsRepetitionsOfEveryShapeAre) {
+  // PID-3, PID-5, PID-11 and PID-13 are split into components in the pass that finds their
+  // repetitions: empty ones, a trailing separator, and one of more components than Pieces keeps.
+  const std::string many(30, '^');
+  const auto read = ferry::test::normalizeAlone(
+      person_datatypes_test::kMsh + "PID|1||~ID1^^^A&1.2&ISO^MR~~ID2^^^B^SS" + many + "x~ID3^^^C^AN~||" +
+      "~Doe^Jane^Q^^^^L~~Roe" + many + "~|||||~1 Main St^^Town^IL" + many + "^H~~^^City~||" +
+      "~^PRN^PH^^1^217^5550123" + many + "~~^NET^Internet^j@example.org~\r");
+  const auto& patient = read.message.patient;
+  ASSERT_EQ(patient.identifiers.size(), 3u);
+  EXPECT_EQ(patient.identifiers[0].value, "ID1");
+  EXPECT_EQ(patient.identifiers[0].system, "A");
+  EXPECT_EQ(patient.identifiers[0].type, "MR");
+  EXPECT_EQ(patient.identifiers[1].value, "ID2");
+  EXPECT_EQ(patient.identifiers[1].type, "SS");
+  EXPECT_EQ(patient.identifiers[2].value, "ID3");
+  EXPECT_EQ(patient.identifiers[2].system, "C");
+  ASSERT_EQ(patient.names.size(), 2u);
+  EXPECT_EQ(patient.names[0].family, "Doe");
+  EXPECT_EQ(patient.names[0].use, "official");
+  EXPECT_EQ(patient.names[1].family, "Roe");
+  ASSERT_EQ(patient.addresses.size(), 2u);
+  EXPECT_EQ(patient.addresses[0].city, "Town");
+  EXPECT_TRUE(patient.addresses[0].use.empty());  // XAD.7 is past the many separators
+  EXPECT_EQ(patient.addresses[1].city, "City");
+  ASSERT_EQ(patient.telecom.size(), 2u);
+  EXPECT_EQ(patient.telecom[0].value, "+1 (217) 555-0123");
+  EXPECT_EQ(patient.telecom[1].value, "j@example.org");
+  ferry::test::expectEachEqualsFresh({
+      person_datatypes_test::kMsh + "PID|1||ID1^^^A^MR~ID2" + many + "SS~ID3||Doe~Roe\r",
+      person_datatypes_test::kMsh + "PID|1||~~||~\r",
+      person_datatypes_test::kMsh + "PID|1||ID1" + many + "~" + many + "ID2^^^^MR\r",
+  });
+}
