@@ -61,20 +61,21 @@ void empty(canonical::Location& location) {
 }
 
 void empty(canonical::Patient& patient) {
-  // identifiers, names, addresses, telecom, race and ethnicity are reused lists.
+  // identifiers, names, addresses, telecom, race and ethnicity are reused lists; account_number
+  // is written over (emptyAccountNumber()).
   [[maybe_unused]] auto& [identifiers, names, birth_date, sex, addresses, telecom, race, ethnicity,
                           marital_status, account_number, mothers_maiden_name, language,
                           deceased_time, deceased_indicator, multiple_birth_indicator,
                           birth_order] = patient;
-  emptyAll(birth_date, sex, marital_status, account_number, mothers_maiden_name, language,
-           deceased_time, deceased_indicator, multiple_birth_indicator, birth_order);
+  emptyAll(birth_date, sex, marital_status, mothers_maiden_name, language, deceased_time,
+           deceased_indicator, multiple_birth_indicator, birth_order);
 }
 
 void empty(canonical::Encounter& encounter) {
-  // attending and admitting are reused lists.
+  // attending and admitting are reused lists; visit_number is written over (emptyVisitNumber()).
   [[maybe_unused]] auto& [class_code, patient_class, location, attending, admitting, admit_time,
                           discharge_time, visit_number] = encounter;
-  emptyAll(class_code, patient_class, location, admit_time, discharge_time, visit_number);
+  emptyAll(class_code, patient_class, location, admit_time, discharge_time);
 }
 
 }  // namespace model_reset
@@ -87,6 +88,12 @@ void resetForNextMessage(canonical::Message& message) {
   using model_reset::empty;
   using model_reset::emptyAll;
   emptyAll(patient, encounter, immunizations, coverages, claims, claim_responses, extensions);
+}
+
+void emptyAccountNumber(canonical::Patient& patient) { model_reset::empty(patient.account_number); }
+
+void emptyVisitNumber(canonical::Encounter& encounter) {
+  model_reset::empty(encounter.visit_number);
 }
 
 }  // namespace ferry::hl7v2

@@ -4,6 +4,7 @@
 
 #include "parsers/hl7v2/code_table.h"
 #include "parsers/hl7v2/first_pieces.h"
+#include "parsers/hl7v2/model_reset.h"
 #include "parsers/hl7v2/overwrite.h"
 #include "parsers/hl7v2/repetitions.h"
 #include "parsers/hl7v2/scan.h"
@@ -109,6 +110,8 @@ void swapReusedLists(canonical::Message& a, canonical::Message& b) {
 
 void SegmentNormalizer::finish() {
   closeOrder();
+  if (!patient_read_) emptyAccountNumber(out_.patient);
+  if (!visit_read_) emptyVisitNumber(out_.encounter);
   identifiers_.finish();
   names_.finish();
   races_.finish();
@@ -130,6 +133,7 @@ void SegmentNormalizer::finish() {
   // Each repetition is written over an element a previous message left in the list, and taken
   // back (dropLast) when it turns out empty. A second PID appends, as it always did.
   canonical::Patient& p = out_.patient;
+  patient_read_ = true;
   forEachSplitRepetition(s.field(3), [this](const Pieces& cx) {
     canonical::Identifier& id = identifiers_.next();
     reader_.identifier(cx, id);
@@ -223,6 +227,7 @@ void SegmentNormalizer::keepIfNew() {
 // Flattened as readPid() is.
 [[gnu::flatten]] void SegmentNormalizer::readPv1(const Segment& s) {
   canonical::Encounter& e = out_.encounter;
+  visit_read_ = true;
   reader_.text(componentOne(s.field(2)), e.patient_class);
   if (!e.patient_class.empty()) {
     // Written over in place (a second PV1 replaces the first's) rather than built and moved in.

@@ -91,6 +91,9 @@ class SegmentNormalizer {
   ReusedList<canonical::Observation> observations_;
   ReusedList<canonical::Specimen> specimens_;
   ReusedList<canonical::Note> notes_;
+  // A PID / PV1 wrote over the account / visit number, which finish() empties otherwise.
+  bool patient_read_ = false;
+  bool visit_read_ = false;
   std::optional<std::uint32_t> order_;        // index of the order later segments belong to
   bool order_has_obr_ = false;                // an ORC opened the order, an OBR completes it
   std::optional<std::uint32_t> observation_;  // index of the last OBX, for its NTEs

@@ -193,3 +193,30 @@ TEST(PersonDatatypes, RepetitionsAreSplitAsRepetitionsOfEveryShapeAre) {
       person_datatypes_test::kMsh + "PID|1||ID1" + many + "~" + many + "ID2^^^^MR\r",
   });
 }
+
+TEST(PersonDatatypes, AccountAndVisitNumbersAreWrittenOverOrEmptiedForEveryMessage) {
+  // PID-18 and PV1-19 are written over the numbers of the message before; a message without a
+  // PID or a PV1, or one not read at all, has none.
+  const std::string& msh = person_datatypes_test::kMsh;
+  const std::string oru = "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r";
+  ferry::test::expectEachEqualsFresh({
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPV1|1|O||||||||||||||||||V1^^^H^VN\r",
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT2^^^H^AN\rPV1|1|O||||||||||||||||||V2^^^H^VN\r",
+      oru + "OBR|1\rOBX|1|NM|1^A^LN||1\r",
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT3^^^H^AN\rPV1|1|O||||||||||||||||||V3\r",
+      msh + "PV1|1|O||||||||||||||||||V4^^^H^VN\r",
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT5\rPV1|1|O\r",
+      "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\rPID|1||MRN1||Doe||||||||||||ACCT6\r",
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT7^^^H^AN\rPV1|1|O||||||||||||||||||V7^^^H^VN\r",
+      "MSH|^~\\&|A|B|C|D|20260101||ADT^Z99|1|P|2.5.1\rPID|1||MRN1||Doe||||||||||||ACCT8\r",
+  });
+  const auto read = ferry::test::normalizeAlone(
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPID|1||MRN2||Roe||||||||||||ACCT2\r");
+  EXPECT_EQ(read.message.patient.account_number.value, "ACCT2");  // the second PID's
+  EXPECT_TRUE(read.message.patient.account_number.type.empty());
+  // A message nothing was parsed into, normalized into a result that had both.
+  auto reused = ferry::test::normalizeAlone(
+      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPV1|1|O||||||||||||||||||V1^^^H^VN\r");
+  ferry::hl7v2::normalize(ferry::hl7v2::Message(), reused);
+  EXPECT_EQ(reused.message, ferry::hl7v2::normalize(ferry::hl7v2::Message()).message);
+}
