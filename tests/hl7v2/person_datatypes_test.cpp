@@ -165,7 +165,7 @@ TEST(PersonDatatypes, RepetitionsAreSplitAsRepetitionsOfEveryShapeAre) {
   const std::string many(30, '^');
   const auto read = ferry::test::normalizeAlone(
       person_datatypes_test::kMsh + "PID|1||~ID1^^^A&1.2&ISO^MR~~ID2^^^B^SS" + many + "x~ID3^^^C^AN~||" +
-      "~Doe^Jane^Q^^^^L~~Roe" + many + "~|||||~1 Main St^^Town^IL" + many + "^H~~^^City~||" +
+      "~Doe^Jane^Q^^^^L~~Roe" + many + "~||||||~1 Main St^^Town^IL" + many + "^H~~^^City~||" +
       "~^PRN^PH^^1^217^5550123" + many + "~~^NET^Internet^j@example.org~\r");
   const auto& patient = read.message.patient;
   ASSERT_EQ(patient.identifiers.size(), 3u);
@@ -197,26 +197,34 @@ TEST(PersonDatatypes, RepetitionsAreSplitAsRepetitionsOfEveryShapeAre) {
 TEST(PersonDatatypes, AccountAndVisitNumbersAreWrittenOverOrEmptiedForEveryMessage) {
   // PID-18 and PV1-19 are written over the numbers of the message before; a message without a
   // PID or a PV1, or one not read at all, has none.
-  const std::string& msh = person_datatypes_test::kMsh;
+  const std::string& adt = person_datatypes_test::kMsh;
   const std::string oru = "MSH|^~\\&|A|B|C|D|20260101||ORU^R01|1|P|2.5.1\r";
+  const std::string unsupported = "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\r";
+  // A PID whose PID-18 is account, a PV1 whose PV1-19 is visit.
+  const auto pid = [](const std::string& account) {
+    return "PID|1||MRN1||Doe" + std::string(13, '|') + account + "\r";
+  };
+  const auto pv1 = [](const std::string& visit) {
+    return "PV1|1|O" + std::string(17, '|') + visit + "\r";
+  };
   ferry::test::expectEachEqualsFresh({
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPV1|1|O||||||||||||||||||V1^^^H^VN\r",
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT2^^^H^AN\rPV1|1|O||||||||||||||||||V2^^^H^VN\r",
+      adt + pid("ACCT1^^^H^AN") + pv1("V1^^^H^VN"),
+      adt + pid("ACCT2^^^H^AN") + pv1("V2^^^H^VN"),
       oru + "OBR|1\rOBX|1|NM|1^A^LN||1\r",
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT3^^^H^AN\rPV1|1|O||||||||||||||||||V3\r",
-      msh + "PV1|1|O||||||||||||||||||V4^^^H^VN\r",
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT5\rPV1|1|O\r",
-      "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\rPID|1||MRN1||Doe||||||||||||ACCT6\r",
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT7^^^H^AN\rPV1|1|O||||||||||||||||||V7^^^H^VN\r",
-      "MSH|^~\\&|A|B|C|D|20260101||ADT^Z99|1|P|2.5.1\rPID|1||MRN1||Doe||||||||||||ACCT8\r",
+      adt + pid("ACCT3^^^H^AN") + pv1("V3"),
+      adt + pv1("V4^^^H^VN"),
+      adt + pid("ACCT5") + "PV1|1|O\r",
+      unsupported + pid("ACCT6"),
+      adt + pid("ACCT7^^^H^AN") + pv1("V7^^^H^VN"),
+      unsupported + pid("ACCT8"),
   });
-  const auto read = ferry::test::normalizeAlone(
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPID|1||MRN2||Roe||||||||||||ACCT2\r");
+  const auto read = ferry::test::normalizeAlone(adt + pid("ACCT1^^^H^AN") + pid("ACCT2"));
   EXPECT_EQ(read.message.patient.account_number.value, "ACCT2");  // the second PID's
-  EXPECT_TRUE(read.message.patient.account_number.type.empty());
+  EXPECT_TRUE(read.message.patient.account_number.system.empty());
+  EXPECT_EQ(read.message.encounter.visit_number, ferry::canonical::Identifier{});
   // A message nothing was parsed into, normalized into a result that had both.
-  auto reused = ferry::test::normalizeAlone(
-      msh + "PID|1||MRN1||Doe||||||||||||ACCT1^^^H^AN\rPV1|1|O||||||||||||||||||V1^^^H^VN\r");
+  auto reused = ferry::test::normalizeAlone(adt + pid("ACCT1^^^H^AN") + pv1("V1^^^H^VN"));
+  ASSERT_EQ(reused.message.encounter.visit_number.value, "V1");
   ferry::hl7v2::normalize(ferry::hl7v2::Message(), reused);
   EXPECT_EQ(reused.message, ferry::hl7v2::normalize(ferry::hl7v2::Message()).message);
 }
