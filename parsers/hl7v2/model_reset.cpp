@@ -72,28 +72,27 @@ void empty(canonical::Patient& patient) {
 }
 
 void empty(canonical::Encounter& encounter) {
-  // attending and admitting are reused lists; visit_number is written over (emptyVisitNumber()).
+  // attending and admitting are reused lists.
   [[maybe_unused]] auto& [class_code, patient_class, location, attending, admitting, admit_time,
                           discharge_time, visit_number] = encounter;
-  emptyAll(class_code, patient_class, location, admit_time, discharge_time);
+  emptyAll(class_code, patient_class, location, admit_time, discharge_time, visit_number);
 }
 
 }  // namespace model_reset
 
 void resetForNextMessage(canonical::Message& message) {
   // orders, observations, specimens and notes are reused lists; normalizer.cpp's readHeader()
-  // writes over every member of the header.
+  // writes over every member of the header, and the PV1 reader over the encounter
+  // (emptyEncounter()).
   [[maybe_unused]] auto& [header, patient, encounter, orders, observations, specimens, notes,
                           immunizations, coverages, claims, claim_responses, extensions] = message;
   using model_reset::empty;
   using model_reset::emptyAll;
-  emptyAll(patient, encounter, immunizations, coverages, claims, claim_responses, extensions);
+  emptyAll(patient, immunizations, coverages, claims, claim_responses, extensions);
 }
 
 void emptyAccountNumber(canonical::Patient& patient) { model_reset::empty(patient.account_number); }
 
-void emptyVisitNumber(canonical::Encounter& encounter) {
-  model_reset::empty(encounter.visit_number);
-}
+void emptyEncounter(canonical::Encounter& encounter) { model_reset::empty(encounter); }
 
 }  // namespace ferry::hl7v2

@@ -4,7 +4,7 @@
 // and vectors keep their heap blocks, except the lists SegmentNormalizer writes over element by
 // element (swapReusedLists() in segment_normalizers.h), the header, which normalize() writes
 // over member by member (readHeader() in normalizer.cpp, under the same kind of binding), and
-// the two identifiers below.
+// the members below.
 //
 // No member of the earlier message (patient) may survive: each struct is taken apart with a
 // structured binding, which only compiles when it names every member, so a member added to the
@@ -16,11 +16,12 @@ namespace ferry::hl7v2 {
 
 void resetForNextMessage(canonical::Message& message);
 
-// PID-18's account number and PV1-19's visit number, which resetForNextMessage() leaves: the
-// patient and visit readers write over every part of them, and an id as long as the one before
-// is copied over it in line instead of appended to an emptied string (measured: -164
-// instructions a message). These empty them for a message without a PID / a PV1.
+// PID-18's account number and the encounter (but its reused lists of clinicians), which
+// resetForNextMessage() leaves: the patient and visit readers write over every part of them,
+// and a value as long as the one before is copied over it in line instead of appended to an
+// emptied string (measured: -164 instructions a message for the account and visit numbers,
+// -93 for the rest of the encounter). These empty them for a message without a PID / a PV1.
 void emptyAccountNumber(canonical::Patient& patient);
-void emptyVisitNumber(canonical::Encounter& encounter);
+void emptyEncounter(canonical::Encounter& encounter);
 
 }  // namespace ferry::hl7v2

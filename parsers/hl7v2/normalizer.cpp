@@ -166,12 +166,12 @@ void reserveResultsAndNotes(const Message& message, canonical::Message& out) {
 }
 
 // For the paths that read no segment: the kept lists hold only an earlier message's elements,
-// and the identifiers the readers write over an earlier message's values.
+// and the members the readers write over an earlier message's values.
 void dropReusedLists(canonical::Message& out) {
   canonical::Message stale;
   swapReusedLists(stale, out);
   emptyAccountNumber(out.patient);
-  emptyVisitNumber(out.encounter);
+  emptyEncounter(out.encounter);
 }
 
 }  // namespace

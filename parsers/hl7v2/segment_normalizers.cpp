@@ -111,7 +111,7 @@ void swapReusedLists(canonical::Message& a, canonical::Message& b) {
 void SegmentNormalizer::finish() {
   closeOrder();
   if (!patient_read_) emptyAccountNumber(out_.patient);
-  if (!visit_read_) emptyVisitNumber(out_.encounter);
+  if (!visit_read_) emptyEncounter(out_.encounter);
   identifiers_.finish();
   names_.finish();
   races_.finish();
@@ -227,21 +227,34 @@ void SegmentNormalizer::keepIfNew() {
 // Flattened as readPid() is.
 [[gnu::flatten]] void SegmentNormalizer::readPv1(const Segment& s) {
   canonical::Encounter& e = out_.encounter;
+  // The first PV1 of a message writes over the encounter of the message before (model_reset.h);
+  // a later one appends its texts to the first's, as one always did.
+  const bool first = !visit_read_;
   visit_read_ = true;
-  reader_.text(componentOne(s.field(2)), e.patient_class);
-  if (!e.patient_class.empty()) {
-    // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
-    if (const auto* mapped = kPatientClassTable.find(e.patient_class)) {
-      e.class_code.system = patientClassSystem(*mapped);
-      overwrite(e.class_code.code, mapped->fhir_code);
-      overwrite(e.class_code.display, mapped->display);
+  const auto write = [this, first](const Element& value, std::string& out) {
+    if (first) {
+      reader_.assignText(value, out);
+    } else {
+      reader_.text(value, out);
     }
+  };
+  write(componentOne(s.field(2)), e.patient_class);
+  const auto* mapped = e.patient_class.empty() ? nullptr : kPatientClassTable.find(e.patient_class);
+  if (mapped != nullptr) {
+    // Written over in place (a second PV1 replaces the first's) rather than built and moved in.
+    e.class_code.system = patientClassSystem(*mapped);
+    overwrite(e.class_code.code, mapped->fhir_code);
+    overwrite(e.class_code.display, mapped->display);
+  } else if (first) {
+    e.class_code.system.clear();
+    e.class_code.code.clear();
+    e.class_code.display.clear();
   }
   const Pieces location(s.field(3));  // split once for its four components
-  reader_.text(location[1], e.location.point_of_care);
-  reader_.text(location[2], e.location.room);
-  reader_.text(location[3], e.location.bed);
-  reader_.text(subcomponentOne(location[4]), e.location.facility);
+  write(location[1], e.location.point_of_care);
+  write(location[2], e.location.room);
+  write(location[3], e.location.bed);
+  write(subcomponentOne(location[4]), e.location.facility);
   for (auto [field, list] : {std::pair{7, &attending_}, std::pair{17, &admitting_}}) {
     for (const Element repetition : Repetitions(s.field(field))) {
       canonical::Practitioner& p = list->next();

@@ -91,7 +91,7 @@ class SegmentNormalizer {
   ReusedList<canonical::Observation> observations_;
   ReusedList<canonical::Specimen> specimens_;
   ReusedList<canonical::Note> notes_;
-  // A PID / PV1 wrote over the account / visit number, which finish() empties otherwise.
+  // A PID / PV1 wrote over the account number / the encounter, which finish() empties otherwise.
   bool patient_read_ = false;
   bool visit_read_ = false;
   std::optional<std::uint32_t> order_;        // index of the order later segments belong to

@@ -228,3 +228,34 @@ TEST(PersonDatatypes, AccountAndVisitNumbersAreWrittenOverOrEmptiedForEveryMessa
   ferry::hl7v2::normalize(ferry::hl7v2::Message(), reused);
   EXPECT_EQ(reused.message, ferry::hl7v2::normalize(ferry::hl7v2::Message()).message);
 }
+
+TEST(PersonDatatypes, TheEncounterIsWrittenOverByTheFirstPv1AndAppendedToByALaterOne) {
+  const std::string& adt = person_datatypes_test::kMsh;
+  const std::string pid = "PID|1||MRN1||Doe\r";
+  // PV1-3, PV1-19, PV1-44 and PV1-45.
+  const std::string visit = "PV1|1|O|LAB^288^C^NORTH&1.2&ISO" + std::string(16, '|') +
+                            "V1^^^H^VN" + std::string(25, '|') + "20260102|20260103\r";
+  ferry::test::expectEachEqualsFresh({
+      adt + pid + visit,
+      adt + pid + "PV1|1|I|WARD^12^A^SOUTH\r",
+      adt + pid + "PV1|1|Z|^^^\r",                       // a class table 0004 does not hold
+      adt + pid + "PV1|1|O|LAB^288^C^NORTH\rPV1|2|I|WARD^1^^\r",  // a second PV1 appends
+      adt + pid,
+      adt + pid + "PV1|1||L\\T\\B^2\\F\\8\r",                // values decoded
+      adt + pid + "PV1|1|E|ER^1^B^EAST\r",
+      "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\r" + pid + "PV1|1|O|LAB\r",
+      adt + pid + visit,
+  });
+  const auto twice = ferry::test::normalizeAlone(
+      adt + pid + "PV1|1|O|LAB^288^C^NORTH\rPV1|2|I|WARD^1^^\r");
+  const auto& encounter = twice.message.encounter;
+  EXPECT_EQ(encounter.patient_class, "OI");
+  EXPECT_EQ(encounter.class_code.code, "AMB");  // the first's: "OI" is not a class
+  EXPECT_EQ(encounter.location.point_of_care, "LABWARD");
+  EXPECT_EQ(encounter.location.facility, "NORTH");
+  const auto dated = ferry::test::normalizeAlone(
+      adt + pid + visit);
+  EXPECT_EQ(dated.message.encounter.visit_number.value, "V1");
+  EXPECT_EQ(dated.message.encounter.admit_time, "2026-01-02");
+  EXPECT_EQ(dated.message.encounter.discharge_time, "2026-01-03");
+}
