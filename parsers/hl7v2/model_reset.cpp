@@ -62,12 +62,12 @@ void empty(canonical::Location& location) {
 
 void empty(canonical::Patient& patient) {
   // identifiers, names, addresses, telecom, race and ethnicity are reused lists; account_number
-  // is written over (emptyAccountNumber()).
+  // and language are written over (emptyWrittenOver()).
   [[maybe_unused]] auto& [identifiers, names, birth_date, sex, addresses, telecom, race, ethnicity,
                           marital_status, account_number, mothers_maiden_name, language,
                           deceased_time, deceased_indicator, multiple_birth_indicator,
                           birth_order] = patient;
-  emptyAll(birth_date, sex, marital_status, mothers_maiden_name, language, deceased_time,
+  emptyAll(birth_date, sex, marital_status, mothers_maiden_name, deceased_time,
            deceased_indicator, multiple_birth_indicator, birth_order);
 }
 
@@ -91,7 +91,9 @@ void resetForNextMessage(canonical::Message& message) {
   emptyAll(patient, immunizations, coverages, claims, claim_responses, extensions);
 }
 
-void emptyAccountNumber(canonical::Patient& patient) { model_reset::empty(patient.account_number); }
+void emptyWrittenOver(canonical::Patient& patient) {
+  model_reset::emptyAll(patient.account_number, patient.language);
+}
 
 void emptyEncounter(canonical::Encounter& encounter) { model_reset::empty(encounter); }
 

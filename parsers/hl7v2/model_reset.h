@@ -16,12 +16,13 @@ namespace ferry::hl7v2 {
 
 void resetForNextMessage(canonical::Message& message);
 
-// PID-18's account number and the encounter (but its reused lists of clinicians), which
-// resetForNextMessage() leaves: the patient and visit readers write over every part of them,
-// and a value as long as the one before is copied over it in line instead of appended to an
-// emptied string (measured: -164 instructions a message for the account and visit numbers,
-// -93 for the rest of the encounter). These empty them for a message without a PID / a PV1.
-void emptyAccountNumber(canonical::Patient& patient);
+// PID-18's account number, PID-15's language and the encounter (but its reused lists of
+// clinicians), which resetForNextMessage() leaves: the patient and visit readers write over
+// every part of them, and a value as long as the one before is copied over it in line instead of
+// appended to an emptied string (measured: -164 instructions a message for the account and
+// visit numbers, -93 for the rest of the encounter, -112 for the language, whose codings were
+// made again). These empty them for a message without a PID / a PV1.
+void emptyWrittenOver(canonical::Patient& patient);
 void emptyEncounter(canonical::Encounter& encounter);
 
 }  // namespace ferry::hl7v2

@@ -170,7 +170,7 @@ void reserveResultsAndNotes(const Message& message, canonical::Message& out) {
 void dropReusedLists(canonical::Message& out) {
   canonical::Message stale;
   swapReusedLists(stale, out);
-  emptyAccountNumber(out.patient);
+  emptyWrittenOver(out.patient);
   emptyEncounter(out.encounter);
 }
 

@@ -110,7 +110,7 @@ void swapReusedLists(canonical::Message& a, canonical::Message& b) {
 
 void SegmentNormalizer::finish() {
   closeOrder();
-  if (!patient_read_) emptyAccountNumber(out_.patient);
+  if (!patient_read_) emptyWrittenOver(out_.patient);
   if (!visit_read_) emptyEncounter(out_.encounter);
   identifiers_.finish();
   names_.finish();
@@ -133,6 +133,8 @@ void SegmentNormalizer::finish() {
   // Each repetition is written over an element a previous message left in the list, and taken
   // back (dropLast) when it turns out empty. A second PID appends, as it always did.
   canonical::Patient& p = out_.patient;
+  // The first PID of a message writes over what model_reset.h leaves of the patient before.
+  const bool first = !patient_read_;
   patient_read_ = true;
   forEachSplitRepetition(s.field(3), [this](const Pieces& cx) {
     canonical::Identifier& id = identifiers_.next();
@@ -182,7 +184,7 @@ void SegmentNormalizer::finish() {
     reader_.coding(repetition, ethnicity);
     if (ethnicity.code.empty()) ethnicities_.dropLast();
   }
-  readPidSupplement(s);
+  readPidSupplement(s, first);
 }
 
 // HL7's PID-to-Patient map (v2-to-FHIR) makes identifiers of PID-2 (the external id of v2.1-2.2

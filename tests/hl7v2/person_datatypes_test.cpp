@@ -259,3 +259,25 @@ TEST(PersonDatatypes, TheEncounterIsWrittenOverByTheFirstPv1AndAppendedToByALate
   EXPECT_EQ(dated.message.encounter.admit_time, "2026-01-02");
   EXPECT_EQ(dated.message.encounter.discharge_time, "2026-01-03");
 }
+
+TEST(PersonDatatypes, TheLanguageIsWrittenOverByTheFirstPidAndKeptByALaterOneWithout) {
+  const std::string& adt = person_datatypes_test::kMsh;
+  // A PID whose PID-15 is language.
+  const auto pid = [](const std::string& language) {
+    return "PID|1||MRN1||Doe" + std::string(10, '|') + language + "\r";
+  };
+  ferry::test::expectEachEqualsFresh({
+      adt + pid("VIE^Vietnamese^ISO6392"),
+      adt + pid("SPA^Spanish^ISO6392"),
+      adt + pid(""),
+      adt + pid("VIE^Vietnamese^ISO6392~ENG"),
+      adt + pid("^^^en^English^ISO6391^^^Plain English"),
+      "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\r" + pid("VIE"),
+      adt + pid("VIE^Vietnamese^ISO6392") + pid(""),
+      adt + "PV1|1|O\r",
+      adt + pid("VIE^Vietnamese^ISO6392"),
+  });
+  const auto twice = ferry::test::normalizeAlone(adt + pid("VIE^Vietnamese^ISO6392") + pid(""));
+  ASSERT_EQ(twice.message.patient.language.codings.size(), 1u);  // the first PID's
+  EXPECT_EQ(twice.message.patient.language.codings[0].code, "VIE");
+}
