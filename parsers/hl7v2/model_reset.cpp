@@ -61,14 +61,14 @@ void empty(canonical::Location& location) {
 }
 
 void empty(canonical::Patient& patient) {
-  // identifiers, names, addresses, telecom, race and ethnicity are reused lists; account_number
-  // and language are written over (emptyWrittenOver()).
+  // identifiers, names, addresses, telecom, race and ethnicity are reused lists; birth_date,
+  // marital_status, account_number and language are written over (emptyWrittenOver()).
   [[maybe_unused]] auto& [identifiers, names, birth_date, sex, addresses, telecom, race, ethnicity,
                           marital_status, account_number, mothers_maiden_name, language,
                           deceased_time, deceased_indicator, multiple_birth_indicator,
                           birth_order] = patient;
-  emptyAll(birth_date, sex, marital_status, mothers_maiden_name, deceased_time,
-           deceased_indicator, multiple_birth_indicator, birth_order);
+  emptyAll(sex, mothers_maiden_name, deceased_time, deceased_indicator, multiple_birth_indicator,
+           birth_order);
 }
 
 void empty(canonical::Encounter& encounter) {
@@ -92,7 +92,8 @@ void resetForNextMessage(canonical::Message& message) {
 }
 
 void emptyWrittenOver(canonical::Patient& patient) {
-  model_reset::emptyAll(patient.account_number, patient.language);
+  model_reset::emptyAll(patient.birth_date, patient.marital_status, patient.account_number,
+                        patient.language);
 }
 
 void emptyEncounter(canonical::Encounter& encounter) { model_reset::empty(encounter); }

@@ -16,12 +16,13 @@ namespace ferry::hl7v2 {
 
 void resetForNextMessage(canonical::Message& message);
 
-// PID-18's account number, PID-15's language and the encounter (but its reused lists of
-// clinicians), which resetForNextMessage() leaves: the patient and visit readers write over
-// every part of them, and a value as long as the one before is copied over it in line instead of
-// appended to an emptied string (measured: -164 instructions a message for the account and
-// visit numbers, -93 for the rest of the encounter, -112 for the language, whose codings were
-// made again). These empty them for a message without a PID / a PV1.
+// The patient's birth date (PID-7), language (PID-15), marital status (PID-16) and account
+// number (PID-18), and the encounter (but its reused lists of clinicians), which
+// resetForNextMessage() leaves: the patient and visit readers write over every part of them, and
+// a value as long as the one before is copied over it in line instead of appended to an emptied
+// string (measured: -164 instructions a message for the account and visit numbers, -93 for the
+// rest of the encounter, -112 for the language, whose codings were made again, -13 for the
+// birth date and marital status). These empty them for a message without a PID / a PV1.
 void emptyWrittenOver(canonical::Patient& patient);
 void emptyEncounter(canonical::Encounter& encounter);
 

@@ -281,3 +281,24 @@ TEST(PersonDatatypes, TheLanguageIsWrittenOverByTheFirstPidAndKeptByALaterOneWit
   ASSERT_EQ(twice.message.patient.language.codings.size(), 1u);  // the first PID's
   EXPECT_EQ(twice.message.patient.language.codings[0].code, "VIE");
 }
+
+TEST(PersonDatatypes, BirthDateAndMaritalStatusAreWrittenOverOrEmptiedForEveryMessage) {
+  const std::string& adt = person_datatypes_test::kMsh;
+  // A PID whose PID-7 is birth and PID-16 marital.
+  const auto pid = [](const std::string& birth, const std::string& marital) {
+    return "PID|1||MRN1||Doe||" + birth + std::string(9, '|') + marital + "\r";
+  };
+  ferry::test::expectEachEqualsFresh({
+      adt + pid("19490116", "M^Married^HL70002"),
+      adt + pid("19730719", "S^Single^HL70002"),
+      adt + pid("", ""),
+      adt + pid("2007041", "M"),                       // not a date: a warning
+      adt + pid("19490116", "M^Married^HL70002") + pid("", "S"),
+      adt + "PV1|1|O\r",
+      "MSH|^~\\&|A|B|C|D|20260101||ZZZ^Z01|1|P|2.5.1\r" + pid("19490116", "M"),
+      adt + pid("19490116", "M^Married^HL70002"),
+  });
+  const auto read = ferry::test::normalizeAlone(adt + pid("19490116", "M^Married^HL70002"));
+  EXPECT_EQ(read.message.patient.birth_date, "1949-01-16");
+  EXPECT_EQ(read.message.patient.marital_status.code, "M");
+}
