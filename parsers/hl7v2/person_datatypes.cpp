@@ -135,7 +135,8 @@ canonical::Practitioner DatatypeReader::practitioner(const Element& xcn) const {
   }
 }
 
-[[gnu::flatten]] void DatatypeReader::identifier(const Pieces& parts, canonical::Identifier& id) const {
+[[gnu::flatten]] void DatatypeReader::identifier(const Pieces& parts,
+                                                 canonical::Identifier& id) const {
   readIdentifier(*this, parts, id);
 }
 
@@ -187,7 +188,8 @@ void DatatypeReader::givenNames(const Pieces& parts, int c, std::vector<std::str
   name(Pieces(xpn), first, n);
 }
 
-[[gnu::flatten]] void DatatypeReader::name(const Pieces& parts, int first, canonical::HumanName& n) const {
+[[gnu::flatten]] void DatatypeReader::name(const Pieces& parts, int first,
+                                           canonical::HumanName& n) const {
   n.family.clear();
   n.suffix.clear();
   n.prefix.clear();
@@ -251,7 +253,8 @@ void DatatypeReader::address(const Pieces& parts, canonical::Address& a) const {
   contactPoint(Pieces(xtn), unmapped_use, cp);
 }
 
-[[gnu::flatten]] void DatatypeReader::contactPoint(const Pieces& parts, std::string_view unmapped_use,
+[[gnu::flatten]] void DatatypeReader::contactPoint(const Pieces& parts,
+                                                   std::string_view unmapped_use,
                                                    canonical::ContactPoint& cp) const {
   // Each member is written once, over the contact point at this position in the message before
   // (reused_list.h), whose use and system a stream mostly repeats: compared, not emptied and

@@ -164,18 +164,15 @@ TEST(PersonDatatypes, RepetitionsAreSplitAsRepetitionsOfEveryShapeAre) {
   // repetitions: empty ones, a trailing separator, and one of more components than Pieces keeps.
   const std::string many(30, '^');
   const auto read = ferry::test::normalizeAlone(
-      person_datatypes_test::kMsh + "PID|1||~ID1^^^A&1.2&ISO^MR~~ID2^^^B^SS" + many + "x~ID3^^^C^AN~||" +
+      person_datatypes_test::kMsh + "PID|1||~ID1^^^A&1.2&ISO^MR~~ID2^^^B^SS" + many +
+      "x~ID3^^^C^AN~||" +
       "~Doe^Jane^Q^^^^L~~Roe" + many + "~||||||~1 Main St^^Town^IL" + many + "^H~~^^City~||" +
       "~^PRN^PH^^1^217^5550123" + many + "~~^NET^Internet^j@example.org~\r");
   const auto& patient = read.message.patient;
-  ASSERT_EQ(patient.identifiers.size(), 3u);
-  EXPECT_EQ(patient.identifiers[0].value, "ID1");
-  EXPECT_EQ(patient.identifiers[0].system, "A");
-  EXPECT_EQ(patient.identifiers[0].type, "MR");
-  EXPECT_EQ(patient.identifiers[1].value, "ID2");
-  EXPECT_EQ(patient.identifiers[1].type, "SS");
-  EXPECT_EQ(patient.identifiers[2].value, "ID3");
-  EXPECT_EQ(patient.identifiers[2].system, "C");
+  std::vector<std::tuple<std::string, std::string, std::string>> identifiers;
+  for (const auto& id : patient.identifiers) identifiers.emplace_back(id.value, id.system, id.type);
+  EXPECT_EQ(identifiers, (decltype(identifiers){
+                             {"ID1", "A", "MR"}, {"ID2", "B", "SS"}, {"ID3", "C", "AN"}}));
   ASSERT_EQ(patient.names.size(), 2u);
   EXPECT_EQ(patient.names[0].family, "Doe");
   EXPECT_EQ(patient.names[0].use, "official");
