@@ -120,6 +120,14 @@ class DatatypeReader {
   void contactPoint(const Element& xtn, std::string_view unmapped_use,
                     canonical::ContactPoint& out) const;
   void practitioner(const Element& xcn, canonical::Practitioner& out) const;
+  // The same four, of a repetition already split into its components (the patient reader splits
+  // PID-3, PID-5, PID-11 and PID-13/14 in the pass that finds their repetitions). An empty
+  // repetition, one empty piece, reads as the empty element does.
+  void identifier(const Pieces& cx, canonical::Identifier& out) const;
+  void name(const Pieces& xpn, int first_component, canonical::HumanName& out) const;
+  void address(const Pieces& xad, canonical::Address& out) const;
+  void contactPoint(const Pieces& xtn, std::string_view unmapped_use,
+                    canonical::ContactPoint& out) const;
   // OBX-8 as the memo kept it for these bytes (flags and their table 0078 interpretations),
   // copied into out; false when it holds none. keepInterpretations() gives it what was read.
   bool recallInterpretations(const Element& flags,

@@ -7,6 +7,7 @@
 #include "engine/canonical/utf8.h"
 #include "parsers/hl7v2/first_pieces.h"
 #include "parsers/hl7v2/overwrite.h"
+#include "parsers/hl7v2/scan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -49,6 +50,19 @@ bool firstRepetitionValued(const Element& field) {
 }
 
 }  // namespace
+
+namespace header_fields {
+
+// Whether header fields first to last (MSH numbering; those present) hold the escape character.
+bool holdsEscape(const Segment& header, int first, int last) {
+  const Element from = header.headerValueField(first);
+  if (!from.present()) return false;
+  const Element to = header.headerValueField(std::min(last, header.fieldCount()));
+  const char* const end = to.raw().data() + to.raw().size();
+  return findChar(from.raw().data(), end, from.encoding()->escape) != end;
+}
+
+}  // namespace header_fields
 
 bool isSupportedVersion(std::string_view version) {
   for (auto v : kVersions) {
@@ -103,16 +117,23 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
   const auto headerError = [&](ErrorCode code, int n, std::string text) {
     return ::ferry::hl7v2::headerError(code, n, std::move(text), offsetOf(n));
   };
+  // The values checked below read as written when MSH-9 to MSH-18 hold no escape character, as
+  // nearly every header's do: one scan of their bytes instead of one a value (measured: -133
+  // instructions a message).
+  const bool escaped = header_fields::holdsEscape(msh, 9, 18);
   std::string scratch;
-  if (component1(9).textView(scratch).empty()) {
+  const auto text = [&](const Element& value) {
+    return escaped ? value.textView(scratch) : value.raw();
+  };
+  if (text(component1(9)).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 9,
                                  "MSH-9 message type is required (e.g. ORU^R01)"));
   }
-  if (field(10).textView(scratch).empty()) {
+  if (text(field(10)).empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 10,
                                  "MSH-10 message control id is required"));
   }
-  const std::string_view processing = component1(11).textView(scratch);
+  const std::string_view processing = text(component1(11));
   if (processing.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 11,
                                  "MSH-11 processing id is required (P, D or T)"));
@@ -120,7 +141,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
     errors.push_back(headerError(ErrorCode::UnsupportedProcessingId, 11,
                                  "MSH-11 processing id must be P, D or T"));
   }
-  facts.version.assign(component1(12).textView(scratch));
+  facts.version.assign(text(component1(12)));
   if (facts.version.empty()) {
     errors.push_back(headerError(ErrorCode::RequiredFieldMissing, 12,
                                  "MSH-12 version id is required (2.1 to 2.8.2)"));
@@ -130,7 +151,7 @@ std::vector<Error> checkHeader(const Message& message, HeaderFacts& facts) {
                                      "' is not one of 2.1, 2.2, 2.3, 2.3.1, 2.4, 2.5, 2.5.1, "
                                      "2.6, 2.7, 2.7.1, 2.8, 2.8.1, 2.8.2"));
   }
-  facts.charset_name.assign(field(18).textView(scratch));
+  facts.charset_name.assign(text(field(18)));
   facts.charset = CharacterSet::Ascii;
   if (!facts.charset_name.empty()) {
     bool known = false;

@@ -61,13 +61,14 @@ void empty(canonical::Location& location) {
 }
 
 void empty(canonical::Patient& patient) {
-  // identifiers, names, addresses, telecom, race and ethnicity are reused lists.
+  // identifiers, names, addresses, telecom, race and ethnicity are reused lists; birth_date,
+  // marital_status, account_number and language are written over (emptyWrittenOver()).
   [[maybe_unused]] auto& [identifiers, names, birth_date, sex, addresses, telecom, race, ethnicity,
                           marital_status, account_number, mothers_maiden_name, language,
                           deceased_time, deceased_indicator, multiple_birth_indicator,
                           birth_order] = patient;
-  emptyAll(birth_date, sex, marital_status, account_number, mothers_maiden_name, language,
-           deceased_time, deceased_indicator, multiple_birth_indicator, birth_order);
+  emptyAll(sex, mothers_maiden_name, deceased_time, deceased_indicator, multiple_birth_indicator,
+           birth_order);
 }
 
 void empty(canonical::Encounter& encounter) {
@@ -81,12 +82,20 @@ void empty(canonical::Encounter& encounter) {
 
 void resetForNextMessage(canonical::Message& message) {
   // orders, observations, specimens and notes are reused lists; normalizer.cpp's readHeader()
-  // writes over every member of the header.
+  // writes over every member of the header, and the PV1 reader over the encounter
+  // (emptyEncounter()).
   [[maybe_unused]] auto& [header, patient, encounter, orders, observations, specimens, notes,
                           immunizations, coverages, claims, claim_responses, extensions] = message;
   using model_reset::empty;
   using model_reset::emptyAll;
-  emptyAll(patient, encounter, immunizations, coverages, claims, claim_responses, extensions);
+  emptyAll(patient, immunizations, coverages, claims, claim_responses, extensions);
 }
+
+void emptyWrittenOver(canonical::Patient& patient) {
+  model_reset::emptyAll(patient.birth_date, patient.marital_status, patient.account_number,
+                        patient.language);
+}
+
+void emptyEncounter(canonical::Encounter& encounter) { model_reset::empty(encounter); }
 
 }  // namespace ferry::hl7v2

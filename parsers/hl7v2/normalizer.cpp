@@ -165,10 +165,13 @@ void reserveResultsAndNotes(const Message& message, canonical::Message& out) {
   out.notes.reserve(static_cast<std::size_t>(message.countSegments("NTE")));
 }
 
-// For the paths that read no segment: the kept lists hold only an earlier message's elements.
+// For the paths that read no segment: the kept lists hold only an earlier message's elements,
+// and the members the readers write over an earlier message's values.
 void dropReusedLists(canonical::Message& out) {
   canonical::Message stale;
   swapReusedLists(stale, out);
+  emptyWrittenOver(out.patient);
+  emptyEncounter(out.encounter);
 }
 
 }  // namespace

@@ -17,14 +17,17 @@ namespace ferry::hl7v2 {
 
 // The patient starts afresh with every message (normalizer.cpp), so an empty field needs no
 // emptying: it costs a test, and a PID that ends before PID-24 (most do) one test for the last
-// four.
-void SegmentNormalizer::readPidSupplement(const Segment& s) {
+// four. But the language, which the first PID writes over (model_reset.h), is emptied by it.
+void SegmentNormalizer::readPidSupplement(const Segment& s, bool first) {
   canonical::Patient& p = out_.patient;
   if (const Element maiden = s.field(6); maiden.valued()) {
     reader_.name(repetitionOne(maiden), 1, p.mothers_maiden_name);
   }
   if (const Element language = s.field(15); language.valued()) {
     reader_.codeableConcept(repetitionOne(language), p.language);
+  } else if (first) {
+    p.language.codings.clear();
+    p.language.text.clear();
   }
   if (s.fieldCount() < 24) return;
   reader_.text(s.field(24), p.multiple_birth_indicator);

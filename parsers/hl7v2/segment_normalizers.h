@@ -53,7 +53,8 @@ class SegmentNormalizer {
   void readIn1(const Segment& s);
   // reporting_fields.cpp: fields of the lab and national-reporting flows that most feeds leave
   // empty, read out of line so that the hot readers stay as the compiler inlined them.
-  void readPidSupplement(const Segment& s);
+  // first: the message's first PID, which writes over the language of the message before.
+  void readPidSupplement(const Segment& s, bool first);
   void readBirthOrder(const Element& order);
   void readMethodAndPerformers(const Segment& s, canonical::Observation& obs);
   // OBR-31 over reasons (emptied first); an absent element only empties them.
@@ -91,6 +92,10 @@ class SegmentNormalizer {
   ReusedList<canonical::Observation> observations_;
   ReusedList<canonical::Specimen> specimens_;
   ReusedList<canonical::Note> notes_;
+  // A PID / PV1 wrote over the account number and language / the encounter, which finish()
+  // empties otherwise.
+  bool patient_read_ = false;
+  bool visit_read_ = false;
   std::optional<std::uint32_t> order_;        // index of the order later segments belong to
   bool order_has_obr_ = false;                // an ORC opened the order, an OBR completes it
   std::optional<std::uint32_t> observation_;  // index of the last OBX, for its NTEs

@@ -210,3 +210,20 @@ TEST(Header, ChecksTheFirstMshWhereverItIs) {
   EXPECT_EQ(errors[1].field, 11);
   EXPECT_EQ(errors[2].field, 12);
 }
+
+TEST(Header, ChecksTheDecodedValuesWhenAnyHoldsAnEscape) {
+  // One scan tells a header whose MSH-9 to MSH-18 hold no escape character: its values are
+  // checked as written. One with an escape anywhere there has each value decoded first.
+  HeaderFacts facts;
+  auto errors = check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|\\F\\|\\T\\|2.5\\E\\", facts);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].code, ErrorCode::UnsupportedProcessingId);
+  EXPECT_EQ(errors[1].code, ErrorCode::UnsupportedVersionId);
+  EXPECT_EQ(facts.version, "2.5\\");
+  EXPECT_TRUE(check("MSH|^~\\&|A|B|C|D|2026||ADT^A01|1|P|2.5||||||\\X41\\SCII", facts).empty());
+  EXPECT_EQ(facts.charset, CharacterSet::Ascii);
+  EXPECT_EQ(facts.charset_name, "ASCII");
+  // An escape before MSH-9 or after MSH-18 leaves the checked values as written.
+  errors = check("MSH|^~\\&|\\F\\|B|C|D|2026||ADT^A01|1|P|2.5|||||||\\T\\", facts);
+  EXPECT_TRUE(errors.empty());
+}
