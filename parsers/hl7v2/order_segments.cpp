@@ -160,8 +160,10 @@ const StatusRows& orderResultStatuses() {
 
 // A status code read in place (no temporary string): as sent, and its FHIR equivalent from table.
 // Both are compared before they are written: a report gives its results the same status.
-void readStatus(const DatatypeReader& reader, const Element& e, const StatusRows& table,
-                canonical::StatusCode& status) {
+// Forced in line: GCC left it out of line in readObx once assignText() was forced in line there.
+[[gnu::always_inline]] inline void readStatus(const DatatypeReader& reader, const Element& e,
+                                              const StatusRows& table,
+                                              canonical::StatusCode& status) {
   reader.assignText(e, status.v2);
   const auto* mapped = table.find(status.v2);
   if (mapped != nullptr) {
