@@ -385,9 +385,12 @@ void SegmentNormalizer::readObx(const Segment& s) {
     obs.performer.reset();
   }
   reader_.dateTime(analysed, 19, obs.analysis_time);
-  // Only a result that reaches OBX-17, or one written over a result that had any of these, has
-  // anything to read or to empty.
-  if (s.fieldCount() >= 17 || obs.method.has_value() || obs.performing_organization.has_value() ||
+  // Only a result with an OBX-17 or reaching OBX-23, or one written over a result that had any
+  // of these, has anything to read or to empty: a result that stops at OBX-19 (the analysis
+  // time) mostly has neither (measured: -254 instructions a message).
+  const int field_count = s.fieldCount();
+  if ((field_count >= 17 && (field_count >= 23 || s.field(17).valued())) ||
+      obs.method.has_value() || obs.performing_organization.has_value() ||
       obs.medical_director.has_value()) {
     readMethodAndPerformers(s, obs);
   }
