@@ -122,9 +122,9 @@ const OneCharacterFlags& oneCharacterFlags() {
 // OBX-8 abnormal flags (valued), each with its table 0078 interpretation. The one flag of one
 // character that nearly every result sends is copied in readObx itself, without a call
 // (measured: -69 instructions a message); any other field is read by readFlagList.
-[[gnu::always_inline]] inline void readInterpretations(const DatatypeReader& reader,
-                                                       const Element& flags,
-                                                       std::vector<canonical::Interpretation>& out) {
+[[gnu::always_inline]] inline void readInterpretations(
+    const DatatypeReader& reader, const Element& flags,
+    std::vector<canonical::Interpretation>& out) {
   if (const canonical::Interpretation* flag =
           oneCharacterFlags().find(flags.raw(), *flags.encoding())) {
     if (out.size() != 1) out.resize(1);
