@@ -12,6 +12,7 @@
 #include "parsers/hl7v2/canonical_writer.h"
 #include "parsers/hl7v2/normalizer.h"
 #include "tests/support/lab_reporting_message.h"
+#include "tests/support/normalized_stream.h"
 
 using namespace ferry;
 
@@ -174,6 +175,31 @@ TEST(LabReportingFieldsInput, ABirthOrderThatIsNoWholeNumberIsAWarningAndKeptWho
   EXPECT_FALSE(n.message.patient.birth_order.has_value());
   ASSERT_EQ(n.warnings.size(), 1u);
   EXPECT_NE(n.warnings[0].describe().find("birth order"), std::string::npos);
+}
+
+// A result of 17 to 22 fields reads OBX-17 only when it has one (readObx skips the reader
+// otherwise); streamed over results with a method, an organization and a director, it empties
+// them as a fresh normalization does.
+TEST(LabReportingFieldsInput, AResultOfFewerThan23FieldsReadsOrEmptiesItsMethod) {
+  const std::string head =
+      "MSH|^~\\&|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|2.5.1\r"
+      "OBR|1|P1|F1|2345-7^Glucose^LN\r";
+  const std::string with_method = "OBX|1|NM|2345-7^Glucose^LN||5||||||F|||20260101|||PCR^PCR^L\r";
+  const std::string without_method =
+      "OBX|1|NM|2345-7^Glucose^LN||5||||||F|||20260101|||||20260102\r";
+  const std::string everything = "OBX|1|NM|2345-7^Glucose^LN||5||||||F|||20260101|||PCR^PCR^L"
+                                 "||||||Northlab^L|400 Lab Way^^Springfield|1234567893^Lab^Dora\r";
+  const hl7v2::Normalized read = test::normalizeAlone(head + with_method);
+  ASSERT_EQ(read.message.observations.size(), 1u);
+  ASSERT_TRUE(read.message.observations[0].method.has_value());
+  EXPECT_EQ(read.message.observations[0].method->codings.at(0).code, "PCR");
+  const hl7v2::Normalized none = test::normalizeAlone(head + without_method);
+  ASSERT_EQ(none.message.observations.size(), 1u);
+  EXPECT_FALSE(none.message.observations[0].method.has_value());
+  EXPECT_EQ(none.message.observations[0].analysis_time, "2026-01-02");
+  test::expectEachEqualsFresh({head + everything, head + without_method, head + with_method,
+                               head + without_method, head + everything, head + with_method,
+                               head + everything});
 }
 
 }  // namespace

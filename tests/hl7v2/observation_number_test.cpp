@@ -17,10 +17,13 @@ using namespace ferry;
 
 namespace observation_number_test {
 
-// The one result the normalizer reads from an NM OBX of this value and reference range.
-std::optional<canonical::Observation> resultOf(const std::string& value, const std::string& range) {
+// The one result the normalizer reads from an NM OBX of this value and reference range, in a
+// message whose MSH-2 is msh2 and MSH-12 version.
+std::optional<canonical::Observation> resultOf(const std::string& value, const std::string& range,
+                                               const std::string& msh2 = "^~\\&",
+                                               const std::string& version = "2.5.1") {
   const std::string bytes =
-      "MSH|^~\\&|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|2.5.1\r"
+      "MSH|" + msh2 + "|LAB|F|APP|F|20260101||ORU^R01^ORU_R01|1|P|" + version + "\r"
       "PID|1||1^^^F^MR||Doe^Jane\r"
       "OBR|1|P1|F1|2345-7^Glucose^LN\r"
       "OBX|1|NM|2345-7^Glucose^LN||" + value + "|mg/dL^^UCUM|" + range + "|N|||F\r";
@@ -154,5 +157,28 @@ TEST(ObservationNumber, RangeBoundsReadAsTheTextsAroundTheFirstDash) {
   std::mt19937_64 random(20261128);
   for (int i = 0; i < 1000; ++i) {
     expectSameBounds(randomDecimal(random) + "-" + randomDecimal(random));
+  }
+}
+
+// A plain number that fills OBX-5 is read in one pass over the field (order_segments.cpp,
+// readNumberValue); a field of repetitions, or one whose repetition separator is the point, is
+// cut at its first repetition first, and an escape character that is the point escapes nothing.
+TEST(ObservationNumber, AValueIsItsFieldsFirstRepetition) {
+  using observation_number_test::resultOf;
+  struct Case {
+    std::string value, msh2, decimal;
+    std::optional<double> number;
+  };
+  for (const Case& c : {Case{"1.24", "^~\\&", "1.24", 1.24}, Case{"1.24~5", "^~\\&", "1.24", 1.24},
+                        Case{"~5", "^~\\&", "", std::nullopt}, Case{"1.24", "^.\\&", "1", 1.0},
+                        Case{"107.5.", "^.\\&", "107", 107.0}, Case{"1.24", "^~.&", "1.24", 1.24},
+                        Case{"107", "^~.&", "107", 107.0}}) {
+    // With the point as repetition separator, the version is written with escapes.
+    const std::string version = c.msh2 == "^.\\&" ? "2\\R\\5\\R\\1" : "2.5.1";
+    const std::optional<canonical::Observation> result =
+        resultOf(c.value, "70-99", c.msh2, version);
+    ASSERT_TRUE(result) << c.value << " " << c.msh2;
+    EXPECT_EQ(result->value.decimal, c.decimal) << c.value << " " << c.msh2;
+    EXPECT_EQ(result->value.number, c.number) << c.value << " " << c.msh2;
   }
 }
