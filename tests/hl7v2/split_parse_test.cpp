@@ -167,16 +167,18 @@ TEST(SplitParse, ReadsEveryCutOfAStream) {
 TEST(SplitParse, ReportsEveryLimitAsSplittingThenParsingDoes) {
   const std::string text = streamOf(60);
   for (std::size_t max = 8; max <= 300; max += 3) {
-    Limits limits;
-    limits.max_segment_bytes = max;
-    expectSameReading(text, limits, "segment limit " + std::to_string(max));
-    limits = Limits{};
-    limits.max_message_bytes = 3 * max;
-    expectSameReading(text, limits, "message limit " + std::to_string(3 * max));
-    limits = Limits{};
-    limits.max_fields_per_segment = max / 40;
-    limits.max_segments = max / 50;
-    expectSameReading(text, limits, "field and segment limits " + std::to_string(max));
+    Limits segment_bytes;
+    Limits message_bytes;
+    Limits counts;
+    segment_bytes.max_segment_bytes = max;
+    message_bytes.max_message_bytes = 3 * max;
+    counts.max_fields_per_segment = max / 40;
+    counts.max_segments = max / 50;
+    for (const auto& [limits, what] : {std::pair{segment_bytes, "segment bytes"},
+                                       std::pair{message_bytes, "message bytes"},
+                                       std::pair{counts, "fields and segments"}}) {
+      expectSameReading(text, limits, std::string(what) + ", limit " + std::to_string(max));
+    }
   }
 }
 
