@@ -396,8 +396,10 @@ struct Message::Indexer {
 };
 
 // Blocks a kernel reads between two checks of the room left for entries: a window's worth of
-// blocks then record theirs without any check.
-constexpr std::uint32_t kWindow = 8;
+// blocks then record theirs without any check. 64 blocks (4 KB, more than most messages): one
+// check a message instead of one every 512 bytes (measured: -90 instructions a message); the
+// room asked for is that of the window's blocks, so a short message still takes little.
+constexpr std::uint32_t kWindow = 64;
 
 // The full blocks from i on that end by n, recorded by the kernel; i is left after the last
 // one. Returns what endLines()'s after() stopped the scan with, or 0. The scans copy what they
@@ -409,8 +411,8 @@ template <class Kernel, class After>
                                                                     std::uint32_t n, After after) {
   const char* const p = data;
   while (i + kBlock <= n) {
-    makeRoom(c, kWindow);
     const std::uint32_t window_end = i + std::min<std::uint32_t>(n - i, kBlock * kWindow);
+    makeRoom(c, (window_end - i) / kBlock);
     for (; i + kBlock <= window_end; i += kBlock) {
       const BlockMasks m = kernel.masks(p + i);
       const std::size_t before = c.count;
