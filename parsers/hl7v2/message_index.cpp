@@ -489,12 +489,14 @@ std::uint32_t Message::Indexer::scanLeading(Kernel& kernel, Cursor& cursor) {
   const char* const bytes = data;
   std::size_t made = 0;
   std::uint32_t previous = 0;  // the entry of the line end before, or the -1 before the message
+  std::uint32_t next_begin = 0;  // one past that line end, kept rather than read again
   for (std::size_t k = 0; k < line_count; ++k) {
     const std::uint32_t terminator = lines[k] >> 1;
-    const std::uint32_t begin = out[previous] + 1;
+    const std::uint32_t begin = next_begin;
     const std::uint32_t end = out[terminator];
     const std::uint32_t first = previous + 1;
     previous = terminator;
+    next_begin = end + 1;
     if (end == begin) continue;
     const std::uint32_t sep_count = terminator - first;
     const std::uint32_t id_end = out[first];  // the first separator, or the end
