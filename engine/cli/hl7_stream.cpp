@@ -38,8 +38,10 @@ int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandl
   hl7v2::SplitItem item;
   // Every message is parsed into this one, so its buffer and index are allocated once a stream.
   hl7v2::Message message;
+  hl7v2::Result<bool> parsed = true;
   int status = 0;
-  while (splitter.next(item)) {
+  // Each message is parsed as it is split, in one pass over its bytes.
+  while (splitter.next(item, message, parsed)) {
     switch (item.kind) {
       case hl7v2::SplitItem::Kind::Envelope:
         if (handlers.on_envelope) handlers.on_envelope(item.bytes);
@@ -50,7 +52,6 @@ int drain(const std::string& input, hl7v2::Splitter& splitter, const StreamHandl
         status = 1;
         break;
       case hl7v2::SplitItem::Kind::Message: {
-        const auto parsed = hl7v2::Message::parse(item.bytes, message);
         if (!parsed) {
           reportError(input, item.number, parsed.error(), SourceSpan{item.offset, item.bytes});
           if (handlers.on_bad_message) handlers.on_bad_message(item.number);

@@ -122,7 +122,7 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
   const bool feeds = into.line_feeds_ && std::memchr(bytes.data(), '\n', bytes.size()) != nullptr;
   if (!feeds) {
     into.buffer_.append(bytes);  // emptied above
-    if (auto encoding = into.readEncoding(); encoding) {
+    if (auto encoding = into.readEncoding(into.buffer_); encoding) {
       auto indexed = into.index(limits, isa, LineFeeds::Report);
       if (!indexed) return into.fail(indexed.error());
       into.line_feeds_ = !*indexed;
@@ -136,7 +136,7 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
   into.line_feeds_ = true;
   into.buffer_.clear();
   normalizeLineEnds(bytes, into.buffer_);
-  auto encoding = into.readEncoding();
+  auto encoding = into.readEncoding(into.buffer_);
   if (!encoding) return into.fail(encoding.error());
   auto indexed = into.index(limits, isa);
   if (!indexed) return into.fail(indexed.error());
@@ -147,8 +147,7 @@ Result<bool> Message::parse(std::string_view bytes, Message& into, const Limits&
 // few hundred instructions a message (measured: -351). Only a header whose MSH-2 is followed by
 // the field separator is kept: its first 9 or 10 bytes then decide fromHeader()'s answer, and
 // they hold no line end to normalize.
-Result<bool> Message::readEncoding() {
-  const std::string_view header(buffer_);
+Result<bool> Message::readEncoding(std::string_view header) {
   if (header_prefix_size_ != 0 && header.size() >= header_prefix_size_ &&
       sameBytes(header.substr(0, header_prefix_size_),
                 std::string_view(header_prefix_, header_prefix_size_))) {
@@ -165,6 +164,21 @@ Result<bool> Message::readEncoding() {
     header_prefix_size_ = size;
   }
   return true;
+}
+
+// readEncoding() reads the stream's bytes here, before the message's end is known. It gives the
+// same answer as for the message's bytes alone: what it accepts or keeps (MSH-1, MSH-2 and the
+// byte after them) holds no line end, and the message holds its whole first line.
+std::size_t Message::parseLeading(std::string_view stream, const Limits& limits, Isa isa) {
+  std::size_t size = 0;
+  // After a message with a \n, parse() searches the next one for a \n first: it is read so.
+  if (!line_feeds_ && readEncoding(stream)) {
+    limits_ = limits;
+    size = indexLeading(stream, limits, isa);
+  }
+  if (size == 0) segments_.clear();
+  buffer_.assign(stream.data(), size);
+  return size;
 }
 
 Error Message::fail(Error error) {

@@ -150,6 +150,19 @@ class Message {
   // Builds segments_ and separators_ from buffer_ (one pass); checks segment ids and limits.
   // Returns false, with no segments, when it met a \n and line_feeds is Report.
   Result<bool> index(const Limits& limits, Isa isa, LineFeeds line_feeds = LineFeeds::Keep);
+
+  // For the splitter (Splitter::next(item, into, parsed)): parses the message that starts
+  // `stream`, whose bytes go on past its end, as parse() parses its bytes alone, finding where
+  // it ends in the pass that indexes it: at the end of the last segment before a line that
+  // starts a message (message_start.h), after any blank lines between them. Returns its size,
+  // or 0, leaving the message empty, when this pass cannot tell (a \n, the end of `stream`
+  // before the next message, a header or a segment that parse() rejects): the splitter then
+  // reads the message the ordinary way. A message is split and indexed in one pass instead of
+  // two (measured: see Splitter::next()).
+  std::size_t parseLeading(std::string_view stream, const Limits& limits, Isa isa);
+  // index() for parseLeading(): the message's size, or 0 (message_index.cpp).
+  std::size_t indexLeading(std::string_view stream, const Limits& limits, Isa isa);
+  friend class Splitter;
   struct Indexer;  // index()'s state and its SSE2 and AVX2 kernels (message_index.cpp)
   // Why index() cannot take a segment (begin and end offsets, id, separators, segments before
   // it). The sentences are for the rare bad segment, and their strings weighed on every segment
@@ -159,10 +172,11 @@ class Message {
                             const Limits& limits);
   bool isHeaderSegment(const SegmentSpan& s) const;
 
-  // Reads encoding_ from buffer_'s header, or keeps it when the header starts with the same
-  // MSH-1, MSH-2 and field separator as the last one read into this message (their bytes are in
-  // header_prefix_): those bytes are all EncodingCharacters::fromHeader() depends on then.
-  Result<bool> readEncoding();
+  // Reads encoding_ from the header that starts `header`, or keeps it when the header starts
+  // with the same MSH-1, MSH-2 and field separator as the last one read into this message (their
+  // bytes are in header_prefix_): those bytes are all EncodingCharacters::fromHeader() depends
+  // on then.
+  Result<bool> readEncoding(std::string_view header);
 
   std::string buffer_;
   EncodingCharacters encoding_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "parsers/hl7v2/message.h"
 #include "parsers/hl7v2/scan.h"
 
 #if defined(__SSE2__)
@@ -18,9 +19,9 @@ namespace {
 
 constexpr char kEndBlock = 0x1C;
 
-bool isHeaderId(std::string_view id) {
-  return id == "MSH" || id == "FHS" || id == "BHS" || id == "BTS" || id == "FTS";
-}
+using message_start::isHeaderId;
+using message_start::kFirstByte;
+using message_start::kStartBlock;
 
 #if defined(__SSE2__)
 // findEither(p, end, '\r', '\n') 32 bytes a loop, as two 16-byte halves tested together: a
@@ -77,21 +78,10 @@ const char* findLineEndSse2(const char* p, const char* end) {
 }
 #endif
 
-// The first bytes of a line that may start a message (MSH, FHS, BHS, BTS, FTS or an MLLP start
-// block), as a table: one look-up a line instead of four comparisons.
-struct MessageStarts {
-  bool possible[256];
-  constexpr MessageStarts() : possible() {
-    for (const unsigned char c : {'\x0B', 'M', 'F', 'B'}) possible[c] = true;
-  }
-  bool operator()(char c) const { return possible[static_cast<unsigned char>(c)]; }
-};
-constexpr MessageStarts kMessageStart;
-
 // Walks line ends a block at a time from the line that starts at `line` (whose first byte the
 // caller has tested), past every line a message's reader would only add to the message: one
 // that is not blank, not longer than max_line, and followed by a line that cannot start a
-// message (kMessageStart). Stops at the first other line, or where the bytes before `end` do
+// message (kFirstByte). Stops at the first other line, or where the bytes before `end` do
 // not tell.
 struct SegmentLines {
   const char* data;
@@ -110,7 +100,7 @@ struct SegmentLines {
       char first = data[next];
       if (first == '\n' && data[e] == '\r') first = data[++next];
       line = next;
-      if (kMessageStart(first)) return false;
+      if (kFirstByte(first)) return false;
     }
     return true;
   }
@@ -209,7 +199,7 @@ bool Splitter::fillTo(std::size_t end) {
 // of them costs a pass over its bytes, where reading its lines one by one cost a search and
 // a few tests a line as much again.
 std::size_t Splitter::skipSegmentLines(std::size_t from, std::size_t end) const {
-  if (from >= end || kMessageStart(data_[from])) return from;  // the walk tests the lines after
+  if (from >= end || kFirstByte(data_[from])) return from;  // the walk tests the lines after
   const SegmentLines lines{data_, end, limits_.max_segment_bytes, from};
 #if FERRY_HL7V2_AVX2
   if (isa_ == Isa::Avx2) return skipSegmentLinesAvx2(lines);
@@ -531,6 +521,55 @@ bool Splitter::next(SplitItem& item) {
     return fail(item, offset, 0, std::string(),
                 "found data outside a message where an MSH, FHS or BHS segment was expected");
   }
+}
+
+}  // namespace ferry::hl7v2
+
+namespace ferry::hl7v2 {
+
+bool Splitter::next(SplitItem& item, Message& into, Result<bool>& parsed) {
+  if (readLeadingMessage(item, into)) {
+    parsed = true;
+    return true;
+  }
+  if (!next(item)) return false;
+  if (item.kind == SplitItem::Kind::Message) {
+    parsed = Message::parse(item.bytes, into, limits_, isa_);
+  }
+  return true;
+}
+
+// What next() does for a message that starts at an MSH line, once parseLeading() has found its
+// end: the same item, and the same state for the next call (the header line that ends the
+// message is read again then, instead of kept in header_).
+bool Splitter::readLeadingMessage(SplitItem& item, Message& into) {
+  if (pending_) return false;
+  compact();
+  if (pos_ >= size_ || data_[pos_] != 'M') skipBlank();
+  if (size_ - pos_ < 3 || std::memcmp(data_ + pos_, "MSH", 3) != 0) return false;
+  const std::size_t size =
+      into.parseLeading(std::string_view(data_ + pos_, size_ - pos_), limits_, isa_);
+  if (size == 0 || !nextLineFits(pos_ + size)) return false;
+  header_.begin = kNoLine;
+  ++messages_;
+  if (in_batch_) ++batch_messages_;
+  item.kind = SplitItem::Kind::Message;
+  item.bytes = std::string_view(data_ + pos_, size);
+  item.offset = consumed_ + pos_;
+  item.number = messages_;
+  item.error.reset();
+  pos_ += size;
+  return true;
+}
+
+// Whether the line that starts the next message at `at` (after any blank lines) is within the
+// segment limit: readSegmentMessage() reads that line whole before it knows it starts a
+// message, and fails the message before it when it is longer.
+bool Splitter::nextLineFits(std::size_t at) {
+  while (data_[at] == '\r') ++at;  // parseLeading() saw the header's first bytes after them
+  if (in_ == nullptr && size_ - at <= limits_.max_segment_bytes) return true;  // no line is longer
+  const auto end = static_cast<std::size_t>(findLineEnd(data_ + at, data_ + size_) - data_);
+  return end < size_ && end - at <= limits_.max_segment_bytes;
 }
 
 }  // namespace ferry::hl7v2

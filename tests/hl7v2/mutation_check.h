@@ -3,6 +3,8 @@
 // engine take, and checks properties at each step rather than only that nothing crashed:
 // - the splitter in memory hands out views of the input at their offsets, and the splitter
 //   over an istream in tiny chunks hands out exactly the same items;
+// - a splitter that parses each message as it splits it (next(item, into, parsed)) gives the
+//   same items, and for each message what Message::parse gives for its bytes;
 // - an error has a sentence and an offset within its input;
 // - a parsed message holds its input with line ends as \r, and every element read by path or
 //   by the Pieces/component/subcomponent readers agrees with its parent's bytes;
@@ -69,6 +71,7 @@ class Checker {
               std::to_string(streamed_items.size()) + " items (" + describe(streamed_items) +
               ") where in memory it gave " + std::to_string(items.size()) + " (" + describe(items) + ")");
     }
+    checkSplitAndParse(input, limits, chunk, items);
     for (const SplitRecord& item : items) {
       if (item.kind == SplitItem::Kind::Message) checkMessage(item.bytes, limits);
     }
@@ -115,6 +118,54 @@ class Checker {
       out.push_back(std::move(r));
     }
     problem("the splitter did not end within " + std::to_string(bound) + " items");
+    return out;
+  }
+
+  // Splitter::next(item, into, parsed), in memory and over an istream in chunks, against the
+  // items of next(item) and Message::parse of each message's bytes.
+  void checkSplitAndParse(const std::string& input, const Limits& limits, std::size_t chunk,
+                          const std::vector<SplitRecord>& items) {
+    Splitter in_memory{std::string_view(input), limits};
+    std::istringstream stream(input);
+    Splitter streamed(stream, limits, chunk);
+    for (Splitter* splitter : {&in_memory, &streamed}) {
+      const std::string how = splitter == &in_memory ? "in memory" : "over an istream";
+      Message into;
+      Result<bool> parsed = true;
+      SplitItem item;
+      std::size_t n = 0;
+      for (; n <= items.size() && splitter->next(item, into, parsed); ++n) {
+        const SplitRecord r{item.kind, std::string(item.bytes), item.offset, item.number,
+                            item.error ? item.error->describe() : ""};
+        if (n == items.size() || !(r == items[n])) break;
+        if (item.kind != SplitItem::Kind::Message) continue;
+        const auto alone = Message::parse(item.bytes, alone_message_, limits);
+        const std::string expected = alone ? indexOf(alone_message_) : alone.error().describe();
+        const std::string got = parsed ? indexOf(into) : parsed.error().describe();
+        if (got != expected) {
+          problem("the splitter parsing as it splits (" + how + ") gave '" + got + "' for item " +
+                  std::to_string(n) + " where Message::parse gave '" + expected + "'");
+        }
+      }
+      if (n != items.size()) {
+        problem("the splitter parsing as it splits (" + how + ") gave other items than next(item)");
+      }
+    }
+  }
+
+  // A parsed message's bytes and index as text: each segment's place, and each field's.
+  static std::string indexOf(const Message& message) {
+    const std::string& bytes = message.bytes();
+    std::string out = bytes;
+    const auto at = [&bytes](std::string_view part) {
+      return std::to_string(part.data() - bytes.data()) + "+" + std::to_string(part.size());
+    };
+    for (std::size_t i = 0; i < message.segmentCount(); ++i) {
+      const Segment segment = message.segment(i);
+      out += " [" + at(segment.raw()) + (segment.needsDecoding() ? " decode" : "");
+      for (int f = 1; f <= segment.fieldCount(); ++f) out += " " + at(segment.field(f).raw());
+      out += "]";
+    }
     return out;
   }
 
@@ -426,6 +477,7 @@ class Checker {
   // Reused across every input, as a stream reader reuses them: a value left from an earlier
   // message must never show in a later one.
   Message reused_message_;
+  Message alone_message_;  // checkSplitAndParse()'s parse of each message's bytes alone
   Normalized reused_;
   canonical::JsonWriter json_writer_;
 };
