@@ -76,10 +76,10 @@ bool CompositeMemo::prepare(const EncodingCharacters& enc, CharacterSet charset)
     entries_ = std::make_unique<Entries>();
   } else if (!sameDelimiters(enc, encoding_) || charset != charset_) {
     // Bytes read again under other delimiters split differently: forget every entry.
-    for (ConceptEntry& entry : entries_->concepts) entry.key.size = 0;
-    for (CodingEntry& entry : entries_->codings) entry.key.size = 0;
-    for (PractitionerEntry& entry : entries_->practitioners) entry.key.size = 0;
-    for (InterpretationsEntry& entry : entries_->interpretations) entry.key.size = 0;
+    for (ConceptEntry& entry : entries_->concepts) entry.key.shape = 0;
+    for (CodingEntry& entry : entries_->codings) entry.key.shape = 0;
+    for (PractitionerEntry& entry : entries_->practitioners) entry.key.shape = 0;
+    for (InterpretationsEntry& entry : entries_->interpretations) entry.key.shape = 0;
   }
   encoding_ = enc;
   charset_ = charset;
@@ -89,9 +89,9 @@ bool CompositeMemo::prepare(const EncodingCharacters& enc, CharacterSet charset)
 template <class Value, std::size_t kSlots>
 const CompositeMemo::Entry<Value>* CompositeMemo::find(
     const std::array<Entry<Value>, kSlots>& entries, std::string_view raw, Element::Level level) {
+  const std::uint64_t shape = shapeOf(raw, level);
   const auto matches = [&](const Key& key) {
-    return key.size != 0 && key.level == level &&
-           sameLongBytes(std::string_view(key.raw, key.size), raw);
+    return key.shape == shape && sameLongBytes(std::string_view(key.raw, raw.size()), raw);
   };
   const std::uint64_t mixed = mix(raw);
   const Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
@@ -108,10 +108,9 @@ void CompositeMemo::keepIn(std::array<Entry<Value>, kSlots>& entries, std::strin
   const std::uint64_t mixed = mix(raw);
   Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
   Entry<Value>& second = entries[secondSlot<kSlots>(mixed)];
-  Entry<Value>& entry = first.key.size != 0 && second.key.size == 0 ? second : first;
+  Entry<Value>& entry = first.key.shape != 0 && second.key.shape == 0 ? second : first;
   std::memcpy(entry.key.raw, raw.data(), raw.size());
-  entry.key.size = raw.size();
-  entry.key.level = level;
+  entry.key.shape = shapeOf(raw, level);
   entry.value = value;
 }
 
