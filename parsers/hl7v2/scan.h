@@ -87,18 +87,21 @@ inline const char* findEither(const char* p, const char* end, char a, char b) {
 // the search.
 inline const char* findChar(const char* p, const char* end, char c) {
 #if defined(__SSE2__)
-  const __m128i vc = _mm_set1_epi8(c);
-  while (end - p >= 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, vc)));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
-    const Block block(p, static_cast<std::size_t>(end - p));
-    const unsigned mask = block.matches(vc);
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += block.n;
+  // A span under 8 bytes (a number, a code) is scanned without the vector set up at all.
+  if (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const __m128i vc = _mm_set1_epi8(c);
+    while (end - p >= 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, vc)));
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += 16;
+    }
+    while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+      const Block block(p, static_cast<std::size_t>(end - p));
+      const unsigned mask = block.matches(vc);
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += block.n;
+    }
   }
 #endif
   while (p < end && *p != c) ++p;
