@@ -60,22 +60,25 @@ inline int bitCount(unsigned mask) {
 // First position in [p, end) holding a or b; end when there is none.
 inline const char* findEither(const char* p, const char* end, char a, char b) {
 #if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  // Whole blocks first, without Block's partial-block arithmetic: the splitter scans segments
-  // of a hundred bytes and more for their line end.
-  while (end - p >= 16) {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, va), _mm_cmpeq_epi8(bytes, vb))));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-  while (static_cast<std::size_t>(end - p) >= kMinBlock) {
-    const Block block(p, static_cast<std::size_t>(end - p));
-    const unsigned mask = block.matches(va) | block.matches(vb);
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += block.n;
+  // A span under 8 bytes is scanned without the vectors set up at all, as in findChar.
+  if (static_cast<std::size_t>(end - p) >= kMinBlock) {
+    const __m128i va = _mm_set1_epi8(a);
+    const __m128i vb = _mm_set1_epi8(b);
+    // Whole blocks first, without Block's partial-block arithmetic: the splitter scans segments
+    // of a hundred bytes and more for their line end.
+    while (end - p >= 16) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const auto mask = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(bytes, va), _mm_cmpeq_epi8(bytes, vb))));
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += 16;
+    }
+    while (static_cast<std::size_t>(end - p) >= kMinBlock) {
+      const Block block(p, static_cast<std::size_t>(end - p));
+      const unsigned mask = block.matches(va) | block.matches(vb);
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += block.n;
+    }
   }
 #endif
   while (p < end && *p != a && *p != b) ++p;
