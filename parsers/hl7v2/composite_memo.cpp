@@ -9,9 +9,10 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+// The six delimiters compared at once: the struct is those six characters and nothing else.
 bool sameDelimiters(const EncodingCharacters& a, const EncodingCharacters& b) {
-  return a.field == b.field && a.component == b.component && a.repetition == b.repetition &&
-         a.escape == b.escape && a.subcomponent == b.subcomponent && a.truncation == b.truncation;
+  static_assert(sizeof(EncodingCharacters) == 6);
+  return std::memcmp(&a, &b, sizeof(EncodingCharacters)) == 0;
 }
 
 // Each value has two slots it may be kept in, both taken from one mix of its size and its first
