@@ -143,15 +143,20 @@ inline bool sameLongBytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   const std::size_t n = a.size();
   if (n >= 16) {
-    const auto differ = [](const char* p, const char* q) {
+    const auto same = [](const char* p, const char* q) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
       const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-      return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y)) != 0xFFFF;
+      return _mm_cmpeq_epi8(x, y);
     };
-    for (std::size_t i = 0; i + 16 < n; i += 16) {
-      if (differ(a.data() + i, b.data() + i)) return false;
+    // The first and last 16 bytes, which cover up to 32 (a coded value of a lab's menu), are
+    // compared with one mask of both (measured against a mask each: -166 instructions a message).
+    const __m128i ends = _mm_and_si128(same(a.data(), b.data()),
+                                       same(a.data() + n - 16, b.data() + n - 16));
+    if (_mm_movemask_epi8(ends) != 0xFFFF) return false;
+    for (std::size_t i = 16; i + 16 < n; i += 16) {
+      if (_mm_movemask_epi8(same(a.data() + i, b.data() + i)) != 0xFFFF) return false;
     }
-    return !differ(a.data() + n - 16, b.data() + n - 16);
+    return true;
   }
 #endif
   return sameBytes(a, b);
