@@ -77,7 +77,8 @@ inline bool sharesSystem(const canonical::CodeSystem& kept, const canonical::Cod
 // out = kept, member by member (copyText), and a coding that already shares a well-known
 // system keeps it. Forced in line, as copyText is: GCC otherwise kept a call for the flags'
 // interpretations copied in readInterpretations (measured: -258 instructions a message).
-[[gnu::always_inline]] inline void copyCoding(const canonical::Coding& kept, canonical::Coding& out) {
+[[gnu::always_inline]] inline void copyCoding(const canonical::Coding& kept,
+                                              canonical::Coding& out) {
   copyText(kept.code, out.code);
   copyText(kept.display, out.display);
   if (!sharesSystem(kept.system, out.system)) out.system = kept.system;
