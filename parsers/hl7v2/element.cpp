@@ -192,9 +192,7 @@ void Element::appendText(std::string& out) const {
   appendUnescaped(raw_, *enc_, out);
 }
 
-std::string_view Element::textView(std::string& scratch) const {
-  if (!present_) return {};
-  if (enc_ == nullptr || !needsUnescape(raw_, *enc_)) return raw_;
+std::string_view Element::decodedView(std::string& scratch) const {
   scratch.clear();
   appendText(scratch);
   return scratch;

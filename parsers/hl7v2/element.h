@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "parsers/hl7v2/encoding_characters.h"
+#include "parsers/hl7v2/escape.h"
 #include "parsers/hl7v2/scan.h"
 
 namespace ferry::hl7v2 {
@@ -49,10 +50,18 @@ class Element {
   void appendText(std::string& out) const;
   // text() as a view, for readers that only look at it: the bytes as written when they hold no
   // escape character (text() would give them back unchanged), else text() kept in scratch.
-  std::string_view textView(std::string& scratch) const;
+  // Inline up to the test for the escape character, which nearly every value read so passes
+  // (the header checks ask for five a message; measured: -40 instructions a message).
+  std::string_view textView(std::string& scratch) const {
+    if (!present_) return {};
+    if (enc_ == nullptr || !needsUnescape(raw_, *enc_)) return raw_;
+    return decodedView(scratch);
+  }
 
  private:
   Element firstRepetitionComponent(int c) const;
+  // textView() of a value that holds the escape character.
+  std::string_view decodedView(std::string& scratch) const;
 
   std::string_view raw_;
   const EncodingCharacters* enc_ = nullptr;

@@ -67,12 +67,21 @@ inline bool copyOverSameLength(std::string_view value, std::string& out) {
   if (!copyOverSameLength(kept, out)) out = kept;
 }
 
+// True when out already shares kept's well-known system. Both are tested for one before their
+// texts' addresses are compared, which then need no choice between shared and own text
+// (measured against comparing str()'s addresses alone: -200 instructions a message).
+inline bool sharesSystem(const canonical::CodeSystem& kept, const canonical::CodeSystem& out) {
+  return kept.wellKnown() && out.wellKnown() && &out.str() == &kept.str();
+}
+
 // out = kept, member by member (copyText), and a coding that already shares a well-known
-// system keeps it.
-inline void copyCoding(const canonical::Coding& kept, canonical::Coding& out) {
+// system keeps it. Forced in line, as copyText is: GCC otherwise kept a call for the flags'
+// interpretations copied in readInterpretations (measured: -258 instructions a message).
+[[gnu::always_inline]] inline void copyCoding(const canonical::Coding& kept,
+                                              canonical::Coding& out) {
   copyText(kept.code, out.code);
   copyText(kept.display, out.display);
-  if (&out.system.str() != &kept.system.str()) out.system = kept.system;
+  if (!sharesSystem(kept.system, out.system)) out.system = kept.system;
 }
 
 // out = kept, as copyCoding. Comparing the texts first, though most results repeat the flag the

@@ -79,3 +79,28 @@ TEST(Escape, UsesTheMessagesOwnEscapeCharacter) {
   EXPECT_EQ(unescape("a?F?b", enc), "a|b");
   EXPECT_EQ(escape("a|b", enc), "a?F?b");
 }
+
+TEST(Escape, AppendsDecodedTextAfterWhatTheStringHolds) {
+  std::string out = "note: ";
+  ferry::hl7v2::appendUnescaped("a\\F\\b", kStandard, out);
+  EXPECT_EQ(out, "note: a|b");
+  ferry::hl7v2::appendUnescaped(" plain", kStandard, out);
+  EXPECT_EQ(out, "note: a|b plain");
+}
+
+TEST(Escape, DecodesLongTextWithEscapesAtBothEnds) {
+  // Spans of 16 bytes and more between the escapes, and escapes first and last.
+  EXPECT_EQ(unescape("\\S\\Result reviewed by the laboratory \\E\\ repeat in three months\\T\\",
+                     kStandard),
+            "^Result reviewed by the laboratory \\ repeat in three months&");
+}
+
+TEST(Escape, DecodesAdjacentSequencesAndKeepsAnEmptyOne) {
+  EXPECT_EQ(unescape("\\F\\\\S\\\\R\\", kStandard), "|^~");
+  EXPECT_EQ(unescape("a\\\\b", kStandard), "a\\\\b");
+}
+
+TEST(Escape, KeepsUnterminatedEscapeAfterDecodedOnes) {
+  EXPECT_EQ(unescape("\\T\\ then \\X41\\ and a long unterminated tail \\F", kStandard),
+            "& then A and a long unterminated tail \\F");
+}

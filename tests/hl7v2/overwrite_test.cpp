@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 using ferry::hl7v2::overwrite;
 
@@ -46,6 +47,27 @@ TEST(Overwrite, TellsApartTextsOfTheSameLengthDifferingAnywhere) {
       std::string out = base.substr(0, size);
       overwrite(out, value);
       EXPECT_EQ(out, value) << "size " << size << ", differing at " << at;
+    }
+  }
+}
+
+TEST(Overwrite, ACopiedCodingTakesKeptsSystemWhateverEitherHeld) {
+  // Shared well-known URIs and own texts on either side: the copy always ends as kept's system,
+  // sharing it when kept does.
+  const std::vector<ferry::canonical::CodeSystem> systems = {
+      "http://loinc.org", "http://unitsofmeasure.org", "L", "99LAB", ""};
+  for (const ferry::canonical::CodeSystem& from : systems) {
+    for (const ferry::canonical::CodeSystem& over : systems) {
+      ferry::canonical::Coding kept;
+      kept.system = from;
+      kept.code = "2160-0";
+      kept.display = "Creat SerPl-mCnc";
+      ferry::canonical::Coding out;
+      out.system = over;
+      out.code = "mg/dL";
+      ferry::hl7v2::copyCoding(kept, out);
+      EXPECT_EQ(out, kept) << from << " over " << over;
+      EXPECT_EQ(out.system.wellKnown(), kept.system.wellKnown()) << from << " over " << over;
     }
   }
 }

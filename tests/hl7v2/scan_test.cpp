@@ -21,6 +21,7 @@ using ferry::hl7v2::findChar;
 using ferry::hl7v2::findEither;
 using ferry::hl7v2::Pieces;
 using ferry::hl7v2::sameBytes;
+using ferry::hl7v2::sameLongBytes;
 
 namespace {
 
@@ -84,17 +85,21 @@ TEST(Scan, CountCharCountsEveryOccurrence) {
 }
 
 TEST(Scan, SameBytesFindsADifferenceAtEveryLengthAndPosition) {
-  for (std::size_t n = 0; n <= kLongest; ++n) {
-    const ExactBuffer a(textWith(n, {}, '|'));
-    const ExactBuffer b(textWith(n, {}, '|'));
-    EXPECT_TRUE(sameBytes({a.begin(), n}, {b.begin(), n})) << "length " << n;
-    for (std::size_t at = 0; at < n; ++at) {
-      const ExactBuffer other(textWith(n, {at}, '|'));
-      EXPECT_FALSE(sameBytes({a.begin(), n}, {other.begin(), n}))
-          << "length " << n << ", position " << at;
-    }
-    if (n > 0) {
-      EXPECT_FALSE(sameBytes({a.begin(), n}, {b.begin(), n - 1})) << "length " << n;
+  // sameLongBytes() too, up to past the composite memo's longest key (80 bytes): one block, the
+  // first and last 16 bytes together, and the blocks between them.
+  for (const auto same : {&sameBytes, &sameLongBytes}) {
+    for (std::size_t n = 0; n <= 90; ++n) {
+      const ExactBuffer a(textWith(n, {}, '|'));
+      const ExactBuffer b(textWith(n, {}, '|'));
+      EXPECT_TRUE(same({a.begin(), n}, {b.begin(), n})) << "length " << n;
+      for (std::size_t at = 0; at < n; ++at) {
+        const ExactBuffer other(textWith(n, {at}, '|'));
+        EXPECT_FALSE(same({a.begin(), n}, {other.begin(), n}))
+            << "length " << n << ", position " << at;
+      }
+      if (n > 0) {
+        EXPECT_FALSE(same({a.begin(), n}, {b.begin(), n - 1})) << "length " << n;
+      }
     }
   }
 }
