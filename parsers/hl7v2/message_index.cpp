@@ -473,8 +473,13 @@ std::uint32_t Message::Indexer::scanLeading(Kernel& kernel, Cursor& cursor) {
 // The limits are copied into locals, and the spans written without vector instructions: GCC
 // otherwise reloaded the limits for every segment, and built each span in a vector register from
 // five scalars (measured: -196 instructions a message; skipping the limits of a message within
-// them as a whole, -171).
-[[gnu::optimize("no-tree-slp-vectorize")]] bool Message::Indexer::makeSegments(
+// them as a whole, -171). Clang has no per-function optimize attribute and warns of it.
+#if defined(__clang__)
+#define FERRY_WITHOUT_SLP_VECTORS
+#else
+#define FERRY_WITHOUT_SLP_VECTORS [[gnu::optimize("no-tree-slp-vectorize")]]
+#endif
+FERRY_WITHOUT_SLP_VECTORS bool Message::Indexer::makeSegments(
     const std::uint32_t* out, std::size_t entries, const std::uint32_t* lines,
     std::size_t line_count) {
   auto& segments = message.segments_;
