@@ -3,6 +3,8 @@
 // (built in one linear pass). Access by path is a few index look-ups; values stay escaped in the
 // buffer until read. Writing an unchanged message gives back the same bytes.
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -67,8 +69,18 @@ class Segment {
   // header's readers ask for a dozen of these a message, and headerField()'s call and its tests
   // for MSH-1 and MSH-2 cost more than the look-up.
   Element headerValueField(int n) const;
+  // field(n) for each of the field numbers N (ascending), taken together: a segment other than a
+  // header that reaches the last of them (the usual case) gives each with no test of its own,
+  // instead of a header test and a count test a field.
+  template <int... N>
+  std::array<Element, sizeof...(N)> fields() const;
 
  private:
+  // fields() of a header or of a segment that stops before the last: out of line, so that
+  // field() stays in line in the readers (measured: in line here, GCC took field() out of line).
+  template <int... N>
+  [[gnu::noinline]] std::array<Element, sizeof...(N)> eachField() const;
+
   // field() of MSH/FHS/BHS, whose numbering is shifted by MSH-1; out of line so that field()
   // stays small enough to inline everywhere else.
   Element headerField(int n) const;
@@ -251,6 +263,22 @@ inline Element Segment::headerValueField(int n) const {
   const auto k = static_cast<std::uint32_t>(header_ ? n - 1 : n);  // MSH-n is piece n-1
   if (k > sep_count_) return {};
   return Element(piece(k), &message_->encoding_, Element::Level::Field);
+}
+
+template <int... N>
+inline std::array<Element, sizeof...(N)> Segment::fields() const {
+  static_assert(sizeof...(N) > 0 && ((N >= 1) && ...));
+  constexpr auto last = static_cast<std::uint32_t>(std::max({N...}));
+  if (!header_ && sep_count_ >= last) [[likely]] {
+    const EncodingCharacters* const enc = &message_->encoding_;
+    return {Element(piece(static_cast<std::uint32_t>(N)), enc, Element::Level::Field)...};
+  }
+  return eachField<N...>();
+}
+
+template <int... N>
+std::array<Element, sizeof...(N)> Segment::eachField() const {
+  return {field(N)...};
 }
 
 }  // namespace ferry::hl7v2

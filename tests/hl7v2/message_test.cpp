@@ -318,3 +318,29 @@ TEST(Message, ReadsTheDelimitersOfEveryMessageParsedIntoOne) {
     EXPECT_EQ(message_test::delimitersOf(parsed, reused), expected) << header;
   }
 }
+
+namespace message_test {
+
+// fields<N...>() must give what field(n) gives for each n, on its path for a segment that reaches
+// the last field, one that stops before it, and a header.
+void expectFieldsAsField(const ferry::hl7v2::Segment& s) {
+  const auto taken = s.fields<1, 2, 3, 5>();
+  const int numbers[] = {1, 2, 3, 5};
+  for (std::size_t i = 0; i < taken.size(); ++i) {
+    const Element one = s.field(numbers[i]);
+    EXPECT_EQ(taken[i].present(), one.present()) << s.id() << "-" << numbers[i];
+    EXPECT_EQ(taken[i].raw(), one.raw()) << s.id() << "-" << numbers[i];
+    EXPECT_EQ(taken[i].level(), one.level());
+    EXPECT_EQ(taken[i].encoding(), one.encoding());
+  }
+}
+
+}  // namespace message_test
+
+TEST(Message, FieldsTakenTogetherAreTheFieldsTakenOneByOne) {
+  const Message m = parsed("MSH|^~\\&|LAB|NORTH\rOBX|1|NM|GLU^Glucose|1|182|mg/dL\rOBX|2|ST\r"
+                           "NTE|1||note|\r");
+  for (std::size_t i = 0; i < m.segmentCount(); ++i) {
+    message_test::expectFieldsAsField(m.segment(i));
+  }
+}
