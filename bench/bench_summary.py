@@ -77,8 +77,12 @@ def machine_lines(context, cache_path):
                                      check=False).stdout.splitlines()[0]
         except (OSError, IndexError):
             version = "version unknown"
+        # A profile-guided build (scripts/build-release.sh) runs faster than the same flags alone.
+        pgo = cache.get("FERRY_PGO", "OFF")
+        pgo_note = (", profile-guided (FERRY_PGO=USE)" if pgo == "USE"
+                    else ", no profile (FERRY_PGO=OFF)")
         lines.append(f"Compiler: {compiler}, {version} "
-                     f"({build_type}, flags: {flags or 'none'}, -std=c++20)")
+                     f"({build_type}, flags: {flags or 'none'}, -std=c++20{pgo_note})")
     lines.append("Load average (1/5/15 min) at the end of the run: " +
                  " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return lines
