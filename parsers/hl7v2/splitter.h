@@ -77,8 +77,8 @@ class Splitter {
   bool startsMessage(std::size_t at) {
     if (!available(at + 1)) return false;
     const char first = data_[at];
-    if (first == message_start::kStartBlock) return true;
-    return (first == 'M' || first == 'F' || first == 'B') && startsWithHeaderId(at);
+    return message_start::kFirstByte(first) &&
+           (first == message_start::kStartBlock || startsWithHeaderId(at));
   }
   bool startsWithHeaderId(std::size_t at);
   void skipBlank();
